@@ -1,0 +1,36 @@
+"""Förderwerk: forms and documents for the Partnerschaften für Demokratie."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import Babel
+
+from . import db
+from .config import build_config
+from .i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES
+from .paths import locale_dir
+
+
+def _select_locale() -> str:
+    # German is the service's language; English only on explicit request (?lang=en, kept
+    # in a cookie) – a German authority's page does not switch language behind the user's back.
+    wanted = request.args.get("lang") or request.cookies.get("lang")
+    return wanted if wanted in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(app.instance_path, config))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(locale_dir())
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    Babel(app, locale_selector=_select_locale)
+    db.init_app(app)
+
+    from .web import init_app as init_web
+
+    init_web(app)
+    return app

@@ -1,0 +1,32 @@
+"""The ``foerderwerk`` command: a Flask CLI group around :func:`service.create_app`."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from .. import create_app
+
+cli = FlaskGroup(
+    name="foerderwerk",
+    create_app=lambda: create_app(),
+    add_default_commands=True,
+    add_version_option=False,
+    load_dotenv=False,
+    help="Förderwerk – Anträge, Sitzungen und Bescheide der Partnerschaften für Demokratie.",
+)
+
+
+def _register() -> None:
+    # Each command lives in its own module; importing registers it on ``cli``.
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="foerderwerk")

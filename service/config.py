@@ -1,0 +1,42 @@
+"""Configuration: safe defaults, then the environment (FOERDERWERK_*), then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+# Every setting the service reads from the environment, with its default.
+# FOERDERWERK_<NAME> overrides <NAME>.
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": "dev-only-insecure-key",
+    "DATABASE_URL": None,  # None → SQLite under the instance folder
+    "STORAGE": "folder",
+    "STORAGE_PATH": None,  # None → <instance>/documents
+    "CELERY_BROKER": None,
+    "ENV": "development",
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+}
+
+
+def _from_environment() -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(f"FOERDERWERK_{name}")
+        if raw is None:
+            continue
+        values[name] = int(raw) if isinstance(default, int) else raw
+    return values
+
+
+def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    config: dict[str, Any] = dict(DEFAULTS)
+    config.update(_from_environment())
+    config.update(overrides or {})
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "foerderwerk.sqlite3")
+    if not config["STORAGE_PATH"]:
+        config["STORAGE_PATH"] = str(Path(instance_path) / "documents")
+    return config

@@ -1,0 +1,44 @@
+"""Translations and German formatting for every entry point.
+
+Flask-Babel serves requests; outside a request (CLI, jobs, the check command) the same
+catalogs are loaded directly with Babel.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+from .paths import locale_dir
+
+DEFAULT_LOCALE = "de"
+SUPPORTED_LOCALES = ("de", "en")
+TIMEZONE = "Europe/Berlin"
+
+
+@lru_cache(maxsize=4)
+def translations(locale: str = DEFAULT_LOCALE) -> NullTranslations:
+    return Translations.load(str(locale_dir()), [locale], domain="messages")
+
+
+class BabelLocalizer:
+    """Renders domain messages in a locale (German unless told otherwise)."""
+
+    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+        self.locale = locale
+        self._translations = translations(locale)
+
+    def gettext(self, msgid: str) -> str:
+        return self._translations.gettext(msgid)
+
+    def format_money(self, amount: Decimal) -> str:
+        # "1.234,56 €" – always two places, as on every German form
+        return format_currency(amount, "EUR", locale=self.locale, format_type="standard")
+
+    def format_date(self, value: date) -> str:
+        return format_date(value, format="medium", locale=self.locale)

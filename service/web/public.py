@@ -1,0 +1,12 @@
+"""Public pages: the instance's start page and each partnership's start page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("public/index.html")
