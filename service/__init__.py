@@ -22,7 +22,12 @@ def _select_locale() -> str:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder="web/static",
+        template_folder="web/templates",
+    )
     app.config.update(build_config(app.instance_path, config))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(locale_dir())
     os.makedirs(app.instance_path, exist_ok=True)

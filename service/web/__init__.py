@@ -6,6 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from . import errors, filters, security
     from .public import bp as public_bp
 
+    security.init_app(app)
+    filters.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(public_bp)

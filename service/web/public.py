@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-bp = Blueprint("public", __name__, template_folder="templates")
+bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index() -> str:
-    return render_template("public/index.html")
+    return render_template("public/index.html", partnerships=[])

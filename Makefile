@@ -1,0 +1,76 @@
+# Förderwerk – the two commands of the README:
+#   make run    set up everything, migrate, load the demo partnership, serve http://127.0.0.1:5000
+#   make test   set up everything including the dev tools, then run lint and the whole suite
+# CI runs `make test` with CI=true (see .ci/run): then PostgreSQL, Redis, LibreOffice and
+# browser tests fail instead of skipping when something they need is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages the service needs: LibreOffice (DOCX → PDF/A, with Debian's python3-uno),
+# the fonts the templates use (without them page breaks change), poppler-utils (PDF text and
+# previews), chromium (browser tests).
+SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito poppler-utils chromium
+
+.PHONY: run test lint sysdeps install install-dev migrate demo i18n-extract i18n-update i18n-compile
+
+run: sysdeps install migrate demo
+	FLASK_DEBUG=0 $(BIN)/foerderwerk run --host $(HOST) --port $(PORT)
+
+test: sysdeps install-dev lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict service/domain
+
+sysdeps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "Missing system packages. Please run once:"; \
+	  echo "  sudo apt-get install -y --no-install-recommends$$missing"; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Stamp files: reinstall only when pyproject.toml changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/foerderwerk db upgrade
+
+demo: install
+	$(BIN)/foerderwerk demo
+
+# Translators' workflow: extract English msgids, update the catalogs, compile.
+i18n-extract: install-dev
+	$(BIN)/pybabel extract -F locale/babel.cfg -k N_ -k _l -k lazy_gettext --no-location \
+	  --sort-output --project Förderwerk -o locale/messages.pot service forms
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --ignore-obsolete
+
+i18n-compile: install-dev
+	$(BIN)/pybabel compile -d locale --statistics

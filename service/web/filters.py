@@ -1,0 +1,30 @@
+"""German formatting in templates: money "1.234,56 €", dates "1. Juni 2026" / "01.06.2026"."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_date, get_locale
+
+
+def money(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return str(format_currency(value, "EUR", format_type="standard"))
+
+
+def longdate(value: date | None) -> str:
+    return "" if value is None else str(format_date(value, format="long"))
+
+
+def shortdate(value: date | None) -> str:
+    return "" if value is None else str(format_date(value, format="dd.MM.yyyy"))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.add_template_filter(money)
+    app.add_template_filter(longdate)
+    app.add_template_filter(shortdate)

@@ -1,0 +1,77 @@
+"""The German catalog is complete: every msgid in the code and templates has a German
+translation with the same placeholders, and the compiled .mo says the same as the .po."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "N_": None,
+    "_l": None,
+    "lazy_gettext": None,
+    "ngettext": (1, 2),
+}
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+PLACEHOLDER = re.compile(r"%\(\w+\)s|%[sd]|\{\w*\}")
+
+
+def _msgids_in_code() -> set[str]:
+    found: set[str] = set()
+    for folder in ("service", "forms"):
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            ROOT / folder, METHODS, keywords=KEYWORDS
+        ):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def _catalog(language: str):
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return read_po(fh, locale=language)
+
+
+def test_every_msgid_in_the_code_has_a_german_translation():
+    catalog = _catalog("de")
+    missing = sorted(
+        msgid
+        for msgid in _msgids_in_code()
+        if msgid not in catalog or not catalog[msgid].string or catalog[msgid].fuzzy
+    )
+    assert missing == []
+
+
+def test_german_translations_keep_the_placeholders_of_their_msgid():
+    wrong = [
+        message.id
+        for message in _catalog("de")
+        if message.id
+        and message.string
+        and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
+    ]
+    assert wrong == []
+
+
+def test_the_compiled_catalog_matches_the_po_file():
+    po = _catalog("de")
+    with open(ROOT / "locale" / "de" / "LC_MESSAGES" / "messages.mo", "rb") as fh:
+        mo = read_mo(BytesIO(fh.read()))
+    po_pairs = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+    mo_pairs = {m.id: m.string for m in mo if m.id}
+    assert mo_pairs == po_pairs, "run `make i18n-compile`"
+
+
+def test_the_start_page_is_german_by_default_and_english_on_request(app):
+    client = app.test_client()
+    german = client.get("/").get_data(as_text=True)
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "Zum Inhalt springen" in german
+    assert "Skip to content" in english
