@@ -40,3 +40,11 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.is_error for f in findings)
+
+
+def error(code: str, field: str, message: Message, source: str | None = None) -> Finding:
+    return Finding(code, "error", field, message, source)
+
+
+def warning(code: str, field: str, message: Message, source: str | None = None) -> Finding:
+    return Finding(code, "warning", field, message, source)

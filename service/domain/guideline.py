@@ -65,6 +65,7 @@ class Guideline:
 
 
 T = TypeVar("T")
+D = TypeVar("D")
 _MISSING = object()
 
 
@@ -83,12 +84,20 @@ class _Reader:
             node = node[part]
         return node
 
-    def get(
-        self, key: str, convert: Callable[[Any], T], default: T, optional: bool = False
-    ) -> T | None:
-        raw = self._raw(key, optional)
+    def get(self, key: str, convert: Callable[[Any], T], default: T) -> T:
+        """A required key; on a problem the default keeps the build going (raised later)."""
+        raw = self._raw(key, optional=False)
         if raw is _MISSING:
-            return None if optional else default
+            return default
+        return self._convert(key, raw, convert, default)
+
+    def optional(self, key: str, convert: Callable[[Any], T]) -> T | None:
+        raw = self._raw(key, optional=True)
+        if raw is _MISSING:
+            return None
+        return self._convert(key, raw, convert, None)
+
+    def _convert(self, key: str, raw: Any, convert: Callable[[Any], T], default: D) -> T | D:
         try:
             return convert(raw)
         except (TypeError, ValueError, InvalidOperation) as exc:
@@ -150,6 +159,8 @@ def parse_guideline(data: Mapping[str, Any]) -> Guideline:
     r = _Reader(data)
     zero = Decimal(0)
     epoch = date(1970, 1, 1)
+    no_dates: tuple[date, ...] = ()
+    no_keys: tuple[str, ...] = ()
     guideline = Guideline(
         fund_key=r.get("fund.key", _text, ""),
         fund_name=r.get("fund.name", _text, ""),
@@ -158,19 +169,19 @@ def parse_guideline(data: Mapping[str, Any]) -> Guideline:
         budget=r.get("fund.budget", _decimal, zero),
         deciding_body=r.get("fund.deciding_body", _one_of(DECIDING_BODIES), ""),
         financing_type=r.get("fund.financing_type", _one_of(FINANCING_TYPES), ""),
-        sessions=tuple(sorted(r.get("fund.sessions", _list_of(_date), ()))),
+        sessions=tuple(sorted(r.get("fund.sessions", _list_of(_date), no_dates))),
         grant_min=r.get("grant.min", _decimal, zero),
         grant_max=r.get("grant.max", _decimal, zero),
         max_rate=r.get("grant.max_rate", _decimal, zero),
         full_rate_up_to=r.get("grant.full_rate_up_to", _decimal, zero),
         eligible_legal_forms=r.get(
-            "applicant.eligible_legal_forms", _list_of(_one_of(LEGAL_FORMS)), ()
+            "applicant.eligible_legal_forms", _list_of(_one_of(LEGAL_FORMS)), no_keys
         ),
-        min_age=r.get("applicant.min_age", _int, 0, optional=True),
-        max_age=r.get("applicant.max_age", _int, 0, optional=True),
-        adult_contact_under=r.get("applicant.adult_contact_under", _int, 0, optional=True),
+        min_age=r.optional("applicant.min_age", _int),
+        max_age=r.optional("applicant.max_age", _int),
+        adult_contact_under=r.optional("applicant.adult_contact_under", _int),
         latest_end=r.get("period.latest_end", _date, epoch),
-        categories=r.get("costs.categories", _list_of(_one_of(COST_CATEGORIES)), ()),
+        categories=r.get("costs.categories", _list_of(_one_of(COST_CATEGORIES)), no_keys),
         offers_threshold=r.get("costs.offers_threshold", _decimal, zero),
         inventory_threshold=r.get("costs.inventory_threshold", _decimal, zero),
         km_rate_max=r.get("costs.km_rate_max", _decimal, zero),
@@ -178,7 +189,7 @@ def parse_guideline(data: Mapping[str, Any]) -> Guideline:
         report_due_days=r.get("deadlines.report_due_days", _int, 0),
         overrun_tolerance=r.get("report.overrun_tolerance", _decimal, zero),
         refund_waiver_below=r.get("report.refund_waiver_below", _decimal, zero),
-    )  # type: ignore[arg-type]  # r.get returns the default on problems; raised below
+    )  # r.get returns the default on problems; GuidelineError is raised below
     if not r.problems:
         if guideline.grant_min > guideline.grant_max:
             r.problems.append(("grant.min", "greater than grant.max"))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 
 def N_(msgid: str) -> str:
@@ -26,7 +26,9 @@ class Localizer(Protocol):
     def format_date(self, value: date) -> str: ...
 
 
-ParamValue = str | int | Decimal | date
+# A nested Message lets a parameter be translated too (a catalogue label such as a cost
+# category); it is rendered with the same localizer before it is inserted.
+ParamValue: TypeAlias = "str | int | Decimal | date | Message"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ class Message:
             return text
         shown: dict[str, str] = {}
         for name, value in self.params.items():
-            if isinstance(value, Decimal):
+            if isinstance(value, Message):
+                shown[name] = value.render(localizer)
+            elif isinstance(value, Decimal):
                 shown[name] = localizer.format_money(value)
             elif isinstance(value, date):
                 shown[name] = localizer.format_date(value)

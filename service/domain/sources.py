@@ -1,0 +1,23 @@
+"""Citations for findings (the ``source`` of a finding). Short, German, as on a notice."""
+
+from __future__ import annotations
+
+from .guideline import Guideline
+
+BHO_EARLY_START = "VV Nr. 1.3 zu § 44 BHO"
+ANBEST_PLAN_BINDING = "Nr. 1.2 ANBest-P"
+ANBEST_INVENTORY = "Nr. 4.2 ANBest-P"
+ANBEST_NARRATIVE = "Nr. 6.2 ANBest-P"
+ANBEST_REPORT = "Nr. 6 ANBest-P"
+IBAN_STANDARD = "ISO 13616"
+TRAVEL_COSTS = "§ 5 BRKG"
+QUORUM = "Geschäftsordnung; § 90 Abs. 1 VwVfG"
+MAJORITY = "Geschäftsordnung; § 91 VwVfG"
+WRITTEN_VOTE = "Geschäftsordnung; § 90 Abs. 1 Satz 2 VwVfG"
+CONFLICT = "Geschäftsordnung; §§ 20, 21 VwVfG"
+CIVIL_MAJORITY = "Förderrichtlinie „Demokratie leben!“"
+
+
+def guideline(g: Guideline) -> str:
+    """The partnership's own funding principles of this fund and year."""
+    return f"Fördergrundsätze {g.fund_name}"

@@ -1,0 +1,55 @@
+"""Shared test data for the domain tests: the contract's examples, loaded fresh each time."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from service.domain.findings import Finding
+from service.domain.guideline import Guideline, load_guideline
+from service.domain.jsonio import load_json_text
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# a fixed "today" so that defaults never depend on the day the tests run
+TODAY = date(2026, 2, 20)
+
+_cache: dict[str, Any] = {}
+
+
+def example(name: str) -> Any:
+    """A fresh deep copy of a JSON example (tests may change it)."""
+    if name not in _cache:
+        _cache[name] = load_json_text((FIXTURES / name).read_text(encoding="utf-8"))
+    return copy.deepcopy(_cache[name])
+
+
+def application() -> Any:
+    return example("application-aif.json")
+
+
+def report() -> Any:
+    return example("report-aif.json")
+
+
+def meeting() -> Any:
+    return example("meeting-bga.json")
+
+
+def aif() -> Guideline:
+    return load_guideline(FIXTURES / "guideline-aif-2026.toml")
+
+
+def jf() -> Guideline:
+    return load_guideline(FIXTURES / "guideline-jf-2026.toml")
+
+
+def pairs(findings: Iterable[Finding]) -> set[tuple[str, str]]:
+    """(code, field) of every finding."""
+    return {(f.code, f.field) for f in findings}
+
+
+def codes(findings: Iterable[Finding]) -> set[str]:
+    return {f.code for f in findings}
