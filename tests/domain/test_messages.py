@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 from service.domain.messages import Message, PlainLocalizer
 
@@ -9,7 +10,10 @@ from service.domain.messages import Message, PlainLocalizer
 class _German(PlainLocalizer):
     """A stand-in catalog: proves that nested messages go through gettext too."""
 
-    catalog = {"category %(category)s": "Kostenart %(category)s", "Fees": "Honorare"}
+    catalog: ClassVar[dict[str, str]] = {
+        "category %(category)s": "Kostenart %(category)s",
+        "Fees": "Honorare",
+    }
 
     def gettext(self, msgid: str) -> str:
         return self.catalog.get(msgid, msgid)
