@@ -4,13 +4,21 @@ missing, but FAIL on CI (CI=true): there they must run."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import Engine, create_engine, pool, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from service import create_app
+from service.db import make_engine
+from service.models.migrate import upgrade
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,3 +56,109 @@ def app(tmp_path: Path) -> Flask:
         }
     )
     return app
+
+
+# -- databases -------------------------------------------------------------------------------
+# `db_url` gives every test its own freshly migrated database, on SQLite and on PostgreSQL.
+# The migrations run once per backend and test session into a template; each test gets a
+# copy (a file copy, or CREATE DATABASE … TEMPLATE), so tests neither collide with each other
+# nor with other people's test runs on the same server, and everything is dropped afterwards.
+
+DB_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_admin_engine() -> Engine:
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+
+
+def _pg_url(database: str) -> str:
+    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+
+
+class _PostgresDatabases:
+    """Creates uniquely named databases on the test server and drops them all at the end."""
+
+    def __init__(self) -> None:
+        self.prefix = f"fw_{uuid.uuid4().hex[:10]}"
+        self.created: list[str] = []
+        self.engine = _pg_admin_engine()
+
+    def create(self, template: str | None = None) -> str:
+        name = f"{self.prefix}_{len(self.created)}"
+        clause = f' TEMPLATE "{template}"' if template else ""
+        with self.engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        self.created.append(name)
+        return name
+
+    def drop(self, name: str) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            self.drop(name)
+        self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_databases() -> Iterator[_PostgresDatabases]:
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    databases = _PostgresDatabases()
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(_postgres_databases: _PostgresDatabases) -> str:
+    name = _postgres_databases.create()
+    upgrade(_pg_url(name))
+    return name
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=DB_BACKENDS)
+def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty, never migrated database (for the migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
+        return
+    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    name = databases.create()
+    yield _pg_url(name)
+    databases.drop(name)
+
+
+@pytest.fixture(params=DB_BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a freshly migrated, empty database of its own."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("_sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    name = databases.create(template=request.getfixturevalue("_postgres_template"))
+    yield _pg_url(name)
+    databases.drop(name)
+
+
+@pytest.fixture
+def db_engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db_session(db_engine: Engine) -> Iterator[Session]:
+    """A session on a migrated database; the test commits or flushes as it likes."""
+    with Session(db_engine, expire_on_commit=False) as session:
+        yield session

@@ -1,0 +1,185 @@
+"""The life of an application as a state machine, and the small vocabularies around it.
+
+Pure Python: the models store these values, the operations ask :func:`can_transition` before
+they move an application, the web shows :attr:`ApplicationState.label`. The transitions are
+defined here and nowhere else.
+
+The committee *decides* (``approved``/``rejected``/``deferred``); only the lead office's notice
+makes a grant (``notice_issued``). The two are separate steps on purpose (domain.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from .messages import N_
+
+
+class ApplicationState(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    in_check = "in_check"
+    info_requested = "info_requested"
+    on_agenda = "on_agenda"
+    approved = "approved"
+    rejected = "rejected"
+    deferred = "deferred"
+    notice_issued = "notice_issued"
+    in_payment = "in_payment"
+    report_submitted = "report_submitted"
+    revoked = "revoked"
+    withdrawn = "withdrawn"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        """English msgid of the German title; translate it at the entry point."""
+        return _STATE_TITLES[self]
+
+    @property
+    def next_states(self) -> frozenset[ApplicationState]:
+        return TRANSITIONS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return not TRANSITIONS[self]
+
+    @property
+    def applicant_may_edit(self) -> bool:
+        # The applicant changes the content only before submitting and when the coordination
+        # office has asked for more information; afterwards the submitted copy is binding.
+        return self in (ApplicationState.draft, ApplicationState.info_requested)
+
+
+S = ApplicationState
+
+_STATE_TITLES: Mapping[ApplicationState, str] = {
+    S.draft: N_("Draft"),
+    S.submitted: N_("Submitted"),
+    S.in_check: N_("Formal check"),
+    S.info_requested: N_("Information requested"),
+    S.on_agenda: N_("On the agenda"),
+    S.approved: N_("Approved by the committee"),
+    S.rejected: N_("Rejected by the committee"),
+    S.deferred: N_("Deferred"),
+    S.notice_issued: N_("Grant notice issued"),
+    S.in_payment: N_("Funds being paid out"),
+    S.report_submitted: N_("Usage-of-funds report submitted"),
+    S.revoked: N_("Grant revoked"),
+    S.withdrawn: N_("Withdrawn"),
+    S.closed: N_("Closed"),
+}
+
+TRANSITIONS: Mapping[ApplicationState, frozenset[ApplicationState]] = {
+    S.draft: frozenset({S.submitted, S.withdrawn}),
+    S.submitted: frozenset({S.in_check, S.withdrawn}),
+    # the coordination office checks formally; it may ask for more information or put the
+    # application on the agenda of the deciding body's next session
+    S.in_check: frozenset({S.info_requested, S.on_agenda, S.withdrawn}),
+    # the applicant answers by resubmitting; information sent by post lets the office resume
+    S.info_requested: frozenset({S.submitted, S.in_check, S.withdrawn}),
+    # taken off the agenda before the session → back to the check
+    S.on_agenda: frozenset({S.approved, S.rejected, S.deferred, S.in_check, S.withdrawn}),
+    S.deferred: frozenset({S.on_agenda, S.info_requested, S.in_check, S.withdrawn}),
+    # the recipient may still step back before the lead office issues the notice
+    S.approved: frozenset({S.notice_issued, S.withdrawn}),
+    # the rejection notice (Ablehnungsbescheid) ends the file
+    S.rejected: frozenset({S.closed}),
+    # renouncing a grant before any payment ends it without a revocation
+    S.notice_issued: frozenset({S.in_payment, S.report_submitted, S.revoked, S.withdrawn}),
+    S.in_payment: frozenset({S.report_submitted, S.revoked}),
+    S.report_submitted: frozenset({S.closed, S.revoked}),
+    # a refund demand is settled, then the file is closed
+    S.revoked: frozenset({S.closed}),
+    S.withdrawn: frozenset(),
+    S.closed: frozenset(),
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """An operation tried a step the state machine does not allow (a stale form, a bug)."""
+
+    def __init__(self, current: ApplicationState, target: ApplicationState) -> None:
+        self.current = current
+        self.target = target
+        super().__init__(f"an application cannot go from {current.value} to {target.value}")
+
+
+def can_transition(current: ApplicationState, target: ApplicationState) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def require_transition(current: ApplicationState, target: ApplicationState) -> ApplicationState:
+    """The target state, or :class:`TransitionNotAllowed`."""
+    if not can_transition(current, target):
+        raise TransitionNotAllowed(current, target)
+    return target
+
+
+class DecisionOutcome(StrEnum):
+    """The committee's outcome for one agenda item; the values of the meeting interchange."""
+
+    approved = "approved"
+    rejected = "rejected"
+    deferred = "deferred"
+    not_decided = "not-decided"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_TITLES[self]
+
+    @property
+    def application_state(self) -> ApplicationState:
+        """The state an application on the agenda reaches through this outcome."""
+        return _STATE_AFTER_OUTCOME[self]
+
+
+_OUTCOME_TITLES: Mapping[DecisionOutcome, str] = {
+    DecisionOutcome.approved: N_("Approved"),
+    DecisionOutcome.rejected: N_("Rejected"),
+    DecisionOutcome.deferred: N_("Deferred"),
+    DecisionOutcome.not_decided: N_("Not decided"),
+}
+
+_STATE_AFTER_OUTCOME: Mapping[DecisionOutcome, ApplicationState] = {
+    DecisionOutcome.approved: S.approved,
+    DecisionOutcome.rejected: S.rejected,
+    DecisionOutcome.deferred: S.deferred,
+    # without quorum nothing was decided: the application waits for the next session
+    DecisionOutcome.not_decided: S.deferred,
+}
+
+
+class NoticeKind(StrEnum):
+    zuwendung = "zuwendung"
+    ablehnung = "ablehnung"
+    aenderung = "aenderung"
+    widerruf = "widerruf"
+
+    @property
+    def label(self) -> str:
+        return _NOTICE_KIND_TITLES[self]
+
+
+_NOTICE_KIND_TITLES: Mapping[NoticeKind, str] = {
+    NoticeKind.zuwendung: N_("Grant notice"),
+    NoticeKind.ablehnung: N_("Rejection notice"),
+    NoticeKind.aenderung: N_("Amendment notice"),
+    NoticeKind.widerruf: N_("Revocation and refund notice"),
+}
+
+
+class NoticeState(StrEnum):
+    draft = "draft"
+    issued = "issued"
+
+    @property
+    def label(self) -> str:
+        return _NOTICE_STATE_TITLES[self]
+
+
+_NOTICE_STATE_TITLES: Mapping[NoticeState, str] = {
+    NoticeState.draft: N_("Draft"),
+    NoticeState.issued: N_("Issued"),
+}

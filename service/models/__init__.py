@@ -1,0 +1,61 @@
+"""SQLAlchemy models, one module per aggregate; the schema comes from the Alembic migrations.
+
+Importing this package registers every table on :data:`Base.metadata`.
+"""
+
+from __future__ import annotations
+
+from .applicant import APPLICANT_FIELDS, Applicant
+from .application import DECLARATION_KEYS, Application, CostLine, ThirdPartyFunding
+from .audit import AuditLog
+from .base import Base, utcnow
+from .committee import Committee, CommitteeBody, CommitteeMember, Sector
+from .document import Document
+from .fund import Fund, FundGuideline, allocate_reference
+from .meeting import (
+    AgendaItem,
+    ConflictOfInterest,
+    Decision,
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    Vote,
+    VoteChoice,
+)
+from .notice import Notice
+from .partnership import Partnership, SettingsError
+from .staff import StaffMembership, StaffRole, StaffUser
+
+__all__ = [
+    "APPLICANT_FIELDS",
+    "DECLARATION_KEYS",
+    "AgendaItem",
+    "Applicant",
+    "Application",
+    "AuditLog",
+    "Base",
+    "Committee",
+    "CommitteeBody",
+    "CommitteeMember",
+    "ConflictOfInterest",
+    "CostLine",
+    "Decision",
+    "Document",
+    "Fund",
+    "FundGuideline",
+    "Meeting",
+    "MeetingMode",
+    "MeetingParticipant",
+    "Notice",
+    "Partnership",
+    "Sector",
+    "SettingsError",
+    "StaffMembership",
+    "StaffRole",
+    "StaffUser",
+    "ThirdPartyFunding",
+    "Vote",
+    "VoteChoice",
+    "allocate_reference",
+    "utcnow",
+]

@@ -1,0 +1,176 @@
+"""A session (or written vote) of a committee: attendance, agenda, conflicts, votes, decisions.
+
+The minutes follow from these records; the rules engine's meeting check works on the same
+facts (spec/interchange.md, "Meeting").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.messages import N_
+from ..domain.states import DecisionOutcome
+from .base import Base, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from .application import Application
+    from .committee import Committee, CommitteeMember
+    from .notice import Notice
+
+
+class MeetingMode(StrEnum):
+    session = "session"
+    # Umlaufverfahren: valid only when no voting member objects
+    written = "written"
+
+    @property
+    def label(self) -> str:
+        return _MODE_TITLES[self]
+
+
+_MODE_TITLES: Mapping[MeetingMode, str] = {
+    MeetingMode.session: N_("Session"),
+    MeetingMode.written: N_("Written vote"),
+}
+
+
+class VoteChoice(StrEnum):
+    yes = "yes"
+    no = "no"
+    abstain = "abstain"
+
+    @property
+    def label(self) -> str:
+        return _CHOICE_TITLES[self]
+
+
+_CHOICE_TITLES: Mapping[VoteChoice, str] = {
+    VoteChoice.yes: N_("Yes"),
+    VoteChoice.no: N_("No"),
+    VoteChoice.abstain: N_("Abstention"),
+}
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committee.id"), index=True)
+    held_on: Mapped[date]
+    mode: Mapped[MeetingMode] = mapped_column(enum_type(MeetingMode, "mode"))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    start_time: Mapped[time | None]
+    end_time: Mapped[time | None]
+    minute_taker: Mapped[str] = mapped_column(String(200), default="")
+    guests: Mapped[list[str]] = mapped_column(default=list)
+    next_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    committee: Mapped[Committee] = relationship(back_populates="meetings")
+    participants: Mapped[list[MeetingParticipant]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+
+
+class MeetingParticipant(Base):
+    """A member's invitation, presence and – in a written vote – objection."""
+
+    __tablename__ = "meeting_participant"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("committee_member.id"), primary_key=True, index=True
+    )
+    invited: Mapped[bool] = mapped_column(default=True)
+    present: Mapped[bool] = mapped_column(default=False)
+    objected: Mapped[bool] = mapped_column(default=False)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    member: Mapped[CommitteeMember] = relationship()
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "application_id"),
+        CheckConstraint("position >= 0", name="position_not_negative"),
+        CheckConstraint("proposed_amount >= 0", name="proposed_amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    position: Mapped[int]
+    proposed_amount: Mapped[Decimal | None]
+    conditions: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship(back_populates="agenda_items")
+    conflicts: Mapped[list[ConflictOfInterest]] = relationship(
+        back_populates="item", cascade="all, delete-orphan"
+    )
+    votes: Mapped[list[Vote]] = relationship(back_populates="item", cascade="all, delete-orphan")
+    decision: Mapped[Decision | None] = relationship(back_populates="item")
+
+
+class ConflictOfInterest(Base):
+    """Befangenheit: the member leaves for this item and does not vote (nor its deputy)."""
+
+    __tablename__ = "conflict_of_interest"
+    __table_args__ = (UniqueConstraint("agenda_item_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[AgendaItem] = relationship(back_populates="conflicts")
+    member: Mapped[CommitteeMember] = relationship()
+
+
+class Vote(Base):
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("agenda_item_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id"), index=True)
+    choice: Mapped[VoteChoice] = mapped_column(enum_type(VoteChoice, "choice"))
+
+    item: Mapped[AgendaItem] = relationship(back_populates="votes")
+    member: Mapped[CommitteeMember] = relationship()
+
+
+class Decision(Base):
+    """Beschluss: what the committee decided on an application (not yet a grant)."""
+
+    __tablename__ = "decision"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id"), unique=True)
+    outcome: Mapped[DecisionOutcome] = mapped_column(enum_type(DecisionOutcome, "outcome"))
+    # approved amount; may be below the requested grant
+    amount: Mapped[Decimal | None]
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    # the committee's reasons, taken into a rejection notice's Begründung
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="decisions")
+    item: Mapped[AgendaItem | None] = relationship(back_populates="decision")
+    notices: Mapped[list[Notice]] = relationship(back_populates="decision")

@@ -1,0 +1,66 @@
+"""A notice (Bescheid) of the lead office: the administrative act that grants or refuses.
+
+An issued notice is never changed. A correction is a new version with the same number that
+``replaces`` the old one and says why (``replacement_reason``); an amendment or revocation is
+a notice of its own kind that replaces the grant it changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.states import NoticeKind, NoticeState
+from .base import Base, enum_type, utcnow
+
+if TYPE_CHECKING:
+    from .application import Application
+    from .fund import Fund
+    from .meeting import Decision
+
+
+class Notice(Base):
+    __tablename__ = "notice"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "number", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint("replaces_id IS NULL OR replaces_id <> id", name="not_replacing_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # numbers are unique per fund (they start with its key), hence the fund beside the application
+    fund_id: Mapped[int] = mapped_column(ForeignKey("fund.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    number: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[NoticeKind] = mapped_column(enum_type(NoticeKind, "kind"))
+    state: Mapped[NoticeState] = mapped_column(
+        enum_type(NoticeState, "state"), default=NoticeState.draft
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"), index=True)
+    replacement_reason: Mapped[str] = mapped_column(Text, default="")
+
+    # the content of the act: granted amount (refund amount for a revocation), approved
+    # period, financing type, special conditions and the reasons (Begründung)
+    amount: Mapped[Decimal | None]
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    financing_type: Mapped[str | None] = mapped_column(String(16))
+    conditions: Mapped[list[str]] = mapped_column(default=list)
+    grounds: Mapped[str] = mapped_column(Text, default="")
+    signatory: Mapped[str] = mapped_column(String(200), default="")
+
+    issued_on: Mapped[date | None]
+    issued_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    fund: Mapped[Fund] = relationship()
+    application: Mapped[Application] = relationship(back_populates="notices")
+    decision: Mapped[Decision | None] = relationship(back_populates="notices")
+    replaces: Mapped[Notice | None] = relationship(remote_side=[id])
