@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from service import create_app
 from service.db import make_engine
+from service.models import Application, Fund, Partnership
 from service.models.migrate import upgrade
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -162,3 +163,31 @@ def db_session(db_engine: Engine) -> Iterator[Session]:
     """A session on a migrated database; the test commits or flushes as it likes."""
     with Session(db_engine, expire_on_commit=False) as session:
         yield session
+
+
+# -- small builders on top of db_session ------------------------------------------------------
+
+AIF_GUIDELINE = (FIXTURES / "guideline-aif-2026.toml").read_text(encoding="utf-8")
+
+
+def make_fund(session: Session, slug: str = "musterstadt") -> Fund:
+    """A partnership with the fund AIF-2026 and its example guideline, flushed."""
+    partnership = Partnership(slug=slug, name=f"Partnerschaft für Demokratie {slug}")
+    fund = Fund(partnership=partnership, key="AIF-2026")
+    fund.add_guideline(AIF_GUIDELINE)
+    session.add(fund)
+    session.flush()
+    return fund
+
+
+@pytest.fixture
+def fund(db_session: Session) -> Fund:
+    return make_fund(db_session)
+
+
+@pytest.fixture
+def stored_application(db_session: Session, fund: Fund) -> Application:
+    application = Application(fund=fund, title="Demokratiefest am Elbufer")
+    db_session.add(application)
+    db_session.commit()
+    return application

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from service.domain.guideline import GuidelineError
 from service.models import Fund, FundGuideline, Partnership, allocate_reference
 from service.models.fund import sha256_text
-from tests.models.conftest import AIF_GUIDELINE
+from tests.conftest import AIF_GUIDELINE
 
 
 def test_the_current_guideline_gives_the_rules_of_the_fund(fund: Fund):
