@@ -7,15 +7,20 @@ LibreOffice use their own.
 
 from __future__ import annotations
 
+import http.server
 import io
+import multiprocessing
 import os
 import shutil
 import struct
 import subprocess
+import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pypdf
 import pytest
@@ -25,8 +30,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from pypdf.generic import DictionaryObject
 
-from service.documents.pdf import ConversionError, PdfConverter
-from service.documents.pdf.converter import SOFFICE, SYSTEM_PYTHON
+from service.documents.pdf import ConversionError, PdfConverter, convert_cold, get_converter
+from service.documents.pdf.converter import PROFILE_SETTINGS, SOFFICE, SYSTEM_PYTHON, Settings
 from tests.conftest import ON_CI
 
 pytestmark = pytest.mark.libreoffice
@@ -168,6 +173,94 @@ def pdfa_claim(pdf: bytes) -> tuple[str, str] | None:
     return (part, conformance) if part and conformance else None
 
 
+# -- processes --------------------------------------------------------------------------------
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def processes_mentioning(text: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(f"{entry.name}: {cmdline}")
+    return found
+
+
+def zombie_children() -> list[str]:
+    zombies = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # "pid (comm) state ppid …" – comm may contain spaces, so split after the ")".
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if state == "Z" and int(ppid) == os.getpid():
+            zombies.append(stat)
+    return zombies
+
+
+# -- a listener that must stay unasked ----------------------------------------------------------
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        requests = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                requests.append(self.path)
+                body = png(rgb=(0, 160, 0))
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/logo.png"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
 # -- conversion -------------------------------------------------------------------------------
 
 
@@ -251,3 +344,212 @@ def test_a_missing_soffice_is_reported_as_a_conversion_error() -> None:
         with pytest.raises(ConversionError, match="did not start: cannot start /nonexistent/"):
             broken.convert(docx(GERMAN))
         assert broken.process_ids is None
+
+
+# -- hardening --------------------------------------------------------------------------------
+
+
+def test_the_running_office_has_macros_and_links_turned_off(converter: PdfConverter) -> None:
+    settings = converter.office_settings()
+
+    scripting = "/org.openoffice.Office.Common/Security/Scripting"
+    assert settings[f"{scripting}/MacroSecurityLevel"] == 3
+    assert settings[f"{scripting}/DisableMacrosExecution"] is True
+    assert settings[f"{scripting}/BlockUntrustedRefererLinks"] is True
+    assert settings[f"{scripting}/SecureURL"] == []
+    assert settings["/org.openoffice.Office.Writer/Content/Update/Link"] == 0
+    assert settings == {
+        f"{path}/{name}": value
+        for path, props in PROFILE_SETTINGS.items()
+        for name, value in props.items()
+    }
+
+
+def test_an_embedded_picture_is_counted_as_an_image(converter: PdfConverter) -> None:
+    # Control for the tests below: the counter sees pictures that do get into the PDF.
+    assert image_count(converter.convert(docx_with_picture())) == 1
+
+
+def test_a_picture_linked_to_a_loopback_listener_is_neither_fetched_nor_embedded(
+    converter: PdfConverter, listener: Listener
+) -> None:
+    pdf = converter.convert(docx_with_picture(link=listener.url))
+
+    assert listener.requests == []
+    assert image_count(pdf) == 0
+    assert "Logo des Trägers" in pdf_text(pdf)
+
+
+def test_a_picture_linked_to_etc_hostname_is_not_embedded(converter: PdfConverter) -> None:
+    pdf = converter.convert(docx_with_picture(link="file:///etc/hostname"))
+
+    assert image_count(pdf) == 0
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
+    if hostname:
+        assert hostname not in pdf_text(pdf)
+
+
+def test_a_picture_linked_to_a_local_png_file_is_not_embedded(
+    converter: PdfConverter, tmp_path: Path
+) -> None:
+    # /etc/hostname is no image, so LibreOffice could not embed it anyway; a real PNG on
+    # the local disk shows that file:// links are blocked, not merely undecodable.
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png(rgb=(0, 0, 200)))
+
+    assert image_count(converter.convert(docx_with_picture(link=secret.as_uri()))) == 0
+
+
+class UnhardenedConverter(PdfConverter):
+    profile_settings: ClassVar[Settings] = {}
+
+
+def test_without_the_hardened_profile_libreoffice_would_fetch_linked_pictures(
+    listener: Listener, tmp_path: Path
+) -> None:
+    # Control: shows that the link tests above can fail, i.e. that the profile settings
+    # (and loading from a file URL) are what keeps LibreOffice from fetching.
+    local = tmp_path / "local.png"
+    local.write_bytes(png(rgb=(0, 0, 200)))
+    with UnhardenedConverter() as unhardened:
+        fetched = unhardened.convert(docx_with_picture(link=listener.url))
+        read = unhardened.convert(docx_with_picture(link=local.as_uri()))
+
+    assert listener.requests == ["/logo.png"]
+    assert image_count(fetched) == 1
+    assert image_count(read) == 1
+
+
+# -- process handling -------------------------------------------------------------------------
+
+
+def office_sockets() -> set[str]:
+    return {path.name for path in Path("/tmp").glob(f"OSL_PIPE_{os.getuid()}_*")}
+
+
+def test_a_timeout_kills_the_whole_process_group_and_the_next_conversion_works() -> None:
+    before = office_sockets()
+    with PdfConverter() as converter:
+        converter.convert(docx(GERMAN))
+        ids = converter.process_ids
+        assert ids is not None
+        helper, group = ids
+        sockets = office_sockets() - before
+        assert group_alive(group)
+        # About 600 pages: 2.5 s to convert here, so a prompt error proves the kill.
+        long_document = docx(GERMAN, pages=400)
+        converter.timeout = 0.2
+        started = time.monotonic()
+
+        with pytest.raises(ConversionError, match=r"timed out after 0\.2 s"):
+            converter.convert(long_document)
+
+        assert time.monotonic() - started < 1.0, "killed, not waited for"
+        assert converter.process_ids is None
+        assert not group_alive(group), "every process of LibreOffice's group must be gone"
+        assert not pid_alive(helper)
+        assert zombie_children() == []
+        assert sockets, "a running office has its UNO and single-instance sockets"
+        assert sockets & office_sockets() == set(), "a killed office leaves no socket behind"
+        converter.timeout = 60.0
+        pdf = converter.convert(docx(GERMAN))
+        assert GERMAN in pdf_text(pdf)
+        assert converter.process_ids is not None
+        assert converter.process_ids[1] != group
+
+
+def test_libreoffice_is_restarted_after_the_configured_number_of_conversions() -> None:
+    with PdfConverter(max_conversions=2) as counted:
+        groups = []
+        for _ in range(3):
+            counted.convert(docx(GERMAN))
+            assert counted.process_ids is not None
+            groups.append(counted.process_ids[1])
+
+        assert groups[0] == groups[1] != groups[2]
+        assert counted.starts == 2
+        assert not group_alive(groups[0])
+
+
+def test_close_leaves_no_libreoffice_process_no_zombie_and_no_profile() -> None:
+    converter = PdfConverter()
+    converter.convert(docx(GERMAN))
+    ids = converter.process_ids
+    profile = converter.profile_dir
+    assert ids is not None
+    assert profile is not None
+    assert processes_mentioning(str(profile)), "soffice runs with this profile"
+
+    converter.close()
+
+    helper, group = ids
+    assert not pid_alive(helper)
+    assert not group_alive(group)
+    assert processes_mentioning(str(profile)) == []
+    assert zombie_children() == []
+    assert not profile.parent.exists()
+    with pytest.raises(ConversionError, match="closed"):
+        converter.convert(docx(GERMAN))
+
+
+def _convert_in_child(results: Any) -> None:
+    # Runs in a forked child: report, never raise (pytest is not listening here).
+    try:
+        converter = get_converter()
+        try:
+            pdf = converter.convert(docx(GERMAN))
+            ids = converter.process_ids
+            results.put(
+                {
+                    "pid": os.getpid(),
+                    "profile": str(converter.profile_dir),
+                    "group": ids[1] if ids else None,
+                    "text_ok": GERMAN in pdf_text(pdf),
+                }
+            )
+        finally:
+            converter.close()
+    except Exception as exc:
+        results.put({"pid": os.getpid(), "error": repr(exc)})
+
+
+def test_two_processes_each_get_their_own_libreoffice_and_profile() -> None:
+    parent = get_converter()
+    try:
+        parent.convert(docx(GERMAN))  # the children inherit a running office
+        assert get_converter() is parent
+        parent_profile = str(parent.profile_dir)
+        context = multiprocessing.get_context("fork")
+        results = context.Queue()
+        children = [context.Process(target=_convert_in_child, args=(results,)) for _ in "ab"]
+        for child in children:
+            child.start()
+        reports = [results.get(timeout=60) for _ in children]
+        for child in children:
+            child.join(timeout=30)
+
+        assert [report.get("error") for report in reports] == [None, None]
+        assert all(report["text_ok"] for report in reports)
+        profiles = {report["profile"] for report in reports}
+        assert len(profiles) == 2
+        assert parent_profile not in profiles
+        assert len({report["group"] for report in reports}) == 2
+        assert [child.exitcode for child in children] == [0, 0]
+        # The children closed their own offices, not the parent's.
+        assert GERMAN in pdf_text(parent.convert(docx(GERMAN)))
+        for profile in profiles:
+            assert processes_mentioning(profile) == []
+    finally:
+        parent.close()
+
+
+# -- cold baseline ----------------------------------------------------------------------------
+
+
+def test_a_cold_conversion_gives_a_hardened_pdfa_too(listener: Listener) -> None:
+    pdf = convert_cold(docx_with_picture(link=listener.url))
+
+    assert pdfa_claim(pdf) == ("2", "B")
+    assert "Logo des Trägers" in pdf_text(pdf)
+    assert image_count(pdf) == 0
+    assert listener.requests == []
