@@ -1,0 +1,108 @@
+"""``foerderwerk check application|report|meeting FILE``: the rules engine on the command line.
+
+Prints one JSON object (spec/rules.md) and exits 0 (no error), 1 (error findings) or 2 (input
+or guideline unreadable). Needs no database and no application context.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..domain.check import (
+    KINDS,
+    CheckResult,
+    Kind,
+    check,
+    guideline_invalid_result,
+    guideline_missing_result,
+    invalid_option_result,
+    unreadable_input_result,
+)
+from ..domain.guideline import GuidelineError, load_guideline
+from ..domain.jsonio import JsonInputError, load_json_text
+from ..domain.messages import N_, Message
+from ..domain.money import AmountError, parse_money
+from ..i18n import BabelLocalizer
+from . import cli
+
+
+def _read_input(file: str) -> Any:
+    """The input as JSON; raises OSError, UnicodeDecodeError or JsonInputError."""
+    if file == "-":
+        text = sys.stdin.buffer.read().decode("utf-8-sig")
+    else:
+        # utf-8-sig: a byte order mark written by Windows editors is no reason to refuse
+        text = Path(file).read_text(encoding="utf-8-sig")
+    return load_json_text(text)
+
+
+def run_check(kind: Kind, file: str, guideline_path: str | None, committed: str) -> CheckResult:
+    try:
+        data = _read_input(file)
+    except JsonInputError as exc:
+        return unreadable_input_result(kind, exc)
+    except (OSError, UnicodeDecodeError) as exc:
+        return unreadable_input_result(kind, _describe(exc, file))
+
+    if kind == "meeting":
+        return check(kind, data)
+    if not guideline_path:
+        return guideline_missing_result(kind)
+    try:
+        guideline = load_guideline(guideline_path)
+    except GuidelineError as exc:
+        return guideline_invalid_result(kind, exc, data)
+    try:
+        committed_amount = parse_money(committed)
+    except AmountError:
+        return invalid_option_result(
+            kind,
+            "committed",
+            Message(
+                N_(
+                    "--committed must be an amount of 0 or more with at most two decimal "
+                    'places, for example "12500.00".'
+                )
+            ),
+        )
+    return check(kind, data, guideline, committed_amount)
+
+
+def _describe(exc: OSError | UnicodeDecodeError, file: str) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{file}: not UTF-8 text"
+    return f"{file}: {exc.strerror or exc}"
+
+
+@cli.command("check", with_appcontext=False)
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--guideline",
+    "guideline_path",
+    type=click.Path(dir_okay=False),
+    help="Fördergrundsätze (TOML) des Fonds; nötig für application und report.",
+)
+@click.option(
+    "--committed",
+    default="0",
+    show_default=True,
+    help="Im Fonds bereits gebundene Mittel (nur application).",
+)
+@click.pass_context
+def check_command(
+    ctx: click.Context, kind: Kind, file: str, guideline_path: str | None, committed: str
+) -> None:
+    """Prüft einen Antrag, einen Verwendungsnachweis oder eine Sitzung nach den Fördergrundsätzen.
+
+    Ausgabe: ein JSON-Objekt. Exit 0 ohne Fehler, 1 mit Fehlern, 2 bei unlesbarer Eingabe.
+    """
+    result = run_check(kind, file, guideline_path, committed)
+    output = result.to_json(BabelLocalizer())
+    click.echo(json.dumps(output, ensure_ascii=False, indent=2))
+    ctx.exit(result.exit_code)

@@ -1,0 +1,273 @@
+"""The one entry into the rules: check an application, a report or a meeting.
+
+The web forms, the JSON API, the ``check`` command and the batch jobs all call these functions;
+the output object of :meth:`CheckResult.to_json` is the contract of spec/rules.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .application import (
+    Application,
+    application_findings,
+    application_totals,
+    assign_session,
+    parse_application,
+)
+from .findings import Finding, error, has_errors, sort_findings
+from .guideline import Guideline, GuidelineError
+from .jsonio import JsonInputError
+from .meeting import Meeting, meeting_findings, parse_meeting
+from .messages import N_, Localizer, Message
+from .money import to_json_money
+from .reader import INPUT_INVALID
+from .report import Report, parse_report, report_findings, report_result
+
+Kind = Literal["application", "report", "meeting"]
+KINDS: tuple[Kind, ...] = ("application", "report", "meeting")
+GUIDELINE_INVALID = "guideline.invalid"
+
+# The kind-specific keys of the output, present (as null) even when the input is unreadable,
+# so that every caller can rely on the shape.
+_EMPTY_EXTRA: dict[str, dict[str, Any]] = {
+    "application": {"totals": None, "session": None},
+    "report": {"result": None},
+    "meeting": {"quorate": None, "items": []},
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    kind: Kind
+    findings: Sequence[Finding]
+    parsed: Application | Report | Meeting | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    @property
+    def input_invalid(self) -> bool:
+        """The input (or guideline) cannot be read at all: exit 2, HTTP 400."""
+        return any(f.code in (INPUT_INVALID, GUIDELINE_INVALID) for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        if self.input_invalid:
+            return 2
+        return 0 if self.ok else 1
+
+    def to_json(self, localizer: Localizer) -> dict[str, Any]:
+        """The contract's output object: money as "0.00" strings, dates ISO."""
+        result: dict[str, Any] = {
+            "ok": self.ok,
+            "findings": [f.to_json(localizer) for f in self.findings],
+        }
+        for key, value in self.extra.items():
+            result[key] = _plain(value)
+        return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return to_json_money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def today_in_germany() -> date:
+    """Legal dates of a German authority follow Europe/Berlin, not the server's clock zone."""
+    try:
+        return datetime.now(ZoneInfo("Europe/Berlin")).date()
+    except ZoneInfoNotFoundError:  # a system without tz data: the local date is the best guess
+        return date.today()
+
+
+def _result(kind: Kind, findings: Sequence[Finding], **kwargs: Any) -> CheckResult:
+    extra = dict(_EMPTY_EXTRA[kind])
+    extra.update(kwargs.pop("extra", {}))
+    return CheckResult(kind, sort_findings(findings), extra=extra, **kwargs)
+
+
+def check_application(
+    data: Mapping[str, Any],
+    guideline: Guideline,
+    committed: Decimal = Decimal(0),
+    today: date | None = None,
+) -> CheckResult:
+    """All rules for an application; ``committed`` is the money already committed in the fund."""
+    app, problems = parse_application(
+        data, fund_key=guideline.fund_key, today=today or today_in_germany()
+    )
+    if app is None:
+        return _result("application", problems)
+    totals = application_totals(app)
+    session = assign_session(app.submitted_on, guideline.sessions, guideline.submission_lead_days)
+    return _result(
+        "application",
+        application_findings(app, guideline, committed),
+        parsed=app,
+        extra={
+            "totals": {
+                "costs": totals.costs,
+                "income": totals.income,
+                "requested": totals.requested,
+            },
+            "session": session,
+        },
+    )
+
+
+def check_report(
+    data: Mapping[str, Any], guideline: Guideline, today: date | None = None
+) -> CheckResult:
+    """All rules for a usage-of-funds report, with the final grant."""
+    report, problems = parse_report(data, today=today or today_in_germany())
+    if report is None:
+        return _result("report", problems)
+    final = report_result(report, guideline)
+    return _result(
+        "report",
+        report_findings(report, guideline),
+        parsed=report,
+        extra={"result": None if final is None else final.as_dict()},
+    )
+
+
+def check_meeting(data: Mapping[str, Any]) -> CheckResult:
+    """Quorum, votes and outcomes of a session or written vote."""
+    meeting, problems = parse_meeting(data)
+    if meeting is None:
+        return _result("meeting", problems)
+    findings, outcomes = meeting_findings(meeting)
+    return _result(
+        "meeting",
+        findings,
+        parsed=meeting,
+        extra={
+            "quorate": outcomes.quorate,
+            "items": [item.as_dict() for item in outcomes.items],
+        },
+    )
+
+
+def check(
+    kind: Kind,
+    data: Any,
+    guideline: Guideline | None = None,
+    committed: Decimal = Decimal(0),
+    today: date | None = None,
+) -> CheckResult:
+    """Dispatch by kind (the API's and CLI's ``<kind>``); application and report need a
+    guideline."""
+    if kind == "meeting":
+        return check_meeting(data)
+    if guideline is None:
+        raise ValueError(f"checking an {kind} needs a guideline")
+    if kind == "application":
+        return check_application(data, guideline, committed, today)
+    return check_report(data, guideline, today)
+
+
+# -- results for input that cannot be checked ----------------------------------------------
+
+
+def unreadable_input_result(kind: Kind, problem: JsonInputError | OSError | str) -> CheckResult:
+    """``input.invalid`` for a file or body that is no JSON (or cannot be read at all)."""
+    if isinstance(problem, JsonInputError):
+        if problem.reason == "duplicate-key":
+            message = Message(
+                N_("The field “%(key)s” appears twice in one object. Please keep only one."),
+                {"key": problem.key},
+            )
+        elif problem.reason == "constant":
+            message = Message(
+                N_("NaN and Infinity are no valid numbers. Please give the amount as a number.")
+            )
+        elif problem.reason == "number":
+            message = Message(N_("A number in the file is far too long. Please check it."))
+        else:
+            message = Message(
+                N_(
+                    "The input is no valid JSON (line %(line)s, column %(column)s). Please "
+                    "check commas, quotation marks and brackets there."
+                ),
+                {"line": problem.line, "column": problem.column},
+            )
+    else:
+        message = Message(
+            N_("The input cannot be read (%(detail)s). Please check the file name and format."),
+            {"detail": str(problem)[:200]},
+        )
+    return _result(kind, [error(INPUT_INVALID, "", message)])
+
+
+def guideline_findings(problem: GuidelineError) -> list[Finding]:
+    """``guideline.invalid`` findings, one per key named in the error."""
+    findings: list[Finding] = []
+    for key, detail in problem.problems:
+        if not key:
+            message = Message(
+                N_(
+                    "The guideline file (Fördergrundsätze) cannot be read: %(detail)s. "
+                    "Please check the file."
+                ),
+                {"detail": detail[:300]},
+            )
+        elif detail == "missing":
+            message = Message(
+                N_("The guideline file lacks the key “%(key)s”. Please add it."), {"key": key}
+            )
+        else:
+            message = Message(
+                N_(
+                    "The guideline file has an unusable value for “%(key)s” (%(detail)s). "
+                    "Please correct it."
+                ),
+                {"key": key, "detail": detail[:300]},
+            )
+        findings.append(error(GUIDELINE_INVALID, key, message))
+    return findings
+
+
+def guideline_invalid_result(
+    kind: Kind, problem: GuidelineError, data: Any = None, *, today: date | None = None
+) -> CheckResult:
+    """The guideline cannot be used: its findings, plus the input's own input.invalid
+    problems when ``data`` is given (so that one run shows everything to fix)."""
+    findings = guideline_findings(problem)
+    if data is not None:
+        day = today or today_in_germany()
+        if kind == "application":
+            findings += parse_application(data, fund_key=None, today=day)[1]
+        elif kind == "report":
+            findings += parse_report(data, today=day)[1]
+    return _result(kind, findings)
+
+
+def invalid_option_result(kind: Kind, option: str, message: Message) -> CheckResult:
+    """An unusable command-line option or query parameter (such as ``committed``)."""
+    return _result(kind, [error(INPUT_INVALID, option, message)])
+
+
+def guideline_missing_result(kind: Kind) -> CheckResult:
+    """Application and report are checked against a guideline; none was named."""
+    message = Message(
+        N_(
+            "Checking an application or a report needs the funding principles of the fund. "
+            "Please name the guideline file (for example with --guideline)."
+        )
+    )
+    return _result(kind, [error(GUIDELINE_INVALID, "", message)])
