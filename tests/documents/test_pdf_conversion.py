@@ -12,8 +12,10 @@ import io
 import multiprocessing
 import os
 import shutil
+import signal
 import struct
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -553,3 +555,33 @@ def test_a_cold_conversion_gives_a_hardened_pdfa_too(listener: Listener) -> None
     assert "Logo des Trägers" in pdf_text(pdf)
     assert image_count(pdf) == 0
     assert listener.requests == []
+
+
+def test_libreoffice_stops_and_cleans_up_when_its_worker_is_killed(tmp_path: Path) -> None:
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, signal\n"
+            "from service.documents.pdf import PdfConverter\n"
+            "from tests.documents.test_pdf_conversion import GERMAN, docx\n"
+            "converter = PdfConverter()\n"
+            "converter.convert(docx(GERMAN))\n"
+            "print(converter.profile_dir, *converter.process_ids, flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    output, _ = worker.communicate(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+    profile, helper, group = output.split()
+
+    deadline = time.monotonic() + 10
+    while (group_alive(int(group)) or pid_alive(int(helper))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert not group_alive(int(group)), "the helper notices its worker is gone"
+    assert processes_mentioning(profile) == []
+    assert not Path(profile).exists()

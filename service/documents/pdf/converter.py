@@ -321,18 +321,15 @@ class PdfConverter:
         if self._workdir is None:
             self._workdir = Path(tempfile.mkdtemp(prefix=f"foerderwerk-lo-{os.getpid()}-"))
         # A fresh profile per start: a killed office may leave a broken one behind.
-        profile_url = self._profile_url = write_profile(
-            self._workdir / "profile", self.profile_settings
-        )
-        tmpdir = self._workdir / "tmp"
-        inbox = self._workdir / "inbox"
-        for directory in (tmpdir, inbox):
+        # The helper relies on this layout of the work directory.
+        self._profile_url = write_profile(self._workdir / "profile", self.profile_settings)
+        for directory in (self._workdir / "tmp", self._workdir / "inbox"):
             shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir(mode=0o700)
         pipe_name = self._pipe_name = f"foerderwerk-{os.getpid()}-{uuid.uuid4().hex}"
         with (self._workdir / "helper.log").open("wb") as log:
             try:
-                self._helper = self._spawn_helper(profile_url, pipe_name, tmpdir, inbox, log)
+                self._helper = self._spawn_helper(self._workdir, pipe_name, log)
             except OSError as exc:
                 raise ConversionError(f"cannot start the LibreOffice helper: {exc}") from exc
         self._buffer = b""
@@ -352,7 +349,7 @@ class PdfConverter:
             raise ConversionError(f"LibreOffice did not start: {message.get('error')}")
 
     def _spawn_helper(
-        self, profile_url: str, pipe_name: str, tmpdir: Path, inbox: Path, log: IO[bytes]
+        self, workdir: Path, pipe_name: str, log: IO[bytes]
     ) -> subprocess.Popen[bytes]:
         return subprocess.Popen(  # noqa: S603 – fixed argument list, no shell
             [
@@ -360,11 +357,10 @@ class PdfConverter:
                 "-I",  # isolated: no user site-packages, no PYTHON* variables
                 str(HELPER),
                 self.soffice,
-                profile_url,
+                str(workdir),
                 pipe_name,
-                str(tmpdir),
-                str(inbox),
                 str(self.start_timeout),
+                str(os.getpid()),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

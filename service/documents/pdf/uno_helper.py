@@ -1,7 +1,8 @@
 """UNO side of service.documents.pdf – runs under Debian's /usr/bin/python3, never imported.
 
 python3-uno only imports in the system Python, not in the project's venv, so the converter
-starts this file as a subprocess and talks to it over stdin/stdout, one JSON object per line:
+starts this file as a subprocess (arguments: soffice, work directory, UNO pipe name, start-up
+timeout, the converter's pid) and talks to it over stdin/stdout, one JSON object per line:
 
   helper → converter  {"event": "spawned", "soffice_pgid": …}  LibreOffice started
   helper → converter  {"event": "ready"}  once LibreOffice answers over UNO
@@ -22,13 +23,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import uno  # type: ignore[import-not-found]
@@ -253,7 +257,22 @@ def reap_finished() -> None:
             return
 
 
-def watch(parent: int, office: Office) -> None:
+def remove_leftovers(workdir: Path, pipe_name: str) -> None:
+    """What the converter's close() would have removed: profile, temp files, sockets.
+
+    Mirrors converter._remove_stale_pipes (this file cannot import the project).
+    """
+    profile_url = (workdir / "profile").as_uri()
+    digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
+    ipc = "SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest)
+    for directory in ("/tmp", "/var/tmp"):  # noqa: S108 – where osl puts its sockets
+        for name in (ipc, pipe_name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(directory, f"OSL_PIPE_{os.getuid()}_{name}"))
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def watch(parent: int, office: Office, workdir: Path) -> None:
     """Reap what LibreOffice leaves behind, and stop it if the worker is gone."""
     while True:
         time.sleep(0.5)
@@ -264,11 +283,16 @@ def watch(parent: int, office: Office) -> None:
             _log("parent process is gone; stopping LibreOffice")
             kill_group(office.pgid)
             reap_children()
+            remove_leftovers(workdir, office.pipe_name)
             os._exit(3)
 
 
 def main(argv: list[str]) -> int:
-    soffice, profile_url, pipe_name, tmpdir, inbox, start_timeout = argv[1:7]
+    soffice, directory, pipe_name, start_timeout, converter_pid = argv[1:6]
+    # Laid out by the converter: profile/ (written before we start), tmp/ and inbox/.
+    workdir = Path(directory)
+    profile_url = (workdir / "profile").as_uri()
+    inbox = str(workdir / "inbox")
     # The protocol owns the original stdout; anything else printing (uno, LibreOffice
     # messages) lands on stderr instead of corrupting the JSON lines.
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
@@ -276,20 +300,20 @@ def main(argv: list[str]) -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         _log("could not become a child subreaper; orphans go to init")
-    parent = os.getppid()
+    parent = int(converter_pid)  # not getppid(): the converter may be dead already
 
     def send(message: dict[str, Any]) -> None:
         protocol.write(json.dumps(message) + "\n")
         protocol.flush()
 
     try:
-        office = Office(soffice, profile_url, pipe_name, tmpdir)
+        office = Office(soffice, profile_url, pipe_name, str(workdir / "tmp"))
     except OSError as exc:
         send({"event": "failed", "error": f"cannot start {soffice}: {exc.strerror}"})
         return 1
     # Reported at once, so the converter can kill the group even if start-up hangs.
     send({"event": "spawned", "soffice_pid": office.pid, "soffice_pgid": office.pgid})
-    threading.Thread(target=watch, args=(parent, office), daemon=True).start()
+    threading.Thread(target=watch, args=(parent, office, workdir), daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         try:
@@ -321,6 +345,10 @@ def main(argv: list[str]) -> int:
         pass  # the converter gave up on us (timeout, close); stopping is all that is left
     finally:
         office.stop()
+        # End of input without "quit" may mean the worker died. Checked after stop(), by
+        # when the kernel has long re-parented us; the converter, if alive, cleans up itself.
+        if os.getppid() != parent:
+            remove_leftovers(workdir, pipe_name)
     return 0
 
 
