@@ -289,6 +289,8 @@ class PdfConverter:
         """PROFILE_SETTINGS as the running LibreOffice sees them ("node/name": value)."""
         self._adopt_after_fork()
         with self._lock:
+            if self._closed:
+                raise ConversionError("the converter is closed")
             self._ensure_started()
             paths = {path: list(props) for path, props in self.profile_settings.items()}
             answer = self._call({"op": "settings", "paths": paths})
@@ -307,10 +309,12 @@ class PdfConverter:
         helper = self._helper
         if helper is not None:
             # Drop only this process's copies of the pipes; the parent's helper keeps running.
+            # (Their buffered objects are never used, only their fds, so no lock can have
+            # been held across the fork.)
             for stream in (helper.stdin, helper.stdout):
                 if stream is not None:
-                    with contextlib.suppress(OSError, ValueError):
-                        os.close(stream.fileno())
+                    with contextlib.suppress(OSError):
+                        stream.close()
             helper.returncode = 0  # not our child: Popen must never wait for it
         self._reset_state()
 
