@@ -325,10 +325,9 @@ def _parse_items(
             else:
                 votes = {}
                 for voter, value in votes_obj.items():
-                    # an unknown voter is a rule finding (vote.not-member), not an input error
+                    # An unknown voter is a rule finding (vote.not-member), not an input error;
+                    # null or "" means the member did not vote.
                     vote = r.choice_value(value, join(votes_path, voter), VOTES)
-                    if vote is None and value in (None, ""):
-                        r.choice_value("?", join(votes_path, voter), VOTES)
                     if vote is not None:
                         votes[voter] = vote
         items.append(

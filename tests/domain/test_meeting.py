@@ -280,6 +280,13 @@ def test_in_a_written_vote_conflicted_members_are_not_counted() -> None:
 # -- composition and input ----------------------------------------------------------------
 
 
+def test_an_empty_vote_means_the_member_did_not_vote() -> None:
+    data = with_votes({"m1": "yes", "m2": None, "m4": ""})
+    result = check(data)
+    assert result.findings == []
+    assert (result.extra["items"][0]["yes"], result.extra["items"][0]["no"]) == (1, 0)
+
+
 def test_a_monitoring_committee_without_civil_majority_is_warned_about() -> None:
     data = meeting()
     data["members"][2]["sector"] = "admin"
