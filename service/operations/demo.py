@@ -1,0 +1,272 @@
+"""``load_demo``: the fictional partnership Boizenburg/Elbe – Lübtheen with its two funds,
+committees, a dozen applications in different states and the sessions that decided them.
+
+Idempotent: every object is looked up by its natural key first and only created when it is
+missing, so loading twice changes nothing and a newer demo adds only what is new. Existing
+rows are never changed – staff may have played with them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..demo import demo_text
+from ..demo.content import (
+    APPLICANTS,
+    APPLICATIONS,
+    COMMITTEES,
+    FUNDS,
+    KUF_CONTACT,
+    MEETINGS,
+    DemoApplication,
+    DemoCommittee,
+    DemoMeeting,
+)
+from ..domain.states import ApplicationState, DecisionOutcome
+from ..models import (
+    AgendaItem,
+    Applicant,
+    Application,
+    AuditLog,
+    Committee,
+    CommitteeBody,
+    CommitteeMember,
+    ConflictOfInterest,
+    Decision,
+    Fund,
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    Partnership,
+    Sector,
+    Vote,
+    VoteChoice,
+    allocate_reference,
+)
+from .interchange import application_from_interchange, freeze_submission
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DEMO_ACTOR = "system:demo"
+
+
+class _Loader:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.created: Counter[str] = Counter()
+
+    def _add(self, obj: object) -> None:
+        self.session.add(obj)
+        self.created[type(obj).__name__] += 1
+
+    def partnership(self) -> Partnership:
+        settings = tomllib.loads(demo_text("partnership.toml"))
+        slug = settings["partnership"]["slug"]
+        partnership = self.session.scalars(
+            select(Partnership).where(Partnership.slug == slug)
+        ).one_or_none()
+        if partnership is None:
+            partnership = Partnership()
+            partnership.apply_settings(settings)
+            self._add(partnership)
+        return partnership
+
+    def committee(self, partnership: Partnership, demo: DemoCommittee) -> Committee:
+        committee = self.session.scalars(
+            select(Committee).where(
+                Committee.partnership_id == partnership.id, Committee.name == demo.name
+            )
+        ).one_or_none()
+        if committee is None:
+            committee = Committee(
+                partnership=partnership, name=demo.name, body=CommitteeBody(demo.body)
+            )
+            self._add(committee)
+        existing = {member.name: member for member in committee.members}
+        for spec in demo.members:
+            if spec.name in existing:
+                continue
+            member = CommitteeMember(
+                committee=committee,
+                name=spec.name,
+                organisation=spec.organisation,
+                sector=Sector(spec.sector),
+                voting=spec.voting,
+                chair=spec.chair,
+                deputy_for=existing.get(spec.deputy_for) if spec.deputy_for else None,
+            )
+            self._add(member)
+            existing[spec.name] = member
+        return committee
+
+    def fund(self, partnership: Partnership, key: str, committee: Committee) -> Fund:
+        guideline_file, _committee_name = FUNDS[key]
+        fund = self.session.scalars(
+            select(Fund).where(Fund.partnership_id == partnership.id, Fund.key == key)
+        ).one_or_none()
+        if fund is None:
+            fund = Fund(partnership=partnership, key=key, committee=committee)
+            self._add(fund)
+        versions = len(fund.guidelines)
+        fund.add_guideline(demo_text(guideline_file))
+        if len(fund.guidelines) > versions:
+            self.created["FundGuideline"] += 1
+        return fund
+
+    def applicant(self, partnership: Partnership, key: str) -> Applicant:
+        data = APPLICANTS[key]
+        applicant = self.session.scalars(
+            select(Applicant).where(
+                Applicant.partnership_id == partnership.id, Applicant.name == data["name"]
+            )
+        ).one_or_none()
+        if applicant is None:
+            contact = data["adult_contact"] or {}
+            birth_date = data["birth_date"]
+            applicant = Applicant(
+                partnership=partnership,
+                **{
+                    key: value
+                    for key, value in data.items()
+                    if key not in ("adult_contact", "birth_date")
+                },
+                birth_date=date.fromisoformat(birth_date) if birth_date else None,
+                adult_contact_name=contact.get("name"),
+                adult_contact_email=contact.get("email"),
+                adult_contact_phone=contact.get("phone"),
+            )
+            self._add(applicant)
+        return applicant
+
+    def application(
+        self, partnership: Partnership, fund: Fund, demo: DemoApplication
+    ) -> Application:
+        title = demo.project["title"]
+        application = self.session.scalars(
+            select(Application).where(Application.fund_id == fund.id, Application.title == title)
+        ).one_or_none()
+        if application is not None:
+            return application
+        applicant = self.applicant(partnership, demo.applicant)
+        self.session.flush()
+        application = application_from_interchange(
+            self.session, partnership, fund, demo.interchange(), applicant=applicant
+        )
+        self.created["Application"] += 1
+        application.state = ApplicationState(demo.state)
+        application.info_due_on = demo.info_due_on
+        if application.submitted_on is not None:
+            # received in the morning of the day of receipt, Berlin time
+            received = datetime.combine(application.submitted_on, time(10, 15), tzinfo=BERLIN)
+            application.submitted_at = received.astimezone(UTC)
+            application.reference = allocate_reference(self.session, fund)
+            freeze_submission(application)
+        return application
+
+    def meeting(
+        self, committee: Committee, demo: DemoMeeting, applications: dict[str, Application]
+    ) -> None:
+        meeting = self.session.scalars(
+            select(Meeting).where(
+                Meeting.committee_id == committee.id,
+                Meeting.held_on == demo.held_on,
+                Meeting.mode == MeetingMode.session,
+            )
+        ).one_or_none()
+        if meeting is None:
+            meeting = Meeting(
+                committee=committee,
+                held_on=demo.held_on,
+                mode=MeetingMode.session,
+                place=demo.place,
+                start_time=demo.start_time,
+                end_time=demo.end_time,
+                minute_taker=KUF_CONTACT if demo.held else "",
+                next_on=demo.next_on,
+            )
+            self._add(meeting)
+            members = {member.name: member for member in committee.members}
+            for member in committee.members:
+                self._add(
+                    MeetingParticipant(
+                        meeting=meeting,
+                        member=member,
+                        invited=True,
+                        present=member.name in demo.present,
+                    )
+                )
+        else:
+            members = {member.name: member for member in committee.members}
+        on_agenda = {item.application_id for item in meeting.items}
+        for spec in demo.items:
+            application = applications[spec.application]
+            if application.id in on_agenda:
+                continue
+            position = len(meeting.items)
+            item = AgendaItem(
+                meeting=meeting,
+                application=application,
+                position=position,
+                proposed_amount=Decimal(spec.proposed_amount) if spec.proposed_amount else None,
+                conditions=spec.conditions,
+            )
+            self._add(item)
+            for name, reason in spec.conflicts.items():
+                self._add(ConflictOfInterest(item=item, member=members[name], reason=reason))
+            for name, choice in spec.votes.items():
+                self._add(Vote(item=item, member=members[name], choice=VoteChoice(choice)))
+            if spec.outcome:
+                self._add(
+                    Decision(
+                        application=application,
+                        item=item,
+                        outcome=DecisionOutcome(spec.outcome),
+                        amount=Decimal(spec.amount) if spec.amount else None,
+                        conditions=spec.conditions,
+                        reasons=spec.reasons,
+                        decided_on=demo.held_on,
+                    )
+                )
+
+
+def load_demo(session: Session) -> dict[str, int]:
+    """Create what is missing of the demo partnership; flushes, never commits.
+
+    Returns how many objects of each kind were created (empty when all were there).
+    """
+    loader = _Loader(session)
+    partnership = loader.partnership()
+    committees = {demo.name: loader.committee(partnership, demo) for demo in COMMITTEES}
+    funds = {
+        key: loader.fund(partnership, key, committees[committee_name])
+        for key, (_file, committee_name) in FUNDS.items()
+    }
+    session.flush()
+    # file numbers in the order the applications came in
+    in_order = sorted(APPLICATIONS, key=lambda demo: (demo.submitted_on or "9999", demo.key))
+    applications = {
+        demo.key: loader.application(partnership, funds[demo.fund], demo) for demo in in_order
+    }
+    session.flush()
+    for demo_meeting in MEETINGS:
+        loader.meeting(committees[demo_meeting.committee], demo_meeting, applications)
+    created = dict(sorted(loader.created.items()))
+    if created:
+        session.add(
+            AuditLog(
+                partnership_id=partnership.id,
+                actor=DEMO_ACTOR,
+                action="demo.load",
+                object_type="partnership",
+                object_id=partnership.slug,
+                details={"created": created},
+            )
+        )
+    session.flush()
+    return created
