@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from service.domain.check import check_application
+from service.domain.messages import PlainLocalizer
 from service.models import Application, CostLine, Fund, Partnership
 from service.operations.interchange import (
     InterchangeError,
@@ -43,6 +45,30 @@ def test_the_example_application_comes_back_unchanged_after_storing(
     with Session(db_engine) as session:
         stored = session.get_one(Application, application.id)
         assert application_to_interchange(stored) == _with_default_offers(EXAMPLE)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: None,
+        lambda d: d["financing"].update(requested="700.00"),  # unbalanced
+        lambda d: d["applicant"].update(iban="DE02120300000000202052", email="kein-at"),
+        lambda d: d["declarations"].update(publicity=False),
+    ],
+)
+def test_a_stored_application_gets_the_same_check_result_as_its_json(
+    db_session: Session, fund: Fund, change
+):
+    data = copy.deepcopy(EXAMPLE)
+    change(data)
+    application = application_from_interchange(db_session, fund.partnership, fund, data)
+    db_session.commit()
+    db_session.expire_all()
+
+    stored = check_application(application_to_interchange(application), fund.guideline)
+    original = check_application(data, fund.guideline)
+
+    assert stored.to_json(PlainLocalizer()) == original.to_json(PlainLocalizer())
 
 
 def test_quantities_and_unit_prices_keep_the_places_people_wrote(db_session: Session, fund: Fund):
