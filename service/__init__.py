@@ -35,7 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Babel(app, locale_selector=_select_locale)
     db.init_app(app)
 
+    from .api import init_app as init_api
     from .web import init_app as init_web
 
     init_web(app)
+    init_api(app)
     return app

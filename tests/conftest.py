@@ -47,7 +47,9 @@ def require_service(name: str, host: str, port: int) -> None:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Flask:
+def app(tmp_path: Path, _sqlite_template: Path) -> Flask:
+    """The app on a migrated, empty SQLite database."""
+    shutil.copyfile(_sqlite_template, tmp_path / "test.sqlite3")
     app = create_app(
         {
             "TESTING": True,
@@ -191,3 +193,25 @@ def stored_application(db_session: Session, fund: Fund) -> Application:
     db_session.add(application)
     db_session.commit()
     return application
+
+
+@pytest.fixture
+def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a migrated database (SQLite and PostgreSQL) with the demo partnership."""
+    from service import db
+    from service.operations.demo import load_demo
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-with-enough-entropy-0123456789",
+            "DATABASE_URL": db_url,
+            "STORAGE_PATH": str(tmp_path / "documents"),
+        }
+    )
+    with app.app_context():
+        load_demo(db.session())
+        db.session().commit()
+    yield app
+    with app.app_context():
+        db.engine().dispose()
