@@ -307,7 +307,6 @@ def test_money_fields_are_right_aligned_and_text_fields_left_aligned(
 
 
 def test_the_committed_form_matches_what_the_generator_builds(tmp_path: Path) -> None:
-    pytest.importorskip("fontTools", reason="fontTools is a dev dependency of the generator")
     rebuilt = PdfReader(BytesIO(summary_form.build_form()))
     committed = PdfReader(summary_form.form_path())
 
@@ -400,6 +399,17 @@ def _pdfa(data: bytes) -> bytes:
     buffer = BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def test_metadata_is_set_on_a_plain_pdf_without_touching_its_pages(tmp_path: Path) -> None:
+    original = make_pdf(["Bescheid Seite 1", "Bescheid Seite 2"])
+
+    updated = pdftools.set_metadata(original, DocumentMetadata("Bescheid", subject="AIF-2026-009"))
+
+    reader = PdfReader(BytesIO(updated))
+    assert reader.metadata is not None
+    assert (reader.metadata.title, reader.metadata.subject) == ("Bescheid", "AIF-2026-009")
+    assert pdftotext(updated, tmp_path) == pdftotext(original, tmp_path)
 
 
 def test_metadata_of_a_pdfa_file_is_not_changed_behind_its_xmp() -> None:
