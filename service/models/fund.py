@@ -13,7 +13,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    select,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -125,9 +124,3 @@ def allocate_reference(session: Session, fund: Fund) -> str:
         .returning(Fund.last_number)
     ).scalar_one()
     return f"{fund.key}-{number:03d}"
-
-
-def find_fund(session: Session, partnership_id: int, key: str) -> Fund | None:
-    return session.scalars(
-        select(Fund).where(Fund.partnership_id == partnership_id, Fund.key == key)
-    ).one_or_none()

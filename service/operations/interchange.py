@@ -156,20 +156,24 @@ def freeze_submission(application: Application) -> str:
 
 def fill_from_interchange(application: Application, data: Mapping[str, Any]) -> None:
     """Replace the application's content (applicant copy, project, costs, financing,
-    declarations) with ``data``; state, file number and dates of the process stay.
+    declarations) with ``data``; state, file number and dates of the process stay – also
+    the date of receipt: ``submitted_on`` is taken only by :func:`application_from_interchange`.
 
     Raises :class:`InterchangeError` when the domain parser finds ``input.invalid`` problems
     (wrong types, unknown keys, unknown catalogue keys, another fund).
     """
-    # ``today`` only stands in for a missing submitted_on, which is not stored
-    parsed, problems = domain.parse_application(
-        data, fund_key=application.fund.key, today=date.today()
-    )
+    _apply(application, _parse(application.fund, data))
+
+
+def _parse(fund: Fund, data: Mapping[str, Any]) -> domain.Application:
+    # ``today`` only stands in for a missing submitted_on, which the callers do not take
+    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=date.today())
     if parsed is None:
         raise InterchangeError(problems)
-    given_on = data.get("submitted_on")
-    application.submitted_on = parsed.submitted_on if given_on else None
+    return parsed
 
+
+def _apply(application: Application, parsed: domain.Application) -> None:
     applicant = parsed.applicant
     application.applicant_name = applicant.name or ""
     application.applicant_legal_form = applicant.legal_form or ""
@@ -240,8 +244,12 @@ def application_from_interchange(
     """
     if fund.partnership is not partnership:
         raise ValueError(f"fund {fund.key} does not belong to partnership {partnership.slug}")
+    parsed = _parse(fund, data)
     application = Application(fund=fund, applicant=applicant)
-    fill_from_interchange(application, data)
+    _apply(application, parsed)
+    # an import keeps the date of receipt it states (a paper application, a migrated file)
+    if data.get("submitted_on"):
+        application.submitted_on = parsed.submitted_on
     session.add(application)
     session.flush()
     return application

@@ -157,6 +157,17 @@ def test_new_content_replaces_cost_lines_and_third_party_rows_completely(
     assert application_to_interchange(application)["financing"]["third_party"] == []
 
 
+def test_new_content_keeps_the_date_of_receipt_of_the_process(db_session: Session, fund: Fund):
+    application = application_from_interchange(db_session, fund.partnership, fund, EXAMPLE)
+    answer = copy.deepcopy(EXAMPLE)
+    answer["submitted_on"] = "2026-03-01"
+
+    fill_from_interchange(application, answer)
+
+    assert application.submitted_on is not None
+    assert application.submitted_on.isoformat() == EXAMPLE["submitted_on"]
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
