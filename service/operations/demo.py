@@ -179,6 +179,7 @@ class _Loader:
                 Meeting.mode == MeetingMode.session,
             )
         ).one_or_none()
+        members = {member.name: member for member in committee.members}
         if meeting is None:
             meeting = Meeting(
                 committee=committee,
@@ -191,7 +192,6 @@ class _Loader:
                 next_on=demo.next_on,
             )
             self._add(meeting)
-            members = {member.name: member for member in committee.members}
             for member in committee.members:
                 self._add(
                     MeetingParticipant(
@@ -201,8 +201,6 @@ class _Loader:
                         present=member.name in demo.present,
                     )
                 )
-        else:
-            members = {member.name: member for member in committee.members}
         on_agenda = {item.application_id for item in meeting.items}
         for spec in demo.items:
             application = applications[spec.application]
