@@ -1,0 +1,446 @@
+"""``foerderwerk render`` and ``foerderwerk templates check``.
+
+``render notice|application|minutes|report FILE.json -o OUT.docx|OUT.pdf`` (interchange.md):
+the input is checked by the rules engine first. Exit 2 when it cannot be read (as ``check``);
+exit 1 without writing a file where the document would state something false (an approval whose
+application has error findings or whose amount exceeds the requested grant, or a decision
+lacking what the notice must cite); otherwise the document is written and exit 0. Rejections,
+minutes and reports always render and show their findings in the document. stdout carries the
+check's JSON object (plus ``"output"`` when a file was written); stderr one German line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..documents.context import (
+    amount_above_request,
+    build_application_context,
+    build_approval_context,
+    build_minutes_context,
+    build_rejection_context,
+    build_report_context,
+    decision_findings,
+)
+from ..documents.context.common import get, short_date, text
+from ..documents.docx import Metadata, RenderError, load_manifest, render_kind
+from ..documents.lint import lint_file
+from ..documents.partnership import (
+    BUILTIN_FILE,
+    Partnership,
+    PartnershipError,
+    builtin_partnership,
+    load_partnership,
+    parse_partnership,
+)
+from ..domain.check import (
+    CheckResult,
+    Kind,
+    check,
+    guideline_invalid_result,
+    guideline_missing_result,
+    unreadable_input_result,
+)
+from ..domain.findings import Finding, error, has_errors, sort_findings
+from ..domain.guideline import Guideline, GuidelineError, load_guideline
+from ..domain.jsonio import JsonInputError, load_json_text
+from ..domain.messages import N_, Message
+from ..i18n import BabelLocalizer
+from . import cli
+
+DOCUMENTS: dict[str, Kind] = {
+    "notice": "application",
+    "application": "application",
+    "minutes": "meeting",
+    "report": "report",
+}
+FORMATS = (".docx", ".pdf")
+
+
+@dataclasses.dataclass
+class Outcome:
+    exit_code: int
+    result: CheckResult
+    document: bytes | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _say(msgid: str, **params: Any) -> str:
+    return Message(msgid, params).render(BabelLocalizer())
+
+
+def _read_input(file: str) -> Any:
+    if file == "-":
+        raw = sys.stdin.buffer.read().decode("utf-8-sig")
+    else:
+        raw = Path(file).read_text(encoding="utf-8-sig")
+    return load_json_text(raw)
+
+
+def _with(result: CheckResult, extra_findings: list[Finding]) -> CheckResult:
+    if not extra_findings:
+        return result
+    return dataclasses.replace(result, findings=sort_findings([*result.findings, *extra_findings]))
+
+
+def _partnership_problem(exc: PartnershipError) -> Finding:
+    detail = "; ".join(f"{key}: {problem}" if key else problem for key, problem in exc.problems)
+    return error(
+        "partnership.invalid",
+        "",
+        Message(
+            N_(
+                "The partnership settings (letterhead) cannot be used: %(detail)s. Please "
+                "check the settings file."
+            ),
+            {"detail": detail[:300]},
+        ),
+    )
+
+
+def instance_partnership() -> Partnership | None:
+    """The first partnership of this instance's database, or None if there is none (yet)."""
+    try:
+        from sqlalchemy import select
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from .. import create_app, db
+        from ..models.partnership import Partnership as PartnershipRow
+    except ImportError:
+        return None
+    app = create_app()
+    url = str(app.config["DATABASE_URL"])
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None  # connecting would create an empty database file as a side effect
+    with app.app_context():
+        try:
+            row = db.session().scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
+        except SQLAlchemyError:
+            return None
+        if row is None:
+            return None
+        return parse_partnership(row.settings())
+
+
+def _letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:
+    if partnership_path:
+        return load_partnership(partnership_path)
+    found = instance_partnership()
+    if found is not None:
+        return found
+    notes.append(
+        _say(
+            N_(
+                "Note: this instance has no partnership yet, so the letterhead of the built-in "
+                "example partnership is used (%(file)s). Please give --partnership."
+            ),
+            file=f"doc_templates/{BUILTIN_FILE}",
+        )
+    )
+    return builtin_partnership()
+
+
+def _metadata(title: str, subject: str, partnership: Partnership) -> Metadata:
+    return Metadata(title=title, subject=subject, author=partnership.lead_office.name)
+
+
+def build_document(
+    document: str,
+    data: Any,
+    guideline: Guideline | None,
+    partnership_path: str | None,
+) -> Outcome:
+    """Check, then build the context and render the DOCX (no file is written here)."""
+    kind = DOCUMENTS[document]
+    localizer = BabelLocalizer()
+    extra: list[Finding] = []
+    payload = data
+    if document == "notice":
+        extra = decision_findings(data)
+        if isinstance(data, dict):
+            payload = {key: value for key, value in data.items() if key != "decision"}
+    if kind != "meeting" and guideline is None:
+        raise ValueError(f"rendering {document} needs a guideline")
+    result = _with(check(kind, payload, guideline), extra)
+    if result.input_invalid:
+        return Outcome(2, result)
+
+    notes: list[str] = []
+    try:
+        partnership = _letterhead(partnership_path, notes)
+    except PartnershipError as exc:
+        return Outcome(2, _with(result, [_partnership_problem(exc)]), notes=notes)
+
+    manifest = load_manifest()
+    template: str
+    build: Callable[[], dict[str, Any]]
+    if document == "notice" and guideline is not None:
+        if has_errors(extra):
+            return Outcome(1, result, notes=notes)
+        if get(data, "decision.outcome") == "approved":
+            totals = result.extra.get("totals") or {}
+            requested = totals.get("requested")
+            above = amount_above_request(
+                data, requested if isinstance(requested, Decimal) else None
+            )
+            if above is not None:
+                result = _with(result, [above])
+            if not result.ok:
+                return Outcome(1, result, notes=notes)
+            template = "approval"
+            build = lambda: build_approval_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        else:
+            template = "rejection"
+            build = lambda: build_rejection_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        number = text(get(data, "decision.number"))
+        meta = _metadata(f"{manifest.kinds[template].title} {number}", number, partnership)
+    elif document == "application" and guideline is not None:
+        template = "application"
+        build = lambda: build_application_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        title = text(get(data, "project.title"))
+        meta = _metadata(f"Antrag „{title}“", title, partnership)
+    elif document == "minutes":
+        template = "minutes"
+        build = lambda: build_minutes_context(data, partnership, result, localizer)  # noqa: E731
+        day = short_date(get(data, "date"))
+        meta = _metadata(f"Protokoll der Sitzung vom {day}", f"Sitzung vom {day}", partnership)
+    elif guideline is not None:
+        template = "report"
+        build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        number = text(get(data, "notice.number"))
+        meta = _metadata(f"Verwendungsnachweis {number}", number, partnership)
+    else:  # unreachable: checked above
+        raise ValueError(document)
+    return Outcome(0, result, render_kind(template, build(), meta, manifest), notes)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    # A half-written document must never be mistaken for a finished one.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _to_pdf(docx: bytes, meta: Metadata) -> bytes:
+    from ..documents.pdf import get_converter
+
+    return get_converter().convert(
+        docx, pdfa=True, title=meta.title, subject=meta.subject, author=meta.author
+    )
+
+
+def _core_metadata(docx: bytes) -> Metadata:
+    from lxml import etree  # type: ignore[import-untyped]
+
+    from ..documents.docx import CORE_PART, DC_NS, docx_parts
+
+    core = etree.fromstring(docx_parts(docx)[CORE_PART])
+
+    def value(tag: str) -> str:
+        element = core.find(f"{{{DC_NS}}}{tag}")
+        return element.text or "" if element is not None else ""
+
+    return Metadata(value("title"), value("subject"), value("creator"))
+
+
+def _echo_result(result: CheckResult, output: Path | None) -> None:
+    payload = result.to_json(BabelLocalizer())
+    if output is not None:
+        payload["output"] = str(output)
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+@cli.command("render", with_appcontext=False)
+@click.argument(
+    "document", metavar="notice|application|minutes|report", type=click.Choice(list(DOCUMENTS))
+)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Zieldatei, .docx oder .pdf (PDF/A).",
+)
+@click.option(
+    "--guideline",
+    "guideline_path",
+    type=click.Path(dir_okay=False),
+    help="Fördergrundsätze (TOML) des Fonds; nötig für notice, application und report.",
+)
+@click.option(
+    "--partnership",
+    "partnership_path",
+    type=click.Path(dir_okay=False),
+    help="Einstellungen der Partnerschaft (TOML) für Briefkopf und Unterschrift.",
+)
+@click.pass_context
+def render_command(
+    ctx: click.Context,
+    document: str,
+    file: str,
+    output: str,
+    guideline_path: str | None,
+    partnership_path: str | None,
+) -> None:
+    """Erzeugt Bescheid, Antrag, Protokoll oder Verwendungsnachweis als DOCX oder PDF/A.
+
+    Exit 0: Dokument geschrieben. Exit 1: kein Dokument, weil es Falsches aussagen würde
+    (Befunde auf stdout). Exit 2: Eingabe unlesbar.
+    """
+    target = Path(output)
+    if target.suffix.lower() not in FORMATS:
+        raise click.BadParameter(
+            _say(N_("The output file must end in .docx or .pdf.")), param_hint="-o"
+        )
+    kind = DOCUMENTS[document]
+    try:
+        data = _read_input(file)
+    except JsonInputError as exc:
+        _finish(ctx, Outcome(2, unreadable_input_result(kind, exc)), None)
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = (
+            f"{file}: not UTF-8 text"
+            if isinstance(exc, UnicodeDecodeError)
+            else f"{file}: {getattr(exc, 'strerror', None) or exc}"
+        )
+        _finish(ctx, Outcome(2, unreadable_input_result(kind, detail)), None)
+        return
+
+    guideline: Guideline | None = None
+    if kind != "meeting":
+        if not guideline_path:
+            _finish(ctx, Outcome(2, guideline_missing_result(kind)), None)
+            return
+        try:
+            guideline = load_guideline(guideline_path)
+        except GuidelineError as exc:
+            payload = data
+            if document == "notice" and isinstance(data, dict):
+                payload = {k: v for k, v in data.items() if k != "decision"}
+            _finish(ctx, Outcome(2, guideline_invalid_result(kind, exc, payload)), None)
+            return
+
+    try:
+        outcome = build_document(document, data, guideline, partnership_path)
+    except RenderError as exc:
+        click.echo(exc.message.render(BabelLocalizer()), err=True)
+        ctx.exit(1)
+        return
+    if outcome.document is None:
+        _finish(ctx, outcome, None)
+        return
+    content = outcome.document
+    if target.suffix.lower() == ".pdf":
+        try:
+            content = _to_pdf(content, _core_metadata(content))
+        except Exception as exc:  # the converter's errors: no file, a German line, exit 1
+            for note in outcome.notes:
+                click.echo(note, err=True)
+            click.echo(
+                _say(N_("The PDF could not be produced: %(detail)s"), detail=str(exc)[:300]),
+                err=True,
+            )
+            ctx.exit(1)
+            return
+    _write_atomically(target, content)
+    _finish(ctx, outcome, target)
+
+
+def _finish(ctx: click.Context, outcome: Outcome, written: Path | None) -> None:
+    _echo_result(outcome.result, written)
+    for note in outcome.notes:
+        click.echo(note, err=True)
+    if written is not None:
+        click.echo(_say(N_("Document written: %(path)s"), path=str(written)), err=True)
+    elif outcome.exit_code == 2:
+        click.echo(
+            _say(N_("No document was written: the input cannot be read (see the findings).")),
+            err=True,
+        )
+    else:
+        click.echo(
+            _say(
+                N_(
+                    "No document was written: it would state something that is not so. Please "
+                    "correct the errors in the findings first."
+                )
+            ),
+            err=True,
+        )
+    ctx.exit(outcome.exit_code)
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """Dokumentvorlagen (doc_templates/) prüfen."""
+
+
+@templates_group.command("check", with_appcontext=False)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--kind",
+    help="Dokumentart der Vorlage (approval, rejection, minutes, report, application), wenn "
+    "der Dateiname nicht der einer mitgelieferten Vorlage ist.",
+)
+@click.pass_context
+def templates_check_command(ctx: click.Context, file: str | None, kind: str | None) -> None:
+    """Prüft eine Vorlage (oder alle mitgelieferten): Syntax, Platzhalter, Sicherheit.
+
+    Exit 0 ohne Befund, 1 mit Befunden (je eine Zeile auf stdout).
+    """
+    localizer = BabelLocalizer()
+    manifest = load_manifest()
+    if kind is not None and kind not in manifest.kinds:
+        raise click.BadParameter(
+            _say(
+                N_("Unknown kind “%(kind)s”. Known kinds: %(kinds)s."),
+                kind=kind,
+                kinds=", ".join(manifest.kinds),
+            ),
+            param_hint="--kind",
+        )
+    if file is None:
+        targets = [(manifest.path(k), k) for k in manifest.kinds]
+    else:
+        detected = kind or manifest.kind_of(file)
+        if detected is None:
+            raise click.BadParameter(
+                _say(
+                    N_(
+                        "Which kind of document is “%(file)s”? Please name it with --kind "
+                        "(one of: %(kinds)s)."
+                    ),
+                    file=file,
+                    kinds=", ".join(manifest.kinds),
+                ),
+                param_hint="--kind",
+            )
+        targets = [(Path(file), detected)]
+    found = 0
+    for path, template_kind in targets:
+        for problem in lint_file(path.read_bytes(), manifest, template_kind):
+            found += 1
+            click.echo(f"{path.name}: {problem.render(localizer)}")
+    if found:
+        click.echo(_say(N_("%(count)s problem(s) found."), count=str(found)), err=True)
+        ctx.exit(1)
+    click.echo(
+        _say(N_("No problems found in %(count)s template(s)."), count=str(len(targets))), err=True
+    )

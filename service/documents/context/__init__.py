@@ -1,0 +1,26 @@
+"""One context builder per document kind: interchange JSON + guideline + letterhead → plain data.
+
+The kinds and the keys each template may use are listed in ``doc_templates/manifest.toml``.
+"""
+
+from __future__ import annotations
+
+from .application import build_application_context
+from .minutes import build_minutes_context
+from .notice import (
+    amount_above_request,
+    build_approval_context,
+    build_rejection_context,
+    decision_findings,
+)
+from .report import build_report_context
+
+__all__ = [
+    "amount_above_request",
+    "build_application_context",
+    "build_approval_context",
+    "build_minutes_context",
+    "build_rejection_context",
+    "build_report_context",
+    "decision_findings",
+]

@@ -1,0 +1,194 @@
+"""Formatting and letterhead pieces shared by the context builders.
+
+Contexts are plain data (str, bool, list, dict) so they can be stored next to the document
+they produced and rendered again. Every text is already formatted the German way and cleaned
+(:func:`service.documents.docx.clean_text`). Wording lives in the templates; a context only
+carries values and booleans that choose between the templates' wordings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from ...domain.findings import Finding
+from ...domain.messages import Localizer
+from ..docx import clean_text
+from ..partnership import Partnership
+
+LOCALE = "de"
+Context = dict[str, Any]
+
+
+class CheckOutcome(Protocol):
+    """What the context builders need from the rules engine's CheckResult."""
+
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+    @property
+    def extra(self) -> Mapping[str, Any]: ...
+
+
+def get(data: Any, path: str, default: Any = None) -> Any:
+    """``data["a"]["b"]`` for ``"a.b"``; ``default`` where anything on the way is missing.
+
+    Builders read input that the rules engine has checked for types, but required values may
+    still be missing (a rejection of an incomplete application must render), so no lookup fails.
+    """
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node or node[part] is None:
+            return default
+        node = node[part]
+    return node
+
+
+def text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ""
+    return clean_text(str(value)).strip()
+
+
+def decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def money(value: Any) -> str:
+    """ "1.234,56 €" – with an ordinary space, so the text can be searched as it is printed."""
+    number = decimal(value)
+    if number is None:
+        return ""
+    return format_decimal(number, format="#,##0.00", locale=LOCALE) + " €"
+
+
+def number(value: Any) -> str:
+    """A quantity in German notation: "2,5", "1.200"."""
+    figure = decimal(value)
+    if figure is None:
+        return ""
+    return format_decimal(figure, format="#,##0.###", locale=LOCALE)
+
+
+def percent(value: Decimal) -> str:
+    return format_decimal(value * 100, format="#,##0.##", locale=LOCALE) + " %"
+
+
+def as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def long_date(value: Any) -> str:
+    """ "1. Juni 2026" – dates in running text."""
+    day = as_date(value)
+    return "" if day is None else format_date(day, format="long", locale=LOCALE)
+
+
+def short_date(value: Any) -> str:
+    """ "01.06.2026" – dates in tables and the information block."""
+    day = as_date(value)
+    return "" if day is None else format_date(day, format="dd.MM.yyyy", locale=LOCALE)
+
+
+def label(catalogue: Mapping[str, str], key: Any, localizer: Localizer) -> str:
+    """The German label of a catalogue key; an unknown key is shown as it is."""
+    if not isinstance(key, str):
+        return ""
+    msgid = catalogue.get(key)
+    return text(localizer.gettext(msgid)) if msgid else text(key)
+
+
+def labels(catalogue: Mapping[str, str], keys: Any, localizer: Localizer) -> str:
+    if not isinstance(keys, list):
+        return ""
+    return ", ".join(label(catalogue, key, localizer) for key in keys)
+
+
+def iban(value: Any) -> str:
+    """Groups of four, as printed on German forms."""
+    compact = text(value).replace(" ", "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def findings_text(findings: Iterable[Finding], localizer: Localizer) -> list[str]:
+    return [text(finding.message.render(localizer)) for finding in findings]
+
+
+def lead_office(partnership: Partnership) -> Context:
+    office = partnership.lead_office
+    return {
+        "name": text(office.name),
+        "unit": text(office.unit),
+        "street": text(office.street),
+        "postal_code": text(office.postal_code),
+        "city": text(office.city),
+        "phone": text(office.phone),
+        "email": text(office.email),
+        "bank": text(office.bank),
+    }
+
+
+def coordination_office(partnership: Partnership) -> Context:
+    office = partnership.coordination_office
+    return {
+        "carrier": text(office.carrier),
+        "name": text(office.name),
+        "street": text(office.street),
+        "postal_code": text(office.postal_code),
+        "city": text(office.city),
+        "contact": text(office.contact),
+        "email": text(office.email),
+    }
+
+
+def letterhead(partnership: Partnership) -> Context:
+    """Keys every template uses: the letterhead, the footer and the programme line."""
+    return {
+        "partnership": {
+            "name": text(partnership.name),
+            "programme_line": text(partnership.programme_line),
+        },
+        "lead_office": lead_office(partnership),
+    }
+
+
+def return_line(*parts: str) -> str:
+    """The sender line above the address (DIN 5008 "Rücksendeangabe")."""
+    return " · ".join(part for part in parts if part)
+
+
+def lead_office_return_line(partnership: Partnership) -> str:
+    office = partnership.lead_office
+    return return_line(
+        text(office.name), text(office.street), f"{text(office.postal_code)} {text(office.city)}"
+    )
+
+
+def coordination_office_return_line(partnership: Partnership) -> str:
+    office = partnership.coordination_office
+    return return_line(
+        text(office.name),
+        text(office.carrier),
+        text(office.street),
+        f"{text(office.postal_code)} {text(office.city)}",
+    )

@@ -1,0 +1,312 @@
+"""Contexts of the notices: Zuwendungsbescheid (approval) and Ablehnungsbescheid (rejection).
+
+Input: the notice interchange object (an application plus ``decision``, interchange.md), the
+fund's guideline, the partnership's letterhead and the rules engine's result for the
+application part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from ...domain.catalogues import COST_CATEGORIES, FINANCING_TYPES, LEGAL_FORMS
+from ...domain.findings import Finding, error
+from ...domain.guideline import Guideline
+from ...domain.labels import required
+from ...domain.messages import N_, Localizer, Message
+from ...domain.reader import InputReader
+from ..partnership import Partnership
+from .common import (
+    CheckOutcome,
+    Context,
+    as_date,
+    coordination_office,
+    decimal,
+    findings_text,
+    get,
+    iban,
+    label,
+    lead_office_return_line,
+    letterhead,
+    long_date,
+    money,
+    number,
+    percent,
+    short_date,
+    text,
+)
+
+DECISION_KEYS = (
+    "number",
+    "date",
+    "outcome",
+    "amount",
+    "start",
+    "end",
+    "financing_type",
+    "committee_date",
+    "conditions",
+    "reasons",
+    "signatory",
+)
+OUTCOMES = ("approved", "rejected")
+
+
+def decision_findings(data: Any) -> list[Finding]:
+    """What is wrong with the ``decision`` part of a notice (interchange.md, "Notice").
+
+    ``input.invalid`` for wrong types and unknown keys (exit 2, as for the application), rule
+    findings for what a notice cannot do without: its number and date; for an approval the
+    amount, the approved period and the committee decision's date (the notice cites them as
+    its legal basis); for a rejection the reasons (§ 39 VwVfG).
+    """
+    root = data if isinstance(data, Mapping) else {}
+    r = InputReader()
+    decision = r.mapping(root.get("decision"), "decision", DECISION_KEYS)
+    if decision is None:
+        return [*r.findings, required("decision")] if isinstance(data, Mapping) else r.findings
+    values: dict[str, Any] = {
+        "number": r.text(decision, "number", "decision"),
+        "date": r.day(decision, "date", "decision"),
+        "outcome": r.choice(decision, "outcome", "decision", OUTCOMES),
+        "amount": r.number(decision, "amount", "decision", minimum="positive"),
+        "start": r.day(decision, "start", "decision"),
+        "end": r.day(decision, "end", "decision"),
+        "financing_type": r.choice(decision, "financing_type", "decision", FINANCING_TYPES),
+        "committee_date": r.day(decision, "committee_date", "decision"),
+        "reasons": r.text(decision, "reasons", "decision"),
+        "signatory": r.text(decision, "signatory", "decision"),
+    }
+    conditions = r.sequence(decision, "conditions", "decision")
+    for index, condition in enumerate(conditions or []):
+        r.text_value(condition, f"decision.conditions[{index}]")
+    findings = list(r.findings)
+    needed = ["number", "date", "outcome"]
+    if values["outcome"] == "approved":
+        needed += ["amount", "start", "end", "committee_date"]
+    elif values["outcome"] == "rejected":
+        needed += ["reasons"]
+    invalid = {f.field for f in findings}
+    for key in needed:
+        path = f"decision.{key}"
+        if values[key] is None and path not in invalid:
+            findings.append(required(path))
+    if values["start"] and values["end"] and values["end"] < values["start"]:
+        findings.append(
+            error(
+                "period.end-before-start",
+                "decision.end",
+                Message(
+                    N_(
+                        "The approved period ends (%(end)s) before it begins (%(start)s). "
+                        "Please check both dates of the decision."
+                    ),
+                    {"start": values["start"], "end": values["end"]},
+                ),
+            )
+        )
+    return findings
+
+
+def amount_above_request(data: Mapping[str, Any], requested: Decimal | None) -> Finding | None:
+    """An approval may not grant more than was applied for (interchange.md)."""
+    amount = decimal(get(data, "decision.amount"))
+    if amount is None or requested is None or amount <= requested:
+        return None
+    return error(
+        "decision.amount-above-requested",
+        "decision.amount",
+        Message(
+            N_(
+                "The approved amount of %(amount)s is higher than the requested grant of "
+                "%(requested)s. A notice may not grant more than was applied for; please "
+                "correct the amount of the decision."
+            ),
+            {"amount": amount, "requested": requested},
+        ),
+    )
+
+
+def _recipient(data: Mapping[str, Any], localizer: Localizer) -> Context:
+    return {
+        "name": text(get(data, "applicant.name")),
+        "legal_form": label(LEGAL_FORMS, get(data, "applicant.legal_form"), localizer),
+        "street": text(get(data, "applicant.street")),
+        "postal_code": text(get(data, "applicant.postal_code")),
+        "city": text(get(data, "applicant.city")),
+        "representative": text(get(data, "applicant.representative")),
+    }
+
+
+def _fund(guideline: Guideline) -> Context:
+    return {
+        "name": text(guideline.fund_name),
+        "youth_forum": guideline.deciding_body == "jugendforum",
+    }
+
+
+def cost_lines(data: Mapping[str, Any], localizer: Localizer) -> list[Context]:
+    lines: list[Context] = []
+    costs = get(data, "costs", [])
+    for index, line in enumerate(costs if isinstance(costs, list) else [], start=1):
+        quantity = number(get(line, "quantity"))
+        unit = text(get(line, "unit"))
+        lines.append(
+            {
+                "no": str(index),
+                "category": label(COST_CATEGORIES, get(line, "category"), localizer),
+                "description": text(get(line, "description")),
+                "quantity": f"{quantity} {unit}".strip() if quantity else unit,
+                "unit_price": money(get(line, "unit_price")),
+                "amount": money(get(line, "amount")),
+            }
+        )
+    return lines
+
+
+def costs_total(data: Mapping[str, Any], check: CheckOutcome) -> Decimal:
+    totals = check.extra.get("totals")
+    engine_total = decimal(get(totals, "costs")) if isinstance(totals, Mapping) else None
+    if engine_total is not None:
+        return engine_total
+    costs = get(data, "costs", [])
+    return sum(
+        (decimal(get(line, "amount")) or Decimal(0) for line in costs if isinstance(line, Mapping)),
+        Decimal(0),
+    )
+
+
+def third_party(data: Mapping[str, Any]) -> list[Context]:
+    sources = get(data, "financing.third_party", [])
+    return [
+        {"source": text(get(entry, "source")), "amount": money(get(entry, "amount"))}
+        for entry in (sources if isinstance(sources, list) else [])
+    ]
+
+
+def _financing_type(data: Mapping[str, Any], guideline: Guideline, localizer: Localizer) -> Context:
+    key = get(data, "decision.financing_type") or guideline.financing_type
+    return {
+        "label": label(FINANCING_TYPES, key, localizer),
+        "fehlbedarf": key == "fehlbedarf",
+        "anteil": key == "anteil",
+        "festbetrag": key == "festbetrag",
+        "voll": key == "voll",
+    }
+
+
+def build_approval_context(
+    data: Mapping[str, Any],
+    guideline: Guideline,
+    partnership: Partnership,
+    check: CheckOutcome,
+    localizer: Localizer,
+) -> Context:
+    """The Zuwendungsbescheid. The caller has refused applications with error findings and
+    amounts above the requested grant (interchange.md), so the figures here are consistent."""
+    decision = get(data, "decision", {})
+    amount = decimal(get(decision, "amount")) or Decimal(0)
+    requested = decimal(get(data, "financing.requested")) or Decimal(0)
+    reduced = amount < requested
+    total = costs_total(data, check)
+    start, end = get(decision, "start"), get(decision, "end")
+    applied_start, applied_end = get(data, "project.start"), get(data, "project.end")
+    period_changed = (as_date(start), as_date(end)) != (
+        as_date(applied_start),
+        as_date(applied_end),
+    )
+    conditions = [text(c) for c in get(decision, "conditions", []) if text(c)]
+    reasons = text(get(decision, "reasons"))
+    end_date = as_date(end)
+    due = end_date + timedelta(days=guideline.report_due_days) if end_date else None
+    context: Context = {
+        **letterhead(partnership),
+        "kuf": coordination_office(partnership),
+        "sender_line": lead_office_return_line(partnership),
+        "number": text(get(decision, "number")),
+        "date": short_date(get(decision, "date")),
+        "applied_on": short_date(get(data, "submitted_on")),
+        "applied_on_long": long_date(get(data, "submitted_on")),
+        "recipient": _recipient(data, localizer),
+        "fund": _fund(guideline),
+        "project": {
+            "title": text(get(data, "project.title")),
+            "summary": text(get(data, "project.summary")),
+            "location": text(get(data, "project.location")),
+        },
+        "financing": _financing_type(data, guideline, localizer),
+        "decision": {
+            "amount": money(amount),
+            "amount_requested": money(requested),
+            "reduced": reduced,
+            "difference": money(requested - amount) if reduced else "",
+            "start_long": long_date(start),
+            "end_long": long_date(end),
+            "applied_start_long": long_date(applied_start),
+            "applied_end_long": long_date(applied_end),
+            "period_changed": period_changed,
+            "committee_date_long": long_date(get(decision, "committee_date")),
+            "conditions": conditions,
+            "reasons": reasons,
+            "departs": reduced or period_changed or bool(conditions),
+        },
+        "plan": {
+            "costs": cost_lines(data, localizer),
+            "costs_total": money(total),
+            "tolerance": percent(guideline.overrun_tolerance),
+            "own_funds": money(get(data, "financing.own_funds")),
+            "third_party": third_party(data),
+            "revenue": money(get(data, "financing.revenue")),
+            "total": money(total),
+        },
+        "payment": {
+            "iban": iban(get(data, "applicant.iban")),
+            "account_holder": text(get(data, "applicant.account_holder")),
+        },
+        "report": {
+            "due_days": str(guideline.report_due_days),
+            "due_long": long_date(due),
+        },
+        "signatory": text(get(decision, "signatory")) or text(partnership.lead_office.signatory),
+    }
+    return context
+
+
+def build_rejection_context(
+    data: Mapping[str, Any],
+    guideline: Guideline,
+    partnership: Partnership,
+    check: CheckOutcome,
+    localizer: Localizer,
+) -> Context:
+    """The Ablehnungsbescheid: decision, reasons (the decision's and the rules engine's
+    findings) and the remedy. Renders for incomplete applications too."""
+    decision = get(data, "decision", {})
+    return {
+        **letterhead(partnership),
+        "kuf": {
+            "name": text(partnership.coordination_office.name),
+            "contact": text(partnership.coordination_office.contact),
+            "email": text(partnership.coordination_office.email),
+        },
+        "sender_line": lead_office_return_line(partnership),
+        "number": text(get(decision, "number")),
+        "date": short_date(get(decision, "date")),
+        "applied_on": short_date(get(data, "submitted_on")),
+        "applied_on_long": long_date(get(data, "submitted_on")),
+        "recipient": {
+            key: value for key, value in _recipient(data, localizer).items() if key != "legal_form"
+        },
+        "fund": _fund(guideline),
+        "project": {"title": text(get(data, "project.title"))},
+        "decision": {
+            "amount_requested": money(get(data, "financing.requested")),
+            "committee_date_long": long_date(get(decision, "committee_date")),
+            "reasons": text(get(decision, "reasons")),
+        },
+        "findings": findings_text(check.findings, localizer),
+        "signatory": text(get(decision, "signatory")) or text(partnership.lead_office.signatory),
+    }

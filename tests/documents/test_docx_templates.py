@@ -1,0 +1,378 @@
+"""The shipped templates, their manifest and the context builders agree with each other, and
+the linter catches what a staff edit in Word can break (R9)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.documents import context as builders
+from service.documents.docx import (
+    CompiledTemplate,
+    clean_text,
+    docx_text,
+    load_manifest,
+)
+from service.documents.lint import lint_file, lint_template, manifest_keys, used_paths
+from service.documents.partnership import builtin_partnership, load_partnership
+from service.domain.check import check_application, check_meeting, check_report
+from service.domain.guideline import load_guideline
+from service.i18n import BabelLocalizer
+from tests.conftest import FIXTURES
+from tests.documents.test_docx_render import (
+    GUIDELINE,
+    PARTNERSHIP,
+    StubCheck,
+    approved_notice,
+    load,
+    rejected_notice,
+)
+
+MANIFEST = load_manifest()
+KINDS = list(MANIFEST.kinds)
+
+
+def paths(value: Any, prefix: str = "") -> Iterator[str]:
+    """Leaf paths of a context in the manifest's notation (``plan.costs[].amount``)."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from paths(child, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(value, list):
+        if not value:
+            yield f"{prefix}[]"
+        for child in value:
+            yield from paths(child, f"{prefix}[]")
+    else:
+        yield prefix
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for child in value.values():
+            yield from strings(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from strings(child)
+    elif isinstance(value, str) and value.strip():
+        yield value
+
+
+def rich_contexts() -> dict[str, dict[str, Any]]:
+    """One context per kind with every optional part filled, so every key is present."""
+    guideline = load_guideline(GUIDELINE)
+    partnership = load_partnership(PARTNERSHIP)
+    localizer = BabelLocalizer()
+    notice = approved_notice(amount="500.00", start="2026-05-02", reasons="Gründe.")
+    application = {k: v for k, v in notice.items() if k != "decision"}
+    checked = check_application(application, guideline)
+    rejection = rejected_notice()
+    rejection["declarations"]["publicity"] = False
+    meeting = load("meeting-bga.json")
+    meeting.update(
+        guests=["Gerda Gast"],
+        minute_taker="Paula Protokoll",
+        start_time="17:00",
+        end_time="18:45",
+        budget_left="31400.00",
+        next_date="2026-05-12",
+        written_since=[{"ref": "AIF-2026-003", "outcome": "approved", "date": "2026-02-20"}],
+    )
+    meeting["members"].append(
+        {"id": "d1", "name": "Dora Deputy", "sector": "civil", "voting": False, "deputy_for": "m1"}
+    )
+    meeting["invited"].append("d1")
+    meeting["present"].append("d1")
+    meeting["items"][1]["conflicts"] = ["m2"]
+    meeting["items"][1]["votes"]["m2"] = "yes"
+    report = load("report-aif.json")
+    report["narrative"]["deviations"] = "Weniger Material gebraucht."
+    report["receipts"][2]["date"] = "2026-07-15"
+    young = load("application-aif.json")
+    young["applicant"]["birth_date"] = "2010-01-01"
+    young["applicant"]["adult_contact"] = {"name": "Erika", "email": "e@x.example", "phone": "1"}
+    young["costs"][0]["amount"] = "481.00"  # a finding of each severity
+    young["costs"].append({"category": "sachausgaben", "description": "Beamer", "amount": "900.00"})
+    young_check = check_application(young, guideline)
+    return {
+        "approval": builders.build_approval_context(
+            notice, guideline, partnership, checked, localizer
+        ),
+        "rejection": builders.build_rejection_context(
+            rejection,
+            guideline,
+            partnership,
+            check_application({k: v for k, v in rejection.items() if k != "decision"}, guideline),
+            localizer,
+        ),
+        "minutes": builders.build_minutes_context(
+            meeting, partnership, check_meeting(meeting), localizer
+        ),
+        "report": builders.build_report_context(
+            report, guideline, partnership, check_report(report, guideline), localizer
+        ),
+        "application": builders.build_application_context(
+            young, guideline, partnership, young_check, localizer
+        ),
+    }
+
+
+CONTEXTS = rich_contexts()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_shipped_template_passes_the_linter(kind: str) -> None:
+    problems = lint_file(MANIFEST.path(kind).read_bytes(), MANIFEST, kind)
+    assert [p.render(BabelLocalizer()) for p in problems] == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_manifest_lists_exactly_the_placeholders_the_template_uses(kind: str) -> None:
+    used = manifest_keys(used_paths(MANIFEST.path(kind).read_bytes()))
+    assert used == sorted(MANIFEST.kinds[kind].context)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_context_builder_provides_exactly_the_manifest_keys(kind: str) -> None:
+    provided = set(paths(CONTEXTS[kind]))
+    assert provided == set(MANIFEST.kinds[kind].context)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_context_key_is_shadowed_by_a_method_of_dict(kind: str) -> None:
+    # Jinja looks up attributes before items: {{ x.items }} would print a bound method.
+    shadowed = {
+        part.rstrip("[]")
+        for path in MANIFEST.kinds[kind].context
+        for part in path.split(".")
+        if hasattr(dict, part.rstrip("[]")) or hasattr(list, part.rstrip("[]"))
+    }
+    assert shadowed == set()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_text_of_a_full_context_appears_in_the_rendered_document(kind: str) -> None:
+    text = docx_text(CompiledTemplate(MANIFEST.path(kind).read_bytes()).render(CONTEXTS[kind]))
+    missing = [value for value in strings(CONTEXTS[kind]) if value not in text]
+    assert missing == []
+
+
+def test_the_built_in_partnership_is_the_example_partnership() -> None:
+    assert builtin_partnership() == load_partnership(FIXTURES / "partnership.toml")
+
+
+# -- property: docxtpl must never drop a value ----------------------------------------------
+
+TEXTS = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=TEXTS,
+    title=TEXTS,
+    summary=TEXTS,
+    description=TEXTS,
+    condition=TEXTS,
+    reasons=TEXTS,
+    signatory=TEXTS,
+    source=TEXTS,
+)
+def test_every_value_of_an_approval_context_appears_in_the_rendered_text(
+    name: str,
+    title: str,
+    summary: str,
+    description: str,
+    condition: str,
+    reasons: str,
+    signatory: str,
+    source: str,
+) -> None:
+    data = approved_notice(
+        amount="500.00", conditions=[condition], reasons=reasons, signatory=signatory
+    )
+    data["applicant"]["name"] = name
+    data["project"]["title"] = title
+    data["project"]["summary"] = summary
+    data["costs"][1]["description"] = description
+    data["financing"]["third_party"][0]["source"] = source
+    context = builders.build_approval_context(
+        data,
+        load_guideline(GUIDELINE),
+        load_partnership(PARTNERSHIP),
+        StubCheck(),
+        BabelLocalizer(),
+    )
+    text = docx_text(_approval.render(context))
+    for value in strings(context):
+        assert value in text, value
+    for typed in (name, title, summary, description, condition, reasons, signatory, source):
+        expected = clean_text(typed).strip()
+        if expected:
+            assert expected in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(payee=TEXTS, purpose=TEXTS, activities=TEXTS, member=TEXTS, conditions=TEXTS)
+def test_every_value_of_a_report_and_of_minutes_appears_in_the_rendered_text(
+    payee: str, purpose: str, activities: str, member: str, conditions: str
+) -> None:
+    report = load("report-aif.json")
+    report["receipts"][1]["payee"] = payee
+    report["receipts"][1]["purpose"] = purpose
+    report["narrative"]["activities"] = activities
+    guideline = load_guideline(GUIDELINE)
+    partnership = load_partnership(PARTNERSHIP)
+    context = builders.build_report_context(
+        report, guideline, partnership, StubCheck(extra={"result": None}), BabelLocalizer()
+    )
+    text = docx_text(_report.render(context))
+    for value in strings(context):
+        assert value in text, value
+    meeting = load("meeting-bga.json")
+    meeting["members"][1]["name"] = member
+    meeting["items"][1]["conditions"] = conditions
+    context = builders.build_minutes_context(
+        meeting, partnership, StubCheck(extra={"quorate": True}), BabelLocalizer()
+    )
+    text = docx_text(_minutes.render(context))
+    for value in strings(context):
+        assert value in text, value
+
+
+_approval = CompiledTemplate(MANIFEST.path("approval").read_bytes())
+_report = CompiledTemplate(MANIFEST.path("report").read_bytes())
+_minutes = CompiledTemplate(MANIFEST.path("minutes").read_bytes())
+
+
+# -- the linter on what Word does to templates ---------------------------------------------
+
+
+def template(*paragraphs: str | list[tuple[str, bool]]) -> bytes:
+    """A .docx; a list gives one paragraph made of several runs (text, bold)."""
+    document = Document()
+    for paragraph in paragraphs:
+        if isinstance(paragraph, str):
+            document.add_paragraph(paragraph)
+        else:
+            target = document.add_paragraph()
+            for content, bold in paragraph:
+                target.add_run(content).bold = bold
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def codes(data: bytes, kind: str | None = "approval") -> list[str]:
+    return [problem.code for problem in lint_file(data, MANIFEST, kind)]
+
+
+def messages(data: bytes, kind: str | None = "approval") -> list[str]:
+    return [problem.render(BabelLocalizer()) for problem in lint_file(data, MANIFEST, kind)]
+
+
+def test_a_clean_template_has_no_problems() -> None:
+    assert codes(template("Bescheid {{ number }} für {{ recipient.name }}")) == []
+
+
+def test_an_expression_reaching_for_python_internals_is_refused_naming_it() -> None:
+    data = template("Hallo {{ ''.__class__.__mro__ }}")
+    assert "unsafe" in codes(data)
+    assert any("{{ ''.__class__.__mro__ }}" in message for message in messages(data))
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ number|attr('upper') }}",
+        "{{ recipient['__class__'] }}",
+        "{% for c in plan.costs %}{{ c._secret }}{% endfor %}",
+    ],
+)
+def test_other_ways_to_reach_internals_are_refused_too(tag: str) -> None:
+    assert "unsafe" in codes(template(tag))
+
+
+def test_unsafe_expressions_are_refused_even_without_a_kind() -> None:
+    assert codes(template("{{ x.__globals__ }}"), kind=None) == ["unsafe"]
+
+
+def test_a_placeholder_the_kind_does_not_provide_is_reported_with_its_name() -> None:
+    data = template("{{ recipient.nmae }}")
+    assert codes(data) == ["unknown"]
+    assert any("recipient.nmae" in message for message in messages(data))
+
+
+def test_a_field_of_a_loop_item_is_checked_against_the_list_it_comes_from() -> None:
+    good = template("{% for line in plan.costs %}{{ line.amount }}{{ loop.index }}{% endfor %}")
+    bad = template("{% for line in plan.costs %}{{ line.price }}{% endfor %}")
+    assert codes(good) == []
+    assert codes(bad) == ["unknown"]
+    assert any("plan.costs[].price" in message for message in messages(bad))
+
+
+def test_a_placeholder_of_another_kind_is_unknown_here() -> None:
+    assert codes(template("{{ meeting.chair }}")) == ["unknown"]
+    assert codes(template("{{ meeting.chair }}"), kind="minutes") == []
+
+
+def test_globals_such_as_range_are_not_available() -> None:
+    assert codes(template("{% for i in range(3) %}{{ i }}{% endfor %}")) == ["unknown"]
+
+
+def test_a_tag_split_across_runs_is_reported() -> None:
+    data = template([("Nr. {{ num", False), ("ber }}", True)])
+    assert codes(data) == ["split"]
+    assert any("{{ number }}" in message for message in messages(data))
+
+
+def test_typographic_quotes_inside_a_tag_are_reported() -> None:
+    data = template("{% if financing.label == „Fehlbedarfsfinanzierung“ %}x{% endif %}")
+    assert "quotes" in codes(data)
+
+
+def test_curly_quotes_that_docxtpl_would_straighten_are_still_reported() -> None:
+    assert "quotes" in codes(template("{% if financing.label == “x” %}x{% endif %}"))
+
+
+def test_a_syntax_error_is_reported_with_the_paragraph_it_is_in() -> None:
+    data = template("Einleitung", "{% if decision.reduced %} weniger")
+    assert codes(data) == ["syntax"]
+    assert any("weniger" in message for message in messages(data))
+
+
+def test_an_unknown_filter_is_a_syntax_error() -> None:
+    assert codes(template("{{ number|shout }}")) == ["syntax"]
+
+
+def test_a_file_that_is_no_docx_is_reported_not_crashed_on() -> None:
+    assert codes(b"%PDF-1.7 not a word file") == ["unreadable"]
+
+
+def test_placeholders_in_headers_and_footers_are_checked_too() -> None:
+    document = Document()
+    document.add_paragraph("{{ number }}")
+    document.sections[0].header.paragraphs[0].text = "{{ lead_office.nam }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    problems = lint_template(buffer.getvalue(), MANIFEST.kinds["approval"])
+    assert [(p.code, p.part) for p in problems] == [("unknown", "header")]
+
+
+def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> None:
+    from service.documents.build_templates import build_all
+
+    for path in build_all(tmp_path):
+        shipped = MANIFEST.folder / path.name
+        assert path.read_bytes() == shipped.read_bytes(), (
+            f"{path.name} differs: run `python -m service.documents.build_templates`"
+        )
