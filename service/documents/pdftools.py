@@ -451,6 +451,10 @@ def _flatten_writer(writer: PdfWriter) -> None:
                 continue
             flags = int(annotation.get("/F", 0))
             appearance = _widget_appearance(annotation)
+            rect = [float(v) for v in cast(ArrayObject, annotation.get("/Rect", [0, 0, 0, 0]))]
+            # Emptied, not just unlinked: pypdf writes unreferenced objects too, and the
+            # field's name and value must not survive in the file of an issued document.
+            annotation.clear()
             if appearance is None or flags & (_F_HIDDEN | _F_NOVIEW):
                 continue
             if appearance.indirect_reference is None:
@@ -462,7 +466,6 @@ def _flatten_writer(writer: PdfWriter) -> None:
             if "/Subtype" not in appearance:
                 appearance[NameObject("/Subtype")] = NameObject("/Form")
             name = _add_resource(page, "/XObject", "/FwField", reference)
-            rect = [float(v) for v in cast(ArrayObject, annotation["/Rect"])]
             drawing.append(f"q\n{_placement(appearance, rect)}\n{name} Do\nQ\n")
         if drawing:
             _wrap_and_append_content(writer, page, "".join(drawing).encode("latin-1"))
@@ -471,7 +474,17 @@ def _flatten_writer(writer: PdfWriter) -> None:
         else:
             del page["/Annots"]
     if "/AcroForm" in writer.root_object:
+        acro_form = cast(DictionaryObject, writer.root_object["/AcroForm"].get_object())
+        # Parent fields (names, values) are referenced only from here and from the widgets.
+        fields = list(cast(ArrayObject, acro_form.get("/Fields", ArrayObject())))
+        while fields:
+            node = fields.pop().get_object()
+            if isinstance(node, DictionaryObject):
+                fields.extend(cast(ArrayObject, node.get("/Kids", ArrayObject())))
+                node.clear()
+        acro_form.clear()
         del writer.root_object["/AcroForm"]
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
 
 
 def flatten_form(pdf: bytes) -> bytes:
@@ -795,6 +808,22 @@ class FormTemplate:
         return self._fonts[name]
 
 
+def _writable_appearance(writer: PdfWriter, widget: DictionaryObject) -> StreamObject:
+    """The widget's own normal appearance stream (this copy's, cloned from the template), or
+    a new one: reusing it leaves no orphaned empty appearance in the file."""
+    ap = widget.get("/AP")
+    if ap is not None:
+        normal = cast(DictionaryObject, ap.get_object()).raw_get("/N")
+        # An unfiltered stream takes new data as it is (an encoded one would need its filter).
+        if isinstance(normal, IndirectObject) and isinstance(
+            normal.get_object(), DecodedStreamObject
+        ):
+            return cast(DecodedStreamObject, normal.get_object())
+    stream = DecodedStreamObject()
+    widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): writer._add_object(stream)})
+    return stream
+
+
 def fill_form(
     template: FormTemplate,
     values: Mapping[str, str],
@@ -811,6 +840,10 @@ def fill_form(
     writer = template.clone()
     root = writer.root_object
     acro_form = cast(DictionaryObject, root["/AcroForm"].get_object())
+    dr_fonts = cast(
+        DictionaryObject,
+        cast(DictionaryObject, acro_form["/DR"].get_object())["/Font"].get_object(),
+    )
     missing_glyphs: set[str] = set()
     for widget in _iter_widgets(writer.pages):
         field_dict = _terminal_field(widget)
@@ -827,33 +860,22 @@ def fill_form(
         shown = "" if flags & _FF_PASSWORD else text
         rect = [float(v) for v in cast(ArrayObject, widget["/Rect"])]
         width, height = abs(rect[2] - rect[0]), abs(rect[3] - rect[1])
-        stream = DecodedStreamObject()
+        font_key = "/" + style.font_name
+        stream = _writable_appearance(writer, widget)
         stream.set_data(_appearance(font, style, shown, width, height).encode("ascii"))
-        dr_fonts = cast(
-            DictionaryObject,
-            cast(DictionaryObject, acro_form["/DR"].get_object())["/Font"].get_object(),
+        stream[NameObject("/Type")] = NameObject("/XObject")
+        stream[NameObject("/Subtype")] = NameObject("/Form")
+        stream[NameObject("/BBox")] = ArrayObject(
+            [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
         )
-        stream.update(
+        stream[NameObject("/Resources")] = DictionaryObject(
             {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(
-                    [FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)]
-                ),
-                NameObject("/Resources"): DictionaryObject(
-                    {
-                        NameObject("/Font"): DictionaryObject(
-                            {
-                                NameObject("/" + style.font_name): dr_fonts.raw_get(
-                                    "/" + style.font_name
-                                )
-                            }
-                        )
-                    }
-                ),
+                NameObject("/Font"): DictionaryObject(
+                    {NameObject(font_key): dr_fonts.raw_get(font_key)}
+                )
             }
         )
-        widget[NameObject("/AP")] = DictionaryObject({NameObject("/N"): writer._add_object(stream)})
+        stream.pop("/Matrix", None)
     if missing_glyphs:
         log.warning(
             "form %s: no glyph for %s, drawn as '?' (the field value keeps them)",

@@ -230,6 +230,7 @@ def test_an_issued_form_is_flattened_with_no_fields_left_and_its_text_extractabl
 
     reader = PdfReader(BytesIO(issued))
     assert not reader.get_fields()
+    assert b"/Widget" not in issued  # not even as an unreferenced leftover
     assert "/AcroForm" not in reader.trailer["/Root"]
     assert all(
         annot.get_object()["/Subtype"] != "/Widget" for annot in reader.pages[0].get("/Annots", [])
