@@ -57,6 +57,7 @@ HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 CORE_PART = "docProps/core.xml"
+_NS = {"w": W_NS}
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 _REMOVED = re.compile(
@@ -127,9 +128,16 @@ def patch_source(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
 
 
+_LISTING = re.compile("[\t\x07\n\x0c]")
+
+
 def _post_render(xml: str) -> str:
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if not _LISTING.search(xml):
+        # docxtpl's resolve_listing only rewrites these four characters (a tab, line break,
+        # paragraph or page break typed into a value); without them it returns its input.
+        return xml
     resolved: str = _PATCHER.resolve_listing(xml)
     return resolved
 
@@ -157,14 +165,15 @@ def _strict_parse(xml: str | bytes, part: str, template: str = "") -> etree._Ele
 
 
 def _needs_table_fix(body: etree._Element) -> bool:
+    """Whether docxtpl's table fix-up would change anything: a row whose cells (with their
+    spans) do not fill the table's grid exactly, as column loops ``{%tc … %}`` produce."""
     for table in body.iter(W + "tbl"):
-        grid = table.find(W + "tblGrid")
-        columns = len(grid.findall(W + "gridCol")) if grid is not None else 0
+        columns = len(table.xpath("./w:tblGrid/w:gridCol", namespaces=_NS))
         for row in table.iter(W + "tr"):
-            width = 0
-            for cell in row.findall(W + "tc"):
-                span = cell.find(f"{W}tcPr/{W}gridSpan")
-                width += int(span.get(W + "val", "1")) if span is not None else 1
+            cells = row.findall(W + "tc")
+            width = len(cells)
+            for span in row.xpath("./w:tc/w:tcPr/w:gridSpan/@w:val", namespaces=_NS):
+                width += int(span) - 1
             if width != columns:
                 return True
     return False
@@ -333,10 +342,13 @@ class CompiledTemplate:
         rendered = {"word/document.xml", CORE_PART, *(p.name for p in parts)}
         self._order = order
         self._fixed = {name: zip_entry(name, raw[name]) for name in order if name not in rendered}
+        self._recent: dict[tuple[str, str], _Entry] = {}
+        self._lock = threading.Lock()
 
     def render(self, context: Mapping[str, Any], meta: Metadata | None = None) -> bytes:
         meta = meta or Metadata()
         produced: dict[str, bytes] = {}
+        entries: dict[str, _Entry] = dict(self._fixed)
         try:
             body = _post_render(self._body.render(context))
             tree = _fix_body(body, self.name)
@@ -344,22 +356,35 @@ class CompiledTemplate:
                 self._prefix + etree.tostring(tree, encoding="unicode") + self._suffix
             ).encode("utf-8")
             for part in self._parts:
-                xml = _post_render(part.template.render(context))
-                root = _strict_parse(xml, part.label, self.name)
-                produced[part.name] = bytes(
-                    etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                )
+                xml = part.template.render(context)
+                entry = self._recent.get((part.name, xml))
+                if entry is None:
+                    root = _strict_parse(_post_render(xml), part.label, self.name)
+                    entry = zip_entry(
+                        part.name,
+                        etree.tostring(
+                            root, xml_declaration=True, encoding="UTF-8", standalone=True
+                        ),
+                    )
+                    self._remember((part.name, xml), entry)
+                entries[part.name] = entry
         except RenderError:
             raise
         except Exception as exc:
             raise _explain(exc, self.name) from exc
         if self._core is not None:
             produced[CORE_PART] = _core_xml(self._core, meta)
-        entries = [
-            zip_entry(name, produced[name]) if name in produced else self._fixed[name]
-            for name in self._order
-        ]
-        return write_zip(entries)
+        for name, content in produced.items():
+            entries[name] = zip_entry(name, content)
+        return write_zip([entries[name] for name in self._order])
+
+    def _remember(self, key: tuple[str, str], entry: _Entry) -> None:
+        # Headers and footers mostly carry only the letterhead: a batch of notices of one
+        # partnership renders the same few parts again and again.
+        with self._lock:
+            if len(self._recent) >= 32:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[key] = entry
 
 
 def _explain(exc: Exception, name: str) -> RenderError:

@@ -193,6 +193,28 @@ def _context_of(example: str) -> dict[str, Any]:
     return builders.build_application_context(data, guideline, partnership, result, localizer)
 
 
+def test_a_column_loop_is_fixed_up_as_docxtpl_does_it() -> None:
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=1, cols=3)
+    for cell, content in zip(
+        table.rows[0].cells,
+        ["{%tc for col in cols %}", "{{ col }}\t{{ note }}", "{%tc endfor %}"],
+        strict=True,
+    ):
+        cell.text = content
+    buffer = io.BytesIO()
+    document.save(buffer)
+    context = {"cols": ["A", "B", "C", "D"], "note": "eins\nzwei"}
+    fast = CompiledTemplate(buffer.getvalue()).render(context)
+    naive = _render_naive_bytes(buffer.getvalue(), context)
+    assert docx_text(fast) == docx_text(naive)
+    assert "A\teins\nzwei | B\teins\nzwei | C" in docx_text(fast)
+    grid = etree.fromstring(docx_parts(fast)["word/document.xml"]).findall(".//{*}gridCol")
+    assert len(grid) == 4
+
+
 def test_equal_documents_are_byte_identical_so_their_hash_identifies_them() -> None:
     assert rendered("notice", approved_notice()) == rendered("notice", approved_notice())
 
@@ -541,13 +563,13 @@ def test_the_plain_docxtpl_path_is_sandboxed_too() -> None:
     assert refused.value.code == "unsafe"
 
 
-def _render_naive_bytes(data: bytes) -> bytes:
+def _render_naive_bytes(data: bytes, context: dict[str, Any] | None = None) -> bytes:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.docx"
         path.write_bytes(data)
-        return render_naive(path, {}, Metadata())
+        return render_naive(path, context or {}, Metadata())
 
 
 # -- PDF (LibreOffice) ----------------------------------------------------------------------
