@@ -26,7 +26,7 @@ test: sysdeps install-dev lint
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict service/domain
+	$(BIN)/mypy --strict service/domain service/documents
 
 sysdeps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
