@@ -8,6 +8,7 @@ from __future__ import annotations
 from .applicant import APPLICANT_FIELDS, Applicant
 from .application import DECLARATION_KEYS, Application, CostLine, ThirdPartyFunding
 from .audit import AuditLog
+from .backoffice import ApplicationComment, FormalCheck, LoginAttempt, StaffSession
 from .base import Base, utcnow
 from .committee import Committee, CommitteeBody, CommitteeMember, Sector
 from .document import Document
@@ -32,6 +33,7 @@ __all__ = [
     "AgendaItem",
     "Applicant",
     "Application",
+    "ApplicationComment",
     "AuditLog",
     "Base",
     "Committee",
@@ -41,8 +43,10 @@ __all__ = [
     "CostLine",
     "Decision",
     "Document",
+    "FormalCheck",
     "Fund",
     "FundGuideline",
+    "LoginAttempt",
     "Meeting",
     "MeetingMode",
     "MeetingParticipant",
@@ -52,6 +56,7 @@ __all__ = [
     "SettingsError",
     "StaffMembership",
     "StaffRole",
+    "StaffSession",
     "StaffUser",
     "ThirdPartyFunding",
     "Vote",

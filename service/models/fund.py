@@ -45,6 +45,8 @@ class Fund(Base):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committee.id"), index=True)
     # the last file number handed out (see allocate_reference)
     last_number: Mapped[int] = mapped_column(default=0)
+    # the last notice number handed out (see allocate_notice_number in operations.notices)
+    last_notice_number: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     partnership: Mapped[Partnership] = relationship(back_populates="funds")
