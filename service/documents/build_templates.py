@@ -104,7 +104,7 @@ def _styles(document: DocumentObject) -> None:
     normal.element.get_or_add_rPr().append(language)
     _paragraph_style(document, "FW Briefkopf", 13, bold=True, colour=ACCENT)
     _paragraph_style(document, "FW Briefkopf klein", 8.5, colour=GREY)
-    _paragraph_style(document, "FW Rücksendeangabe", 7, after=4, colour=GREY)
+    _paragraph_style(document, "FW Rücksendeangabe", 6.5, after=4, colour=GREY)
     _paragraph_style(document, "FW Anschrift", 11)
     _paragraph_style(document, "FW Info", 8.5)
     _paragraph_style(document, "FW Betreff", 11, bold=True, before=12, after=2)
@@ -371,7 +371,12 @@ def new_letter(running_title: str) -> DocumentObject:
     )
     rule = para(head, "", style="FW Briefkopf klein")
     _bottom_border(rule)
-    para(head, "", style="FW Briefkopf klein")
+    # pushes the address field down to about 45 mm from the top edge (DIN 5008, form B)
+    para(head, "", style="FW Briefkopf klein").paragraph_format.space_after = Pt(18)
+    for top in (105, 148.5, 210):  # folding marks and the hole mark at the left edge
+        _page_mark(head, top, length=8 if top == 148.5 else 5)
+    # LibreOffice does not turn a header's last paragraph into a frame
+    para(head, "", style="FW Briefkopf klein").paragraph_format.space_after = Pt(0)
 
     running = section.header
     running.is_linked_to_previous = False
@@ -388,6 +393,28 @@ def new_letter(running_title: str) -> DocumentObject:
         _clear_header(footer)
         _footer(footer)
     return document
+
+
+def _page_mark(container: Container, top_mm: float, length: float) -> None:
+    """A short horizontal line at the left page edge, placed absolutely (a framed paragraph,
+    which Word and LibreOffice both position relative to the page)."""
+    paragraph = para(container, "", style="FW Briefkopf klein")
+    properties = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    for key, value in (
+        ("w:w", str(int(length * 56.7))),
+        ("w:h", "20"),
+        ("w:hRule", "exact"),
+        ("w:wrap", "around"),
+        ("w:hAnchor", "page"),
+        ("w:vAnchor", "page"),
+        ("w:x", str(int(4 * 56.7))),
+        ("w:y", str(int(top_mm * 56.7))),
+    ):
+        frame.set(qn(key), value)
+    properties.insert(0, frame)
+    _top_border(paragraph, colour="777777", size=4)
+    paragraph.paragraph_format.space_after = Pt(0)
 
 
 def _clear_header(part: Any) -> None:
@@ -884,6 +911,14 @@ def _key_value(
             continue
         row = grid.row([[(caption, {"bold": True})], value])
         _shade(row.cells[0])
+        # a short table of facts reads badly when a page break cuts it
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    for cell in grid.table.rows[-1].cells:  # the last row must not pull the next block along
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.keep_with_next = False
     return grid.table
 
 
@@ -1204,7 +1239,7 @@ def build_report() -> DocumentObject:
     grid = Grid(
         d,
         ["Nr.", "Datum", "Empfänger / Zahler", "Zweck", "Kostenart", "Betrag", "anerkannt"],
-        [10, 19, 33, 38, 26, 20, 19],
+        [10, 19, 33, 33, 31, 20, 19],
         right=(5,),
     )
     grid.loop(
@@ -1316,9 +1351,9 @@ def build_application() -> DocumentObject:
             ("Eingereicht am:", "{{ submitted_on }}"),
             (
                 "Beratung:",
-                "{% if session_long %}{% if fund.youth_forum %}Jugendforum{% else "
+                "{% if session %}{% if fund.youth_forum %}Jugendforum{% else "
                 "%}Begleitausschuss{% endif %}"
-                " am {{ session_long }}{% else %}noch offen{% endif %}",
+                " am {{ session }}{% else %}noch offen{% endif %}",
             ),
             ("Ansprechperson:", "{{ applicant.contact_name }}"),
             ("E-Mail:", "{{ applicant.email }}"),

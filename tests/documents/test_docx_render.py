@@ -405,7 +405,7 @@ def test_the_application_lists_the_applicant_plan_and_declarations_for_signature
     assert "Gesamtausgaben | 850,00 €" in text
     assert "Beantragte Zuwendung | 600,00 €" in text
     assert "☒ Mit dem Projekt wurde noch nicht begonnen" in text
-    assert "Begleitausschuss am 10. März 2026" in text
+    assert "Begleitausschuss am 10.03.2026" in text
     assert "Rechtsverbindliche Unterschrift" in text
 
 

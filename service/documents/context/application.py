@@ -82,7 +82,7 @@ def build_application_context(
         },
         "submitted_on": short_date(get(data, "submitted_on")),
         "submitted_on_long": long_date(get(data, "submitted_on")),
-        "session_long": long_date(session),
+        "session": short_date(session),
         "applicant": applicant,
         "project": {
             "title": text(get(data, "project.title")),

@@ -186,9 +186,9 @@ def lead_office_return_line(partnership: Partnership) -> str:
 
 def coordination_office_return_line(partnership: Partnership) -> str:
     office = partnership.coordination_office
+    # the carrier's name would make the line wrap; the office and its address suffice
     return return_line(
         text(office.name),
-        text(office.carrier),
         text(office.street),
         f"{text(office.postal_code)} {text(office.city)}",
     )
