@@ -125,11 +125,14 @@ def instance_partnership() -> Partnership | None:
     with app.app_context():
         try:
             row = db.session().scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
+            settings = row.settings() if row is not None else None
         except SQLAlchemyError:
-            return None
-        if row is None:
-            return None
-        return parse_partnership(row.settings())
+            settings = None
+        finally:
+            # a one-off command: close the pool now rather than leave it to the collector
+            db.session().close()
+            db.engine().dispose()
+    return parse_partnership(settings) if settings is not None else None
 
 
 def _letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:

@@ -219,6 +219,27 @@ def test_without_a_partnership_the_built_in_example_letterhead_is_used_and_said(
     assert "Stadt Boizenburg/Elbe" in docx_text(target.read_bytes())
 
 
+def test_without_a_partnership_the_instance_s_first_partnership_is_used(
+    tmp_path: Path, db_url: str, db_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    from service.models.partnership import Partnership
+
+    settings = tomllib.loads(Path(PARTNERSHIP).read_text(encoding="utf-8"))
+    settings["lead_office"]["name"] = "Gemeinde Musterdorf"
+    row = Partnership(slug="musterdorf", name="Partnerschaft für Demokratie Musterdorf")
+    row.apply_settings(settings)
+    db_session.add(row)
+    db_session.commit()
+    monkeypatch.setenv("FOERDERWERK_DATABASE_URL", db_url)
+    target = tmp_path / "m.docx"
+    result = invoke("render", "minutes", str(FIXTURES / "meeting-bga.json"), "-o", str(target))
+    assert result.exit_code == 0
+    assert "partnership-beispiel.toml" not in result.stderr
+    assert "Gemeinde Musterdorf" in docx_text(target.read_bytes())
+
+
 def test_minutes_without_quorum_render_and_say_so(tmp_path: Path) -> None:
     data = json.loads((FIXTURES / "meeting-bga.json").read_text(encoding="utf-8"))
     data["present"] = ["m1", "m2"]
