@@ -13,3 +13,7 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     errors.init_app(app)
     app.register_blueprint(public_bp)
+
+    from . import applicant
+
+    applicant.init_app(app)

@@ -1,0 +1,52 @@
+"""The steps of the application wizard: URL name, form, part of the interchange, headings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from forms.applicant import ApplicantForm
+from forms.base import StepForm
+from forms.costs import CostsForm
+from forms.declarations import DeclarationsForm
+from forms.financing import FinancingForm
+from forms.project import ProjectForm
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str  # German URL segment
+    part: str  # key of the interchange object this step edits
+    form: type[StepForm]
+    title: object
+    youth_title: object
+
+
+STEPS: tuple[Step, ...] = (
+    Step("antragsteller", "applicant", ApplicantForm, _l("Who is applying?"), _l("Who are you?")),
+    Step("projekt", "project", ProjectForm, _l("Your project"), _l("Your project")),
+    Step("kosten", "costs", CostsForm, _l("Cost plan"), _l("What will it cost?")),
+    Step(
+        "finanzierung", "financing", FinancingForm, _l("Financing plan"), _l("How is it paid for?")
+    ),
+    Step(
+        "erklaerungen", "declarations", DeclarationsForm, _l("Declarations"), _l("Please confirm")
+    ),
+)
+BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def step_for_field(path: str) -> Step | None:
+    """The step whose form holds the finding's field, or None (review page)."""
+    for step in STEPS:
+        if path == step.part or path.startswith((step.part + ".", step.part + "[")):
+            return step
+    return None
+
+
+def neighbours(step: Step) -> tuple[Step | None, Step | None]:
+    index = STEPS.index(step)
+    before = STEPS[index - 1] if index > 0 else None
+    after = STEPS[index + 1] if index + 1 < len(STEPS) else None
+    return before, after

@@ -1,0 +1,789 @@
+"""Views of the applicant pages (see the package docstring)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from forms.base import choices
+from forms.fields import format_german
+from forms.findings import SummaryEntry, attach_findings, parse_errors
+
+from ... import db
+from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
+from ...domain.check import today_in_germany
+from ...domain.findings import Finding
+from ...domain.reader import INPUT_INVALID
+from ...i18n import BabelLocalizer
+from ...models import Application, Fund, Partnership
+from ...operations import applications as ops
+from ...operations import mail
+from ...operations.funds import overview_fund
+from ...operations.interchange import InterchangeError
+from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
+
+bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
+
+SESSION_KEY = "applications"
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    """Today in Germany; ``TODAY`` (ISO) in the config pins it for tests and demonstrations."""
+    pinned = current_app.config.get("TODAY")
+    return date.fromisoformat(str(pinned)) if pinned else today_in_germany()
+
+
+def _localizer() -> BabelLocalizer:
+    return BabelLocalizer(str(get_locale() or "de"))
+
+
+def _partnership(slug: str) -> Partnership:
+    found = db.session().scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def _remember(application: Application) -> None:
+    session.permanent = True
+    owned = [i for i in session.get(SESSION_KEY, []) if i != application.id]
+    session[SESSION_KEY] = [*owned, application.id][-50:]
+
+
+def _own(partnership: Partnership, app_id: int) -> Application | None:
+    """The application if this browser session may work on it, else None."""
+    if app_id not in session.get(SESSION_KEY, []):
+        return None
+    application = db.session().get(Application, app_id)
+    if application is None or application.fund.partnership_id != partnership.id:
+        return None
+    return application
+
+
+def _actor() -> ops.Actor:
+    session.setdefault("visitor", uuid.uuid4().hex[:12])
+    return ops.Actor("applicant", session["visitor"])
+
+
+def _bind_mail() -> None:
+    transport = mail.transport_from_config(current_app.config, current_app.instance_path)
+    mail.bind_transport(db.session(), transport, mail.sender(current_app.config))
+
+
+def _is_youth(fund: Fund) -> bool:
+    return fund.guideline.fund_kind == "jugendfonds"
+
+
+def _prepare(form: Any, step: Step, fund: Fund) -> None:
+    rules = fund.guideline
+    if step.part == "applicant":
+        form.legal_form.choices = [
+            ("", _("Please choose")),
+            *choices(LEGAL_FORMS, rules.eligible_legal_forms),
+        ]
+    elif step.part == "project":
+        form.fields_of_action.choices = choices(FIELDS_OF_ACTION)
+        form.target_groups.choices = choices(TARGET_GROUPS)
+    elif step.part == "costs":
+        category_choices = [("", _("Please choose")), *choices(COST_CATEGORIES, rules.categories)]
+        for entry in form.costs.entries:
+            entry.category.choices = category_choices
+
+
+def _form_data(form: Any, step: Step, youth: bool) -> Any:
+    return form.to_data(youth) if step.part == "applicant" else form.to_data()
+
+
+def _summary_links(entries: list[SummaryEntry]) -> list[SummaryEntry]:
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for entry in entries:
+        if (entry.message, entry.anchor) not in seen:
+            seen.add((entry.message, entry.anchor))
+            result.append(entry)
+    return result
+
+
+def _render_step(
+    partnership: Partnership,
+    application: Application | None,
+    fund: Fund,
+    step: Step,
+    form: Any,
+    entries: list[SummaryEntry],
+    *,
+    note: str | None = None,
+    saved: bool = False,
+    status: int = 200,
+    totals: dict[str, Any] | None = None,
+) -> ResponseReturnValue:
+    before, after = neighbours(step)
+    youth = _is_youth(fund)
+    errors = [e for e in entries if e.severity == "error"]
+    warnings = [e for e in entries if e.severity != "error"]
+    return (
+        render_template(
+            f"apply/step_{step.part}.html",
+            partnership=partnership,
+            application=application,
+            fund=fund,
+            rules=fund.guideline,
+            youth=youth,
+            step=step,
+            steps=STEPS,
+            before=before,
+            after=after,
+            form=form,
+            errors=_summary_links(errors),
+            warnings=_summary_links(warnings),
+            note=note,
+            saved=saved,
+            totals=totals,
+        ),
+        status,
+    )
+
+
+def _totals(application: Application) -> dict[str, Any] | None:
+    result = ops.check_stored(db.session(), application, _today())
+    totals = result.to_json(_localizer()).get("totals")
+    return totals
+
+
+# -- public partnership page ------------------------------------------------------------------
+
+
+@bp.get("/")
+def partnership_page(slug: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    today = _today()
+    funds = []
+    for fund in partnership.funds:
+        if fund.current_guideline is None:
+            continue
+        rules = fund.guideline
+        lead = timedelta(days=rules.submission_lead_days)
+        sessions = [(day, day - lead) for day in rules.sessions if day - lead >= today]
+        funds.append((fund, rules, overview_fund(db.session(), fund, today), sessions))
+    return render_template(
+        "apply/partnership.html",
+        partnership=partnership,
+        funds=funds,
+        categories=COST_CATEGORIES,
+        legal_forms=LEGAL_FORMS,
+        owned=bool(session.get(SESSION_KEY)),
+    )
+
+
+@bp.post("/<fund_key>/antrag")
+def start(slug: str, fund_key: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    fund = next((f for f in partnership.funds if f.key == fund_key), None)
+    if fund is None or fund.current_guideline is None:
+        abort(404)
+    application = ops.start_application(db.session(), fund, _actor())
+    db.session().commit()
+    _remember(application)
+    return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+
+
+# -- the wizard ---------------------------------------------------------------------------------
+
+
+@bp.route("/antrag/<int:app_id>/<step_slug>", methods=["GET", "POST"])
+def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    current = BY_SLUG.get(step_slug)
+    if current is None:
+        abort(404)
+    application = _own(partnership, app_id)
+    if application is None:
+        if request.method == "POST":
+            return _expired_session(partnership, app_id, current)
+        abort(404)
+    if not application.state.applicant_may_edit:
+        return redirect(url_for(".receipt", slug=slug, app_id=app_id))
+    fund = application.fund
+    youth = _is_youth(fund)
+    localizer = _localizer()
+    today = _today()
+
+    if request.method == "GET":
+        form = current.form(formdata=None)
+        data = ops.application_data(application)
+        form.load(data[current.part])
+        form.version.data = str(application.version)
+        _prepare(form, current, fund)
+        # a step seen again shows the warnings at once; errors wait until the person acts
+        result = ops.check_stored(db.session(), application, today)
+        warnings = [f for f in result.findings if not f.is_error]
+        entries = attach_findings(form, warnings, current.part, localizer, current.part)
+        totals = result.to_json(localizer).get("totals")
+        return _render_step(
+            partnership,
+            application,
+            fund,
+            current,
+            form,
+            entries,
+            saved=request.args.get("gespeichert") == "1",
+            totals=totals,
+        )
+
+    action = request.form.get("action", "next")
+    form = current.form(formdata=request.form)
+    _prepare(form, current, fund)
+    if action.startswith(("add:", "remove:")):
+        form = _change_rows(form, action)
+        _prepare(form, current, fund)
+    form.validate()
+    problems = parse_errors(form)
+    data = ops.application_data(application)
+    data[current.part] = _form_data(form, current, youth)
+
+    if problems:
+        return _reply(action, partnership, application, fund, current, form, problems, status=422)
+
+    result = ops.check_stored(db.session(), application, today, data)
+    unreadable = [f for f in result.findings if f.code == INPUT_INVALID]
+    if unreadable:
+        entries = attach_findings(form, unreadable, current.part, localizer, current.part)
+        entries += _unplaced(unreadable, current)
+        return _reply(action, partnership, application, fund, current, form, entries, status=422)
+
+    try:
+        version = int(request.form.get("version") or 0) or None
+        ops.save_draft(db.session(), application, data, _actor(), version=version)
+        db.session().commit()
+    except StaleDataError:
+        db.session().rollback()
+        form.version.data = str(application.version)
+        note = _(
+            "This application was changed in another window meanwhile. Your entries on this "
+            "page are shown below; please check them and save again."
+        )
+        return _reply(
+            action, partnership, application, fund, current, form, [], status=409, note=note
+        )
+    except InterchangeError as exc:
+        db.session().rollback()
+        entries = attach_findings(form, exc.findings, current.part, localizer, current.part)
+        return _reply(action, partnership, application, fund, current, form, entries, status=422)
+
+    if action == "autosave":
+        return jsonify(
+            saved=True, version=application.version, message=_("Draft saved automatically.")
+        )
+
+    form.version.data = str(application.version)
+    step_findings = [f for f in result.findings if step_for_field(f.field) is current]
+    before, after = neighbours(current)
+    if action == "back" and before is not None:
+        return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=before.slug))
+    if action == "save":
+        flash(_("Your draft has been saved. You can close the page and continue later."), "success")
+        return redirect(
+            url_for(".step", slug=slug, app_id=app_id, step_slug=current.slug, gespeichert=1)
+        )
+    if action.startswith(("add:", "remove:")) or any(f.is_error for f in step_findings):
+        entries = attach_findings(form, step_findings, current.part, localizer, current.part)
+        status = 422 if any(f.is_error for f in step_findings) and action == "next" else 200
+        if action != "next":
+            entries = [e for e in entries if e.severity != "error"]
+            form = _clear_errors(form)
+        totals = result.to_json(localizer).get("totals")
+        return _render_step(
+            partnership, application, fund, current, form, entries, status=status, totals=totals
+        )
+    if after is None:
+        return redirect(url_for(".review", slug=slug, app_id=app_id))
+    return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=after.slug))
+
+
+def _clear_errors(form: Any) -> Any:
+    for field in _all_fields(form):
+        if not getattr(field, "process_errors", None):
+            field.errors = []
+    return form
+
+
+def _all_fields(form: Any) -> list[Any]:
+    from wtforms import FieldList, FormField
+
+    found: list[Any] = []
+
+    def walk(field: Any) -> None:
+        if isinstance(field, FormField):
+            for sub in field.form:
+                walk(sub)
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                walk(entry)
+        else:
+            found.append(field)
+
+    for field in form:
+        walk(field)
+    return found
+
+
+def _unplaced(findings: list[Finding], current: Step) -> list[SummaryEntry]:
+    localizer = _localizer()
+    return [
+        SummaryEntry(f.message.render(localizer), current.part, f.severity)
+        for f in findings
+        if step_for_field(f.field) is not current
+    ]
+
+
+def _reply(
+    action: str,
+    partnership: Partnership,
+    application: Application,
+    fund: Fund,
+    current: Step,
+    form: Any,
+    entries: list[SummaryEntry],
+    *,
+    status: int,
+    note: str | None = None,
+) -> ResponseReturnValue:
+    if action == "autosave":
+        # autosave keeps quiet about mistakes: the person has not finished typing yet
+        return jsonify(
+            saved=False, message=_("Not saved yet: some entries cannot be read.")
+        ), status
+    return _render_step(
+        partnership, application, fund, current, form, entries, note=note, status=status
+    )
+
+
+def _change_rows(form: Any, action: str) -> Any:
+    """Add a row, or remove one by renumbering the posted rows after it (what was typed in
+    the other rows stays exactly as typed)."""
+    verb, _sep, target = action.partition(":")
+    name, _sep, index = target.partition(":")
+    if name not in ("costs", "third_party") or name not in form:
+        return form
+    rows = form[name]
+    if verb == "add" and len(rows.entries) < (rows.max_entries or 60):
+        rows.append_entry()
+        return form
+    if verb != "remove" or not index.isdigit():
+        return form
+    removed = int(index)
+    pattern = re.compile(rf"{name}-(\d+)-(.+)")
+    renumbered = MultiDict()
+    for key, value in request.form.items(multi=True):
+        match = pattern.fullmatch(key)
+        if match is None:
+            renumbered.add(key, value)
+            continue
+        position = int(match.group(1))
+        if position == removed:
+            continue
+        shifted = position - 1 if position > removed else position
+        renumbered.add(f"{name}-{shifted}-{match.group(2)}", value)
+    rebuilt = type(form)(formdata=renumbered)
+    if name == "costs" and not rebuilt.costs.entries:
+        rebuilt.costs.append_entry()
+    return rebuilt
+
+
+def _expired_session(partnership: Partnership, app_id: int, current: Step) -> ResponseReturnValue:
+    """The browser session ended (or never knew this draft): keep what was typed (R14)."""
+    application = db.session().get(Application, app_id)
+    if application is None or application.fund.partnership_id != partnership.id:
+        abort(404)
+    form = current.form(formdata=request.form)
+    _prepare(form, current, application.fund)
+    form.validate()
+    note = _(
+        "Your session has ended, so we could not save this page. Your entries are still shown "
+        "below. To save them, request a link to your draft by e-mail, open it and enter the "
+        "changes of this page again – or keep this page open and copy them."
+    )
+    return _render_step(
+        partnership, None, application.fund, current, form, [], note=note, status=403
+    )
+
+
+@bp.errorhandler(CSRFError)
+def csrf_expired(_error: CSRFError) -> ResponseReturnValue:
+    """An expired form token: show the form again WITH the entered data (R14)."""
+    args = request.view_args or {}
+    if request.endpoint == "apply.step" and args.get("step_slug") in BY_SLUG:
+        partnership = _partnership(str(args["slug"]))
+        application = _own(partnership, int(args["app_id"]))
+        if request.form.get("action") == "autosave":
+            return jsonify(saved=False, message=_("Not saved: please reload the page.")), 400
+        current = BY_SLUG[str(args["step_slug"])]
+        fund = application.fund if application else None
+        if fund is None:
+            return _expired_session(partnership, int(args["app_id"]), current)
+        form = current.form(formdata=request.form)
+        _prepare(form, current, fund)
+        form.validate()
+        note = _(
+            "For your security this form expired before it was sent. Nothing you typed is "
+            "lost: please check your entries below and send the page again."
+        )
+        return _render_step(
+            partnership, application, fund, current, form, [], note=note, status=400
+        )
+    return (
+        render_template(
+            "error.html",
+            title=_("The form has expired"),
+            hint=_(
+                "For your security forms expire after a while. Please go back, reload the "
+                "page and send it again."
+            ),
+            code=400,
+        ),
+        400,
+    )
+
+
+# -- review, submit, receipt ----------------------------------------------------------------------
+
+
+@bp.get("/antrag/<int:app_id>/pruefen")
+def review(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    if not application.state.applicant_may_edit:
+        return redirect(url_for(".receipt", slug=slug, app_id=app_id))
+    return _render_review(partnership, application)
+
+
+def _render_review(
+    partnership: Partnership, application: Application, status: int = 200
+) -> ResponseReturnValue:
+    localizer = _localizer()
+    result = ops.check_stored(db.session(), application, _today())
+    output = result.to_json(localizer)
+    problems = []
+    for finding in result.findings:
+        owner = step_for_field(finding.field)
+        anchor = _anchor_for(finding.field)
+        if owner is None:
+            link = "#summary-top"
+        else:
+            link = url_for(
+                ".step", slug=partnership.slug, app_id=application.id, step_slug=owner.slug
+            ) + (f"#{anchor}" if anchor else "")
+        problems.append((finding, finding.message.render(localizer), link, owner))
+    return (
+        render_template(
+            "apply/review.html",
+            partnership=partnership,
+            application=application,
+            fund=application.fund,
+            rules=application.fund.guideline,
+            youth=_is_youth(application.fund),
+            data=ops.application_data(application),
+            errors=[p for p in problems if p[0].is_error],
+            warnings=[p for p in problems if not p[0].is_error],
+            totals=output.get("totals"),
+            session_date=output.get("session"),
+            steps=STEPS,
+            idempotency_key=uuid.uuid4().hex,
+            categories=COST_CATEGORIES,
+            legal_forms=LEGAL_FORMS,
+            fields_of_action=FIELDS_OF_ACTION,
+            target_groups=TARGET_GROUPS,
+            german=format_german,
+        ),
+        status,
+    )
+
+
+def _anchor_for(path: str) -> str:
+    """The HTML id of a finding's field: ``costs[2].amount`` → ``costs-2-amount``."""
+    owner = step_for_field(path)
+    if owner is None:
+        return ""
+    relative = path[len(owner.part) :].lstrip(".")
+    if owner.part == "costs":
+        relative = "costs" + relative
+    if not relative:
+        return owner.part
+    relative = relative.replace("adult_contact.", "adult_contact_")
+    anchor = relative.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
+    if path.endswith(("fields_of_action", "target_groups")):
+        anchor += "-0"
+    return anchor
+
+
+@bp.post("/antrag/<int:app_id>/einreichen")
+def submit(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    key = (request.form.get("idempotency_key") or "").strip()[:64]
+    if not key:
+        abort(400)
+    _bind_mail()
+    try:
+        submitted, created = ops.submit_application(
+            db.session(), application, _actor(), idempotency_key=key, today=_today()
+        )
+    except ops.SubmissionRefused:
+        db.session().rollback()
+        return _render_review(partnership, application, status=422)
+    except ops.NotEditable:
+        db.session().rollback()
+        return redirect(url_for(".receipt", slug=slug, app_id=app_id))
+    if created:
+        _queue_receipt_mail(partnership, submitted)
+    db.session().commit()
+    _remember(submitted)
+    return redirect(url_for(".receipt", slug=slug, app_id=submitted.id))
+
+
+def _queue_receipt_mail(partnership: Partnership, application: Application) -> None:
+    if not application.applicant_email:
+        return
+    body = render_template(
+        "apply/mail_receipt.txt",
+        partnership=partnership,
+        application=application,
+        submitted_at=_berlin(application),
+        link=url_for(".mine", slug=partnership.slug, _external=True),
+    )
+    attachments = tuple(_application_pdf(application))
+    mail.queue_mail(
+        db.session(),
+        mail.Mail(
+            to=application.applicant_email,
+            subject=_(
+                "Your application %(reference)s has been received", reference=application.reference
+            ),
+            body=body,
+            attachments=attachments,
+        ),
+    )
+
+
+def _application_pdf(application: Application) -> list[mail.Attachment]:
+    """The application PDF from the documents part, where it exists yet."""
+    try:
+        from ...documents import application_pdf  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    content = application_pdf(application)  # pragma: no cover - wired once documents ship it
+    return [mail.Attachment(f"Antrag-{application.reference}.pdf", content)]
+
+
+def _berlin(application: Application) -> Any:
+    stamp = application.submitted_at
+    if stamp is None:
+        return None
+    if stamp.tzinfo is None:
+        from datetime import UTC
+
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(BERLIN)
+
+
+@bp.get("/antrag/<int:app_id>/eingang")
+def receipt(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    if application.state.applicant_may_edit and application.submitted_at is None:
+        return redirect(url_for(".review", slug=slug, app_id=app_id))
+    return render_template(
+        "apply/receipt.html",
+        partnership=partnership,
+        application=application,
+        fund=application.fund,
+        youth=_is_youth(application.fund),
+        submitted_at=_berlin(application),
+    )
+
+
+# -- drafts: resume links and the applicant's list ----------------------------------------------
+
+
+@bp.post("/antrag/<int:app_id>/link")
+def send_link(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    back = request.form.get("step") if request.form.get("step") in BY_SLUG else STEPS[0].slug
+    if not application.applicant_email:
+        flash(
+            _(
+                "Please enter your e-mail address on the first page and save; then we can "
+                "send you the link."
+            ),
+            "error",
+        )
+        return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+    _bind_mail()
+    _send_resume_mail(partnership, [application])
+    db.session().commit()
+    flash(
+        _(
+            "We have sent a link to your draft to %(email)s. It works once, for 24 hours.",
+            email=application.applicant_email,
+        ),
+        "success",
+    )
+    return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+
+
+def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> None:
+    links = []
+    for draft in drafts:
+        token = ops.issue_resume_token(db.session(), draft, _actor())
+        links.append(
+            (draft, url_for(".resume_token", slug=partnership.slug, token=token, _external=True))
+        )
+    body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
+    mail.queue_mail(
+        db.session(),
+        mail.Mail(
+            to=drafts[0].applicant_email,
+            subject=_("Your link to continue your application"),
+            body=body,
+        ),
+    )
+
+
+@bp.route("/fortsetzen", methods=["GET", "POST"])
+def resume_request(slug: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    sent = False
+    email = ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()[:254]
+        drafts = ops.drafts_for_email(db.session(), partnership, email)
+        if drafts:
+            _bind_mail()
+            _send_resume_mail(partnership, drafts)
+            db.session().commit()
+        # the same answer whether or not drafts exist: nobody learns who applied
+        sent = True
+    return render_template(
+        "apply/resume_request.html", partnership=partnership, sent=sent, email=email
+    )
+
+
+@bp.get("/fortsetzen/<token>")
+def resume_token(slug: str, token: str) -> Response:
+    _partnership(slug)
+    # no state change on GET: the token waits in the session for the button on a token-free page
+    session["resume_token"] = token[:200]
+    return redirect(url_for(".resume_confirm", slug=slug))
+
+
+@bp.route("/fortsetzen/weiter", methods=["GET", "POST"])
+def resume_confirm(slug: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    if request.method == "GET":
+        return render_template(
+            "apply/resume_confirm.html", partnership=partnership, ready="resume_token" in session
+        )
+    token = session.pop("resume_token", "")
+    application = ops.redeem_resume_token(db.session(), partnership, token)
+    db.session().commit()
+    if application is None:
+        return render_template(
+            "apply/resume_confirm.html", partnership=partnership, ready=False, failed=True
+        ), 410
+    _remember(application)
+    flash(_("Welcome back! Here is your draft."), "success")
+    return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+
+
+@bp.get("/meine-antraege")
+def mine(slug: str) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    ids = session.get(SESSION_KEY, [])
+    applications = []
+    if ids:
+        query = select(Application).where(Application.id.in_(ids)).order_by(Application.id.desc())
+        applications = [
+            a for a in db.session().scalars(query) if a.fund.partnership_id == partnership.id
+        ]
+    return render_template(
+        "apply/mine.html", partnership=partnership, applications=applications, steps=STEPS
+    )
+
+
+# -- template filters of these pages ---------------------------------------------------------------
+
+
+@bp.app_template_filter("euro")
+def euro(value: Any) -> str:
+    """Interchange money ("480.00") or a Decimal as "480,00 €"; empty stays empty."""
+    from decimal import Decimal, InvalidOperation
+
+    from ..filters import money
+
+    if value is None or value == "":
+        return ""
+    try:
+        return money(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+@bp.app_template_filter("isodate")
+def isodate(value: Any) -> str:
+    from datetime import date
+
+    from ..filters import shortdate
+
+    if not value:
+        return ""
+    try:
+        return shortdate(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+@bp.app_template_filter("catlabel")
+def catlabel(key: str) -> str:
+    return _(COST_CATEGORIES[key]) if key in COST_CATEGORIES else key
+
+
+@bp.app_template_filter("formlabel")
+def formlabel(key: str) -> str:
+    return _(LEGAL_FORMS[key]) if key in LEGAL_FORMS else key

@@ -1,0 +1,136 @@
+"""Helpers for the applicant page tests: a client that fills the wizard like a person."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app, db
+from service.operations.demo import load_demo
+
+SLUG = "boizenburg-luebtheen"
+# The demo's fund year is 2026; the wizard is tried as on the example's date of receipt.
+TODAY = "2026-02-20"
+
+AIF_STEPS: dict[str, dict[str, Any]] = {
+    "antragsteller": {
+        "name": "Kulturverein Elbufer e.V.",
+        "legal_form": "verein",
+        "street": "Elbstraße 4",
+        "postal_code": "19258",
+        "city": "Boizenburg/Elbe",
+        "representative": "Jana Beispiel",
+        "contact_name": "Jana Beispiel",
+        "email": "kontakt@elbufer.example",
+        "phone": "038847 0000",
+        "iban": "DE02 1203 0000 0000 2020 51",
+        "account_holder": "Kulturverein Elbufer e.V.",
+    },
+    "projekt": {
+        "title": "Demokratiefest am Elbufer",
+        "summary": "Ein Nachmittag mit Workshops, Musik und Gesprächen.",
+        "goals": "Jugendliche und Eltern kommen ins Gespräch.",
+        "fields_of_action": ["demokratiefoerderung"],
+        "target_groups": ["jugendliche", "eltern"],
+        "location": "Boizenburg/Elbe",
+        "start": "01.05.2026",
+        "end": "30.06.2026",
+        "participants_planned": "120",
+    },
+    "kosten": {
+        "costs-0-category": "honorare",
+        "costs-0-description": "Workshopleitung",
+        "costs-0-quantity": "8",
+        "costs-0-unit": "h",
+        "costs-0-unit_price": "60,00",
+        "costs-0-amount": "480,00",
+        "costs-0-offers": "0",
+        "costs-1-category": "sachausgaben",
+        "costs-1-description": "Moderationsmaterial",
+        "costs-1-amount": "120,00",
+        "costs-2-category": "oeffentlichkeitsarbeit",
+        "costs-2-description": "Plakate und Flyer",
+        "costs-2-amount": "250 €",
+    },
+    "finanzierung": {
+        "own_funds": "100,00",
+        "third_party-0-source": "Sparkassenstiftung",
+        "third_party-0-amount": "150,00",
+        "revenue": "0",
+        "requested": "600,00",
+    },
+    "erklaerungen": {
+        name: "y"
+        for name in (
+            "not_started",
+            "no_double_funding",
+            "anbest_acknowledged",
+            "data_correct",
+            "publicity",
+            "privacy_consent",
+        )
+    },
+}
+
+
+def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-with-enough-entropy-0123456789",
+            "DATABASE_URL": db_url,
+            "STORAGE_PATH": str(tmp_path / "documents"),
+            "MAIL_FOLDER": str(tmp_path / "mail"),
+            "TODAY": TODAY,
+            **config,
+        }
+    )
+    with app.app_context():
+        load_demo(db.session())
+        db.session().commit()
+    return app
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def version(html: str) -> str:
+    match = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
+    return match.group(1) if match else ""
+
+
+def start(client: FlaskClient, fund: str = "AIF-2026") -> str:
+    """Open the partnership page, press "apply"; the URL of step 1."""
+    page = client.get(f"/p/{SLUG}/").get_data(as_text=True)
+    response = client.post(f"/p/{SLUG}/{fund}/antrag", data={"csrf_token": csrf(page)})
+    assert response.status_code == 302
+    return response.location
+
+
+def post_step(client: FlaskClient, url: str, data: dict[str, Any], action: str = "next") -> Any:
+    page = client.get(url).get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "version": version(page), "action": action, **data}
+    return client.post(url, data=body)
+
+
+def fill_all(client: FlaskClient, step1_url: str, steps: dict[str, dict[str, Any]]) -> str:
+    """Fill every step with ``steps``; the URL of the review page."""
+    base = step1_url.rsplit("/", 1)[0]
+    for slug, data in steps.items():
+        response = post_step(client, f"{base}/{slug}", data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return f"{base}/pruefen"
+
+
+def mails(tmp_path: Path) -> list[str]:
+    folder = tmp_path / "mail"
+    if not folder.is_dir():
+        return []
+    return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.eml"))]

@@ -1,0 +1,185 @@
+"""The application wizard through the test client: steps, German findings at the fields,
+drafts, submission and receipt."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from service import db
+from service.domain.states import ApplicationState
+from service.models import Application
+
+from .apply_helpers import AIF_STEPS, SLUG, csrf, fill_all, mails, make_app, post_step, start
+
+
+@pytest.fixture
+def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(db_url, tmp_path)
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
+def test_the_partnership_page_shows_both_funds_with_deadlines_and_money(web_app):
+    html = web_app.test_client().get(f"/p/{SLUG}/").get_data(as_text=True)
+    assert "Aktions- und Initiativfonds 2026" in html
+    assert "Jugendfonds 2026" in html
+    assert "€" in html
+    assert "2026" in html
+
+
+def test_an_unknown_partnership_is_not_found(web_app):
+    assert web_app.test_client().get("/p/nirgendwo/").status_code == 404
+
+
+def test_a_complete_application_is_submitted_and_gets_a_receipt(web_app, tmp_path):
+    client = web_app.test_client()
+    review_url = fill_all(client, start(client), AIF_STEPS)
+    review = client.get(review_url).get_data(as_text=True)
+    assert 'role="alert"' not in review
+    key = re.search(r'name="idempotency_key" value="(\w+)"', review).group(1)
+    response = client.post(
+        review_url.replace("pruefen", "einreichen"),
+        data={"csrf_token": csrf(review), "idempotency_key": key},
+    )
+    assert response.status_code == 302
+    receipt = client.get(response.location).get_data(as_text=True)
+    assert "AIF-2026-" in receipt
+    with web_app.app_context():
+        application = db.session().get(Application, int(review_url.split("/")[-2]))
+        assert application.state is ApplicationState.submitted
+        assert application.reference in receipt
+        assert application.submission_sha256 in receipt
+    sent = mails(tmp_path)
+    assert len(sent) == 1
+    assert "kontakt@elbufer.example" in sent[0]
+
+
+def test_a_double_click_on_submit_makes_exactly_one_submission(web_app):
+    client = web_app.test_client()
+    review_url = fill_all(client, start(client), AIF_STEPS)
+    review = client.get(review_url).get_data(as_text=True)
+    body = {
+        "csrf_token": csrf(review),
+        "idempotency_key": re.search(r'name="idempotency_key" value="(\w+)"', review).group(1),
+    }
+    first = client.post(review_url.replace("pruefen", "einreichen"), data=body)
+    second = client.post(review_url.replace("pruefen", "einreichen"), data=body)
+    assert first.location == second.location
+    with web_app.app_context():
+        application = db.session().get(Application, int(review_url.split("/")[-2]))
+        assert application.state is ApplicationState.submitted
+        references = (
+            db.session()
+            .query(Application.reference)
+            .filter(Application.idempotency_key == body["idempotency_key"])
+        )
+        assert references.count() == 1
+
+
+def test_a_missing_field_is_reported_in_german_at_the_field_and_in_the_summary(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    data = dict(AIF_STEPS["antragsteller"], email="kontakt(at)elbufer")
+    response = post_step(client, step1, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'role="alert"' in html
+    assert 'href="#email"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="email-hint email-error-1"' in html
+    assert 'value="kontakt(at)elbufer"' in html  # what was typed is kept
+
+
+def test_german_money_that_cannot_be_read_keeps_the_typed_text_and_saves_nothing(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    costs_url = step1.replace("antragsteller", "kosten")
+    data = dict(AIF_STEPS["kosten"], **{"costs-0-amount": "480,001"})
+    html = post_step(client, costs_url, data).get_data(as_text=True)
+    assert 'value="480,001"' in html
+    assert 'href="#costs-0-amount"' in html
+    with web_app.app_context():
+        application = db.session().get(Application, int(step1.split("/")[-2]))
+        assert application.cost_lines == []
+
+
+def test_an_impossible_date_is_refused_with_the_typed_text_kept(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    data = dict(AIF_STEPS["projekt"], start="31.02.2026")
+    response = post_step(client, step1.replace("antragsteller", "projekt"), data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="31.02.2026"' in html
+    assert 'href="#start"' in html
+
+
+def test_save_draft_confirms_and_keeps_every_entry(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    partial = {"name": "Kulturverein Elbufer e.V.", "email": "kaputt"}
+    response = post_step(client, step1, partial, action="save")
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert 'id="saved-confirmation"' in html
+    assert 'value="Kulturverein Elbufer e.V."' in html
+    assert 'value="kaputt"' in html
+
+
+def test_cost_rows_are_added_and_removed_without_javascript(web_app):
+    client = web_app.test_client()
+    costs_url = start(client).replace("antragsteller", "kosten")
+    html = post_step(client, costs_url, AIF_STEPS["kosten"], action="add:costs").get_data(
+        as_text=True
+    )
+    assert 'id="costs-3-amount"' in html
+    html = post_step(client, costs_url, AIF_STEPS["kosten"], action="remove:costs:0").get_data(
+        as_text=True
+    )
+    assert 'id="costs-2-amount"' not in html
+    assert 'value="Moderationsmaterial"' in html
+
+
+def test_an_expired_form_token_shows_the_form_again_with_the_typed_data(web_app):
+    web_app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    client = web_app.test_client()
+    step1 = start(client)
+    response = client.post(
+        step1,
+        data={"csrf_token": "expired-or-forged", "action": "next", **AIF_STEPS["antragsteller"]},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'value="Elbstraße 4"' in html
+    assert "csrf_token" in html
+
+
+def test_a_lost_session_still_shows_what_was_typed(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    page = client.get(step1).get_data(as_text=True)
+    token = csrf(page)
+    with client.session_transaction() as browser_session:
+        browser_session.pop("applications")
+    response = client.post(step1, data={"csrf_token": token, **AIF_STEPS["antragsteller"]})
+    assert response.status_code == 403
+    assert 'value="Jana Beispiel"' in response.get_data(as_text=True)
+
+
+def test_someone_elses_draft_is_not_found(web_app):
+    owner = web_app.test_client()
+    step1 = start(owner)
+    stranger = web_app.test_client()
+    assert stranger.get(step1).status_code == 404
+
+
+def test_no_state_changes_on_get(web_app):
+    client = web_app.test_client()
+    response = client.get(f"/p/{SLUG}/AIF-2026/antrag")
+    assert response.status_code == 405
