@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from pathlib import Path
 from typing import Any
@@ -130,7 +132,14 @@ def fill_all(client: FlaskClient, step1_url: str, steps: dict[str, dict[str, Any
 
 
 def mails(tmp_path: Path) -> list[str]:
+    """The mails written to the development folder: headers and decoded text body."""
     folder = tmp_path / "mail"
     if not folder.is_dir():
         return []
-    return [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.eml"))]
+    texts = []
+    for path in sorted(folder.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        content = body.get_content() if body is not None else ""
+        texts.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{content}")
+    return texts
