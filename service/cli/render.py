@@ -110,28 +110,30 @@ def _partnership_problem(exc: PartnershipError) -> Finding:
 
 def instance_partnership() -> Partnership | None:
     """The first partnership of this instance's database, or None if there is none (yet)."""
-    try:
-        from sqlalchemy import select
-        from sqlalchemy.exc import SQLAlchemyError
+    from flask import Flask
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
 
-        from .. import create_app, db
-        from ..models.partnership import Partnership as PartnershipRow
-    except ImportError:
-        return None
-    app = create_app()
-    url = str(app.config["DATABASE_URL"])
+    from ..config import build_config
+    from ..db import make_engine
+    from ..models.partnership import Partnership as PartnershipRow
+
+    # The same configuration as the app (FOERDERWERK_* and the instance folder), without
+    # building the whole web application for one query.
+    instance = Flask("service", instance_relative_config=True).instance_path
+    url = str(build_config(instance)["DATABASE_URL"])
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
         return None  # connecting would create an empty database file as a side effect
-    with app.app_context():
-        try:
-            row = db.session().scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            row = session.scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
             settings = row.settings() if row is not None else None
-        except SQLAlchemyError:
-            settings = None
-        finally:
-            # a one-off command: close the pool now rather than leave it to the collector
-            db.session().close()
-            db.engine().dispose()
+    except SQLAlchemyError:
+        settings = None
+    finally:
+        engine.dispose()  # a one-off command: close the pool now, not in the collector
     return parse_partnership(settings) if settings is not None else None
 
 
