@@ -1004,18 +1004,19 @@ def build_minutes() -> DocumentObject:
     tag(d, "endif")
     tag(d, "endif")
 
-    para(d, "Tagesordnung", style="FW Nummer")
+    # a written vote (Umlaufverfahren) has no agenda: its parts are headed without TOP numbers
     tag(d, "if not meeting.written")
+    para(d, "Tagesordnung", style="FW Nummer")
     para(
         d,
         "TOP 1\tEröffnung, Feststellung der ordnungsgemäßen Einladung und der Beschlussfähigkeit",
         style="FW Klein",
     )
-    tag(d, "endif")
     para(d, "TOP 2\tBeratung und Beschlussfassung über Anträge", style="FW Klein")
     para(d, "TOP 3\tBeschlüsse im Umlaufverfahren seit der letzten Sitzung", style="FW Klein")
     para(d, "TOP 4\tStand der Fondsmittel", style="FW Klein")
     para(d, "TOP 5\tVerschiedenes, nächste Sitzung", style="FW Klein")
+    tag(d, "endif")
 
     tag(d, "if not meeting.written")
     para(d, "TOP 1 – Eröffnung, Einladung und Beschlussfähigkeit", style="FW Nummer")
@@ -1074,9 +1075,19 @@ def build_minutes() -> DocumentObject:
     tag(d, "endif")
     tag(d, "endif")
 
-    para(d, "TOP 2 – Beratung und Beschlussfassung über Anträge", style="FW Nummer")
+    para(
+        d,
+        "{% if meeting.written %}Beschlüsse im Umlaufverfahren"
+        "{% else %}TOP 2 – Beratung und Beschlussfassung über Anträge{% endif %}",
+        style="FW Nummer",
+    )
     tag(d, "for item in agenda")
-    para(d, "TOP 2.{{ item.no }}\tAntrag {{ item.ref }} – {{ item.applicant }}", style="FW Nummer")
+    para(
+        d,
+        "{% if not meeting.written %}TOP 2.{% endif %}{{ item.no }}\t"
+        "Antrag {{ item.ref }} – {{ item.applicant }}",
+        style="FW Nummer",
+    )
     _key_value(
         d,
         [
@@ -1109,7 +1120,12 @@ def build_minutes() -> DocumentObject:
     tag(d, "endfor")
     tag(d, "endfor")
 
-    para(d, "TOP 3 – Beschlüsse im Umlaufverfahren seit der letzten Sitzung", style="FW Nummer")
+    para(
+        d,
+        "{% if not meeting.written %}TOP 3 – {% endif %}"
+        "Beschlüsse im Umlaufverfahren seit der letzten Sitzung",
+        style="FW Nummer",
+    )
     tag(d, "if written_since")
     grid = Grid(d, ["Antrag", "Datum", "Ergebnis"], [55, 35, 75])
     grid.loop(
@@ -1125,14 +1141,20 @@ def build_minutes() -> DocumentObject:
     para(d, "Seit der letzten Sitzung wurde nicht im Umlaufverfahren beschlossen.")
     tag(d, "endif")
 
-    para(d, "TOP 4 – Stand der Fondsmittel", style="FW Nummer")
+    para(
+        d, "{% if not meeting.written %}TOP 4 – {% endif %}Stand der Fondsmittel", style="FW Nummer"
+    )
     para(
         d,
         "{% if meeting.budget_left %}Nach den Beschlüssen dieser Sitzung stehen im Fonds noch "
         "{{ meeting.budget_left }} zur Verfügung.{% else %}Der Stand der Fondsmittel wurde nicht "
         "festgehalten.{% endif %}",
     )
-    para(d, "TOP 5 – Verschiedenes, nächste Sitzung", style="FW Nummer")
+    para(
+        d,
+        "{% if not meeting.written %}TOP 5 – {% endif %}Verschiedenes, nächste Sitzung",
+        style="FW Nummer",
+    )
     para(
         d,
         "{% if meeting.next_date_long %}Die nächste Sitzung findet am {{ meeting.next_date_long }} "

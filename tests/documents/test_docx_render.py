@@ -378,6 +378,20 @@ def test_minutes_name_the_members_excluded_for_a_conflict_of_interest() -> None:
     assert "AIF-2026-003 | 20.02.2026 | bewilligt" in text
 
 
+def test_minutes_of_a_written_vote_with_an_objection_say_that_nothing_was_decided() -> None:
+    data = load("meeting-bga.json")
+    data["mode"] = "written"
+    del data["present"]
+    del data["place"]
+    data["objections"] = ["m3"]
+    text = flat(docx_text(rendered("minutes", data)))
+    assert "Niederschrift über die Beschlussfassung im Umlaufverfahren" in text
+    assert "Dem Umlaufverfahren wurde widersprochen (von: Clara Beispiel)." in text
+    assert "TOP 1" not in text
+    assert "Anwesend" not in text
+    assert text.count("Ergebnis | nicht beschlossen") == 2
+
+
 def test_the_report_shows_the_final_grant_and_the_refund() -> None:
     text = flat(docx_text(rendered("report", load("report-aif.json"))))
     assert "Endgültige Zuwendung | 576,40 €" in text
