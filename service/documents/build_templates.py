@@ -625,8 +625,8 @@ def build_approval() -> DocumentObject:
         "Die Zuwendung wird auf Ihre Anforderung (Mittelabruf) ausgezahlt. Sie darf nur insoweit "
         "und nicht eher angefordert werden, als sie innerhalb von sechs Wochen nach der "
         "Auszahlung für fällige Zahlungen benötigt wird (Nr. 1.4 ANBest-P). Die Auszahlung "
-        "erfolgt auf das von Ihnen angegebene Konto: IBAN {{ payment.iban }}, Kontoinhaber "
-        "{{ payment.account_holder }}.",
+        "erfolgt auf das von Ihnen angegebene Konto (IBAN {{ payment.iban }}, Kontoinhaber: "
+        "{{ payment.account_holder }}).",
     )
     para(d, "7. Nebenbestimmungen", style="FW Nummer")
     para(
