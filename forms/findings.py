@@ -32,6 +32,8 @@ def resolve(form: Form, path: str) -> Field | None:
     """The field of ``form`` for a path relative to the form's part, or None."""
     if not path:
         return None
+    if path == "adult_contact":  # the contact as a whole: its first input
+        path = "adult_contact_name"
     path = path.replace("adult_contact.", "adult_contact_")
     current: object = form
     for part in path.split("."):

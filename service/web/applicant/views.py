@@ -245,7 +245,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         # a step seen again shows the warnings at once; errors wait until the person acts
         result = ops.check_stored(db.session(), application, today)
         warnings = [f for f in result.findings if not f.is_error]
-        entries = attach_findings(form, warnings, current.part, localizer, current.part)
+        entries = attach_findings(form, warnings, current.part, localizer, _fallback(current))
         totals = result.to_json(localizer).get("totals")
         return _render_step(
             partnership,
@@ -275,7 +275,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
     result = ops.check_stored(db.session(), application, today, data)
     unreadable = [f for f in result.findings if f.code == INPUT_INVALID]
     if unreadable:
-        entries = attach_findings(form, unreadable, current.part, localizer, current.part)
+        entries = attach_findings(form, unreadable, current.part, localizer, _fallback(current))
         entries += _unplaced(unreadable, current)
         return _reply(action, partnership, application, fund, current, form, entries, status=422)
 
@@ -295,7 +295,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         )
     except InterchangeError as exc:
         db.session().rollback()
-        entries = attach_findings(form, exc.findings, current.part, localizer, current.part)
+        entries = attach_findings(form, exc.findings, current.part, localizer, _fallback(current))
         return _reply(action, partnership, application, fund, current, form, entries, status=422)
 
     if action == "autosave":
@@ -314,7 +314,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
             url_for(".step", slug=slug, app_id=app_id, step_slug=current.slug, gespeichert=1)
         )
     if action.startswith(("add:", "remove:")) or any(f.is_error for f in step_findings):
-        entries = attach_findings(form, step_findings, current.part, localizer, current.part)
+        entries = attach_findings(form, step_findings, current.part, localizer, _fallback(current))
         status = 422 if any(f.is_error for f in step_findings) and action == "next" else 200
         if action != "next":
             entries = [e for e in entries if e.severity != "error"]
@@ -355,10 +355,17 @@ def _all_fields(form: Any) -> list[Any]:
     return found
 
 
+def _fallback(current: Step) -> str:
+    """Where a finding about a whole part links: the rows' container, else the heading."""
+    return (
+        current.part if current.part in ("costs", "financing", "declarations") else "step-heading"
+    )
+
+
 def _unplaced(findings: list[Finding], current: Step) -> list[SummaryEntry]:
     localizer = _localizer()
     return [
-        SummaryEntry(f.message.render(localizer), current.part, f.severity)
+        SummaryEntry(f.message.render(localizer), _fallback(current), f.severity)
         for f in findings
         if step_for_field(f.field) is not current
     ]
@@ -539,6 +546,8 @@ def _anchor_for(path: str) -> str:
         relative = "costs" + relative
     if not relative:
         return owner.part
+    if relative == "adult_contact":
+        relative = "adult_contact_name"
     relative = relative.replace("adult_contact.", "adult_contact_")
     anchor = relative.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
     if path.endswith(("fields_of_action", "target_groups")):
