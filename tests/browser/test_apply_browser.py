@@ -15,7 +15,7 @@ from .conftest import check_page
 
 pytestmark = pytest.mark.browser
 
-NEXT = "button[name=action][value=next]"
+NEXT = ".actions button[name=action][value=next]"
 
 
 def _fill(page: Any, values: dict[str, str]) -> None:
