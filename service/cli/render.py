@@ -11,68 +11,43 @@ check's JSON object (plus ``"output"`` when a file was written); stderr one Germ
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..documents.context import (
-    amount_above_request,
-    build_application_context,
-    build_approval_context,
-    build_minutes_context,
-    build_rejection_context,
-    build_report_context,
-    decision_findings,
-)
-from ..documents.context.common import get, short_date, text
-from ..documents.docx import Metadata, RenderError, load_manifest, render_kind
+from ..documents.docx import RenderError, load_manifest
 from ..documents.lint import lint_file
-from ..documents.partnership import (
-    BUILTIN_FILE,
-    Partnership,
-    PartnershipError,
-    builtin_partnership,
-    load_partnership,
-    parse_partnership,
-)
 from ..domain.check import (
     CheckResult,
-    Kind,
-    check,
     guideline_invalid_result,
     guideline_missing_result,
     unreadable_input_result,
 )
-from ..domain.findings import Finding, error, has_errors, sort_findings
 from ..domain.guideline import Guideline, GuidelineError, load_guideline
 from ..domain.jsonio import JsonInputError, load_json_text
 from ..domain.messages import N_, Message
 from ..i18n import BabelLocalizer
+
+# Re-exported: tests and other callers imported these from here before they moved into the
+# operation.
+from ..operations.documents import (
+    DOCUMENTS,
+    Outcome,
+    build_document,
+    docx_metadata,
+    instance_partnership,
+    render_pdf,
+)
 from . import cli
 
-DOCUMENTS: dict[str, Kind] = {
-    "notice": "application",
-    "application": "application",
-    "minutes": "meeting",
-    "report": "report",
-}
+__all__ = ["DOCUMENTS", "Outcome", "build_document", "instance_partnership"]
+
 FORMATS = (".docx", ".pdf")
-
-
-@dataclasses.dataclass
-class Outcome:
-    exit_code: int
-    result: CheckResult
-    document: bytes | None = None
-    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def _say(msgid: str, **params: Any) -> str:
@@ -87,148 +62,6 @@ def _read_input(file: str) -> Any:
     return load_json_text(raw)
 
 
-def _with(result: CheckResult, extra_findings: list[Finding]) -> CheckResult:
-    if not extra_findings:
-        return result
-    return dataclasses.replace(result, findings=sort_findings([*result.findings, *extra_findings]))
-
-
-def _partnership_problem(exc: PartnershipError) -> Finding:
-    detail = "; ".join(f"{key}: {problem}" if key else problem for key, problem in exc.problems)
-    return error(
-        "partnership.invalid",
-        "",
-        Message(
-            N_(
-                "The partnership settings (letterhead) cannot be used: %(detail)s. Please "
-                "check the settings file."
-            ),
-            {"detail": detail[:300]},
-        ),
-    )
-
-
-def instance_partnership() -> Partnership | None:
-    """The first partnership of this instance's database, or None if there is none (yet)."""
-    from flask import Flask
-    from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm import Session
-
-    from ..config import build_config
-    from ..db import make_engine
-    from ..models.partnership import Partnership as PartnershipRow
-
-    # The same configuration as the app (FOERDERWERK_* and the instance folder), without
-    # building the whole web application for one query.
-    instance = Flask("service", instance_relative_config=True).instance_path
-    url = str(build_config(instance)["DATABASE_URL"])
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        return None  # connecting would create an empty database file as a side effect
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            row = session.scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
-            settings = row.settings() if row is not None else None
-    except SQLAlchemyError:
-        settings = None
-    finally:
-        engine.dispose()  # a one-off command: close the pool now, not in the collector
-    return parse_partnership(settings) if settings is not None else None
-
-
-def _letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:
-    if partnership_path:
-        return load_partnership(partnership_path)
-    found = instance_partnership()
-    if found is not None:
-        return found
-    notes.append(
-        _say(
-            N_(
-                "Note: this instance has no partnership yet, so the letterhead of the built-in "
-                "example partnership is used (%(file)s). Please give --partnership."
-            ),
-            file=f"doc_templates/{BUILTIN_FILE}",
-        )
-    )
-    return builtin_partnership()
-
-
-def _metadata(title: str, subject: str, partnership: Partnership) -> Metadata:
-    return Metadata(title=title, subject=subject, author=partnership.lead_office.name)
-
-
-def build_document(
-    document: str,
-    data: Any,
-    guideline: Guideline | None,
-    partnership_path: str | None,
-) -> Outcome:
-    """Check, then build the context and render the DOCX (no file is written here)."""
-    kind = DOCUMENTS[document]
-    localizer = BabelLocalizer()
-    extra: list[Finding] = []
-    payload = data
-    if document == "notice":
-        extra = decision_findings(data)
-        if isinstance(data, dict):
-            payload = {key: value for key, value in data.items() if key != "decision"}
-    if kind != "meeting" and guideline is None:
-        raise ValueError(f"rendering {document} needs a guideline")
-    result = _with(check(kind, payload, guideline), extra)
-    if result.input_invalid:
-        return Outcome(2, result)
-
-    notes: list[str] = []
-    try:
-        partnership = _letterhead(partnership_path, notes)
-    except PartnershipError as exc:
-        return Outcome(2, _with(result, [_partnership_problem(exc)]), notes=notes)
-
-    manifest = load_manifest()
-    template: str
-    build: Callable[[], dict[str, Any]]
-    if document == "notice" and guideline is not None:
-        if has_errors(extra):
-            return Outcome(1, result, notes=notes)
-        if get(data, "decision.outcome") == "approved":
-            totals = result.extra.get("totals") or {}
-            requested = totals.get("requested")
-            above = amount_above_request(
-                data, requested if isinstance(requested, Decimal) else None
-            )
-            if above is not None:
-                result = _with(result, [above])
-            if not result.ok:
-                return Outcome(1, result, notes=notes)
-            template = "approval"
-            build = lambda: build_approval_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        else:
-            template = "rejection"
-            build = lambda: build_rejection_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        number = text(get(data, "decision.number"))
-        meta = _metadata(f"{manifest.kinds[template].title} {number}", number, partnership)
-    elif document == "application" and guideline is not None:
-        template = "application"
-        build = lambda: build_application_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        title = text(get(data, "project.title"))
-        meta = _metadata(f"Antrag „{title}“", title, partnership)
-    elif document == "minutes":
-        template = "minutes"
-        build = lambda: build_minutes_context(data, partnership, result, localizer)  # noqa: E731
-        day = short_date(get(data, "date"))
-        meta = _metadata(f"Protokoll der Sitzung vom {day}", f"Sitzung vom {day}", partnership)
-    elif guideline is not None:
-        template = "report"
-        build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        number = text(get(data, "notice.number"))
-        meta = _metadata(f"Verwendungsnachweis {number}", number, partnership)
-    else:  # unreachable: checked above
-        raise ValueError(document)
-    return Outcome(0, result, render_kind(template, build(), meta, manifest), notes)
-
-
 def _write_atomically(path: Path, content: bytes) -> None:
     # A half-written document must never be mistaken for a finished one.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -239,28 +72,6 @@ def _write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _to_pdf(docx: bytes, meta: Metadata) -> bytes:
-    from ..documents.pdf import get_converter
-
-    return get_converter().convert(
-        docx, pdfa=True, title=meta.title, subject=meta.subject, author=meta.author
-    )
-
-
-def _core_metadata(docx: bytes) -> Metadata:
-    from lxml import etree  # type: ignore[import-untyped]
-
-    from ..documents.docx import CORE_PART, DC_NS, docx_parts
-
-    core = etree.fromstring(docx_parts(docx)[CORE_PART])
-
-    def value(tag: str) -> str:
-        element = core.find(f"{{{DC_NS}}}{tag}")
-        return element.text or "" if element is not None else ""
-
-    return Metadata(value("title"), value("subject"), value("creator"))
 
 
 def _echo_result(result: CheckResult, output: Path | None) -> None:
@@ -354,7 +165,7 @@ def render_command(
     content = outcome.document
     if target.suffix.lower() == ".pdf":
         try:
-            content = _to_pdf(content, _core_metadata(content))
+            content = render_pdf(content, docx_metadata(content))
         except Exception as exc:  # the converter's errors: no file, a German line, exit 1
             for note in outcome.notes:
                 click.echo(note, err=True)

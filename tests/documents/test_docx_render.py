@@ -23,7 +23,6 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from service.cli.render import Outcome, build_document
 from service.documents.docx import (
     CompiledTemplate,
     Metadata,
@@ -36,6 +35,7 @@ from service.documents.docx import (
 )
 from service.documents.partnership import load_partnership
 from service.domain.guideline import load_guideline
+from service.operations.documents import Outcome, build_document
 from tests.conftest import FIXTURES, ON_CI
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

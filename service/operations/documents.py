@@ -1,0 +1,264 @@
+"""Documents from interchange data: check first, then build the context and render.
+
+``render_document`` is the one place that decides whether a notice, an application, the
+minutes or a report may be rendered (an approval that would state something false is refused,
+exit code 1; unreadable input is exit code 2) and which template and metadata it gets. The
+``render`` command, the web and the jobs call it; none of them builds a context itself.
+``render_report_summary`` fills the report's one-page summary sheet (a fillable PDF form).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..documents.context import (
+    amount_above_request,
+    build_application_context,
+    build_approval_context,
+    build_minutes_context,
+    build_rejection_context,
+    build_report_context,
+    decision_findings,
+)
+from ..documents.context.common import get, short_date, text
+from ..documents.docx import Metadata, load_manifest, render_kind
+from ..documents.partnership import (
+    BUILTIN_FILE,
+    Partnership,
+    PartnershipError,
+    builtin_partnership,
+    load_partnership,
+    parse_partnership,
+)
+from ..domain.check import CheckResult, Kind, check
+from ..domain.findings import Finding, error, has_errors, sort_findings
+from ..domain.guideline import Guideline
+from ..domain.messages import N_, Message
+from ..i18n import BabelLocalizer
+
+DOCUMENTS: dict[str, Kind] = {
+    "notice": "application",
+    "application": "application",
+    "minutes": "meeting",
+    "report": "report",
+}
+
+
+@dataclasses.dataclass
+class Outcome:
+    """``exit_code`` 0: ``document`` holds the DOCX; 1: refused (it would state something
+    false); 2: the input or the letterhead cannot be used. ``notes`` are German lines for
+    the person who asked (e.g. that the built-in letterhead was used)."""
+
+    exit_code: int
+    result: CheckResult
+    document: bytes | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def _say(msgid: str, **params: Any) -> str:
+    return Message(msgid, params).render(BabelLocalizer())
+
+
+def _with(result: CheckResult, extra_findings: list[Finding]) -> CheckResult:
+    if not extra_findings:
+        return result
+    return dataclasses.replace(result, findings=sort_findings([*result.findings, *extra_findings]))
+
+
+def partnership_problem(exc: PartnershipError) -> Finding:
+    detail = "; ".join(f"{key}: {problem}" if key else problem for key, problem in exc.problems)
+    return error(
+        "partnership.invalid",
+        "",
+        Message(
+            N_(
+                "The partnership settings (letterhead) cannot be used: %(detail)s. Please "
+                "check the settings file."
+            ),
+            {"detail": detail[:300]},
+        ),
+    )
+
+
+def instance_partnership() -> Partnership | None:
+    """The first partnership of this instance's database, or None if there is none (yet)."""
+    from flask import Flask
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from ..config import build_config
+    from ..db import make_engine
+    from ..models.partnership import Partnership as PartnershipRow
+
+    # The same configuration as the app (FOERDERWERK_* and the instance folder), without
+    # building the whole web application for one query.
+    instance = Flask("service", instance_relative_config=True).instance_path
+    url = str(build_config(instance)["DATABASE_URL"])
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None  # connecting would create an empty database file as a side effect
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            row = session.scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
+            settings = row.settings() if row is not None else None
+    except SQLAlchemyError:
+        settings = None
+    finally:
+        engine.dispose()  # a one-off command: close the pool now, not in the collector
+    return parse_partnership(settings) if settings is not None else None
+
+
+def find_letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:
+    """The given settings file, else this instance's partnership, else the built-in example
+    (said in ``notes``). Raises PartnershipError when the settings cannot be used."""
+    if partnership_path:
+        return load_partnership(partnership_path)
+    found = instance_partnership()
+    if found is not None:
+        return found
+    notes.append(
+        _say(
+            N_(
+                "Note: this instance has no partnership yet, so the letterhead of the built-in "
+                "example partnership is used (%(file)s). Please give --partnership."
+            ),
+            file=f"doc_templates/{BUILTIN_FILE}",
+        )
+    )
+    return builtin_partnership()
+
+
+def _metadata(title: str, subject: str, partnership: Partnership) -> Metadata:
+    return Metadata(title=title, subject=subject, author=partnership.lead_office.name)
+
+
+def _check(
+    document: str, data: Any, guideline: Guideline | None
+) -> tuple[CheckResult, list[Finding]]:
+    kind = DOCUMENTS[document]
+    extra: list[Finding] = []
+    payload = data
+    if document == "notice":
+        # the decision is checked by decision_findings; the rules engine sees the application
+        extra = decision_findings(data)
+        if isinstance(data, dict):
+            payload = {key: value for key, value in data.items() if key != "decision"}
+    if kind != "meeting" and guideline is None:
+        raise ValueError(f"rendering {document} needs a guideline")
+    return _with(check(kind, payload, guideline), extra), extra
+
+
+def _render_checked(
+    document: str,
+    data: Any,
+    guideline: Guideline | None,
+    partnership: Partnership,
+    result: CheckResult,
+    extra: list[Finding],
+    notes: list[str],
+) -> Outcome:
+    localizer = BabelLocalizer()
+    manifest = load_manifest()
+    template: str
+    build: Callable[[], dict[str, Any]]
+    if document == "notice" and guideline is not None:
+        if has_errors(extra):
+            return Outcome(1, result, notes=notes)
+        if get(data, "decision.outcome") == "approved":
+            totals = result.extra.get("totals") or {}
+            requested = totals.get("requested")
+            above = amount_above_request(
+                data, requested if isinstance(requested, Decimal) else None
+            )
+            if above is not None:
+                result = _with(result, [above])
+            if not result.ok:
+                return Outcome(1, result, notes=notes)
+            template = "approval"
+            build = lambda: build_approval_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        else:
+            template = "rejection"
+            build = lambda: build_rejection_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        number = text(get(data, "decision.number"))
+        meta = _metadata(f"{manifest.kinds[template].title} {number}", number, partnership)
+    elif document == "application" and guideline is not None:
+        template = "application"
+        build = lambda: build_application_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        title = text(get(data, "project.title"))
+        meta = _metadata(f"Antrag „{title}“", title, partnership)
+    elif document == "minutes":
+        template = "minutes"
+        build = lambda: build_minutes_context(data, partnership, result, localizer)  # noqa: E731
+        day = short_date(get(data, "date"))
+        meta = _metadata(f"Protokoll der Sitzung vom {day}", f"Sitzung vom {day}", partnership)
+    elif guideline is not None:
+        template = "report"
+        build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        number = text(get(data, "notice.number"))
+        meta = _metadata(f"Verwendungsnachweis {number}", number, partnership)
+    else:  # unreachable: _check refuses a missing guideline
+        raise ValueError(document)
+    return Outcome(0, result, render_kind(template, build(), meta, manifest), notes)
+
+
+def render_document(
+    document: str, data: Any, guideline: Guideline | None, partnership: Partnership
+) -> Outcome:
+    """Check ``data`` (interchange JSON of ``document``: notice, application, minutes or
+    report), then render the DOCX with ``partnership``'s letterhead. No file is written.
+    Raises RenderError when the template itself cannot be filled."""
+    result, extra = _check(document, data, guideline)
+    if result.input_invalid:
+        return Outcome(2, result)
+    return _render_checked(document, data, guideline, partnership, result, extra, [])
+
+
+def build_document(
+    document: str,
+    data: Any,
+    guideline: Guideline | None,
+    partnership_path: str | None,
+) -> Outcome:
+    """As :func:`render_document`, with the letterhead found by :func:`find_letterhead`
+    (only once the input is known to be readable, so its findings come first)."""
+    result, extra = _check(document, data, guideline)
+    if result.input_invalid:
+        return Outcome(2, result)
+    notes: list[str] = []
+    try:
+        partnership = find_letterhead(partnership_path, notes)
+    except PartnershipError as exc:
+        return Outcome(2, _with(result, [partnership_problem(exc)]), notes=notes)
+    return _render_checked(document, data, guideline, partnership, result, extra, notes)
+
+
+def docx_metadata(docx: bytes) -> Metadata:
+    """Title, subject and author as written into a rendered DOCX's core properties."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    from ..documents.docx import CORE_PART, DC_NS, docx_parts
+
+    core = etree.fromstring(docx_parts(docx)[CORE_PART])
+
+    def value(tag: str) -> str:
+        element = core.find(f"{{{DC_NS}}}{tag}")
+        return element.text or "" if element is not None else ""
+
+    return Metadata(value("title"), value("subject"), value("creator"))
+
+
+def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
+    """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice; the metadata
+    defaults to the DOCX's own. Raises the converter's errors."""
+    from ..documents.pdf import get_converter
+
+    meta = meta or docx_metadata(docx)
+    return get_converter().convert(
+        docx, pdfa=True, title=meta.title, subject=meta.subject, author=meta.author
+    )
