@@ -10,7 +10,8 @@ exit code 1; unreadable input is exit code 2) and which template and metadata it
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from ..documents.context import (
     build_minutes_context,
     build_rejection_context,
     build_report_context,
+    build_report_summary_values,
     decision_findings,
 )
 from ..documents.context.common import get, short_date, text
@@ -34,6 +36,8 @@ from ..documents.partnership import (
     load_partnership,
     parse_partnership,
 )
+from ..documents.pdftools import DocumentMetadata, fill_form
+from ..documents.summary_form import FORM_TITLE, load_template
 from ..domain.check import CheckResult, Kind, check
 from ..domain.findings import Finding, error, has_errors, sort_findings
 from ..domain.guideline import Guideline
@@ -262,3 +266,58 @@ def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
     return get_converter().convert(
         docx, pdfa=True, title=meta.title, subject=meta.subject, author=meta.author
     )
+
+
+class DocumentRefused(ValueError):
+    """The document cannot be produced from this data; ``findings`` say why."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        super().__init__(f"{len(self.findings)} finding(s)")
+
+
+def render_report_summary(
+    data: Any,
+    guideline: Guideline,
+    partnership: Partnership,
+    *,
+    issued: bool,
+    recipient: str = "",
+    project_title: str = "",
+    notice_date: date | None = None,
+    signatory: str = "",
+    checked_on: date | None = None,
+    checked_by: str = "",
+) -> bytes:
+    """The report's one-page summary sheet as PDF, filled from the checked report.
+
+    A draft keeps its form fields (the coordination office may still correct them) and is
+    stamped "ENTWURF"; an issued sheet is flattened, so nothing can be changed afterwards
+    (reliability.md R11). Raises DocumentRefused when the report cannot be read, or when an
+    issued sheet would lack the final grant (the rules engine could not compute it).
+    """
+    result = check("report", data, guideline)
+    if result.input_invalid:
+        raise DocumentRefused(result.findings)
+    if issued and not isinstance(result.extra.get("result"), Mapping):
+        raise DocumentRefused(result.findings)
+    values = build_report_summary_values(
+        data,
+        guideline,
+        partnership,
+        result,
+        BabelLocalizer(),
+        recipient=recipient,
+        project_title=project_title,
+        notice_date=notice_date,
+        signatory=signatory,
+        checked_on=checked_on,
+        checked_by=checked_by,
+    )
+    number = values["notice_number"]
+    meta = DocumentMetadata(
+        title=f"{FORM_TITLE} {number}".strip(),
+        subject=number,
+        author=partnership.lead_office.name,
+    )
+    return fill_form(load_template(), values, flatten=issued, draft=not issued, metadata=meta)

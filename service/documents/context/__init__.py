@@ -14,6 +14,7 @@ from .notice import (
     decision_findings,
 )
 from .report import build_report_context
+from .summary import build_report_summary_values
 
 __all__ = [
     "amount_above_request",
@@ -22,5 +23,6 @@ __all__ = [
     "build_minutes_context",
     "build_rejection_context",
     "build_report_context",
+    "build_report_summary_values",
     "decision_findings",
 ]
