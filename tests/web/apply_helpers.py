@@ -88,6 +88,8 @@ def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
             "STORAGE_PATH": str(tmp_path / "documents"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
             "TODAY": TODAY,
+            # the PDF needs LibreOffice: only the tests marked for it render one
+            "APPLICATION_PDF_IN_MAIL": False,
             **config,
         }
     )

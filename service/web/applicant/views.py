@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from datetime import date, timedelta
@@ -593,6 +594,9 @@ def _queue_receipt_mail(partnership: Partnership, application: Application) -> N
         link=url_for(".mine", slug=partnership.slug, _external=True),
     )
     attachments = tuple(_application_pdf(application))
+    if attachments:
+        digest = hashlib.sha256(attachments[0].content).hexdigest()
+        body += "\n" + _("SHA-256 of the attached PDF: %(digest)s", digest=digest) + "\n"
     mail.queue_mail(
         db.session(),
         mail.Mail(
@@ -607,12 +611,27 @@ def _queue_receipt_mail(partnership: Partnership, application: Application) -> N
 
 
 def _application_pdf(application: Application) -> list[mail.Attachment]:
-    """The application PDF from the documents part, where it exists yet."""
-    try:
-        from ...documents import application_pdf  # type: ignore[attr-defined]
-    except ImportError:
+    """The application PDF of the frozen copy, from the documents operation.
+
+    A receipt without the PDF is better than a lost submission: when rendering fails the
+    mail goes without it (logged), and ``APPLICATION_PDF_IN_MAIL = False`` skips it (tests
+    that do not start LibreOffice)."""
+    if not current_app.config.get("APPLICATION_PDF_IN_MAIL", True):
         return []
-    content = application_pdf(application)  # pragma: no cover - wired once documents ship it
+    try:
+        from ...documents.partnership import parse_partnership
+        from ...operations.documents import render_document, render_pdf
+
+        letterhead = parse_partnership(application.fund.partnership.settings())
+        outcome = render_document(
+            "application", application.submission_snapshot, application.fund.guideline, letterhead
+        )
+        if outcome.document is None:
+            return []
+        content = render_pdf(outcome.document)
+    except Exception:  # any rendering problem must not stop the submission
+        current_app.logger.exception("application PDF for %s not rendered", application.reference)
+        return []
     return [mail.Attachment(f"Antrag-{application.reference}.pdf", content)]
 
 

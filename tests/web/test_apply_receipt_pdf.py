@@ -1,0 +1,50 @@
+"""The receipt e-mail carries the application PDF of the frozen copy and its SHA-256."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service import db
+from tests.conftest import ON_CI
+
+from .apply_helpers import AIF_STEPS, csrf, fill_all, make_app, start
+
+pytestmark = pytest.mark.libreoffice
+
+
+def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
+    tmp_path: Path, request: pytest.FixtureRequest
+):
+    template: Path = request.getfixturevalue("_sqlite_template")
+    if shutil.which("soffice") is None:
+        if ON_CI:
+            pytest.fail("soffice is missing – on CI this test must run")
+        pytest.skip("soffice is missing")
+    shutil.copyfile(template, tmp_path / "db.sqlite3")
+    app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, APPLICATION_PDF_IN_MAIL=True)
+    try:
+        client = app.test_client()
+        review_url = fill_all(client, start(client), AIF_STEPS)
+        review = client.get(review_url).get_data(as_text=True)
+        key = re.search(r'name="idempotency_key" value="(\w+)"', review).group(1)
+        client.post(
+            review_url.replace("pruefen", "einreichen"),
+            data={"csrf_token": csrf(review), "idempotency_key": key},
+        )
+        [path] = sorted((tmp_path / "mail").glob("*.eml"))
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        [attachment] = list(message.iter_attachments())
+        pdf = attachment.get_content()
+        assert attachment.get_filename().startswith("Antrag-AIF-2026-")
+        assert pdf.startswith(b"%PDF-")
+        assert hashlib.sha256(pdf).hexdigest() in message.get_body(("plain",)).get_content()
+    finally:
+        with app.app_context():
+            db.engine().dispose()
