@@ -254,6 +254,11 @@ def load_demo(session: Session) -> dict[str, int]:
     session.flush()
     for demo_meeting in MEETINGS:
         loader.meeting(committees[demo_meeting.committee], demo_meeting, applications)
+    from .staff import load_demo_staff  # the back office's fictional accounts
+
+    staff_created = load_demo_staff(session, partnership)
+    if staff_created:
+        loader.created["StaffUser"] += staff_created
     created = dict(sorted(loader.created.items()))
     if created:
         session.add(

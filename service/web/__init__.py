@@ -17,3 +17,10 @@ def init_app(app: Flask) -> None:
     from . import applicant
 
     applicant.init_app(app)
+
+    # the staff back office: one policy table for every route, login, /p/<slug>/staff/
+    from . import auth, policy, staff
+
+    policy.init_app(app)
+    auth.init_app(app)
+    staff.init_app(app)

@@ -1,0 +1,456 @@
+"""Notices (Bescheide) of the lead office: preview as a stamped draft, issue, amend, print.
+
+A notice is rendered from the frozen submission plus the committee's decision (the notice
+interchange of spec/interchange.md) by the documents engine; the rules engine checks it
+first, and an approval that would state something false is refused. Issued notices are
+numbered per fund (the fund key carries the year: AIF-2026-007), stored as PDF/A and DOCX
+with their SHA-256 in the register, and never changed: an amendment is a new version that
+points to the one it replaces and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..documents.context import (
+    amount_above_request,
+    build_approval_context,
+    build_rejection_context,
+    decision_findings,
+)
+from ..documents.docx import Metadata, load_manifest, render_kind
+from ..documents.partnership import parse_partnership
+from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
+from ..documents.register import latest_version, read_document, register_document
+from ..documents.storage import Storage
+from ..domain.check import CheckResult, check_application
+from ..domain.findings import Finding, has_errors, sort_findings
+from ..domain.messages import Localizer
+from ..domain.states import (
+    ApplicationState,
+    DecisionOutcome,
+    NoticeKind,
+    NoticeState,
+    require_transition,
+)
+from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from . import audit
+from .funds import COMMITTING_STATES, committed_amount
+from .interchange import application_to_interchange
+
+PdfConverter = Callable[[bytes, str, str, str], bytes]
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
+# bookmarks of the print file: legal titles, the same in every locale
+_KIND_TITLES = {
+    NoticeKind.zuwendung: "Zuwendungsbescheid",
+    NoticeKind.ablehnung: "Ablehnungsbescheid",
+    NoticeKind.aenderung: "Änderungsbescheid",
+    NoticeKind.widerruf: "Widerrufs- und Rückforderungsbescheid",
+}
+
+
+class NoticeRefused(ValueError):
+    """The notice would state something false; ``findings`` say what."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        super().__init__(f"{len(self.findings)} finding(s)")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    template: str
+    context: dict[str, Any]
+    docx: bytes
+    meta: Metadata
+    findings: list[Finding]
+
+
+def allocate_notice_number(session: Session, fund: Fund) -> str:
+    """The next notice number of the fund; one UPDATE … RETURNING serialises concurrent
+    issues, as for file numbers."""
+    number = session.execute(
+        update(Fund)
+        .where(Fund.id == fund.id)
+        .values(last_notice_number=Fund.last_notice_number + 1)
+        .returning(Fund.last_notice_number)
+    ).scalar_one()
+    return f"{fund.key}-{number:03d}"
+
+
+def _conditions(text: str) -> list[str]:
+    return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
+
+def notice_data(
+    application: Application,
+    decision: Decision,
+    *,
+    number: str,
+    issued_on: date,
+    amount: Decimal | None = None,
+    reasons: str = "",
+    conditions: list[str] | None = None,
+) -> dict[str, Any]:
+    """The notice interchange: the frozen application plus ``decision``."""
+    data = dict(application.submission_snapshot or application_to_interchange(application))
+    project = data.get("project") or {}
+    approved = decision.outcome is DecisionOutcome.approved
+    granted = amount if amount is not None else decision.amount
+    entry: dict[str, Any] = {
+        "number": number,
+        "date": issued_on.isoformat(),
+        "outcome": "approved" if approved else "rejected",
+        "committee_date": decision.decided_on.isoformat(),
+        "reasons": reasons or decision.reasons,
+        "conditions": conditions if conditions is not None else _conditions(decision.conditions),
+    }
+    if approved:
+        entry.update(
+            amount=f"{granted:.2f}" if granted is not None else None,
+            start=project.get("start"),
+            end=project.get("end"),
+            financing_type=application.fund.guideline.financing_type,
+        )
+    data["decision"] = entry
+    return data
+
+
+def _committed_without(session: Session, application: Application, decision: Decision) -> Decimal:
+    committed = committed_amount(session, application.fund)
+    if (
+        application.state in COMMITTING_STATES
+        and decision.outcome is DecisionOutcome.approved
+        and decision.amount is not None
+    ):
+        committed -= decision.amount
+    return max(committed, Decimal(0))
+
+
+def render_notice(
+    session: Session,
+    application: Application,
+    decision: Decision,
+    data: dict[str, Any],
+    localizer: Localizer,
+) -> Rendered:
+    """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
+    guideline = application.fund.guideline
+    payload = {key: value for key, value in data.items() if key != "decision"}
+    result: CheckResult = check_application(
+        payload, guideline, _committed_without(session, application, decision)
+    )
+    extra = decision_findings(data)
+    findings = sort_findings([*result.findings, *extra])
+    approved = data["decision"]["outcome"] == "approved"
+    if approved:
+        requested = (result.extra.get("totals") or {}).get("requested")
+        above = amount_above_request(data, requested if isinstance(requested, Decimal) else None)
+        if above is not None:
+            findings = sort_findings([*findings, above])
+    if has_errors(extra) or (approved and has_errors(findings)):
+        raise NoticeRefused([f for f in findings if f.is_error])
+    letterhead = parse_partnership(application.fund.partnership.settings())
+    if approved:
+        template = "approval"
+        context = build_approval_context(data, guideline, letterhead, result, localizer)
+    else:
+        template = "rejection"
+        context = build_rejection_context(data, guideline, letterhead, result, localizer)
+    number = data["decision"]["number"]
+    title = f"{load_manifest().kinds[template].title} {number}"
+    meta = Metadata(title=title, subject=number, author=letterhead.lead_office.name)
+    return Rendered(template, context, render_kind(template, context, meta), meta, findings)
+
+
+def preview_notice(
+    session: Session,
+    decision: Decision,
+    localizer: Localizer,
+    to_pdf: PdfConverter,
+    issued_on: date,
+) -> bytes:
+    """The notice as it would be issued today, as a PDF stamped ENTWURF; nothing is stored."""
+    application = decision.application
+    data = notice_data(application, decision, number="ENTWURF", issued_on=issued_on)
+    rendered = render_notice(session, application, decision, data, localizer)
+    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    return stamp_draft(pdf)
+
+
+def _template_hash(template: str) -> str:
+    return hashlib.sha256(load_manifest().path(template).read_bytes()).hexdigest()
+
+
+def _register_pair(
+    session: Session,
+    storage: Storage,
+    notice: Notice,
+    rendered: Rendered,
+    pdf: bytes,
+) -> list[Document]:
+    partnership_id = notice.fund.partnership_id
+    documents = []
+    for kind, content, suffix, media in (
+        ("notice", pdf, "pdf", "application/pdf"),
+        ("notice-docx", rendered.docx, "docx", DOCX_TYPE),
+    ):
+        previous = latest_version(session, partnership_id, kind, notice.number)
+        documents.append(
+            register_document(
+                session,
+                storage,
+                partnership_id=partnership_id,
+                kind=kind,
+                number=notice.number,
+                template_key=rendered.template,
+                template_hash=_template_hash(rendered.template),
+                context=rendered.context,
+                file_bytes=content,
+                file_name=f"Bescheid-{notice.number}-v{notice.version}.{suffix}",
+                media_type=media,
+                replaces=previous,
+                issued=True,
+                application_id=notice.application_id,
+                notice_id=notice.id,
+            )
+        )
+    return documents
+
+
+def issue_notice(
+    session: Session,
+    storage: Storage,
+    decision: Decision,
+    localizer: Localizer,
+    to_pdf: PdfConverter,
+    actor: str,
+    *,
+    issued_on: date,
+    signatory: str = "",
+) -> Notice:
+    """Number, render, convert, register and issue the notice of a committee decision."""
+    if decision.outcome not in NOTICE_OUTCOMES:
+        raise ValueError(f"no notice for a {decision.outcome.value} decision")
+    if any(n.state is NoticeState.issued for n in decision.notices):
+        raise ValueError("this decision already has an issued notice")
+    application = decision.application
+    target = (
+        ApplicationState.notice_issued
+        if decision.outcome is DecisionOutcome.approved
+        else ApplicationState.closed
+    )
+    require_transition(application.state, target)
+    number = allocate_notice_number(session, application.fund)
+    data = notice_data(application, decision, number=number, issued_on=issued_on)
+    rendered = render_notice(session, application, decision, data, localizer)
+    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    approved = decision.outcome is DecisionOutcome.approved
+    notice = Notice(
+        fund=application.fund,
+        application=application,
+        decision=decision,
+        number=number,
+        kind=NoticeKind.zuwendung if approved else NoticeKind.ablehnung,
+        state=NoticeState.issued,
+        amount=decision.amount if approved else None,
+        period_start=date.fromisoformat(data["decision"]["start"]) if approved else None,
+        period_end=date.fromisoformat(data["decision"]["end"]) if approved else None,
+        financing_type=data["decision"].get("financing_type"),
+        conditions=data["decision"]["conditions"],
+        grounds=data["decision"]["reasons"],
+        signatory=signatory,
+        issued_on=issued_on,
+        issued_at=utcnow(),
+    )
+    session.add(notice)
+    session.flush()
+    documents = _register_pair(session, storage, notice, rendered, pdf)
+    application.state = target
+    audit.record(
+        session,
+        actor,
+        "notice.issue",
+        "notice",
+        notice.id,
+        partnership_id=application.fund.partnership_id,
+        number=number,
+        kind=notice.kind.value,
+        application=application.id,
+        sha256=documents[0].file_sha256,
+    )
+    session.flush()
+    return notice
+
+
+def amend_notice(
+    session: Session,
+    storage: Storage,
+    notice: Notice,
+    localizer: Localizer,
+    to_pdf: PdfConverter,
+    actor: str,
+    *,
+    reason: str,
+    amount: Decimal | None,
+    issued_on: date,
+) -> Notice:
+    """An Änderungsbescheid: a new version of the number that replaces the latest one."""
+    if not reason.strip():
+        raise ValueError("an amendment must say why")
+    if notice.decision is None or notice.kind is NoticeKind.ablehnung:
+        raise ValueError("only a grant can be amended")
+    latest = session.scalars(
+        select(Notice)
+        .where(Notice.fund_id == notice.fund_id, Notice.number == notice.number)
+        .order_by(Notice.version.desc())
+        .limit(1)
+    ).one()
+    decision = notice.decision
+    application = notice.application
+    new_amount = amount if amount is not None else latest.amount
+    data = notice_data(
+        application,
+        decision,
+        number=notice.number,
+        issued_on=issued_on,
+        amount=new_amount,
+        reasons=f"Änderung des Bescheids vom {latest.issued_on:%d.%m.%Y}: {reason.strip()}"
+        if latest.issued_on
+        else reason.strip(),
+        conditions=list(latest.conditions or []),
+    )
+    rendered = render_notice(session, application, decision, data, localizer)
+    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    amended = Notice(
+        fund_id=latest.fund_id,
+        application=application,
+        decision=decision,
+        number=latest.number,
+        kind=NoticeKind.aenderung,
+        state=NoticeState.issued,
+        version=latest.version + 1,
+        replaces=latest,
+        replacement_reason=reason.strip(),
+        amount=new_amount,
+        period_start=latest.period_start,
+        period_end=latest.period_end,
+        financing_type=latest.financing_type,
+        conditions=list(latest.conditions or []),
+        grounds=data["decision"]["reasons"],
+        signatory=latest.signatory,
+        issued_on=issued_on,
+        issued_at=utcnow(),
+    )
+    session.add(amended)
+    session.flush()
+    documents = _register_pair(session, storage, amended, rendered, pdf)
+    audit.record(
+        session,
+        actor,
+        "notice.amend",
+        "notice",
+        amended.id,
+        partnership_id=application.fund.partnership_id,
+        number=amended.number,
+        version=amended.version,
+        replaces=latest.id,
+        reason=reason.strip(),
+        sha256=documents[0].file_sha256,
+    )
+    session.flush()
+    return amended
+
+
+def pending_decisions(session: Session, partnership_id: int) -> list[Decision]:
+    """Committee decisions that still wait for their notice."""
+    decisions = session.scalars(
+        select(Decision)
+        .join(Application, Application.id == Decision.application_id)
+        .join(Fund, Fund.id == Application.fund_id)
+        .where(
+            Fund.partnership_id == partnership_id,
+            Decision.outcome.in_(NOTICE_OUTCOMES),
+            Application.state.in_((ApplicationState.approved, ApplicationState.rejected)),
+        )
+        .order_by(Decision.decided_on, Decision.id)
+    )
+    return [d for d in decisions if not d.notices]
+
+
+def issued_notices(session: Session, partnership_id: int) -> list[Notice]:
+    return list(
+        session.scalars(
+            select(Notice)
+            .join(Fund, Fund.id == Notice.fund_id)
+            .where(Fund.partnership_id == partnership_id, Notice.state == NoticeState.issued)
+            .order_by(Notice.number, Notice.version)
+        )
+    )
+
+
+def notice_pdf(session: Session, notice: Notice) -> Document | None:
+    return session.scalars(
+        select(Document).where(Document.notice_id == notice.id, Document.kind == "notice")
+    ).first()
+
+
+def meeting_notices(session: Session, meeting: Meeting) -> list[Notice]:
+    """The latest issued version of each notice following from the meeting's decisions."""
+    latest: dict[str, Notice] = {}
+    for item in meeting.items:
+        if item.decision is None:
+            continue
+        for notice in item.decision.notices:
+            if notice.state is NoticeState.issued:
+                current = latest.get(notice.number)
+                if current is None or notice.version > current.version:
+                    latest[notice.number] = notice
+    return [latest[number] for number in sorted(latest)]
+
+
+def print_file(
+    session: Session, storage: Storage, meeting: Meeting, actor: str
+) -> tuple[bytes, int]:
+    """All issued notices of a session merged into one PDF for printing."""
+    parts = []
+    for notice in meeting_notices(session, meeting):
+        document = notice_pdf(session, notice)
+        if document is None:
+            continue
+        parts.append(
+            PrintFilePart(
+                title=f"{_KIND_TITLES[notice.kind]} {notice.number} (Version {notice.version})",
+                pdf=read_document(storage, document),
+            )
+        )
+    if not parts:
+        raise LookupError("no issued notices")
+    committee: Committee = meeting.committee
+    merged = merge_print_file(
+        parts,
+        DocumentMetadata(
+            title=f"Bescheide der Sitzung vom {meeting.held_on:%d.%m.%Y}",
+            subject=committee.name,
+            author=committee.partnership.lead_office_name,
+        ),
+    )
+    audit.record(
+        session,
+        actor,
+        "notice.print_file",
+        "meeting",
+        meeting.id,
+        partnership_id=committee.partnership_id,
+        notices=len(parts),
+    )
+    return merged, len(parts)

@@ -1,0 +1,545 @@
+"""Committee sessions and written votes: agenda, attendance, conflicts, votes, decisions,
+minutes.
+
+Quorum and outcomes are never computed here: the records are turned into the meeting
+interchange (spec/interchange.md) and handed to the rules engine (service.domain.check).
+Operations flush, never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..documents.context import build_minutes_context
+from ..documents.docx import Metadata, load_manifest, render_kind
+from ..documents.partnership import parse_partnership
+from ..documents.register import latest_version, register_document
+from ..documents.storage import Storage
+from ..domain.check import CheckResult, check_meeting
+from ..domain.messages import N_, Localizer
+from ..domain.states import ApplicationState, DecisionOutcome, require_transition
+from ..models import (
+    AgendaItem,
+    Application,
+    Committee,
+    CommitteeMember,
+    ConflictOfInterest,
+    Decision,
+    Document,
+    Fund,
+    Meeting,
+    MeetingMode,
+    MeetingParticipant,
+    Partnership,
+    Vote,
+    VoteChoice,
+)
+from . import audit
+from .funds import committed_amount
+
+# Applications that may go on an agenda: checked formally, or deferred by an earlier session.
+AGENDA_READY = (ApplicationState.in_check, ApplicationState.deferred)
+
+
+class SessionError(ValueError):
+    """A step the session's records do not allow; ``msgid`` is shown to the user."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid % params if params else msgid)
+
+
+def member_key(member: CommitteeMember) -> str:
+    return f"m{member.id}"
+
+
+def list_meetings(session: Session, partnership: Partnership) -> list[Meeting]:
+    return list(
+        session.scalars(
+            select(Meeting)
+            .join(Committee)
+            .where(Committee.partnership_id == partnership.id)
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        )
+    )
+
+
+def get_meeting(session: Session, partnership: Partnership, meeting_id: int) -> Meeting | None:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.committee.partnership_id != partnership.id:
+        return None
+    return meeting
+
+
+def is_decided(meeting: Meeting) -> bool:
+    return bool(meeting.items) and all(item.decision is not None for item in meeting.items)
+
+
+def create_meeting(
+    session: Session,
+    committee: Committee,
+    held_on: date,
+    mode: MeetingMode,
+    place: str,
+    actor: str,
+    *,
+    start_time: time | None = None,
+    fill: bool = True,
+) -> Meeting:
+    """A new session (or written vote) with every active member invited."""
+    meeting = Meeting(
+        committee=committee, held_on=held_on, mode=mode, place=place, start_time=start_time
+    )
+    session.add(meeting)
+    for member in committee.members:
+        if member.active:
+            session.add(MeetingParticipant(meeting=meeting, member=member, invited=True))
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.create",
+        "meeting",
+        meeting.id,
+        partnership_id=committee.partnership_id,
+        held_on=held_on.isoformat(),
+        mode=mode.value,
+    )
+    if fill:
+        fill_agenda(session, meeting, actor)
+    return meeting
+
+
+def _submitted_in_time(application: Application, held_on: date) -> bool:
+    lead = timedelta(days=application.fund.guideline.submission_lead_days)
+    return application.submitted_on is not None and application.submitted_on <= held_on - lead
+
+
+def candidates(session: Session, meeting: Meeting) -> list[tuple[Application, bool]]:
+    """Applications of the committee's funds ready for an agenda, each with whether it was
+    submitted in time for this meeting (lead days of its fund's guideline)."""
+    fund_ids = [fund.id for fund in meeting.committee.funds]
+    if not fund_ids:
+        return []
+    on_agenda = {item.application_id for item in meeting.items}
+    found = session.scalars(
+        select(Application)
+        .where(Application.fund_id.in_(fund_ids), Application.state.in_(AGENDA_READY))
+        .order_by(Application.submitted_on, Application.id)
+    )
+    return [
+        (application, _submitted_in_time(application, meeting.held_on))
+        for application in found
+        if application.id not in on_agenda
+    ]
+
+
+def fill_agenda(session: Session, meeting: Meeting, actor: str) -> list[AgendaItem]:
+    """Put every application submitted in time on the agenda; late ones wait."""
+    added = []
+    for application, in_time in candidates(session, meeting):
+        if in_time:
+            added.append(add_to_agenda(session, meeting, application, actor))
+    return added
+
+
+def add_to_agenda(
+    session: Session, meeting: Meeting, application: Application, actor: str
+) -> AgendaItem:
+    if is_decided(meeting) and meeting.items:
+        raise SessionError(N_("The session has already decided; its agenda is closed."))
+    if application.fund.committee_id != meeting.committee_id:
+        raise SessionError(N_("This application is decided by another body."))
+    if not _submitted_in_time(application, meeting.held_on):
+        raise SessionError(
+            N_("The application came in too late for this session (%(days)s days before it)."),
+            days=application.fund.guideline.submission_lead_days,
+        )
+    application.state = require_transition(application.state, ApplicationState.on_agenda)
+    item = AgendaItem(
+        meeting=meeting,
+        application=application,
+        position=len(meeting.items),
+        proposed_amount=application.requested,
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.agenda_add",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        application=application.id,
+    )
+    return item
+
+
+def remove_from_agenda(session: Session, meeting: Meeting, item: AgendaItem, actor: str) -> None:
+    if item.decision is not None:
+        raise SessionError(N_("A decided item cannot be taken off the agenda."))
+    application = item.application
+    application.state = require_transition(application.state, ApplicationState.in_check)
+    meeting.items.remove(item)
+    for position, rest in enumerate(meeting.items):
+        rest.position = position
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.agenda_remove",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        application=application.id,
+    )
+
+
+def participant(meeting: Meeting, member: CommitteeMember) -> MeetingParticipant:
+    for row in meeting.participants:
+        if row.member_id == member.id:
+            return row
+    row = MeetingParticipant(meeting=meeting, member=member, invited=False)
+    meeting.participants.append(row)
+    return row
+
+
+def record_attendance(
+    session: Session,
+    meeting: Meeting,
+    *,
+    invited: set[int],
+    present: set[int],
+    objected: set[int],
+    minute_taker: str,
+    start_time: time | None,
+    end_time: time | None,
+    place: str,
+    actor: str,
+) -> None:
+    if is_decided(meeting):
+        raise SessionError(N_("The session has already decided; its records are closed."))
+    for member in meeting.committee.members:
+        row = participant(meeting, member)
+        row.invited = member.id in invited
+        row.present = member.id in present and meeting.mode is MeetingMode.session
+        row.objected = member.id in objected and meeting.mode is MeetingMode.written
+    meeting.minute_taker = minute_taker
+    meeting.start_time = start_time
+    meeting.end_time = end_time
+    meeting.place = place
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.attendance",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        present=sorted(present),
+        objected=sorted(objected),
+    )
+
+
+def record_item(
+    session: Session,
+    item: AgendaItem,
+    *,
+    proposed_amount: Decimal | None,
+    conditions: str,
+    conflicts: Mapping[int, str],
+    votes: Mapping[int, VoteChoice],
+    actor: str,
+) -> None:
+    """Replace the item's conflicts and votes with what the form shows."""
+    if item.decision is not None:
+        raise SessionError(N_("A decided item cannot be changed."))
+    members = {m.id: m for m in item.meeting.committee.members}
+    item.proposed_amount = proposed_amount
+    item.conditions = conditions
+    item.conflicts.clear()
+    item.votes.clear()
+    session.flush()
+    for member_id, reason in conflicts.items():
+        if member_id in members:
+            item.conflicts.append(ConflictOfInterest(member=members[member_id], reason=reason))
+    for member_id, choice in votes.items():
+        if member_id in members:
+            item.votes.append(Vote(member=members[member_id], choice=choice))
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "meeting.item",
+        "agenda_item",
+        item.id,
+        partnership_id=item.meeting.committee.partnership_id,
+        proposed_amount=str(proposed_amount) if proposed_amount is not None else None,
+        conflicts=sorted(conflicts),
+        votes={str(k): v.value for k, v in sorted(votes.items())},
+    )
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def meeting_to_interchange(
+    meeting: Meeting, *, extras: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The records as the meeting interchange the rules engine and the minutes read."""
+    committee = meeting.committee
+    members = [m for m in committee.members if m.active]
+    data: dict[str, Any] = {
+        "body": committee.body.value,
+        "mode": meeting.mode.value,
+        "date": meeting.held_on.isoformat(),
+        "place": meeting.place,
+        "members": [
+            {
+                "id": member_key(m),
+                "name": m.name,
+                "sector": m.sector.value,
+                "voting": m.voting,
+                "chair": m.chair,
+                **({"deputy_for": f"m{m.deputy_for_id}"} if m.deputy_for_id else {}),
+            }
+            for m in members
+        ],
+        "invited": [member_key(p.member) for p in meeting.participants if p.invited],
+        "present": [member_key(p.member) for p in meeting.participants if p.present],
+        "objections": [member_key(p.member) for p in meeting.participants if p.objected],
+        "items": [
+            {
+                "ref": item.application.reference or f"#{item.application_id}",
+                "applicant": item.application.applicant_name,
+                "requested": _money(item.application.requested),
+                "proposed_amount": _money(item.proposed_amount),
+                "conditions": item.conditions,
+                "conflicts": [member_key(c.member) for c in item.conflicts],
+                "votes": {member_key(v.member): v.choice.value for v in item.votes},
+            }
+            for item in meeting.items
+        ],
+    }
+    if extras:
+        data.update(extras)
+    return data
+
+
+def evaluate(meeting: Meeting) -> CheckResult:
+    """Quorum, findings and outcomes from the rules engine (never computed here)."""
+    return check_meeting(meeting_to_interchange(meeting))
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    fund: Fund
+    budget: Decimal
+    committed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return self.budget - self.committed
+
+
+def budgets(session: Session, committee: Committee) -> list[BudgetLine]:
+    return [
+        BudgetLine(fund, fund.guideline.budget, committed_amount(session, fund))
+        for fund in committee.funds
+        if fund.current_guideline is not None
+    ]
+
+
+def decide(session: Session, meeting: Meeting, actor: str) -> list[Decision]:
+    """Record the committee's decisions as the rules engine computed them."""
+    if not meeting.items:
+        raise SessionError(N_("The agenda is empty."))
+    result = evaluate(meeting)
+    if result.input_invalid:
+        raise SessionError(N_("The session's records cannot be evaluated."))
+    outcomes = result.extra.get("items") or []
+    decisions = []
+    for item, outcome in zip(meeting.items, outcomes, strict=True):
+        if item.decision is not None:
+            continue
+        value = DecisionOutcome(outcome["outcome"])
+        amount = outcome.get("approved_amount")
+        decision = Decision(
+            application=item.application,
+            item=item,
+            outcome=value,
+            amount=amount if value is DecisionOutcome.approved else None,
+            conditions=item.conditions,
+            reasons="",
+            decided_on=meeting.held_on,
+        )
+        session.add(decision)
+        application = item.application
+        application.state = require_transition(application.state, value.application_state)
+        decisions.append(decision)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "meeting.decide",
+            "application",
+            application.id,
+            partnership_id=meeting.committee.partnership_id,
+            meeting=meeting.id,
+            outcome=value.value,
+            amount=str(amount) if amount is not None else None,
+        )
+    session.flush()
+    return decisions
+
+
+def _written_since(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
+    earlier = session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.committee_id == meeting.committee_id,
+            Meeting.mode == MeetingMode.session,
+            Meeting.held_on < meeting.held_on,
+        )
+        .order_by(Meeting.held_on.desc())
+        .limit(1)
+    ).first()
+    since = earlier.held_on if earlier else date.min
+    written = session.scalars(
+        select(Meeting).where(
+            Meeting.committee_id == meeting.committee_id,
+            Meeting.mode == MeetingMode.written,
+            Meeting.held_on > since,
+            Meeting.held_on <= meeting.held_on,
+        )
+    )
+    entries = []
+    for vote in written:
+        for item in vote.items:
+            if item.decision is not None:
+                entries.append(
+                    {
+                        "ref": item.application.reference or "",
+                        "outcome": item.decision.outcome.value,
+                        "date": vote.held_on.isoformat(),
+                    }
+                )
+    return entries
+
+
+def minutes_data(session: Session, meeting: Meeting) -> dict[str, Any]:
+    left = sum((line.left for line in budgets(session, meeting.committee)), Decimal(0))
+    extras: dict[str, Any] = {
+        "minute_taker": meeting.minute_taker,
+        "guests": list(meeting.guests or []),
+        "budget_left": _money(left),
+        "written_since": _written_since(session, meeting),
+    }
+    if meeting.start_time:
+        extras["start_time"] = meeting.start_time.strftime("%H:%M")
+    if meeting.end_time:
+        extras["end_time"] = meeting.end_time.strftime("%H:%M")
+    if meeting.next_on:
+        extras["next_date"] = meeting.next_on.isoformat()
+    return meeting_to_interchange(meeting, extras=extras)
+
+
+def minutes_number(meeting: Meeting) -> str:
+    prefix = "JF" if meeting.committee.body.value == "jugendforum" else "BgA"
+    kind = "UV" if meeting.mode is MeetingMode.written else "S"
+    return f"{prefix}-{kind}-{meeting.held_on.isoformat()}-{meeting.id}"
+
+
+def template_hash(kind: str) -> str:
+    return hashlib.sha256(load_manifest().path(kind).read_bytes()).hexdigest()
+
+
+def generate_minutes(
+    session: Session,
+    storage: Storage,
+    meeting: Meeting,
+    localizer: Localizer,
+    actor: str,
+    to_pdf: Any,
+) -> list[Document]:
+    """Render the minutes from the records (DOCX and PDF/A) and register both.
+
+    ``to_pdf(docx, title, subject, author) -> bytes`` is the PDF converter (injected, so
+    tests and batch jobs can choose). A second run adds new versions; the old bytes stay.
+    """
+    data = minutes_data(session, meeting)
+    result = check_meeting(data)
+    partnership_row = meeting.committee.partnership
+    letterhead = parse_partnership(partnership_row.settings())
+    context = build_minutes_context(data, letterhead, result, localizer)
+    day = meeting.held_on.strftime("%d.%m.%Y")
+    title = (
+        f"Protokoll des Umlaufverfahrens vom {day}"
+        if meeting.mode is MeetingMode.written
+        else f"Protokoll der Sitzung vom {day}"
+    )
+    meta = Metadata(title=title, subject=meeting.committee.name, author=letterhead.lead_office.name)
+    docx = render_kind("minutes", context, meta)
+    pdf = to_pdf(docx, title, meeting.committee.name, letterhead.lead_office.name)
+    number = minutes_number(meeting)
+    registered = []
+    digest = template_hash("minutes")
+    for kind, content, name, media in (
+        ("minutes", pdf, f"Protokoll-{number}.pdf", "application/pdf"),
+        (
+            "minutes-docx",
+            docx,
+            f"Protokoll-{number}.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ):
+        previous = latest_version(session, partnership_row.id, kind, number)
+        registered.append(
+            register_document(
+                session,
+                storage,
+                partnership_id=partnership_row.id,
+                kind=kind,
+                number=number,
+                template_key="minutes",
+                template_hash=digest,
+                context=context,
+                file_bytes=content,
+                file_name=name,
+                media_type=media,
+                replaces=previous,
+                meeting_id=meeting.id,
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "meeting.minutes",
+        "meeting",
+        meeting.id,
+        partnership_id=partnership_row.id,
+        documents=[d.id for d in registered],
+        sha256=registered[0].file_sha256,
+    )
+    return registered
+
+
+def meeting_documents(session: Session, meeting: Meeting) -> list[Document]:
+    return list(
+        session.scalars(
+            select(Document)
+            .where(Document.meeting_id == meeting.id)
+            .order_by(Document.kind, Document.version.desc())
+        )
+    )

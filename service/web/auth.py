@@ -1,0 +1,149 @@
+"""Staff login and logout (R16) and the production configuration check (R17)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from .. import db
+from ..config import DEFAULTS
+from ..models import StaffUser
+from ..operations import staff as ops
+
+log = logging.getLogger("foerderwerk.auth")
+
+bp = Blueprint("auth", __name__)
+
+SESSION_KEY = "staff_token"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app must not start like this in production."""
+
+
+def check_production_config(config: dict[str, object]) -> None:
+    """Refuse DEBUG and a weak SECRET_KEY in production; harden the cookies there."""
+    if str(config.get("ENV", "")).lower() != "production":
+        return
+    problems = []
+    if config.get("DEBUG"):
+        problems.append("DEBUG is on")
+    secret = str(config.get("SECRET_KEY") or "")
+    if (
+        len(secret) < MIN_SECRET_KEY_LENGTH
+        or secret == DEFAULTS["SECRET_KEY"]
+        or len(set(secret)) < 10
+    ):
+        problems.append(
+            f"SECRET_KEY is weak (use at least {MIN_SECRET_KEY_LENGTH} random characters, "
+            "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if problems:
+        raise InsecureConfiguration("refusing to start in production: " + "; ".join(problems))
+    config["SESSION_COOKIE_SECURE"] = True
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+
+def current_staff() -> StaffUser | None:
+    if "staff_user" not in g:
+        g.staff_user = ops.session_user(db.session(), session.get(SESSION_KEY))
+    user: StaffUser | None = g.staff_user
+    return user
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    # only paths on this site: no scheme, no host, no protocol-relative //evil.example
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    if request.method == "GET":
+        return _login_page()
+    email = request.form.get("email", "")[:254]
+    password = request.form.get("password", "")[:1024]
+    result = ops.log_in(db.session(), email, password, _address())
+    db.session().commit()
+    if result.result is ops.LoginResult.limited:
+        return _login_page(
+            email,
+            _("Too many failed attempts. Please wait 15 minutes and try again."),
+            429,
+        )
+    if result.result is ops.LoginResult.refused or result.token is None:
+        # the same words for an unknown account, a wrong password and a locked account
+        return _login_page(email, _("E-mail address or password is not correct."), 200)
+    session.clear()
+    session[SESSION_KEY] = result.token
+    target = _safe_next(request.args.get("next"))
+    return redirect(target or url_for("auth.home"))
+
+
+def _login_page(
+    email: str = "", error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
+    return render_template("staff/login.html", email=email, error=error), status
+
+
+@bp.post("/abmelden")
+def logout() -> ResponseReturnValue:
+    ops.log_out(db.session(), session.get(SESSION_KEY))
+    db.session().commit()
+    session.clear()
+    flash(_("You have been signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/intern")
+def home() -> ResponseReturnValue:
+    user = current_staff()
+    if user is None:  # the policy sends anonymous visitors to the login first
+        return redirect(url_for("auth.login"))
+    partnerships = ops.partnerships_of(user)
+    if len(partnerships) == 1:
+        return redirect(url_for("staff.start", slug=partnerships[0].slug))
+    return render_template("staff/home.html", partnerships=partnerships)
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    check_production_config(app.config)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _staff_context() -> dict[str, object]:
+        return {"current_staff": current_staff}

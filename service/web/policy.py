@@ -1,0 +1,156 @@
+"""The one policy table: which route may be used by whom (R12).
+
+Every endpoint of the application has an entry. Kinds:
+
+- ``public``: anyone (start pages, the check API, static files, the staff login form);
+- ``applicant``: the applicant's own pages; the view checks that the browser session owns
+  the application and answers 404 otherwise (service/web/applicant);
+- ``staff``: a signed-in staff account holding one of ``roles`` in the partnership named by
+  ``<slug>``. Anonymous visitors are sent to the login; a staff account without a role in that
+  partnership gets 404 (it must not learn what exists there); with a role but not the right
+  one, 403. Objects are always looked up inside the partnership, so another partnership's
+  ids answer 404 as well;
+- ``signed_in``: any signed-in staff account (its own start page, logout).
+
+Staff and login endpoints without an entry are refused (404) – deny by default. For the
+other blueprints a missing entry is logged and fails tests/web/test_policy.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from flask import Flask, abort, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from .. import db
+from ..models import Partnership, StaffRole
+
+log = logging.getLogger("foerderwerk.policy")
+
+Kind = Literal["public", "applicant", "staff", "signed_in"]
+
+C = StaffRole.coordination
+L = StaffRole.lead
+M = StaffRole.committee
+A = StaffRole.admin
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: Kind
+    roles: frozenset[StaffRole] = frozenset()
+
+
+def _staff(*roles: StaffRole) -> Rule:
+    return Rule("staff", frozenset(roles))
+
+
+PUBLIC = Rule("public")
+APPLICANT = Rule("applicant")
+SIGNED_IN = Rule("signed_in")
+
+POLICY: dict[str, Rule] = {
+    "static": PUBLIC,
+    "staff.static": PUBLIC,
+    "public.index": PUBLIC,
+    "api_check.check_input": PUBLIC,
+    # the applicant's pages (service/web/applicant): ownership checked in the views
+    "apply.partnership_page": PUBLIC,
+    "apply.start": PUBLIC,
+    "apply.step": APPLICANT,
+    "apply.review": APPLICANT,
+    "apply.submit": APPLICANT,
+    "apply.receipt": APPLICANT,
+    "apply.send_link": APPLICANT,
+    "apply.resume_request": PUBLIC,
+    "apply.resume_token": PUBLIC,
+    "apply.resume_confirm": PUBLIC,
+    "apply.mine": APPLICANT,
+    # staff login
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.home": SIGNED_IN,
+    # the back office under /p/<slug>/staff/
+    "staff.start": _staff(C, L, M, A),
+    "staff.inbox": _staff(C, L, A),
+    "staff.application": _staff(C, L, M, A),
+    "staff.formal_check": _staff(C),
+    "staff.comment": _staff(C, L),
+    "staff.request_info": _staff(C),
+    "staff.move": _staff(C),
+    "staff.audit_log": _staff(C, L, A),
+    "staff.sessions": _staff(C, L, M, A),
+    "staff.session_new": _staff(C),
+    "staff.session": _staff(C, L, M, A),
+    "staff.session_agenda": _staff(C),
+    "staff.session_attendance": _staff(C),
+    "staff.session_item": _staff(C),
+    "staff.session_decide": _staff(C),
+    "staff.session_minutes": _staff(C),
+    "staff.session_invitation": _staff(C),
+    "staff.session_print": _staff(L),
+    # committee members: minutes only (the view answers 404 for notices with bank details)
+    "staff.document": _staff(C, L, M, A),
+    "staff.notices": _staff(L, C),
+    "staff.notice_preview": _staff(L),
+    "staff.notice_issue": _staff(L),
+    "staff.notice_amend": _staff(L),
+    "staff.statistics": _staff(C, L, A),
+    "staff.statistics_export": _staff(C, L, A),
+    "staff.users": _staff(A),
+    "staff.user_deactivate": _staff(A),
+}
+
+_DENY_BY_DEFAULT = ("staff.", "auth.")
+
+
+def rule_for(endpoint: str) -> Rule | None:
+    return POLICY.get(endpoint)
+
+
+def _partnership(slug: str | None) -> Partnership:
+    if not slug:
+        abort(404)
+    found = db.session().scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def enforce() -> ResponseReturnValue | None:
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # routing failed; the 404/405 handler answers
+    rule = POLICY.get(endpoint)
+    if rule is None:
+        if endpoint.startswith(_DENY_BY_DEFAULT):
+            log.error("refused %s: no policy entry", endpoint)
+            abort(404)
+        log.warning("endpoint %s has no policy entry", endpoint)
+        return None
+    if rule.kind in ("public", "applicant"):
+        return None
+    from .auth import current_staff
+
+    user = current_staff()
+    if user is None:
+        return redirect(url_for("auth.login", next=request.path))
+    if rule.kind == "signed_in":
+        return None
+    partnership = _partnership((request.view_args or {}).get("slug"))
+    roles = {m.role for m in user.roles if m.partnership_id == partnership.id}
+    if not roles:
+        abort(404)
+    if not roles & rule.roles:
+        abort(403)
+    g.partnership = partnership
+    g.staff_roles = roles
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce)

@@ -1,0 +1,259 @@
+"""Inbox, application detail, formal check, comments, request for information, state moves,
+audit log and staff accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ... import db
+from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
+from ...domain.states import ApplicationState, TransitionNotAllowed
+from ...i18n import BabelLocalizer
+from ...models import AuditLog, StaffMembership, StaffRole, StaffUser
+from ...operations import staff as ops
+from .common import (
+    actor,
+    application_or_404,
+    bp,
+    conflict_page,
+    form_values,
+    has_role,
+    partnership,
+    user,
+    version_from,
+)
+
+MAX_TEXT = 5000
+
+
+@bp.get("/")
+def start(slug: str) -> ResponseReturnValue:
+    if has_role(StaffRole.coordination, StaffRole.lead, StaffRole.admin):
+        return redirect(url_for("staff.inbox", slug=slug))
+    return redirect(url_for("staff.sessions", slug=slug))
+
+
+@bp.get("/antraege")
+def inbox(slug: str) -> ResponseReturnValue:
+    p = partnership()
+    fund_key = request.args.get("fonds") or None
+    state_value = request.args.get("status") or None
+    query = (request.args.get("suche") or "").strip()[:100] or None
+    state = None
+    if state_value:
+        try:
+            state = ApplicationState(state_value)
+        except ValueError:
+            state = None
+    applications = ops.list_applications(
+        db.session(), p, fund_key=fund_key, state=state, query=query
+    )
+    states = [s for s in ApplicationState if s is not ApplicationState.draft]
+    return render_template(
+        "staff/inbox.html",
+        applications=applications,
+        funds=p.funds,
+        states=states,
+        selected_fund=fund_key,
+        selected_state=state,
+        query=query or "",
+    )
+
+
+def _stored_view(application_id: int) -> dict[str, object]:
+    application = application_or_404(application_id)
+    check = ops.formal_check_of(db.session(), application)
+    return {
+        _("Version"): application.version,
+        _("State"): _(application.state.label),
+        _("Answer due on"): application.info_due_on.strftime("%d.%m.%Y")
+        if application.info_due_on
+        else "–",
+        _("Checklist"): ", ".join(
+            _(label) for key, label in ops.CHECKLIST if check and check.items.get(key)
+        )
+        or "–",
+        _("Note of the formal check"): (check.note if check else "") or "–",
+    }
+
+
+@bp.get("/antraege/<int:app_id>")
+def application(slug: str, app_id: int) -> ResponseReturnValue:
+    found = application_or_404(app_id)
+    session = db.session()
+    result = ops.application_findings(session, found)
+    localizer = BabelLocalizer()
+    findings = [
+        {
+            "severity": f.severity,
+            "field": f.field,
+            "message": f.message.render(localizer),
+            "source": f.source,
+        }
+        for f in result.findings
+    ]
+    return render_template(
+        "staff/application.html",
+        application=found,
+        snapshot=found.submission_snapshot or {},
+        findings=findings,
+        totals=result.extra.get("totals") or {},
+        check=ops.formal_check_of(session, found),
+        checklist=ops.CHECKLIST,
+        comments=ops.comments_of(session, found),
+        moves=ops.manual_moves(found),
+        can_request_info=found.state.next_states
+        and ApplicationState.info_requested in found.state.next_states,
+        fields_of_action=FIELDS_OF_ACTION,
+        target_groups=TARGET_GROUPS,
+        today=date.today(),
+    )
+
+
+@bp.post("/antraege/<int:app_id>/pruefung")
+def formal_check(slug: str, app_id: int) -> ResponseReturnValue:
+    values = form_values(["version", "note", *ops.CHECKLIST_KEYS])
+    found = application_or_404(app_id)
+    items = {key: key in values for key in ops.CHECKLIST_KEYS}
+    note = values.get("note", "")[:MAX_TEXT]
+    try:
+        ops.save_formal_check(db.session(), found, version_from(values), items, note, user())
+        db.session().commit()
+    except StaleDataError:
+        yours = {
+            _("Version"): values.get("version", ""),
+            _("Checklist"): ", ".join(_(label) for key, label in ops.CHECKLIST if items[key])
+            or "–",
+            _("Note of the formal check"): note or "–",
+        }
+        return conflict_page(
+            _("Formal check"),
+            yours,
+            _stored_view(app_id),
+            url_for("staff.application", slug=slug, app_id=app_id),
+        )
+    flash(_("The formal check has been saved."), "info")
+    return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#pruefung")
+
+
+@bp.post("/antraege/<int:app_id>/kommentar")
+def comment(slug: str, app_id: int) -> ResponseReturnValue:
+    values = form_values(["body", "visible"])
+    found = application_or_404(app_id)
+    body = values.get("body", "").strip()[:MAX_TEXT]
+    if not body:
+        flash(_("Please write a comment first."), "error")
+    else:
+        ops.add_comment(db.session(), found, body, values.get("visible") == "1", user())
+        db.session().commit()
+        flash(_("The comment has been saved."), "info")
+    return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#kommentare")
+
+
+@bp.post("/antraege/<int:app_id>/nachfrage")
+def request_info(slug: str, app_id: int) -> ResponseReturnValue:
+    values = form_values(["version", "due_on", "message"])
+    found = application_or_404(app_id)
+    message = values.get("message", "").strip()[:MAX_TEXT]
+    try:
+        due_on = date.fromisoformat(values.get("due_on", ""))
+    except ValueError:
+        due_on = None
+    if due_on is None or due_on <= date.today() or not message:
+        flash(
+            _("Please say what is missing and give an answer deadline after today."),
+            "error",
+        )
+        return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#nachfrage")
+    try:
+        ops.request_information(db.session(), found, version_from(values), due_on, message, user())
+        db.session().commit()
+    except StaleDataError:
+        return conflict_page(
+            _("Request more information"),
+            {
+                _("Version"): values.get("version", ""),
+                _("Answer due on"): due_on.strftime("%d.%m.%Y"),
+                _("Message"): message,
+            },
+            _stored_view(app_id),
+            url_for("staff.application", slug=slug, app_id=app_id),
+        )
+    except TransitionNotAllowed:
+        db.session().rollback()
+        flash(_("This step is not possible in the application's current state."), "error")
+        return redirect(url_for("staff.application", slug=slug, app_id=app_id))
+    flash(_("The application has been returned to the applicant."), "info")
+    return redirect(url_for("staff.application", slug=slug, app_id=app_id))
+
+
+@bp.post("/antraege/<int:app_id>/status")
+def move(slug: str, app_id: int) -> ResponseReturnValue:
+    values = form_values(["version", "target"])
+    found = application_or_404(app_id)
+    try:
+        target = ApplicationState(values.get("target", ""))
+    except ValueError:
+        abort(400)
+    try:
+        ops.move_application(db.session(), found, version_from(values), target, user())
+        db.session().commit()
+    except StaleDataError:
+        return conflict_page(
+            _("Change the state"),
+            {_("Version"): values.get("version", ""), _("State"): _(target.label)},
+            _stored_view(app_id),
+            url_for("staff.application", slug=slug, app_id=app_id),
+        )
+    except (TransitionNotAllowed, ops.MoveNotAllowed):
+        db.session().rollback()
+        flash(_("This step is not possible in the application's current state."), "error")
+        return redirect(url_for("staff.application", slug=slug, app_id=app_id))
+    flash(_("The state has been changed to “%(state)s”.", state=_(target.label)), "info")
+    return redirect(url_for("staff.application", slug=slug, app_id=app_id))
+
+
+@bp.get("/protokoll")
+def audit_log(slug: str) -> ResponseReturnValue:
+    entries = db.session().scalars(
+        select(AuditLog)
+        .where(AuditLog.partnership_id == partnership().id)
+        .order_by(AuditLog.id.desc())
+        .limit(300)
+    )
+    return render_template("staff/audit.html", entries=list(entries))
+
+
+@bp.get("/konten")
+def users(slug: str) -> ResponseReturnValue:
+    p = partnership()
+    accounts = db.session().scalars(
+        select(StaffUser)
+        .join(StaffMembership)
+        .where(StaffMembership.partnership_id == p.id)
+        .distinct()
+        .order_by(StaffUser.email)
+    )
+    return render_template("staff/users.html", accounts=list(accounts))
+
+
+@bp.post("/konten/<int:user_id>/deaktivieren")
+def user_deactivate(slug: str, user_id: int) -> ResponseReturnValue:
+    form_values([])
+    p = partnership()
+    account = db.session().get(StaffUser, user_id)
+    if account is None or not any(m.partnership_id == p.id for m in account.roles):
+        abort(404)
+    if account.id == user().id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("staff.users", slug=slug))
+    ops.deactivate(db.session(), account, actor())
+    db.session().commit()
+    flash(_("The account has been deactivated; its sessions have ended."), "info")
+    return redirect(url_for("staff.users", slug=slug))

@@ -1,0 +1,125 @@
+"""Shared helpers of the back-office views: the blueprint, actor, scoped lookups, form
+handling with mass-assignment protection (R13) and the version conflict page (R19)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, render_template, request
+from flask.typing import ResponseReturnValue
+
+from ... import db
+from ...models import Application, Partnership, StaffRole, StaffUser
+from ...operations import audit
+from ...operations import staff as ops
+from ..auth import current_staff
+
+log = logging.getLogger("foerderwerk.staff")
+
+bp = Blueprint(
+    "staff",
+    __name__,
+    url_prefix="/p/<slug>/staff",
+    static_folder="static",
+    static_url_path="/static",
+)
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _context() -> dict[str, Any]:
+    return {
+        "partnership": g.get("partnership"),
+        "roles": g.get("staff_roles", set()),
+        "Role": StaffRole,
+    }
+
+
+def partnership() -> Partnership:
+    found: Partnership | None = g.get("partnership")
+    if found is None:  # the policy sets it for every staff route
+        abort(404)
+    return found
+
+
+def user() -> StaffUser:
+    found = current_staff()
+    if found is None:
+        abort(404)
+    return found
+
+
+def actor() -> str:
+    return ops.staff_actor(user())
+
+
+def has_role(*roles: StaffRole) -> bool:
+    return bool(set(g.get("staff_roles", set())) & set(roles))
+
+
+def application_or_404(app_id: int) -> Application:
+    found = ops.get_application(db.session(), partnership(), app_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def form_values(allowed: Iterable[str], prefixes: Iterable[str] = ()) -> dict[str, str]:
+    """The posted fields this form has; anything else is ignored and logged (R13).
+
+    A posted ``state=approved`` or ``approved_amount=999999`` must never reach a model.
+    """
+    allowed_set = set(allowed) | {"csrf_token"}
+    prefix_tuple = tuple(prefixes)
+    values: dict[str, str] = {}
+    ignored: list[str] = []
+    for key in request.form:
+        if key in allowed_set or (prefix_tuple and key.startswith(prefix_tuple)):
+            values[key] = request.form.get(key, "")
+        else:
+            ignored.append(key)
+    if ignored:
+        names = sorted({audit.escape(name)[:64] for name in ignored})[:20]
+        log.warning("ignored unexpected form fields on %s: %s", request.endpoint, names)
+        audit.record(
+            db.session(),
+            actor(),
+            "request.ignored_fields",
+            "endpoint",
+            request.endpoint or "",
+            partnership_id=partnership().id,
+            fields=names,
+        )
+        # the entry must survive even when the change itself fails afterwards
+        db.session().commit()
+    values.pop("csrf_token", None)
+    return values
+
+
+def form_list(name: str) -> list[str]:
+    return request.form.getlist(name)
+
+
+def version_from(values: Mapping[str, str]) -> int:
+    try:
+        return int(values.get("version", ""))
+    except ValueError:
+        abort(400)
+
+
+def conflict_page(
+    title: str, yours: Mapping[str, Any], stored: Mapping[str, Any], back: str
+) -> ResponseReturnValue:
+    """Someone saved the record after this form was opened (R19): show both versions."""
+    db.session().rollback()
+    return (
+        render_template("staff/conflict.html", title=title, yours=yours, stored=stored, back=back),
+        409,
+    )

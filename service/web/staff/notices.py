@@ -1,0 +1,202 @@
+"""Back-office views: notices (preview, issue, amend, print file) and document downloads."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from ... import db
+from ...documents.register import read_document
+from ...documents.storage import StorageError, storage_from_config
+from ...domain.check import today_in_germany
+from ...domain.money import AmountError, parse_german_money
+from ...i18n import BabelLocalizer
+from ...models import Decision, Document, Notice, StaffRole
+from ...operations import notices as ops
+from .common import actor, bp, form_values, has_role, partnership
+from .sessions import meeting_or_404, pdf_converter
+
+
+def _decision_or_404(decision_id: int) -> Decision:
+    found = db.session().get(Decision, decision_id)
+    if found is None or found.application.fund.partnership_id != partnership().id:
+        abort(404)
+    return found
+
+
+def _notice_or_404(notice_id: int) -> Notice:
+    found = db.session().get(Notice, notice_id)
+    if found is None or found.fund.partnership_id != partnership().id:
+        abort(404)
+    return found
+
+
+def _refused_message(exc: ops.NoticeRefused) -> str:
+    localizer = BabelLocalizer()
+    details = "; ".join(f.message.render(localizer) for f in exc.findings[:5])
+    return _(
+        "The notice cannot be issued as it would state something false: %(details)s",
+        details=details,
+    )
+
+
+def attachment(data: bytes, name: str, media_type: str) -> Response:
+    response = Response(data, mimetype=media_type)
+    ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/bescheide")
+def notices(slug: str) -> ResponseReturnValue:
+    s = db.session()
+    p = partnership()
+    issued = ops.issued_notices(s, p.id)
+    pdfs = {n.id: ops.notice_pdf(s, n) for n in issued}
+    return render_template(
+        "staff/notices.html",
+        pending=ops.pending_decisions(s, p.id),
+        issued=issued,
+        pdfs=pdfs,
+        today=today_in_germany(),
+    )
+
+
+@bp.get("/beschluesse/<int:decision_id>/entwurf")
+def notice_preview(slug: str, decision_id: int) -> ResponseReturnValue:
+    decision = _decision_or_404(decision_id)
+    try:
+        pdf = ops.preview_notice(
+            db.session(), decision, BabelLocalizer(), pdf_converter, today_in_germany()
+        )
+    except ops.NoticeRefused as exc:
+        flash(_refused_message(exc), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    name = f"Entwurf-{decision.application.reference or decision.application_id}.pdf"
+    response = attachment(pdf, name, "application/pdf")
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
+        "attachment", "inline", 1
+    )
+    return response
+
+
+@bp.post("/beschluesse/<int:decision_id>/erlassen")
+def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
+    form_values([])
+    decision = _decision_or_404(decision_id)
+    storage = storage_from_config(current_app.config)
+    try:
+        notice = ops.issue_notice(
+            db.session(),
+            storage,
+            decision,
+            BabelLocalizer(),
+            pdf_converter,
+            actor(),
+            issued_on=today_in_germany(),
+            signatory=partnership().lead_office_signatory,
+        )
+        db.session().commit()
+    except ops.NoticeRefused as exc:
+        db.session().rollback()
+        flash(_refused_message(exc), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    except ValueError:
+        db.session().rollback()
+        flash(_("This decision already has its notice, or needs none."), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    flash(_("Notice %(number)s has been issued.", number=notice.number), "info")
+    return redirect(url_for("staff.notices", slug=slug))
+
+
+@bp.post("/bescheide/<int:notice_id>/aendern")
+def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
+    values = form_values(["reason", "amount"])
+    notice = _notice_or_404(notice_id)
+    reason = values.get("reason", "").strip()[:2000]
+    amount = None
+    if values.get("amount", "").strip():
+        try:
+            amount = parse_german_money(values["amount"])
+        except AmountError:
+            flash(_("Please enter the amount in euros, e.g. 1.234,56."), "error")
+            return redirect(url_for("staff.notices", slug=slug))
+    if not reason:
+        flash(_("Please say why the notice is amended."), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    storage = storage_from_config(current_app.config)
+    try:
+        amended = ops.amend_notice(
+            db.session(),
+            storage,
+            notice,
+            BabelLocalizer(),
+            pdf_converter,
+            actor(),
+            reason=reason,
+            amount=amount,
+            issued_on=today_in_germany(),
+        )
+        db.session().commit()
+    except ops.NoticeRefused as exc:
+        db.session().rollback()
+        flash(_refused_message(exc), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    except ValueError:
+        db.session().rollback()
+        flash(_("Only a grant notice can be amended."), "error")
+        return redirect(url_for("staff.notices", slug=slug))
+    flash(
+        _(
+            "Amendment notice %(number)s (version %(version)s) has been issued.",
+            number=amended.number,
+            version=amended.version,
+        ),
+        "info",
+    )
+    return redirect(url_for("staff.notices", slug=slug))
+
+
+@bp.get("/sitzungen/<int:meeting_id>/druckdatei")
+def session_print(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    storage = storage_from_config(current_app.config)
+    try:
+        pdf, _count = ops.print_file(db.session(), storage, meeting, actor())
+    except LookupError:
+        flash(_("No notice of this session has been issued yet."), "error")
+        return redirect(url_for("staff.session", slug=slug, meeting_id=meeting_id))
+    except StorageError:
+        abort(503)
+    db.session().commit()
+    return attachment(
+        pdf, f"Bescheide-Sitzung-{meeting.held_on.isoformat()}.pdf", "application/pdf"
+    )
+
+
+# Committee members read the minutes; notices and their annexes carry bank details.
+_COMMITTEE_KINDS = frozenset({"minutes", "minutes-docx"})
+
+
+@bp.get("/dokumente/<int:document_id>")
+def document(slug: str, document_id: int) -> ResponseReturnValue:
+    found = db.session().get(Document, document_id)
+    if found is None or found.partnership_id != partnership().id:
+        abort(404)
+    if not has_role(StaffRole.coordination, StaffRole.lead, StaffRole.admin) and (
+        found.kind not in _COMMITTEE_KINDS
+    ):
+        abort(404)
+    storage = storage_from_config(current_app.config)
+    try:
+        data = read_document(storage, found)
+    except StorageError:
+        # a flipped byte on disk (R23) or a missing file: nothing is served
+        abort(503)
+    return attachment(data, found.file_name, found.media_type)

@@ -1,0 +1,289 @@
+"""Back-office views: committee sessions and written votes."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from ... import db
+from ...documents.storage import storage_from_config
+from ...domain.meeting import meeting_outcomes
+from ...domain.money import AmountError, parse_german_money
+from ...domain.states import DecisionOutcome
+from ...i18n import BabelLocalizer
+from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
+from ...operations import sessions as ops
+from .common import actor, bp, form_list, form_values, partnership
+
+MAX_TEXT = 5000
+
+
+def meeting_or_404(meeting_id: int) -> Meeting:
+    found = ops.get_meeting(db.session(), partnership(), meeting_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    for item in meeting.items:
+        if item.id == item_id:
+            return item
+    abort(404)
+
+
+def _back(meeting: Meeting, anchor: str = "") -> ResponseReturnValue:
+    target = url_for("staff.session", slug=partnership().slug, meeting_id=meeting.id)
+    return redirect(target + (f"#{anchor}" if anchor else ""))
+
+
+def _refused(exc: ops.SessionError) -> None:
+    db.session().rollback()
+    flash(_(exc.msgid, **exc.params), "error")
+
+
+def _time(value: str) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/sitzungen")
+def sessions(slug: str) -> ResponseReturnValue:
+    p = partnership()
+    return render_template(
+        "staff/sessions.html",
+        meetings=ops.list_meetings(db.session(), p),
+        committees=p.committees,
+        modes=list(MeetingMode),
+    )
+
+
+@bp.post("/sitzungen")
+def session_new(slug: str) -> ResponseReturnValue:
+    values = form_values(["committee", "held_on", "mode", "place", "start_time", "fill"])
+    p = partnership()
+    try:
+        committee_id = int(values.get("committee", ""))
+        held_on = date.fromisoformat(values.get("held_on", ""))
+        mode = MeetingMode(values.get("mode", "session"))
+    except ValueError:
+        flash(_("Please choose the body, the date and the kind of the session."), "error")
+        return redirect(url_for("staff.sessions", slug=slug))
+    committee = db.session().get(Committee, committee_id)
+    if committee is None or committee.partnership_id != p.id:
+        abort(404)
+    meeting = ops.create_meeting(
+        db.session(),
+        committee,
+        held_on,
+        mode,
+        values.get("place", "")[:200],
+        actor(),
+        start_time=_time(values.get("start_time", "")),
+        fill=values.get("fill") == "1",
+    )
+    db.session().commit()
+    flash(
+        _(
+            "The session has been created; %(count)s application(s) are on its agenda.",
+            count=len(meeting.items),
+        ),
+        "info",
+    )
+    return _back(meeting)
+
+
+@bp.get("/sitzungen/<int:meeting_id>")
+def session(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    s = db.session()
+    result = ops.evaluate(meeting)
+    localizer = BabelLocalizer()
+    outcomes = meeting_outcomes(result.parsed) if result.parsed is not None else None  # type: ignore[arg-type]
+    engine_items = result.extra.get("items") or []
+    findings_by_item: dict[int, list[str]] = {}
+    general: list[str] = []
+    for finding in result.findings:
+        text = finding.message.render(localizer)
+        if finding.field.startswith("items["):
+            index = int(finding.field[6 : finding.field.index("]")])
+            findings_by_item.setdefault(index, []).append(text)
+        else:
+            general.append(text)
+    members = [m for m in meeting.committee.members if m.active]
+    participants = {p.member_id: p for p in meeting.participants}
+    return render_template(
+        "staff/session.html",
+        meeting=meeting,
+        members=members,
+        participants=participants,
+        quorate=result.extra.get("quorate"),
+        outcomes=outcomes,
+        engine_items=engine_items,
+        findings_by_item=findings_by_item,
+        general_findings=general,
+        candidates=ops.candidates(s, meeting),
+        budgets=ops.budgets(s, meeting.committee),
+        documents=ops.meeting_documents(s, meeting),
+        decided=ops.is_decided(meeting),
+        choices=list(VoteChoice),
+        outcome_labels={o.value: o.label for o in DecisionOutcome},
+        written=meeting.mode is MeetingMode.written,
+    )
+
+
+@bp.get("/sitzungen/<int:meeting_id>/einladung")
+def session_invitation(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    invited = [p.member for p in meeting.participants if p.invited]
+    return render_template("staff/invitation.html", meeting=meeting, invited=invited)
+
+
+@bp.post("/sitzungen/<int:meeting_id>/tagesordnung")
+def session_agenda(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(["action", "application", "item"])
+    meeting = meeting_or_404(meeting_id)
+    s = db.session()
+    action = values.get("action")
+    try:
+        if action == "fill":
+            added = ops.fill_agenda(s, meeting, actor())
+            flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
+        elif action == "add":
+            application = s.get(Application, _int(values.get("application")))
+            if application is None or application.fund.partnership_id != partnership().id:
+                abort(404)
+            ops.add_to_agenda(s, meeting, application, actor())
+            flash(_("The application is on the agenda now."), "info")
+        elif action == "remove":
+            item = item_or_404(meeting, _int(values.get("item")))
+            ops.remove_from_agenda(s, meeting, item, actor())
+            flash(_("The application has been taken off the agenda."), "info")
+        else:
+            abort(400)
+        s.commit()
+    except ops.SessionError as exc:
+        _refused(exc)
+    return _back(meeting, "tagesordnung")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        abort(400)
+
+
+@bp.post("/sitzungen/<int:meeting_id>/anwesenheit")
+def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(
+        ["invited", "present", "objected", "minute_taker", "start_time", "end_time", "place"]
+    )
+    meeting = meeting_or_404(meeting_id)
+    member_ids = {m.id for m in meeting.committee.members}
+
+    def ids(name: str) -> set[int]:
+        return {int(v) for v in form_list(name) if v.isdigit() and int(v) in member_ids}
+
+    try:
+        ops.record_attendance(
+            db.session(),
+            meeting,
+            invited=ids("invited"),
+            present=ids("present"),
+            objected=ids("objected"),
+            minute_taker=values.get("minute_taker", "")[:200],
+            start_time=_time(values.get("start_time", "")),
+            end_time=_time(values.get("end_time", "")),
+            place=values.get("place", "")[:200],
+            actor=actor(),
+        )
+        db.session().commit()
+        flash(_("The attendance has been saved."), "info")
+    except ops.SessionError as exc:
+        _refused(exc)
+    return _back(meeting, "anwesenheit")
+
+
+@bp.post("/sitzungen/<int:meeting_id>/top/<int:item_id>")
+def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
+    values = form_values(
+        ["proposed_amount", "conditions"], prefixes=("vote-", "conflict-", "reason-")
+    )
+    meeting = meeting_or_404(meeting_id)
+    item = item_or_404(meeting, item_id)
+    raw_amount = values.get("proposed_amount", "").strip()
+    amount: Decimal | None = None
+    if raw_amount:
+        try:
+            amount = parse_german_money(raw_amount)
+        except AmountError:
+            flash(_("Please enter the proposed amount in euros, e.g. 1.234,56."), "error")
+            return _back(meeting, f"top-{item.id}")
+    conflicts: dict[int, str] = {}
+    votes: dict[int, VoteChoice] = {}
+    for member in meeting.committee.members:
+        if values.get(f"conflict-{member.id}") == "1":
+            conflicts[member.id] = values.get(f"reason-{member.id}", "")[:500]
+        choice = values.get(f"vote-{member.id}", "")
+        if choice in {c.value for c in VoteChoice}:
+            votes[member.id] = VoteChoice(choice)
+    try:
+        ops.record_item(
+            db.session(),
+            item,
+            proposed_amount=amount,
+            conditions=values.get("conditions", "")[:MAX_TEXT],
+            conflicts=conflicts,
+            votes=votes,
+            actor=actor(),
+        )
+        db.session().commit()
+        flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
+    except ops.SessionError as exc:
+        _refused(exc)
+    return _back(meeting, f"top-{item.id}")
+
+
+@bp.post("/sitzungen/<int:meeting_id>/beschliessen")
+def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
+    form_values([])
+    meeting = meeting_or_404(meeting_id)
+    try:
+        decisions = ops.decide(db.session(), meeting, actor())
+        db.session().commit()
+        flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
+    except ops.SessionError as exc:
+        _refused(exc)
+    return _back(meeting, "ergebnis")
+
+
+def pdf_converter(docx: bytes, title: str, subject: str, author: str) -> bytes:
+    from ...documents.pdf import get_converter
+
+    return get_converter().convert(docx, pdfa=True, title=title, subject=subject, author=author)
+
+
+@bp.post("/sitzungen/<int:meeting_id>/protokoll")
+def session_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
+    form_values([])
+    meeting = meeting_or_404(meeting_id)
+    storage = storage_from_config(current_app.config)
+    try:
+        ops.generate_minutes(
+            db.session(), storage, meeting, BabelLocalizer(), actor(), pdf_converter
+        )
+        db.session().commit()
+    except Exception:
+        db.session().rollback()
+        current_app.logger.exception("minutes of meeting %s could not be produced", meeting.id)
+        flash(_("The minutes could not be produced. Please try again in a few minutes."), "error")
+        return _back(meeting, "dokumente")
+    flash(_("The minutes have been produced (PDF/A and DOCX)."), "info")
+    return _back(meeting, "dokumente")
