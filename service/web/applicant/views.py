@@ -50,6 +50,8 @@ from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
 
 SESSION_KEY = "applications"
+# The largest step (60 cost lines × 7 inputs) stays well below this; more is an attack (R5).
+MAX_FIELDS = 1000
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -177,6 +179,12 @@ def _totals(application: Application) -> dict[str, Any] | None:
     result = ops.check_stored(db.session(), application, _today())
     totals = result.to_json(_localizer()).get("totals")
     return totals
+
+
+@bp.before_request
+def _refuse_too_many_fields() -> None:
+    if request.method == "POST" and len(request.form) > MAX_FIELDS:
+        abort(413)
 
 
 # -- public partnership page ------------------------------------------------------------------
@@ -770,8 +778,22 @@ def mine(slug: str) -> ResponseReturnValue:
         applications = [
             a for a in db.session().scalars(query) if a.fund.partnership_id == partnership.id
         ]
+    comments: dict[int, list[Any]] = {}
+    if applications:
+        from ...models.backoffice import ApplicationComment
+
+        visible = select(ApplicationComment).where(
+            ApplicationComment.application_id.in_([a.id for a in applications]),
+            ApplicationComment.visible_to_applicant.is_(True),
+        )
+        for comment in db.session().scalars(visible.order_by(ApplicationComment.created_at)):
+            comments.setdefault(comment.application_id, []).append(comment)
     return render_template(
-        "apply/mine.html", partnership=partnership, applications=applications, steps=STEPS
+        "apply/mine.html",
+        partnership=partnership,
+        applications=applications,
+        comments=comments,
+        steps=STEPS,
     )
 
 
