@@ -25,6 +25,7 @@ from .meeting import (
 )
 from .notice import Notice
 from .partnership import Partnership, SettingsError
+from .reporting import PaymentRequest, UsageReport
 from .staff import StaffMembership, StaffRole, StaffUser
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "MeetingParticipant",
     "Notice",
     "Partnership",
+    "PaymentRequest",
     "Sector",
     "SettingsError",
     "StaffMembership",
@@ -59,6 +61,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "ThirdPartyFunding",
+    "UsageReport",
     "Vote",
     "VoteChoice",
     "allocate_reference",

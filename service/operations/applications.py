@@ -14,14 +14,32 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.check import CheckResult, check_application
-from ..domain.states import ApplicationState, require_transition
-from ..models import Application, AuditLog, Fund, Partnership, allocate_reference
+from ..domain.check import CheckResult, check_application, check_report
+from ..domain.findings import Finding
+from ..domain.money import to_json_money
+from ..domain.payments import PaymentRequest as PaymentRequestRule
+from ..domain.payments import payment_findings
+from ..domain.states import ApplicationState, NoticeKind, NoticeState, require_transition
+from ..models import (
+    Application,
+    AuditLog,
+    Fund,
+    Notice,
+    Partnership,
+    PaymentRequest,
+    UsageReport,
+    allocate_reference,
+)
 from .funds import committed_amount
-from .interchange import application_to_interchange, fill_from_interchange, freeze_submission
+from .interchange import (
+    application_to_interchange,
+    canonical_json,
+    fill_from_interchange,
+    freeze_submission,
+)
 
 # Resume links are short-lived (R15): long enough to read the mail the same day.
 RESUME_LINK_LIFETIME = timedelta(hours=24)
@@ -175,8 +193,9 @@ def token_hash(token: str) -> str:
 def issue_resume_token(
     session: Session, application: Application, actor: Actor, now: datetime | None = None
 ) -> str:
-    """A new resume link token for the draft; only its hash is stored, an older one dies."""
-    if not application.state.applicant_may_edit:
+    """A new link token for the applicant's access to the application (a draft to continue,
+    a grant to request money for or report on); only its hash is stored, an older one dies."""
+    if application.state.is_final:
         raise NotEditable(application.state.value)
     token = secrets.token_urlsafe(RESUME_TOKEN_BYTES)
     application.resume_token_hash = token_hash(token)
@@ -218,7 +237,7 @@ def drafts_for_email(session: Session, partnership: Partnership, email: str) -> 
         select(Application)
         .join(Fund)
         .where(Fund.partnership_id == partnership.id)
-        .where(Application.state.in_((ApplicationState.draft, ApplicationState.info_requested)))
+        .where(Application.state.in_([s for s in ApplicationState if not s.is_final]))
     )
     return [a for a in session.scalars(query) if a.applicant_email.strip().lower() == wanted]
 
@@ -228,3 +247,175 @@ def remaining_gap(totals: Mapping[str, Any] | None) -> Decimal | None:
     if not totals:
         return None
     return Decimal(str(totals["costs"])) - Decimal(str(totals["income"]))
+
+
+# -- after the grant: payment requests and the usage-of-funds report ------------------------------
+
+REPORTING_STATES = (ApplicationState.notice_issued, ApplicationState.in_payment)
+
+
+class NoGrant(ValueError):
+    """The application has no issued grant notice to request money for or report on."""
+
+
+class RulesRefused(ValueError):
+    """The rules engine found errors; ``findings`` are to be shown at the fields."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__(f"{len(findings)} error finding(s)")
+
+
+def grant_notice(application: Application) -> Notice:
+    """The issued grant notice in force (the latest issued Zuwendungs-/Änderungsbescheid)."""
+    issued = [
+        n
+        for n in application.notices
+        if n.state is NoticeState.issued and n.kind in (NoticeKind.zuwendung, NoticeKind.aenderung)
+    ]
+    if not issued or application.state not in REPORTING_STATES:
+        raise NoGrant(application.state.value)
+    return max(issued, key=lambda n: (n.issued_on or date.min, n.id))
+
+
+def paid_so_far(session: Session, application: Application) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
+            PaymentRequest.application_id == application.id
+        )
+    )
+    return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def request_payment(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    *,
+    amount: Decimal | None,
+    needed_on: date | None,
+    idempotency_key: str,
+    today: date,
+) -> PaymentRequest:
+    """Record a payment request after the rules of Nr. 1.4 ANBest-P; idempotent by key.
+
+    The payout is assumed on the day of the request (the lead office pays promptly); raises
+    :class:`RulesRefused` with the findings, :class:`NoGrant` without an issued notice."""
+    earlier = session.scalars(
+        select(PaymentRequest).where(PaymentRequest.idempotency_key == idempotency_key)
+    ).one_or_none()
+    if earlier is not None:
+        return earlier
+    notice = grant_notice(application)
+    findings = payment_findings(
+        PaymentRequestRule(
+            amount=amount,
+            needed_on=needed_on,
+            payout_on=today,
+            grant=notice.amount or Decimal(0),
+            requested_before=paid_so_far(session, application),
+            period_start=notice.period_start or date.min,
+            period_end=notice.period_end or date.max,
+        )
+    )
+    if any(f.is_error for f in findings) or amount is None or needed_on is None:
+        raise RulesRefused([f for f in findings if f.is_error])
+    request = PaymentRequest(
+        application=application,
+        amount=amount,
+        needed_on=needed_on,
+        requested_on=today,
+        idempotency_key=idempotency_key,
+    )
+    session.add(request)
+    if application.state is ApplicationState.notice_issued:
+        application.state = require_transition(application.state, ApplicationState.in_payment)
+    session.flush()
+    _audit(session, actor, "payment.request", application, amount=str(amount))
+    return request
+
+
+def report_notice_part(session: Session, application: Application) -> dict[str, Any]:
+    """The report interchange's ``notice`` object from the grant notice and the stored plan."""
+    notice = grant_notice(application)
+    plan: dict[str, Decimal] = {}
+    for line in application.cost_lines:
+        plan[line.category] = plan.get(line.category, Decimal(0)) + (line.amount or Decimal(0))
+    third_party = sum((row.amount or Decimal(0) for row in application.third_party), Decimal(0))
+    return {
+        "number": notice.number,
+        "financing_type": notice.financing_type or application.fund.guideline.financing_type,
+        "start": (notice.period_start or application.project_start or date.min).isoformat(),
+        "end": (notice.period_end or application.project_end or date.max).isoformat(),
+        "grant": to_json_money(notice.amount or Decimal(0)),
+        "paid": to_json_money(paid_so_far(session, application)),
+        "plan": {category: to_json_money(amount) for category, amount in plan.items()},
+        "own_funds": to_json_money(application.own_funds or Decimal(0)),
+        "third_party": to_json_money(third_party),
+        "revenue": to_json_money(application.revenue or Decimal(0)),
+    }
+
+
+def check_report_data(
+    session: Session, application: Application, data: Mapping[str, Any], today: date
+) -> CheckResult:
+    payload = {"notice": report_notice_part(session, application), **data}
+    payload.setdefault("submitted_on", today.isoformat())
+    return check_report(payload, application.fund.guideline, today)
+
+
+def submit_report(
+    session: Session,
+    application: Application,
+    actor: Actor,
+    *,
+    data: Mapping[str, Any],
+    idempotency_key: str,
+    today: date,
+) -> UsageReport:
+    """Store the usage-of-funds report with its final grant and refund; idempotent by key."""
+    earlier = session.scalars(
+        select(UsageReport).where(UsageReport.idempotency_key == idempotency_key)
+    ).one_or_none()
+    if earlier is not None:
+        return earlier
+    existing = session.scalars(
+        select(UsageReport).where(UsageReport.application_id == application.id)
+    ).one_or_none()
+    if existing is not None:
+        return existing
+    payload = {
+        "notice": report_notice_part(session, application),
+        **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
+        "submitted_on": today.isoformat(),
+    }
+    result = check_report(payload, application.fund.guideline, today)
+    if not result.ok:
+        raise RulesRefused([f for f in result.findings if f.is_error])
+    output = result.to_json(_PlainForStorage())
+    report = UsageReport(
+        application=application,
+        submitted_on=today,
+        data=payload,
+        result={"result": output.get("result"), "codes": [f.code for f in result.findings]},
+        sha256=hashlib.sha256(canonical_json(payload)).hexdigest(),
+        idempotency_key=idempotency_key,
+    )
+    session.add(report)
+    application.state = require_transition(application.state, ApplicationState.report_submitted)
+    session.flush()
+    _audit(session, actor, "report.submit", application, sha256=report.sha256)
+    return report
+
+
+class _PlainForStorage:
+    """Stored results keep msgids and ISO values; people see them rendered in German."""
+
+    def gettext(self, msgid: str) -> str:
+        return msgid
+
+    def format_money(self, amount: Decimal) -> str:
+        return to_json_money(amount)
+
+    def format_date(self, value: date) -> str:
+        return value.isoformat()

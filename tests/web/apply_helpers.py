@@ -145,3 +145,45 @@ def mails(tmp_path: Path) -> list[str]:
         content = body.get_content() if body is not None else ""
         texts.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{content}")
     return texts
+
+
+def grant(app: Flask, client: FlaskClient, title: str = "Demokratiefest am Elbufer") -> int:
+    """Give the demo application ``title`` an issued grant notice and hand it to ``client``'s
+    browser session (as a link from the coordination office would); its id."""
+    from datetime import UTC, date, datetime
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from service.domain.states import ApplicationState, NoticeKind, NoticeState
+    from service.models import Application, Notice
+
+    with app.app_context():
+        session = db.session()
+        application = session.scalars(
+            select(Application).where(
+                Application.title == title, Application.state == ApplicationState.approved
+            )
+        ).first()
+        assert application is not None
+        session.add(
+            Notice(
+                fund_id=application.fund_id,
+                application=application,
+                number=f"{application.reference}-B",
+                kind=NoticeKind.zuwendung,
+                state=NoticeState.issued,
+                amount=Decimal("600.00"),
+                period_start=date(2026, 5, 1),
+                period_end=date(2026, 6, 30),
+                financing_type="fehlbedarf",
+                issued_on=date(2026, 3, 17),
+                issued_at=datetime(2026, 3, 17, 9, tzinfo=UTC),
+            )
+        )
+        application.state = ApplicationState.notice_issued
+        session.commit()
+        app_id = application.id
+    with client.session_transaction() as browser_session:
+        browser_session["applications"] = [app_id]
+    return app_id

@@ -407,7 +407,7 @@ def _change_rows(form: Any, action: str) -> Any:
     the other rows stays exactly as typed)."""
     verb, _sep, target = action.partition(":")
     name, _sep, index = target.partition(":")
-    if name not in ("costs", "third_party") or name not in form:
+    if name not in ("costs", "third_party", "receipts") or name not in form:
         return form
     rows = form[name]
     if verb == "add" and len(rows.entries) < (rows.max_entries or 60):
@@ -429,8 +429,8 @@ def _change_rows(form: Any, action: str) -> Any:
         shifted = position - 1 if position > removed else position
         renumbered.add(f"{name}-{shifted}-{match.group(2)}", value)
     rebuilt = type(form)(formdata=renumbered)
-    if name == "costs" and not rebuilt.costs.entries:
-        rebuilt.costs.append_entry()
+    if name in ("costs", "receipts") and not rebuilt[name].entries:
+        rebuilt[name].append_entry()
     return rebuilt
 
 

@@ -1,0 +1,236 @@
+"""After the grant: the payment request and the usage-of-funds report of the applicant."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from forms.base import choices
+from forms.findings import attach_findings, parse_errors
+from forms.payment import PaymentRequestForm
+from forms.report import ReportForm
+
+from ... import db
+from ...domain.catalogues import COST_CATEGORIES
+from ...models import Application, Partnership
+from ...operations import applications as ops
+from .views import _actor, _localizer, _own, _partnership, _today, bp
+
+
+def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    try:
+        notice = ops.grant_notice(application)
+    except ops.NoGrant:
+        abort(404)
+    return partnership, application, notice
+
+
+@bp.route("/antrag/<int:app_id>/mittelabruf", methods=["GET", "POST"])
+def payment(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership, application, notice = _granted(slug, app_id)
+    form = PaymentRequestForm(formdata=request.form if request.method == "POST" else None)
+    entries: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        form.validate()
+        entries = parse_errors(form)
+        if not entries:
+            try:
+                ops.request_payment(
+                    db.session(),
+                    application,
+                    _actor(),
+                    amount=form.amount.data,
+                    needed_on=form.needed_on.data,
+                    idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
+                    today=_today(),
+                )
+                db.session().commit()
+                flash(_("Your payment request has been received."), "success")
+                return redirect(url_for(".payment", slug=slug, app_id=app_id))
+            except ops.RulesRefused as refused:
+                db.session().rollback()
+                entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
+        status = 422
+    form.idempotency_key.data = uuid.uuid4().hex
+    return (
+        render_template(
+            "apply/payment.html",
+            partnership=partnership,
+            application=application,
+            notice=notice,
+            paid=ops.paid_so_far(db.session(), application),
+            form=form,
+            errors=[e for e in entries if e.severity == "error"],
+            warnings=[e for e in entries if e.severity != "error"],
+        ),
+        status,
+    )
+
+
+def _prepare_report(form: ReportForm, application: Application) -> None:
+    plan = sorted({line.category for line in application.cost_lines})
+    category_choices = [("", _("Please choose")), *choices(COST_CATEGORIES, tuple(plan) or None)]
+    kinds = [("expense", _("Expense")), ("income", _("Income"))]
+    for entry in form.receipts.entries:
+        entry.form.category.choices = category_choices
+        entry.form.kind.choices = kinds
+
+
+@bp.route("/antrag/<int:app_id>/verwendungsnachweis", methods=["GET", "POST"])
+def report(slug: str, app_id: int) -> ResponseReturnValue:
+    from .views import _change_rows
+
+    partnership, application, notice = _granted(slug, app_id)
+    localizer = _localizer()
+    form = ReportForm(formdata=request.form if request.method == "POST" else None)
+    action = request.form.get("action", "calculate")
+    if action.startswith(("add:", "remove:")):
+        form = _change_rows(
+            form, action.replace(":receipts", ":costs").replace("costs", "receipts")
+        )
+    _prepare_report(form, application)
+    entries: list[Any] = []
+    result: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        form.validate()
+        entries = parse_errors(form)
+        if not entries:
+            data = form.to_data()
+            checked = ops.check_report_data(db.session(), application, data, _today())
+            result = checked.to_json(localizer).get("result")
+            if action == "submit" and checked.ok:
+                ops.submit_report(
+                    db.session(),
+                    application,
+                    _actor(),
+                    data=data,
+                    idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
+                    today=_today(),
+                )
+                db.session().commit()
+                return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
+            shown = [
+                f
+                for f in checked.findings
+                if f.field != "notice" and not f.field.startswith("notice.")
+            ]
+            entries = attach_findings(form, _flatten(shown), "", localizer, "receipts")
+            if action == "submit" and not checked.ok:
+                status = 422
+            elif action != "submit":
+                # a recalculation shows notes, not yet errors of half-filled rows
+                entries = [e for e in entries if e.severity != "error"]
+                _clear(form)
+        else:
+            status = 422
+    form.idempotency_key.data = form.idempotency_key.data or uuid.uuid4().hex
+    return (
+        render_template(
+            "apply/report.html",
+            partnership=partnership,
+            application=application,
+            notice=notice,
+            form=form,
+            result=result,
+            errors=[e for e in entries if e.severity == "error"],
+            warnings=[e for e in entries if e.severity != "error"],
+        ),
+        status,
+    )
+
+
+def _flatten(findings: list[Any]) -> list[Any]:
+    """Report findings name ``narrative.activities`` and ``income.own_funds``; the form keeps
+    those fields at its top level."""
+    from dataclasses import replace
+
+    flat = []
+    for finding in findings:
+        path = finding.field
+        for prefix in ("narrative.", "income."):
+            if path.startswith(prefix):
+                path = path[len(prefix) :]
+        flat.append(replace(finding, field=path))
+    return flat
+
+
+def _clear(form: ReportForm) -> None:
+    from .views import _all_fields
+
+    for field in _all_fields(form):
+        if not getattr(field, "process_errors", None):
+            field.errors = []
+
+
+@bp.get("/antrag/<int:app_id>/verwendungsnachweis/eingang")
+def report_receipt(slug: str, app_id: int) -> ResponseReturnValue:
+    from sqlalchemy import select
+
+    from ...models import UsageReport
+
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    stored = (
+        db.session()
+        .scalars(select(UsageReport).where(UsageReport.application_id == application.id))
+        .one_or_none()
+    )
+    if stored is None:
+        abort(404)
+    return render_template(
+        "apply/report_receipt.html",
+        partnership=partnership,
+        application=application,
+        report=stored,
+        result=stored.result.get("result") or {},
+    )
+
+
+@bp.get("/antrag/<int:app_id>/verwendungsnachweis/dokument.docx")
+def report_document(slug: str, app_id: int) -> Response:
+    """The report document (DOCX) rendered from the stored report."""
+    from sqlalchemy import select
+
+    from ...documents.partnership import parse_partnership
+    from ...models import UsageReport
+    from ...operations.documents import render_document
+
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    stored = (
+        db.session()
+        .scalars(select(UsageReport).where(UsageReport.application_id == application.id))
+        .one_or_none()
+    )
+    if stored is None:
+        abort(404)
+    letterhead = parse_partnership(partnership.settings())
+    outcome = render_document("report", stored.data, application.fund.guideline, letterhead)
+    if outcome.document is None:
+        current_app.logger.error("report document for %s not rendered", application.reference)
+        abort(500)
+    name = f"Verwendungsnachweis-{application.reference}.docx"
+    return Response(
+        outcome.document,
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
