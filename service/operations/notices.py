@@ -454,3 +454,15 @@ def print_file(
         notices=len(parts),
     )
     return merged, len(parts)
+
+
+def notices_for_applicant(session: Session, application: Application) -> list[Notice]:
+    """The issued notices of an application, newest version first, for the applicant's page
+    (link each to ``applicant_notices.download``)."""
+    return list(
+        session.scalars(
+            select(Notice)
+            .where(Notice.application_id == application.id, Notice.state == NoticeState.issued)
+            .order_by(Notice.number, Notice.version.desc())
+        )
+    )

@@ -70,6 +70,11 @@ POLICY: dict[str, Rule] = {
     "apply.resume_token": PUBLIC,
     "apply.resume_confirm": PUBLIC,
     "apply.mine": APPLICANT,
+    "apply.payment": APPLICANT,
+    "apply.report": APPLICANT,
+    "apply.report_receipt": APPLICANT,
+    "apply.report_document": APPLICANT,
+    "applicant_notices.download": APPLICANT,
     # staff login
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,

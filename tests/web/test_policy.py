@@ -291,7 +291,15 @@ def test_another_applicants_application_answers_404_on_the_applicant_pages(matri
     client = app.test_client()
     with client.session_transaction() as browser:
         browser["applications"] = [b.app_id]
-    for path in ("antragsteller", "pruefen", "eingang"):
+    for path in (
+        "antragsteller",
+        "pruefen",
+        "eingang",
+        "mittelabruf",
+        "verwendungsnachweis",
+        "verwendungsnachweis/eingang",
+        "verwendungsnachweis/dokument.docx",
+    ):
         url = f"/p/{SLUG}/antrag/{a.app_id}/{path}"
         assert client.get(url).status_code == 404, url
 

@@ -1,0 +1,41 @@
+"""Issued notices for the applicant: /p/<slug>/bescheid/<id> serves the PDF/A to the browser
+session that owns the application (the applicant pages keep the owned ids in the session);
+anyone else gets 404."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, session
+from flask.typing import ResponseReturnValue
+
+from ... import db
+from ...documents.register import read_document
+from ...documents.storage import StorageError, storage_from_config
+from ...domain.states import NoticeState
+from ...models import Notice
+from ...operations.notices import notice_pdf
+from .notices import attachment
+
+bp = Blueprint("applicant_notices", __name__, url_prefix="/p/<slug>")
+
+# the applicant pages remember the applications of this browser under this key
+OWNED_KEY = "applications"
+
+
+@bp.get("/bescheid/<int:notice_id>")
+def download(slug: str, notice_id: int) -> ResponseReturnValue:
+    notice = db.session().get(Notice, notice_id)
+    if (
+        notice is None
+        or notice.state is not NoticeState.issued
+        or notice.fund.partnership.slug != slug
+        or notice.application_id not in session.get(OWNED_KEY, [])
+    ):
+        abort(404)
+    document = notice_pdf(db.session(), notice)
+    if document is None:
+        abort(404)
+    try:
+        data = read_document(storage_from_config(current_app.config), document)
+    except StorageError:
+        abort(503)
+    return attachment(data, document.file_name, document.media_type)

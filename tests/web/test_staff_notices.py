@@ -1,0 +1,83 @@
+"""Notices: an amendment is a new version pointing to the old one; the applicant who owns the
+application downloads its notice, nobody else does."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from service import db
+from service.domain.states import NoticeKind
+from service.models import Decision, Document, Notice
+
+from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post
+from .test_staff_sessions import _run_session
+
+
+def _issued(demo_app):
+    kuf = demo_app.test_client()
+    log_in(kuf, KUF)
+    meeting_id, planspiel, _forum = _run_session(kuf, demo_app)
+    post(kuf, f"{STAFF}/sitzungen/{meeting_id}/beschliessen", {})
+    lead = demo_app.test_client()
+    log_in(lead, LEAD)
+    with demo_app.app_context():
+        decision_id = (
+            db.session()
+            .scalars(select(Decision.id).where(Decision.application_id == planspiel.id))
+            .one()
+        )
+    response = post(lead, f"{STAFF}/beschluesse/{decision_id}/erlassen", {}, f"{STAFF}/bescheide")
+    assert response.status_code == 302
+    with demo_app.app_context():
+        notice = db.session().scalars(select(Notice)).one()
+        return lead, notice.id, planspiel
+
+
+@pytest.mark.timeout(600)
+def test_an_amendment_is_a_new_version_that_replaces_the_old_one_and_says_why(demo_app):
+    lead, notice_id, _planspiel = _issued(demo_app)
+
+    response = post(
+        lead,
+        f"{STAFF}/bescheide/{notice_id}/aendern",
+        {"amount": "500,00", "reason": "Der Träger verzichtet auf einen Teil der Zuwendung."},
+        f"{STAFF}/bescheide",
+    )
+
+    assert response.status_code == 302
+    with demo_app.app_context():
+        session = db.session()
+        first, second = session.scalars(select(Notice).order_by(Notice.version)).all()
+        assert second.number == first.number
+        assert (second.version, second.kind) == (2, NoticeKind.aenderung)
+        assert second.replaces_id == first.id
+        assert second.amount == Decimal("500.00")
+        assert "verzichtet" in second.replacement_reason
+        pdfs = session.scalars(
+            select(Document).where(Document.kind == "notice").order_by(Document.version)
+        ).all()
+        assert [d.version for d in pdfs] == [1, 2]
+        assert pdfs[1].replaces_id == pdfs[0].id
+        assert pdfs[0].file_sha256 != pdfs[1].file_sha256
+
+
+@pytest.mark.timeout(600)
+def test_the_applicant_who_owns_the_application_downloads_its_notice_and_nobody_else(demo_app):
+    _lead, notice_id, planspiel = _issued(demo_app)
+    owner = demo_app.test_client()
+    with owner.session_transaction() as browser:
+        browser["applications"] = [planspiel.id]
+    stranger = demo_app.test_client()
+    with stranger.session_transaction() as browser:
+        browser["applications"] = [planspiel.id + 1]
+
+    mine = owner.get(f"/p/{SLUG}/bescheid/{notice_id}")
+
+    assert mine.status_code == 200
+    assert mine.data.startswith(b"%PDF")
+    assert "attachment" in mine.headers["Content-Disposition"]
+    assert stranger.get(f"/p/{SLUG}/bescheid/{notice_id}").status_code == 404
+    assert demo_app.test_client().get(f"/p/{SLUG}/bescheid/{notice_id}").status_code == 404
