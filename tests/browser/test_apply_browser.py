@@ -272,3 +272,67 @@ def test_a_timed_out_session_and_the_error_pages_keep_data_and_stay_accessible(p
     check_page(page, "13-sitzung-abgelaufen")
     page.goto(f"{live_server.url}/p/{SLUG}/gibt-es-nicht/x")
     check_page(page, "14-seite-nicht-gefunden")
+
+
+def test_a_usage_of_funds_report_with_three_receipts(page, live_server):
+    from service import db
+    from service.models import Application
+    from service.operations.applications import Actor, issue_resume_token
+    from tests.web.apply_helpers import grant
+
+    app_id = grant(live_server.app, None)
+    with live_server.app.app_context():
+        token = issue_resume_token(
+            db.session(), db.session().get(Application, app_id), Actor("test", "browser")
+        )
+        db.session().commit()
+    page.goto(f"{live_server.url}/p/{SLUG}/fortsetzen/{token}")
+    page.click("form button.primary")
+    page.wait_for_url(re.compile(r".*/meine-antraege$"))
+    check_page(page, "30-meine-antraege")
+    page.click(f'a[href$="/antrag/{app_id}/verwendungsnachweis"]')
+    page.wait_for_url(re.compile(r".*/verwendungsnachweis$"))
+    check_page(page, "31-verwendungsnachweis-leer")
+    _fill(
+        page,
+        {
+            "#activities": "Fest mit drei Workshops.",
+            "#goals_reached": "Ja.",
+            "#participants_actual": "95",
+        },
+    )
+    receipts = [
+        ("1", "20.05.2026", "Mira Muster", "Workshopleitung", "honorare", "480,00"),
+        ("2", "18.05.2026", "Bürobedarf Elbe", "Moderationsmaterial", "sachausgaben", "100,00"),
+        (
+            "3",
+            "10.05.2026",
+            "Druckerei Boizenburg",
+            "Plakate und Flyer",
+            "oeffentlichkeitsarbeit",
+            "250,00",
+        ),
+    ]
+    for index, (number, day, payee, purpose, category, amount) in enumerate(receipts):
+        if index:
+            page.click("button[value='add:receipts']")
+            page.wait_for_selector(f"#receipts-{index}-number")
+        _fill(
+            page,
+            {
+                f"#receipts-{index}-number": number,
+                f"#receipts-{index}-date": day,
+                f"#receipts-{index}-payee": payee,
+                f"#receipts-{index}-purpose": purpose,
+                f"#receipts-{index}-category": category,
+                f"#receipts-{index}-amount": amount,
+            },
+        )
+    _fill(page, {"#own_funds": "100,00", "#third_party": "150,00", "#revenue": "0"})
+    page.click(".actions button[value=calculate]")
+    page.wait_for_selector("#final-grant")
+    assert page.locator("#final-grant").inner_text().startswith("580,00")
+    check_page(page, "32-verwendungsnachweis-berechnet")
+    page.click(".actions button[value=submit]")
+    page.wait_for_url(re.compile(r".*/verwendungsnachweis/eingang$"))
+    check_page(page, "33-verwendungsnachweis-eingang")

@@ -147,7 +147,7 @@ def mails(tmp_path: Path) -> list[str]:
     return texts
 
 
-def grant(app: Flask, client: FlaskClient, title: str = "Demokratiefest am Elbufer") -> int:
+def grant(app: Flask, client: FlaskClient | None, title: str = "Demokratiefest am Elbufer") -> int:
     """Give the demo application ``title`` an issued grant notice and hand it to ``client``'s
     browser session (as a link from the coordination office would); its id."""
     from datetime import UTC, date, datetime
@@ -184,6 +184,7 @@ def grant(app: Flask, client: FlaskClient, title: str = "Demokratiefest am Elbuf
         application.state = ApplicationState.notice_issued
         session.commit()
         app_id = application.id
-    with client.session_transaction() as browser_session:
-        browser_session["applications"] = [app_id]
+    if client is not None:
+        with client.session_transaction() as browser_session:
+            browser_session["applications"] = [app_id]
     return app_id

@@ -764,6 +764,8 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
             "apply/resume_confirm.html", partnership=partnership, ready=False, failed=True
         ), 410
     _remember(application)
+    if not application.state.applicant_may_edit:
+        return redirect(url_for(".mine", slug=slug))
     flash(_("Welcome back! Here is your draft."), "success")
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
 
