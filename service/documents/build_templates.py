@@ -365,14 +365,26 @@ def new_letter(running_title: str) -> DocumentObject:
     para(left, "{{ partnership.name }}", style="FW Briefkopf", keep_with_next=False).runs[
         0
     ].font.size = Pt(11)
+    # The partnership's logo (a picture the renderer places; images.py) above the lead office.
+    # The whole paragraph is left out when there is none, so the text letterhead is unchanged.
+    tag(right, "if partnership.logo")
+    para(
+        right, "{{ partnership.logo }}", style="FW Briefkopf klein", align=WD_ALIGN_PARAGRAPH.RIGHT
+    )
+    tag(right, "endif")
     para(right, "{{ lead_office.name }}", style="FW Briefkopf", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(
         right, "{{ lead_office.unit }}", style="FW Briefkopf klein", align=WD_ALIGN_PARAGRAPH.RIGHT
     )
     rule = para(head, "", style="FW Briefkopf klein")
     _bottom_border(rule)
-    # pushes the address field down to about 45 mm from the top edge (DIN 5008, form B)
+    # pushes the address field down to about 45 mm from the top edge (DIN 5008, form B); the
+    # logo takes most of that height, so with a logo the spacer is smaller
+    tag(head, "if not partnership.logo")
     para(head, "", style="FW Briefkopf klein").paragraph_format.space_after = Pt(18)
+    tag(head, "else")
+    para(head, "", style="FW Briefkopf klein").paragraph_format.space_after = Pt(5)
+    tag(head, "endif")
     for top in (105, 148.5, 210):  # folding marks and the hole mark at the left edge
         _page_mark(head, top, length=8 if top == 148.5 else 5)
     # LibreOffice does not turn a header's last paragraph into a frame

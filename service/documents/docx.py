@@ -26,6 +26,7 @@ unchanged parts copied as pre-compressed bytes.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import io
 import re
@@ -49,6 +50,7 @@ from markupsafe import Markup, escape
 
 from ..domain.messages import N_, Message, PlainLocalizer
 from ..paths import doc_templates_dir
+from .images import Image
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -57,6 +59,9 @@ HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 CORE_PART = "docProps/core.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 _NS = {"w": W_NS}
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
@@ -92,7 +97,20 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+# The images a render placed (rel id → image): the renderer adds them to the package.
+_PLACED: contextvars.ContextVar[dict[str, Image] | None] = contextvars.ContextVar(
+    "placed_images", default=None
+)
+
+
 def _finalize(value: Any) -> Any:
+    if isinstance(value, Image):
+        placed = _PLACED.get()
+        if placed is None:  # the naive renderer cannot add the picture: show nothing
+            return Markup("")
+        placed[value.rel_id] = value
+        # the drawing XML is built from numbers and escaped text only
+        return Markup(value.run_xml())  # noqa: S704
     if isinstance(value, Markup):
         # Markup only comes from the template itself (constants), never from context data.
         return value
@@ -344,19 +362,32 @@ class CompiledTemplate:
         self._fixed = {name: zip_entry(name, raw[name]) for name in order if name not in rendered}
         self._recent: dict[tuple[str, str], _Entry] = {}
         self._lock = threading.Lock()
+        # what a picture (the logo) needs besides the rendered parts
+        self._raw = {name: raw[name] for name in order if name.endswith(".rels")}
+        if CONTENT_TYPES in raw:
+            self._raw[CONTENT_TYPES] = raw[CONTENT_TYPES]
+            self._png_content_types = zip_entry(CONTENT_TYPES, _with_png_type(raw[CONTENT_TYPES]))
+        self._image_entries: dict[tuple[str, tuple[str, ...]], _Entry] = {}
 
     def render(self, context: Mapping[str, Any], meta: Metadata | None = None) -> bytes:
         meta = meta or Metadata()
         produced: dict[str, bytes] = {}
         entries: dict[str, _Entry] = dict(self._fixed)
+        placed: dict[str, Image] = {}
+        token = _PLACED.set(placed)
+        showing: dict[str, list[str]] = {}  # part → rel ids of the images it shows
         try:
             body = _post_render(self._body.render(context))
+            if placed:
+                showing["word/document.xml"] = [rid for rid in placed if rid in body]
             tree = _fix_body(body, self.name)
             produced["word/document.xml"] = (
                 self._prefix + etree.tostring(tree, encoding="unicode") + self._suffix
             ).encode("utf-8")
             for part in self._parts:
                 xml = part.template.render(context)
+                if placed:
+                    showing[part.name] = [rid for rid in placed if rid in xml]
                 entry = self._recent.get((part.name, xml))
                 if entry is None:
                     root = _strict_parse(_post_render(xml), part.label, self.name)
@@ -372,11 +403,50 @@ class CompiledTemplate:
             raise
         except Exception as exc:
             raise _explain(exc, self.name) from exc
+        finally:
+            _PLACED.reset(token)
         if self._core is not None:
             produced[CORE_PART] = _core_xml(self._core, meta)
         for name, content in produced.items():
             entries[name] = zip_entry(name, content)
-        return write_zip([entries[name] for name in self._order])
+        order = list(self._order)
+        if placed:
+            order += self._add_images(entries, placed, showing)
+        return write_zip([entries[name] for name in order])
+
+    def _add_images(
+        self, entries: dict[str, _Entry], placed: dict[str, Image], showing: dict[str, list[str]]
+    ) -> list[str]:
+        """Put the placed pictures into the package: media parts, a relationship in each part
+        that shows one, the PNG content type. Returns the names of the new entries, sorted
+        (new rels files and media), so the zip stays deterministic."""
+        added: list[str] = []
+        used: set[str] = set()
+        for part, rids in showing.items():
+            if not rids:
+                continue
+            used.update(rids)
+            folder, _, file = part.rpartition("/")
+            rels_name = f"{folder}/_rels/{file}.rels"
+            key = (rels_name, tuple(sorted(rids)))
+            entry = self._image_entries.get(key)
+            if entry is None:
+                entry = zip_entry(
+                    rels_name,
+                    _with_image_rels(self._raw.get(rels_name), [placed[r] for r in sorted(rids)]),
+                )
+                with self._lock:
+                    self._image_entries[key] = entry
+            if rels_name not in entries:
+                added.append(rels_name)
+            entries[rels_name] = entry
+        for rid in sorted(used):
+            image = placed[rid]
+            entries[image.part_name] = zip_entry(image.part_name, image.data)
+            added.append(image.part_name)
+        if used and CONTENT_TYPES in self._raw:
+            entries[CONTENT_TYPES] = self._png_content_types
+        return sorted(added)
 
     def _remember(self, key: tuple[str, str], entry: _Entry) -> None:
         # Headers and footers mostly carry only the letterhead: a batch of notices of one
@@ -385,6 +455,33 @@ class CompiledTemplate:
             if len(self._recent) >= 32:
                 self._recent.pop(next(iter(self._recent)))
             self._recent[key] = entry
+
+
+def _with_image_rels(rels: bytes | None, images: list[Image]) -> bytes:
+    root = (
+        _strict_parse(rels, "relationships")
+        if rels is not None
+        else etree.Element(f"{{{REL_NS}}}Relationships", nsmap={None: REL_NS})
+    )
+    for image in images:
+        if root.find(f"{{{REL_NS}}}Relationship[@Id='{image.rel_id}']") is not None:
+            continue
+        etree.SubElement(
+            root,
+            f"{{{REL_NS}}}Relationship",
+            Id=image.rel_id,
+            Type=IMAGE_REL,
+            Target="media/" + image.part_name.rpartition("/")[2],
+        )
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _with_png_type(content_types: bytes) -> bytes:
+    root = _strict_parse(content_types, CONTENT_TYPES)
+    known = {element.get("Extension", "").lower() for element in root.iter(f"{{{CT_NS}}}Default")}
+    if "png" not in known:
+        etree.SubElement(root, f"{{{CT_NS}}}Default", Extension="png", ContentType="image/png")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _explain(exc: Exception, name: str) -> RenderError:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..paths import doc_templates_dir
+from .images import ImageError, check_logo_path, load_logo
 
 # Shipped with the templates so `render` works before any partnership is in the database.
 BUILTIN_FILE = "partnership-beispiel.toml"
@@ -105,6 +106,11 @@ def parse_partnership(data: Mapping[str, Any]) -> Partnership:
     logo = branding.get("logo", "") if isinstance(branding, Mapping) else ""
     if not isinstance(logo, str):
         problems.append(("branding.logo", "expected a string"))
+    elif logo.strip():
+        try:
+            check_logo_path(logo.strip())
+        except ImageError as exc:
+            problems.append(("branding.logo", str(exc)))
     if problems:
         raise PartnershipError(problems)
     return Partnership(
@@ -113,7 +119,7 @@ def parse_partnership(data: Mapping[str, Any]) -> Partnership:
         lead_office=LeadOffice(**values["lead_office"]),
         coordination_office=CoordinationOffice(**values["coordination_office"]),
         programme_line=values["branding"]["programme_line"],
-        logo=str(logo),
+        logo=str(logo).strip(),
     )
 
 
@@ -126,7 +132,16 @@ def load_partnership(path: str | Path) -> Partnership:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PartnershipError([("", f"not valid TOML: {exc}")]) from exc
-    return parse_partnership(data)
+    partnership = parse_partnership(data)
+    if not partnership.logo:
+        return partnership
+    # a relative logo path belongs to the settings file, not to the current directory
+    logo = Path(path).parent / partnership.logo
+    try:
+        load_logo(str(logo))
+    except ImageError as exc:
+        raise PartnershipError([("branding.logo", str(exc))]) from exc
+    return replace(partnership, logo=str(logo))
 
 
 def builtin_partnership() -> Partnership:

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapper, Session
 
 from service.models import Document
 
+from .images import Image
 from .storage import (
     DEFAULT_SWEEP_GRACE,
     DocumentNotFoundError,
@@ -87,6 +88,8 @@ def snapshot_context(context: Mapping[str, Any]) -> dict[str, Any]:
             return value.isoformat()
         if isinstance(value, Enum):
             return convert(value.value, where)
+        if isinstance(value, Image):
+            return value.snapshot()  # the bytes are in the document itself
         if isinstance(value, Mapping):
             result: dict[str, Any] = {}
             for key, item in value.items():

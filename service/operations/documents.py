@@ -75,6 +75,8 @@ def _with(result: CheckResult, extra_findings: list[Finding]) -> CheckResult:
 
 
 def partnership_problem(exc: PartnershipError) -> Finding:
+    if exc.problems and all(key == "branding.logo" for key, _ in exc.problems):
+        return _logo_problem(exc.problems[0][1])
     detail = "; ".join(f"{key}: {problem}" if key else problem for key, problem in exc.problems)
     return error(
         "partnership.invalid",
@@ -87,6 +89,25 @@ def partnership_problem(exc: PartnershipError) -> Finding:
             {"detail": detail[:300]},
         ),
     )
+
+
+def _logo_problem(detail: str) -> Finding:
+    if detail.startswith("SVG"):
+        message = Message(
+            N_(
+                "The logo is an SVG file, which documents cannot show. Please save the logo as "
+                "a PNG file and give its path under [branding] logo in the partnership settings."
+            )
+        )
+    else:
+        message = Message(
+            N_(
+                "The logo in the partnership settings cannot be used (%(detail)s). Please give "
+                "the path of a PNG file under [branding] logo."
+            ),
+            {"detail": detail[:300]},
+        )
+    return error("partnership.logo", "", message)
 
 
 def instance_partnership() -> Partnership | None:

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from ...domain.findings import Finding
 from ...domain.messages import Localizer
 from ..docx import clean_text
+from ..images import load_logo
 from ..partnership import Partnership
 
 LOCALE = "de"
@@ -167,6 +168,8 @@ def letterhead(partnership: Partnership) -> Context:
         "partnership": {
             "name": text(partnership.name),
             "programme_line": text(partnership.programme_line),
+            # the picture itself, placed by the renderer; "" = the text letterhead alone
+            "logo": load_logo(partnership.logo, text(partnership.name)) if partnership.logo else "",
         },
         "lead_office": lead_office(partnership),
     }
