@@ -27,6 +27,7 @@ from .notice import Notice
 from .partnership import Partnership, SettingsError
 from .reporting import PaymentRequest, UsageReport
 from .staff import StaffMembership, StaffRole, StaffUser
+from .upload import Upload
 
 __all__ = [
     "APPLICANT_FIELDS",
@@ -61,6 +62,7 @@ __all__ = [
     "StaffSession",
     "StaffUser",
     "ThirdPartyFunding",
+    "Upload",
     "UsageReport",
     "Vote",
     "VoteChoice",

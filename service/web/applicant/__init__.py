@@ -29,7 +29,7 @@ class RedactResumeTokens(logging.Filter):
 
 def init_app(app: Flask) -> None:
     from ...api.check import bp as api_bp
-    from . import after_grant  # noqa: F401 – registers its routes on the blueprint
+    from . import after_grant, uploads  # noqa: F401 – register their routes on the blueprint
     from .views import bp
 
     csrf.init_app(app)

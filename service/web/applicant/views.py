@@ -839,3 +839,11 @@ def catlabel(key: str) -> str:
 @bp.app_template_filter("formlabel")
 def formlabel(key: str) -> str:
     return _(LEGAL_FORMS[key]) if key in LEGAL_FORMS else key
+
+
+@bp.app_template_global("application_uploads")
+def application_uploads(application: Application) -> list[Any]:
+    from ...models import Upload
+
+    query = select(Upload).where(Upload.application_id == application.id).order_by(Upload.id)
+    return list(db.session().scalars(query))

@@ -1,0 +1,143 @@
+"""Uploads on the declarations step: add, remove and download the draft's PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ... import db
+from ...documents.storage import FolderStorage
+from ...models import Upload
+from ...operations import uploads as ops
+from ...operations.applications import NotEditable
+from .views import _actor, _own, _partnership, bp
+
+# Uploads live apart from the document register's store: its orphan sweep must not see them.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _storage() -> FolderStorage:
+    path = current_app.config.get("UPLOAD_PATH") or str(Path(current_app.instance_path) / "uploads")
+    return FolderStorage(path)
+
+
+def _max_bytes() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "empty": _("The file is empty. Please choose the PDF file again."),
+        "too-large": _(
+            "The file is larger than %(mb)s MB. Please make it smaller (for example scan with "
+            "a lower resolution) and upload it again.",
+            mb=_max_bytes() // (1024 * 1024),
+        ),
+        "not-pdf": _("This file is not a PDF. Please save the document as PDF and upload that."),
+        "encrypted": _(
+            "This PDF is protected by a password. Please upload a copy without password protection."
+        ),
+        "damaged": _("This PDF cannot be read; it may be damaged. Please create it again."),
+        "timeout": _("Checking this PDF took too long. Please create it again or make it simpler."),
+    }
+
+
+def _back(slug: str, app_id: int) -> Response:
+    return redirect(
+        url_for(".step", slug=slug, app_id=app_id, step_slug="erklaerungen") + "#uploads"
+    )
+
+
+@bp.post("/antrag/<int:app_id>/anlagen")
+def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        flash(_("Please choose a PDF file first."), "error")
+        return _back(slug, app_id)
+    limit = _max_bytes()
+    data = sent.stream.read(limit + 1)
+    if len(data) > limit:
+        abort(413)
+    try:
+        upload = ops.add_upload(
+            db.session(),
+            _storage(),
+            application,
+            _actor(),
+            filename=sent.filename,
+            data=data,
+            kind=request.form.get("kind", "attachment"),
+            max_bytes=limit,
+        )
+        db.session().commit()
+    except ops.UploadRefused as refused:
+        db.session().rollback()
+        flash(_messages().get(refused.problem, _messages()["damaged"]), "error")
+        return _back(slug, app_id)
+    except NotEditable:
+        db.session().rollback()
+        abort(409)
+    flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
+    return _back(slug, app_id)
+
+
+def _own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
+    partnership = _partnership(slug)
+    application = _own(partnership, app_id)
+    if application is None:
+        abort(404)
+    upload = (
+        db.session()
+        .scalars(
+            select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id)
+        )
+        .one_or_none()
+    )
+    if upload is None:
+        abort(404)
+    return upload
+
+
+@bp.post("/antrag/<int:app_id>/anlagen/<int:upload_id>/loeschen")
+def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
+    upload = _own_upload(slug, app_id, upload_id)
+    name = upload.display_name
+    try:
+        ops.remove_upload(db.session(), upload, _actor())
+        db.session().commit()
+    except NotEditable:
+        db.session().rollback()
+        abort(409)
+    flash(_("“%(name)s” has been removed.", name=name), "success")
+    return _back(slug, app_id)
+
+
+@bp.get("/antrag/<int:app_id>/anlagen/<int:upload_id>")
+def upload_download(slug: str, app_id: int, upload_id: int) -> Response:
+    from urllib.parse import quote
+
+    upload = _own_upload(slug, app_id, upload_id)
+    data = _storage().get(upload.sha256)  # hash-checked: a changed file is never served
+    ascii_name = upload.display_name.encode("ascii", "replace").decode().replace("?", "_")
+    ascii_name = ascii_name.replace('"', "_")
+    disposition = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(upload.display_name)}"
+    )
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": disposition,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )

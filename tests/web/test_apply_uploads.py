@@ -1,0 +1,135 @@
+"""Uploads (R5–R7): only real unencrypted PDFs, checked in a limited child process; names
+generated, display names kept; served as attachments."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from pypdf import PdfWriter
+
+from service import db
+from service.models import Upload
+from service.operations.uploads import UploadRefused, check_pdf, display_name
+
+from .apply_helpers import csrf, make_app, start
+
+
+def _pdf(encrypted: bool = False) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if encrypted:
+        writer.encrypt("geheim")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(
+        db_url, tmp_path, UPLOAD_PATH=str(tmp_path / "uploads"), UPLOAD_MAX_BYTES=200_000
+    )
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
+def _upload(client, step1: str, name: str, data: bytes):
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    token = csrf(client.get(declarations).get_data(as_text=True))
+    url = step1.rsplit("/", 1)[0] + "/anlagen"
+    return client.post(
+        url,
+        data={"csrf_token": token, "kind": "offer", "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_pdf_is_stored_under_its_hash_and_served_back_as_an_attachment(web_app, tmp_path):
+    client = web_app.test_client()
+    step1 = start(client)
+    data = _pdf()
+    response = _upload(client, step1, "Angebot_Müller_ß.pdf", data)
+    assert response.status_code == 302
+    page = client.get(step1.replace("antragsteller", "erklaerungen")).get_data(as_text=True)
+    assert "Angebot_Müller_ß.pdf" in page
+    with web_app.app_context():
+        upload = db.session().query(Upload).one()
+        download = client.get(step1.rsplit("/", 1)[0] + f"/anlagen/{upload.id}")
+    assert download.data == data
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Angebot_M%C3%BCller_%C3%9F.pdf" in disposition
+    stored = [p.name for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+    assert all("Angebot" not in name for name in stored)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("programm.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200),
+        ("seite.pdf", b"<html><script>alert(1)</script></html>"),
+        ("bild.pdf", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("archiv.pdf", b"PK\x03\x04" + b"\x00" * 100),
+        ("leer.pdf", b""),
+        ("kaputt.pdf", b"%PDF-1.7\n" + b"junk " * 100),
+    ],
+)
+def test_files_that_are_no_readable_pdf_are_refused_in_german(web_app, name, data):
+    client = web_app.test_client()
+    step1 = start(client)
+    response = _upload(client, step1, name, data)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "flash-error" in page
+    with web_app.app_context():
+        assert db.session().query(Upload).count() == 0
+
+
+def test_an_encrypted_pdf_is_refused(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    _upload(client, step1, "geschuetzt.pdf", _pdf(encrypted=True))
+    with web_app.app_context():
+        assert db.session().query(Upload).count() == 0
+
+
+def test_an_upload_over_the_limit_gets_the_german_413_page_and_leaves_no_file(web_app, tmp_path):
+    client = web_app.test_client()
+    step1 = start(client)
+    response = _upload(client, step1, "gross.pdf", _pdf() + b"%" * 300_000)
+    assert response.status_code == 413
+    assert not any(p.is_file() for p in (tmp_path / "uploads").rglob("*"))
+
+
+def test_a_parser_that_hangs_is_stopped_by_the_time_limit():
+    hanging = [sys.executable, "-c", "import time; time.sleep(60)"]
+    with pytest.raises(UploadRefused) as refused:
+        check_pdf(b"%PDF-1.7", command=hanging, wall_seconds=1)
+    assert refused.value.problem == "timeout"
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("a\x00.pdf", "a.pdf"),
+        ("C:\\Users\\x\\Quittung_Müller_ß.pdf", "Quittung_Müller_ß.pdf"),
+        ("Rechnung\u202efdp.exe", "Rechnungfdp.pdf"),
+        ("", "Anlage.pdf"),
+    ],
+)
+def test_display_names_lose_paths_and_control_characters_but_keep_umlauts(raw, shown):
+    assert display_name(raw) == shown
+
+
+def test_a_very_long_name_is_shortened_and_keeps_its_extension():
+    shown = display_name("x" * 300 + ".pdf")
+    assert len(shown) <= 120
+    assert shown.endswith(".pdf")
