@@ -5,7 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -109,6 +118,11 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
             data = form.to_data()
             checked = ops.check_report_data(db.session(), application, data, _today())
             result = checked.to_json(localizer).get("result")
+            if action == "calculate" and request.headers.get("X-Requested-With") == "fetch":
+                from .views import euro
+
+                shown = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
+                return jsonify(result=shown)
             if action == "submit" and checked.ok:
                 ops.submit_report(
                     db.session(),
@@ -133,6 +147,8 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                 entries = [e for e in entries if e.severity != "error"]
                 _clear(form)
         else:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return jsonify(result=None)
             status = 422
     form.idempotency_key.data = form.idempotency_key.data or uuid.uuid4().hex
     return (

@@ -88,6 +88,32 @@
     }, 30000);
   }
 
+  function liveReport() {
+    // the report's final grant from the rules engine while typing (the server computes it)
+    var form = document.getElementById("report-form");
+    var box = document.querySelector("[data-live-result]");
+    if (!form || !box || !window.fetch) { return; }
+    var timer = null;
+    var ids = { eligible_total: "eligible-total", final_grant: "final-grant", refund: "refund", outstanding: "outstanding" };
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var data = new FormData(form);
+        data.set("action", "calculate");
+        fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+          .then(function (response) { return response.json(); })
+          .then(function (answer) {
+            if (!answer.result) { return; }
+            Object.keys(ids).forEach(function (key) {
+              var el = document.getElementById(ids[key]);
+              if (el && answer.result[key]) { el.textContent = answer.result[key]; }
+            });
+          })
+          .catch(function () { /* the button still recalculates */ });
+      }, 800);
+    });
+  }
+
   function submitOnce() {
     document.querySelectorAll("button[data-once]").forEach(function (button) {
       button.form.addEventListener("submit", function () {
@@ -105,6 +131,7 @@
     }
     liveCosts();
     liveFinancing();
+    liveReport();
     submitOnce();
   });
 }());
