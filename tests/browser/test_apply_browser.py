@@ -330,7 +330,9 @@ def test_a_usage_of_funds_report_with_three_receipts(page, live_server):
         )
     _fill(page, {"#own_funds": "100,00", "#third_party": "150,00", "#revenue": "0"})
     # live from the rules engine while typing, without pressing a button
-    page.wait_for_function("() => document.getElementById('final-grant').textContent.startsWith('580,00')")
+    page.wait_for_function(
+        "() => document.getElementById('final-grant').textContent.startsWith('580,00')"
+    )
     page.click(".actions button[value=calculate]")
     page.wait_for_load_state()
     assert page.locator("#final-grant").inner_text().startswith("580,00")
