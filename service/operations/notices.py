@@ -2,8 +2,8 @@
 
 A notice is rendered from the frozen submission plus the committee's decision (the notice
 interchange of spec/interchange.md) by the documents engine; the rules engine checks it
-first, and an approval that would state something false is refused. Issued notices are
-numbered per fund (the fund key carries the year: AIF-2026-007), stored as PDF/A and DOCX
+first, and an approval that would state something false is refused. Issued notices carry
+the application's file number (per fund and year: AIF-2026-007), are stored as PDF/A and DOCX
 with their SHA-256 in the register, and never changed: an amendment is a new version that
 points to the one it replaces and says why.
 """
@@ -250,7 +250,10 @@ def issue_notice(
         else ApplicationState.closed
     )
     require_transition(application.state, target)
-    number = allocate_notice_number(session, application.fund)
+    # The notice carries the file number (Aktenzeichen) the applicant knows from the
+    # receipt – per fund and year by construction; only a file without one (paper, import)
+    # draws from the fund's own notice counter.
+    number = application.reference or allocate_notice_number(session, application.fund)
     data = notice_data(application, decision, number=number, issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
     pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)

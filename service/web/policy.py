@@ -55,7 +55,7 @@ SIGNED_IN = Rule("signed_in")
 
 POLICY: dict[str, Rule] = {
     "static": PUBLIC,
-    "staff.static": PUBLIC,
+    "staff_assets.static": PUBLIC,
     "public.index": PUBLIC,
     "api_check.check_input": PUBLIC,
     # the applicant's pages (service/web/applicant): ownership checked in the views
@@ -74,6 +74,9 @@ POLICY: dict[str, Rule] = {
     "apply.report": APPLICANT,
     "apply.report_receipt": APPLICANT,
     "apply.report_document": APPLICANT,
+    "apply.upload_add": APPLICANT,
+    "apply.upload_remove": APPLICANT,
+    "apply.upload_download": APPLICANT,
     "applicant_notices.download": APPLICANT,
     # staff login
     "auth.login": PUBLIC,

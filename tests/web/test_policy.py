@@ -302,6 +302,10 @@ def test_another_applicants_application_answers_404_on_the_applicant_pages(matri
     ):
         url = f"/p/{SLUG}/antrag/{a.app_id}/{path}"
         assert client.get(url).status_code == 404, url
+    # A's upload (an offer or receipt): download and removal are refused alike
+    assert client.get(f"/p/{SLUG}/antrag/{a.app_id}/anlagen/1").status_code == 404
+    assert client.post(f"/p/{SLUG}/antrag/{a.app_id}/anlagen/1/loeschen").status_code == 404
+    assert client.post(f"/p/{SLUG}/antrag/{a.app_id}/anlagen").status_code == 404
 
 
 def test_a_route_without_an_entry_is_refused_in_the_back_office(demo_app):

@@ -156,3 +156,9 @@ def test_production_with_a_strong_key_starts_with_secure_cookies(tmp_path):
 def test_create_app_refuses_to_start_in_production_with_the_default_key(tmp_path):
     with pytest.raises(InsecureConfiguration):
         create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+
+
+def test_the_back_office_stylesheet_is_served_to_everyone(demo_app):
+    with demo_app.test_client().get("/static/staff/staff.css") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "text/css"

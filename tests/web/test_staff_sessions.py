@@ -319,7 +319,7 @@ def test_acceptance_from_session_to_print_file(demo_app):
     with demo_app.app_context():
         session = db.session()
         notices = session.scalars(select(Notice).order_by(Notice.id)).all()
-        assert [n.number for n in notices] == ["AIF-2026-001", "AIF-2026-002"]
+        assert [n.number for n in notices] == [planspiel.reference, forum.reference]
         assert session.get(Application, planspiel.id).state is ApplicationState.notice_issued
         storage = FolderStorage(demo_app.config["STORAGE_PATH"])
         for notice in notices:
@@ -336,7 +336,7 @@ def test_acceptance_from_session_to_print_file(demo_app):
     printed = lead.get(f"{STAFF}/sitzungen/{meeting_id}/druckdatei")
     assert printed.status_code == 200
     reader = PdfReader(io.BytesIO(printed.data))
-    assert [item.title for item in reader.outline][:2] == [
-        "Zuwendungsbescheid AIF-2026-001 (Version 1)",
-        "Zuwendungsbescheid AIF-2026-002 (Version 1)",
+    assert [item.title for item in reader.outline] == [
+        f"Zuwendungsbescheid {planspiel.reference} (Version 1)",
+        f"Zuwendungsbescheid {forum.reference} (Version 1)",
     ]

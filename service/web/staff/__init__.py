@@ -9,7 +9,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from . import applications, notices, sessions, statistics  # noqa: F401 – register routes
     from .applicant_notices import bp as applicant_notices_bp
-    from .common import bp
+    from .common import assets, bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(assets)
     app.register_blueprint(applicant_notices_bp)

@@ -18,12 +18,11 @@ from ..auth import current_staff
 
 log = logging.getLogger("foerderwerk.staff")
 
-bp = Blueprint(
-    "staff",
-    __name__,
-    url_prefix="/p/<slug>/staff",
-    static_folder="static",
-    static_url_path="/static",
+bp = Blueprint("staff", __name__, url_prefix="/p/<slug>/staff")
+
+# The back office's stylesheet; outside /p/<slug>/ because a static view takes no slug.
+assets = Blueprint(
+    "staff_assets", __name__, static_folder="static", static_url_path="/static/staff"
 )
 
 
