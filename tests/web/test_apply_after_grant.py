@@ -151,3 +151,12 @@ def test_an_application_without_a_grant_has_no_report_page(web_app):
     with client.session_transaction() as browser_session:
         browser_session["applications"] = [1]
     assert client.get(f"/p/{SLUG}/antrag/1/verwendungsnachweis").status_code == 404
+
+
+def test_the_applicants_list_links_the_issued_notice_and_the_report(web_app):
+    client = web_app.test_client()
+    app_id = grant(web_app, client)
+    html = client.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
+    assert f"/antrag/{app_id}/verwendungsnachweis" in html
+    assert f"/antrag/{app_id}/mittelabruf" in html
+    assert "-B (PDF)" in html

@@ -183,3 +183,18 @@ def test_no_state_changes_on_get(web_app):
     client = web_app.test_client()
     response = client.get(f"/p/{SLUG}/AIF-2026/antrag")
     assert response.status_code == 405
+
+
+def test_fields_the_form_does_not_have_are_ignored_and_logged(web_app, caplog):
+    client = web_app.test_client()
+    step1 = start(client)
+    data = dict(AIF_STEPS["antragsteller"], state="approved", requested="999999", applicant_id="1")
+    with caplog.at_level("WARNING"):
+        assert post_step(client, step1, data).status_code == 302
+    assert "approved_amount" not in caplog.text
+    assert "'state'" in caplog.text
+    assert "999999" not in caplog.text
+    with web_app.app_context():
+        application = db.session().get(Application, int(step1.split("/")[-2]))
+        assert application.state is ApplicationState.draft
+        assert application.requested is None

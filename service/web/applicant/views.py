@@ -274,6 +274,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         form = _change_rows(form, action)
         _prepare(form, current, fund)
     form.validate()
+    _log_unexpected(form)
     problems = parse_errors(form)
     data = ops.application_data(application)
     data[current.part] = _form_data(form, current, youth)
@@ -335,6 +336,16 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
     if after is None:
         return redirect(url_for(".review", slug=slug, app_id=app_id))
     return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=after.slug))
+
+
+def _log_unexpected(form: Any) -> None:
+    """Fields the form does not have (``state=approved``, ``approved_amount=…``) are ignored by
+    construction; say so in the log (R13), with their names only, never their values."""
+    known = {field.name for field in _all_fields(form)} | {"csrf_token", "action", "version"}
+    unexpected = sorted(name for name in request.form if name not in known)
+    if unexpected:
+        names = [name.encode("unicode_escape").decode()[:40] for name in unexpected[:20]]
+        current_app.logger.warning("ignored unexpected form fields %s on %s", names, request.path)
 
 
 def _clear_errors(form: Any) -> Any:
@@ -847,3 +858,9 @@ def application_uploads(application: Application) -> list[Any]:
 
     query = select(Upload).where(Upload.application_id == application.id).order_by(Upload.id)
     return list(db.session().scalars(query))
+
+
+@bp.app_template_global("has_endpoint")
+def has_endpoint(name: str) -> bool:
+    """Whether another part of the service (such as the notice download) is installed."""
+    return name in current_app.view_functions
