@@ -219,6 +219,11 @@ def test_a_draft_saved_and_resumed_by_link_in_another_browser(page, chromium, li
         fresh.wait_for_url(re.compile(r".*/antragsteller$"))
         assert fresh.locator("#name").input_value() == "Initiative Lübtheen bleibt bunt"
         check_page(fresh, "12-entwurf-wieder-geoeffnet")
+        fresh.goto(fresh.url.replace("/antragsteller", "/pruefen"))
+        fresh.wait_for_function(
+            "() => document.activeElement && document.activeElement.id === 'error-summary'"
+        )
+        check_page(fresh, "15-pruefen-mit-fehlern")
     finally:
         other.close()
 
@@ -290,6 +295,12 @@ def test_a_usage_of_funds_report_with_three_receipts(page, live_server):
     page.click("form button.primary")
     page.wait_for_url(re.compile(r".*/meine-antraege$"))
     check_page(page, "30-meine-antraege")
+    page.click(f'a[href$="/antrag/{app_id}/mittelabruf"]')
+    _fill(page, {"#amount": "700,00", "#needed_on": "20.05.2026"})
+    page.click("form button.primary")
+    _expect_error_at(page, "amount")
+    check_page(page, "34-mittelabruf-fehler")
+    page.goto(f"{live_server.url}/p/{SLUG}/meine-antraege")
     page.click(f'a[href$="/antrag/{app_id}/verwendungsnachweis"]')
     page.wait_for_url(re.compile(r".*/verwendungsnachweis$"))
     check_page(page, "31-verwendungsnachweis-leer")
