@@ -75,6 +75,14 @@ class Rendered:
     findings: list[Finding]
 
 
+class StaleNotice(ValueError):
+    """The amendment was written against a version that has been replaced meanwhile (R19)."""
+
+    def __init__(self, latest: Notice) -> None:
+        self.latest = latest
+        super().__init__(f"{latest.number} is at version {latest.version}")
+
+
 def allocate_notice_number(session: Session, fund: Fund) -> str:
     """The next notice number of the fund; one UPDATE … RETURNING serialises concurrent
     issues, as for file numbers."""
@@ -306,8 +314,13 @@ def amend_notice(
     reason: str,
     amount: Decimal | None,
     issued_on: date,
+    shown_version: int | None = None,
 ) -> Notice:
-    """An Änderungsbescheid: a new version of the number that replaces the latest one."""
+    """An Änderungsbescheid: a new version of the number that replaces the latest one.
+
+    ``shown_version`` is the version the form showed; if another amendment came first,
+    :class:`StaleNotice` is raised instead of silently amending the amendment.
+    """
     if not reason.strip():
         raise ValueError("an amendment must say why")
     if notice.decision is None or notice.kind is NoticeKind.ablehnung:
@@ -318,6 +331,8 @@ def amend_notice(
         .order_by(Notice.version.desc())
         .limit(1)
     ).one()
+    if shown_version is not None and shown_version != latest.version:
+        raise StaleNotice(latest)
     decision = notice.decision
     application = notice.application
     new_amount = amount if amount is not None else latest.amount

@@ -58,6 +58,42 @@ class SessionError(ValueError):
         super().__init__(msgid % params if params else msgid)
 
 
+class StaleRecords(ValueError):
+    """The form showed other records than are stored now (R19): someone saved meanwhile."""
+
+
+def records_version(meeting: Meeting, item: AgendaItem | None = None) -> str:
+    """A fingerprint of what an attendance form (``item`` None) or an item form shows.
+
+    Meetings have no version column; the form carries this fingerprint instead, and a save
+    whose fingerprint no longer matches is refused instead of overwriting the other's work.
+    """
+    if item is None:
+        parts = [
+            meeting.place,
+            meeting.minute_taker,
+            str(meeting.start_time),
+            str(meeting.end_time),
+            *sorted(
+                f"{p.member_id}:{int(p.invited)}{int(p.present)}{int(p.objected)}"
+                for p in meeting.participants
+            ),
+        ]
+    else:
+        parts = [
+            str(item.proposed_amount),
+            item.conditions,
+            *sorted(f"c{c.member_id}:{c.reason}" for c in item.conflicts),
+            *sorted(f"v{v.member_id}:{v.choice.value}" for v in item.votes),
+        ]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _require_version(shown: str | None, current: str) -> None:
+    if shown is not None and shown != current:
+        raise StaleRecords(f"records at {current}, the form showed {shown}")
+
+
 def member_key(member: CommitteeMember) -> str:
     return f"m{member.id}"
 
@@ -226,9 +262,11 @@ def record_attendance(
     end_time: time | None,
     place: str,
     actor: str,
+    version: str | None = None,
 ) -> None:
     if is_decided(meeting):
         raise SessionError(N_("The session has already decided; its records are closed."))
+    _require_version(version, records_version(meeting))
     for member in meeting.committee.members:
         row = participant(meeting, member)
         row.invited = member.id in invited
@@ -260,10 +298,12 @@ def record_item(
     conflicts: Mapping[int, str],
     votes: Mapping[int, VoteChoice],
     actor: str,
+    version: str | None = None,
 ) -> None:
     """Replace the item's conflicts and votes with what the form shows."""
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be changed."))
+    _require_version(version, records_version(item.meeting, item))
     members = {m.id: m for m in item.meeting.committee.members}
     item.proposed_amount = proposed_amount
     item.conditions = conditions

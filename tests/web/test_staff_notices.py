@@ -12,7 +12,7 @@ from service import db
 from service.domain.states import NoticeKind
 from service.models import Decision, Document, Notice
 
-from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post
+from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post, text
 from .test_staff_sessions import _run_session
 
 
@@ -81,3 +81,28 @@ def test_the_applicant_who_owns_the_application_downloads_its_notice_and_nobody_
     assert "attachment" in mine.headers["Content-Disposition"]
     assert stranger.get(f"/p/{SLUG}/bescheid/{notice_id}").status_code == 404
     assert demo_app.test_client().get(f"/p/{SLUG}/bescheid/{notice_id}").status_code == 404
+
+
+@pytest.mark.timeout(600)
+def test_an_amendment_written_against_a_replaced_version_gets_the_conflict_page(demo_app):
+    lead, notice_id, _planspiel = _issued(demo_app)
+    url = f"{STAFF}/bescheide/{notice_id}/aendern"
+    post(
+        lead,
+        url,
+        {"version": "1", "amount": "500,00", "reason": "Erste Änderung"},
+        f"{STAFF}/bescheide",
+    )
+
+    response = post(
+        lead,
+        url,
+        {"version": "1", "amount": "400,00", "reason": "Zweite Änderung"},
+        f"{STAFF}/bescheide",
+    )
+
+    assert response.status_code == 409
+    assert "Erste Änderung" in text(response)
+    assert "Zweite Änderung" in text(response)
+    with demo_app.app_context():
+        assert [n.version for n in db.session().scalars(select(Notice))] == [1, 2]

@@ -340,3 +340,51 @@ def test_acceptance_from_session_to_print_file(demo_app):
         f"Zuwendungsbescheid {planspiel.reference} (Version 1)",
         f"Zuwendungsbescheid {forum.reference} (Version 1)",
     ]
+
+
+def test_saving_an_item_from_an_outdated_page_shows_both_versions_and_keeps_the_stored_votes(
+    demo_app,
+):
+    client = demo_app.test_client()
+    log_in(client, KUF)
+    meeting_id, planspiel, _forum = _run_session(client, demo_app)
+    url = f"{STAFF}/sitzungen/{meeting_id}"
+    members = _members(demo_app)
+    with demo_app.app_context():
+        meeting = db.session().get(Meeting, meeting_id)
+        item_id = next(i.id for i in meeting.items if i.application_id == planspiel.id)
+
+    response = post(
+        client,
+        f"{url}/top/{item_id}",
+        {
+            "version": "0000000000000000",
+            "proposed_amount": "1,00",
+            f"vote-{members['Anna Beispiel']}": "no",
+        },
+        url,
+    )
+
+    assert response.status_code == 409
+    page = text(response)
+    assert "1.00" in page or "1,00" in page
+    assert "774" in page
+    with demo_app.app_context():
+        meeting = db.session().get(Meeting, meeting_id)
+        item = next(i for i in meeting.items if i.id == item_id)
+        assert item.proposed_amount == planspiel.requested
+
+
+def test_saving_attendance_from_an_outdated_page_is_refused(demo_app):
+    client = demo_app.test_client()
+    log_in(client, KUF)
+    meeting_id, _planspiel, _forum = _run_session(client, demo_app)
+    url = f"{STAFF}/sitzungen/{meeting_id}"
+
+    response = post(client, f"{url}/anwesenheit", {"version": "0000000000000000"}, url)
+
+    assert response.status_code == 409
+    assert "Ilja Vertreter" in text(response)
+    with demo_app.app_context():
+        meeting = db.session().get(Meeting, meeting_id)
+        assert sum(p.present for p in meeting.participants) == len(PRESENT)

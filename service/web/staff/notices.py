@@ -16,7 +16,7 @@ from ...domain.money import AmountError, parse_german_money
 from ...i18n import BabelLocalizer
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops
-from .common import actor, bp, form_values, has_role, partnership
+from .common import actor, bp, conflict_page, form_values, has_role, partnership
 from .sessions import meeting_or_404, pdf_converter
 
 
@@ -117,7 +117,7 @@ def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
 
 @bp.post("/bescheide/<int:notice_id>/aendern")
 def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
-    values = form_values(["reason", "amount"])
+    values = form_values(["reason", "amount", "version"])
     notice = _notice_or_404(notice_id)
     reason = values.get("reason", "").strip()[:2000]
     amount = None
@@ -142,8 +142,27 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
             reason=reason,
             amount=amount,
             issued_on=today_in_germany(),
+            shown_version=_int_or_none(values.get("version")),
         )
         db.session().commit()
+    except ops.StaleNotice as exc:
+        latest = exc.latest
+        stored = {
+            _("Version"): latest.version,
+            _("Amount"): str(latest.amount if latest.amount is not None else "–"),
+            _("Reason"): latest.replacement_reason or "–",
+        }
+        yours = {
+            _("Version"): values.get("version", ""),
+            _("Amount"): values.get("amount", "") or "–",
+            _("Reason"): reason,
+        }
+        return conflict_page(
+            _("Amend %(number)s", number=notice.number),
+            yours,
+            stored,
+            url_for("staff.notices", slug=slug),
+        )
     except ops.NoticeRefused as exc:
         db.session().rollback()
         flash(_refused_message(exc), "error")
@@ -161,6 +180,10 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(url_for("staff.notices", slug=slug))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 @bp.get("/sitzungen/<int:meeting_id>/druckdatei")

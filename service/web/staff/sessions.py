@@ -17,7 +17,7 @@ from ...domain.states import DecisionOutcome
 from ...i18n import BabelLocalizer
 from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
 from ...operations import sessions as ops
-from .common import actor, bp, form_list, form_values, partnership
+from .common import actor, bp, conflict_page, form_list, form_values, partnership
 
 MAX_TEXT = 5000
 
@@ -135,6 +135,7 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
         choices=list(VoteChoice),
         outcome_labels={o.value: o.label for o in DecisionOutcome},
         written=meeting.mode is MeetingMode.written,
+        records_version=ops.records_version,
     )
 
 
@@ -183,7 +184,16 @@ def _int(value: str | None) -> int:
 @bp.post("/sitzungen/<int:meeting_id>/anwesenheit")
 def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     values = form_values(
-        ["invited", "present", "objected", "minute_taker", "start_time", "end_time", "place"]
+        [
+            "invited",
+            "present",
+            "objected",
+            "minute_taker",
+            "start_time",
+            "end_time",
+            "place",
+            "version",
+        ]
     )
     meeting = meeting_or_404(meeting_id)
     member_ids = {m.id for m in meeting.committee.members}
@@ -203,18 +213,58 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
             end_time=_time(values.get("end_time", "")),
             place=values.get("place", "")[:200],
             actor=actor(),
+            version=values.get("version"),
         )
         db.session().commit()
         flash(_("The attendance has been saved."), "info")
     except ops.SessionError as exc:
         _refused(exc)
+    except ops.StaleRecords:
+        names = {m.id: m.name for m in meeting.committee.members}
+        yours = {
+            _("Present"): ", ".join(names[i] for i in sorted(ids("present"))) or "–",
+            _("Objections"): ", ".join(names[i] for i in sorted(ids("objected"))) or "–",
+            _("Minute-taker"): values.get("minute_taker", "") or "–",
+        }
+        return conflict_page(
+            _("Attendance"), yours, _stored_attendance(meeting), _url(meeting, "anwesenheit")
+        )
     return _back(meeting, "anwesenheit")
+
+
+def _url(meeting: Meeting, anchor: str) -> str:
+    return url_for("staff.session", slug=partnership().slug, meeting_id=meeting.id) + f"#{anchor}"
+
+
+def _stored_attendance(meeting: Meeting) -> dict[str, str]:
+    db.session().expire_all()
+    return {
+        _("Present"): ", ".join(sorted(p.member.name for p in meeting.participants if p.present))
+        or "–",
+        _("Objections"): ", ".join(
+            sorted(p.member.name for p in meeting.participants if p.objected)
+        )
+        or "–",
+        _("Minute-taker"): meeting.minute_taker or "–",
+    }
+
+
+def _item_summary(
+    meeting: Meeting, amount: object, conditions: str, conflicts: object, votes: dict[int, str]
+) -> dict[str, str]:
+    names = {m.id: m.name for m in meeting.committee.members}
+    return {
+        _("Proposed amount (euros)"): str(amount if amount is not None else "–"),
+        _("Conditions"): conditions or "–",
+        _("Conflict of interest"): ", ".join(names[i] for i in sorted(conflicts)) or "–",  # type: ignore[call-overload]
+        _("Vote"): ", ".join(f"{names[i]}: {c}" for i, c in sorted(votes.items())) or "–",
+    }
 
 
 @bp.post("/sitzungen/<int:meeting_id>/top/<int:item_id>")
 def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
     values = form_values(
-        ["proposed_amount", "conditions"], prefixes=("vote-", "conflict-", "reason-")
+        ["proposed_amount", "conditions", "version"], prefixes=("vote-", "conflict-", "reason-")
     )
     meeting = meeting_or_404(meeting_id)
     item = item_or_404(meeting, item_id)
@@ -243,11 +293,31 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
             conflicts=conflicts,
             votes=votes,
             actor=actor(),
+            version=values.get("version"),
         )
         db.session().commit()
         flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
     except ops.SessionError as exc:
         _refused(exc)
+    except ops.StaleRecords:
+        yours = _item_summary(
+            meeting,
+            amount,
+            values.get("conditions", ""),
+            conflicts,
+            {k: _(v.label) for k, v in votes.items()},
+        )
+        db.session().expire_all()
+        stored = _item_summary(
+            meeting,
+            item.proposed_amount,
+            item.conditions,
+            {c.member_id for c in item.conflicts},
+            {v.member_id: _(v.choice.label) for v in item.votes},
+        )
+        return conflict_page(
+            _("Item %(no)s", no=item.position + 1), yours, stored, _url(meeting, f"top-{item.id}")
+        )
     return _back(meeting, f"top-{item.id}")
 
 
