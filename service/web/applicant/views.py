@@ -531,6 +531,8 @@ def _render_review(
                 ".step", slug=partnership.slug, app_id=application.id, step_slug=owner.slug
             ) + (f"#{anchor}" if anchor else "")
         problems.append((finding, finding.message.render(localizer), link, owner))
+    # in the order of the steps, so the list reads like the form
+    problems.sort(key=lambda p: STEPS.index(p[3]) if p[3] is not None else len(STEPS))
     return (
         render_template(
             "apply/review.html",
