@@ -351,3 +351,41 @@ def test_a_usage_of_funds_report_with_three_receipts(page, live_server):
     page.click(".actions button[value=submit]")
     page.wait_for_url(re.compile(r".*/verwendungsnachweis/eingang$"))
     check_page(page, "33-verwendungsnachweis-eingang")
+
+
+def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus (fails if the keyboard cannot reach it)."""
+    for _ in range(limit):
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", selector
+        ):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_the_first_step_can_be_completed_with_the_keyboard_only(page, live_server):
+    _start(page, live_server, "AIF-2026")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    typed = [
+        ("#name", "Kulturverein Elbufer e.V."),
+        ("#street", "Elbstraße 4"),
+        ("#postal_code", "19258"),
+        ("#city", "Boizenburg/Elbe"),
+        ("#representative", "Jana Beispiel"),
+        ("#contact_name", "Jana Beispiel"),
+        ("#email", "kontakt@elbufer.example"),
+        ("#iban", "DE02120300000000202051"),
+        ("#account_holder", "Kulturverein Elbufer e.V."),
+    ]
+    for selector, text in typed:
+        _tab_to(page, selector)
+        page.keyboard.type(text)
+        if selector == "#name":
+            _tab_to(page, "#legal_form")
+            page.keyboard.press("ArrowDown")  # the first legal form: Eingetragener Verein
+    _tab_to(page, ".actions button[value=next]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/projekt$"))
