@@ -25,7 +25,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("antragsteller", "applicant", ApplicantForm, _l("Who is applying?"), _l("Who are you?")),
-    Step("projekt", "project", ProjectForm, _l("Your project"), _l("Your project")),
+    Step("projekt", "project", ProjectForm, _l("Your project"), _l("Your own project")),
     Step("kosten", "costs", CostsForm, _l("Cost plan"), _l("What will it cost?")),
     Step(
         "finanzierung", "financing", FinancingForm, _l("Financing plan"), _l("How is it paid for?")
