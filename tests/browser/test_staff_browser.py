@@ -1,0 +1,71 @@
+"""The back office in a real browser: keyboard-only sign-in and zero axe-core violations
+(WCAG 2.1 A/AA) on every staff page state of the demo. Read-only, so the shared live
+server's demo stays as the applicant tests expect it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import check_page
+
+SLUG = "boizenburg-luebtheen"
+
+
+def _sign_in_with_the_keyboard(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/anmelden")
+    check_page(page, "staff-anmeldung")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    page.focus("#email")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-passwort-2026")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_the_coordination_offices_pages_have_no_accessibility_violations(live_server, page):
+    base = live_server.url
+    _sign_in_with_the_keyboard(page, base, "kuf@demo.example")
+    staff = f"{base}/p/{SLUG}/staff"
+    assert page.url.endswith("/staff/antraege")
+    check_page(page, "staff-eingang")
+
+    page.click("text=Kommunalpolitik zum Anfassen")
+    check_page(page, "staff-antrag")
+    assert page.locator("label[for=chk-complete]").count() == 1
+
+    page.goto(f"{staff}/sitzungen")
+    check_page(page, "staff-sitzungen")
+    page.locator("table a").last.click()
+    check_page(page, "staff-sitzung")
+    page.goto(page.url + "/einladung")
+    check_page(page, "staff-einladung")
+
+    for path, name in (("statistik", "staff-statistik"), ("protokoll", "staff-aenderungen")):
+        page.goto(f"{staff}/{path}")
+        check_page(page, name)
+
+
+def test_the_lead_offices_and_the_admins_pages_have_no_accessibility_violations(live_server, page):
+    base = live_server.url
+    _sign_in_with_the_keyboard(page, base, "lead@demo.example")
+    page.goto(f"{base}/p/{SLUG}/staff/bescheide")
+    check_page(page, "staff-bescheide")
+
+    page.context.clear_cookies()
+    _sign_in_with_the_keyboard(page, base, "admin@demo.example")
+    page.goto(f"{base}/p/{SLUG}/staff/konten")
+    check_page(page, "staff-konten")
+    assert page.get_by_role("cell", name="kuf@demo.example", exact=True).count() == 1
+
+
+def test_a_wrong_password_page_has_no_accessibility_violations(live_server, page):
+    page.goto(f"{live_server.url}/anmelden")
+    page.fill("#email", "niemand@demo.example")
+    page.fill("#password", "falsch-falsch")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    check_page(page, "staff-anmeldung-fehler")
+    assert page.locator("[role=alert]").count() == 1
