@@ -10,6 +10,7 @@ from .application import DECLARATION_KEYS, Application, CostLine, ThirdPartyFund
 from .audit import AuditLog
 from .backoffice import ApplicationComment, FormalCheck, LoginAttempt, StaffSession
 from .base import Base, utcnow
+from .blob import DocumentBlob
 from .committee import Committee, CommitteeBody, CommitteeMember, Sector
 from .document import Document
 from .fund import Fund, FundGuideline, allocate_reference
@@ -24,6 +25,7 @@ from .meeting import (
     VoteChoice,
 )
 from .notice import Notice
+from .outbox import OutboxMail
 from .partnership import Partnership, SettingsError
 from .reporting import PaymentRequest, UsageReport
 from .staff import StaffMembership, StaffRole, StaffUser
@@ -45,6 +47,7 @@ __all__ = [
     "CostLine",
     "Decision",
     "Document",
+    "DocumentBlob",
     "FormalCheck",
     "Fund",
     "FundGuideline",
@@ -53,6 +56,7 @@ __all__ = [
     "MeetingMode",
     "MeetingParticipant",
     "Notice",
+    "OutboxMail",
     "Partnership",
     "PaymentRequest",
     "Sector",

@@ -1,14 +1,16 @@
 """E-mail through an outbox that is delivered only after the database commit (R20).
 
-Operations call :func:`queue_mail`; the message waits in the session and goes out when that
-session commits (and is dropped on rollback), so nobody gets a receipt for a submission that
-was never stored. Delivery: SMTP when ``MAIL_SMTP_HOST`` is configured (environment
-``FOERDERWERK_MAIL_SMTP_HOST``), else one ``.eml`` file per message in a local folder
-(development).
+Operations call :func:`queue_mail`: the message is a row of the outbox table in the same
+transaction, and is sent when that transaction commits (a rollback takes it away), so nobody
+gets a receipt for a submission that was never stored, and a mail that could not be sent
+stays in the outbox for :func:`send_pending`. Delivery: SMTP when ``MAIL_SMTP_HOST`` is
+configured (environment ``FOERDERWERK_MAIL_SMTP_HOST``), else one ``.eml`` file per message in
+a local folder (development).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import smtplib
@@ -20,8 +22,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+
+from ..models import OutboxMail
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +109,45 @@ def bind_transport(session: Session, transport: Transport, from_address: str) ->
     session.info[_TRANSPORT] = (transport, from_address)
 
 
-def queue_mail(session: Session, mail: Mail) -> None:
-    """Send ``mail`` after the session's next commit; nothing is sent on rollback."""
-    session.info.setdefault(_OUTBOX, []).append(mail)
+def queue_mail(session: Session, mail: Mail) -> OutboxMail:
+    """Write ``mail`` to the outbox in the session's transaction; it is sent after the commit
+    (and never, if the transaction is rolled back)."""
+    row = OutboxMail(
+        recipient=mail.to,
+        subject=mail.subject,
+        body=mail.body,
+        attachments={
+            "items": [
+                {
+                    "filename": a.filename,
+                    "mime_type": a.mime_type,
+                    "content": base64.b64encode(a.content).decode("ascii"),
+                }
+                for a in mail.attachments
+            ]
+        },
+    )
+    session.add(row)
+    session.info.setdefault(_OUTBOX, []).append(row)
+    return row
 
 
-def pending_mails(session: Session) -> list[Mail]:
-    return list(session.info.get(_OUTBOX, []))
+def pending_mails(session: Session) -> list[OutboxMail]:
+    """Mails of the outbox not sent yet (a failed delivery, or one cut off by a crash)."""
+    query = select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
+    return list(session.scalars(query))
+
+
+def as_mail(row: OutboxMail) -> Mail:
+    return Mail(
+        to=row.recipient,
+        subject=row.subject,
+        body=row.body,
+        attachments=tuple(
+            Attachment(item["filename"], base64.b64decode(item["content"]), item["mime_type"])
+            for item in row.attachments.get("items", [])
+        ),
+    )
 
 
 def to_message(mail: Mail, from_address: str) -> EmailMessage:
@@ -128,22 +164,46 @@ def to_message(mail: Mail, from_address: str) -> EmailMessage:
     return message
 
 
+def send_pending(
+    session: Session, transport: Transport, from_address: str, ids: list[int] | None = None
+) -> int:
+    """Send the outbox's unsent mails (or those of ``ids``), committing after each one; the
+    number sent. Retries (a command or job) call it without ``ids``."""
+    sent = 0
+    query = select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
+    if ids is not None:
+        query = query.where(OutboxMail.id.in_(ids))
+    for row in list(session.scalars(query)):
+        row.attempts += 1
+        try:
+            transport(to_message(as_mail(row), from_address))
+        except (OSError, smtplib.SMTPException) as exc:
+            # the data is committed; a failed mail stays in the outbox for the next try
+            row.last_error = str(exc)[:500]
+            log.exception("e-mail %s could not be sent", row.id)
+        else:
+            row.sent_at = datetime.now(UTC)
+            sent += 1
+        session.commit()
+    return sent
+
+
 @event.listens_for(Session, "after_commit")
 def _deliver(session: Session) -> None:
-    mails = session.info.pop(_OUTBOX, [])
-    if not mails:
+    rows = session.info.pop(_OUTBOX, [])
+    if not rows:
         return
     bound = session.info.get(_TRANSPORT)
     if bound is None:
-        log.error("%d e-mail(s) committed without a mail transport; not sent", len(mails))
+        log.error(
+            "%d e-mail(s) committed without a mail transport; they wait in the outbox", len(rows)
+        )
         return
     transport, from_address = bound
-    for mail in mails:
-        try:
-            transport(to_message(mail, from_address))
-        except (OSError, smtplib.SMTPException):
-            # the data is committed; a failed mail must not turn the request into an error
-            log.exception("e-mail to the applicant could not be sent")
+    ids = [row.id for row in rows if row.id is not None]
+    # a session of its own: this one is between transactions inside its commit
+    with Session(bind=session.get_bind()) as sender_session:
+        send_pending(sender_session, transport, from_address, ids)
 
 
 @event.listens_for(Session, "after_rollback")
