@@ -245,12 +245,19 @@ def issue_notice(
     *,
     issued_on: date,
     signatory: str = "",
+    reasons: str = "",
 ) -> Notice:
-    """Number, render, convert, register and issue the notice of a committee decision."""
+    """Number, render, convert, register and issue the notice of a committee decision.
+
+    ``reasons`` (Begründung) become the decision's reasons where the committee's record has
+    none yet; a rejection needs them (§ 39 VwVfG), the rules refuse it otherwise.
+    """
     if decision.outcome not in NOTICE_OUTCOMES:
         raise ValueError(f"no notice for a {decision.outcome.value} decision")
     if any(n.state is NoticeState.issued for n in decision.notices):
         raise ValueError("this decision already has an issued notice")
+    if reasons.strip() and not decision.reasons.strip():
+        decision.reasons = reasons.strip()
     application = decision.application
     target = (
         ApplicationState.notice_issued

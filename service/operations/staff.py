@@ -18,7 +18,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ..domain.check import CheckResult, check_application
 from ..domain.messages import N_
@@ -139,20 +139,18 @@ def revoke_sessions(session: Session, user: StaffUser) -> None:
     )
 
 
-def _failures(session: Session, column: object, value: str) -> int:
+def _failures(session: Session, column: InstrumentedAttribute[str], value: str) -> int:
     since = utcnow() - LIMIT_WINDOW
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(LoginAttempt)
-            .where(
-                column == value,  # type: ignore[operator]
-                LoginAttempt.created_at >= since,
-                LoginAttempt.succeeded.is_(False),
-            )
+    count = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
+            column == value,
+            LoginAttempt.created_at >= since,
+            LoginAttempt.succeeded.is_(False),
         )
-        or 0
     )
+    return int(count or 0)
 
 
 def _token_hash(token: str) -> str:

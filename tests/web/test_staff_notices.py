@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from service import db
 from service.domain.states import NoticeKind
-from service.models import Decision, Document, Notice
+from service.models import Decision, Document, Meeting, Notice
 
 from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post, text
-from .test_staff_sessions import _run_session
+from .test_staff_sessions import _members, _run_session
 
 
 def _issued(demo_app):
@@ -106,3 +106,40 @@ def test_an_amendment_written_against_a_replaced_version_gets_the_conflict_page(
     assert "Zweite Änderung" in text(response)
     with demo_app.app_context():
         assert [n.version for n in db.session().scalars(select(Notice))] == [1, 2]
+
+
+@pytest.mark.timeout(600)
+def test_a_rejection_notice_takes_the_reasons_the_lead_office_writes(demo_app):
+    kuf = demo_app.test_client()
+    log_in(kuf, KUF)
+    meeting_id, _planspiel, forum = _run_session(kuf, demo_app)
+    url = f"{STAFF}/sitzungen/{meeting_id}"
+    members = _members(demo_app)
+    with demo_app.app_context():
+        meeting = db.session().get(Meeting, meeting_id)
+        item_id = next(i.id for i in meeting.items if i.application_id == forum.id)
+    post(kuf, f"{url}/top/{item_id}", {f"vote-{members['Anna Beispiel']}": "no"}, url)
+    post(kuf, f"{url}/beschliessen", {})
+    lead = demo_app.test_client()
+    log_in(lead, LEAD)
+    with demo_app.app_context():
+        decision = (
+            db.session().scalars(select(Decision).where(Decision.application_id == forum.id)).one()
+        )
+        assert decision.reasons == ""
+
+    without = post(lead, f"{STAFF}/beschluesse/{decision.id}/erlassen", {}, f"{STAFF}/bescheide")
+    with demo_app.app_context():
+        assert db.session().scalars(select(Notice)).all() == []
+    post(
+        lead,
+        f"{STAFF}/beschluesse/{decision.id}/erlassen",
+        {"reasons": "Der Begleitausschuss sieht keinen Bezug zu den Zielen des Fonds."},
+        f"{STAFF}/bescheide",
+    )
+
+    assert without.status_code == 302
+    with demo_app.app_context():
+        notice = db.session().scalars(select(Notice)).one()
+        assert notice.kind is NoticeKind.ablehnung
+        assert "keinen Bezug" in notice.grounds

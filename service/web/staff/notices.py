@@ -37,10 +37,11 @@ def _notice_or_404(notice_id: int) -> Notice:
 def _refused_message(exc: ops.NoticeRefused) -> str:
     localizer = BabelLocalizer()
     details = "; ".join(f.message.render(localizer) for f in exc.findings[:5])
-    return _(
+    message: str = _(
         "The notice cannot be issued as it would state something false: %(details)s",
         details=details,
     )
+    return message
 
 
 def attachment(data: bytes, name: str, media_type: str) -> Response:
@@ -88,7 +89,7 @@ def notice_preview(slug: str, decision_id: int) -> ResponseReturnValue:
 
 @bp.post("/beschluesse/<int:decision_id>/erlassen")
 def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
-    form_values([])
+    values = form_values(["reasons"])
     decision = _decision_or_404(decision_id)
     storage = storage_from_config(current_app.config)
     try:
@@ -101,6 +102,7 @@ def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
             actor(),
             issued_on=today_in_germany(),
             signatory=partnership().lead_office_signatory,
+            reasons=values.get("reasons", "")[:5000],
         )
         db.session().commit()
     except ops.NoticeRefused as exc:
