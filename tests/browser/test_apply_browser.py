@@ -42,7 +42,11 @@ def _expect_error_at(page: Any, field_id: str) -> None:
 
 
 def _start(page: Any, server: Any, fund: str) -> None:
-    page.goto(f"{server.url}/p/{SLUG}/")
+    """As a new user: the start page, the partnership's page, "apply"."""
+    page.goto(f"{server.url}/")
+    check_page(page, "00-startseite")
+    page.click(f'a[href="/p/{SLUG}/"]')
+    page.wait_for_url(re.compile(rf".*/p/{SLUG}/$"))
     check_page(page, "00-partnerschaft")
     page.locator(f'form[action$="/{fund}/antrag"] button').click()
     page.wait_for_url(re.compile(r".*/antragsteller$"))

@@ -198,3 +198,8 @@ def test_fields_the_form_does_not_have_are_ignored_and_logged(web_app, caplog):
         application = db.session().get(Application, int(step1.split("/")[-2]))
         assert application.state is ApplicationState.draft
         assert application.requested is None
+
+
+def test_the_start_page_leads_to_each_partnerships_application_page(web_app):
+    html = web_app.test_client().get("/").get_data(as_text=True)
+    assert f'href="/p/{SLUG}/"' in html
