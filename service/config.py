@@ -11,7 +11,8 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "dev-only-insecure-key",
     "DATABASE_URL": None,  # None → SQLite under the instance folder
-    "STORAGE": "folder",
+    # None: "database" with PostgreSQL, "folder" with SQLite (documents.storage.storage_kind)
+    "STORAGE": None,
     "STORAGE_PATH": None,  # None → <instance>/documents
     "CELERY_BROKER": None,
     "ENV": "development",

@@ -206,6 +206,9 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-with-enough-entropy-0123456789",
             "DATABASE_URL": db_url,
+            # Pinned: tests/web/test_policy.py and test_staff_sessions.py build a FolderStorage
+            # themselves; on PostgreSQL the default would be the database backend (issue 8).
+            "STORAGE": "folder",
             "STORAGE_PATH": str(tmp_path / "documents"),
         }
     )

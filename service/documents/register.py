@@ -40,6 +40,7 @@ from .storage import (
     Storage,
     SweepReport,
     TamperedDocumentError,
+    bind_storage,
     check_address,
     content_address,
     sweep_orphans,
@@ -210,7 +211,9 @@ def register_document(
     # The row first: a duplicate version or a missing partnership fails here, before a file
     # exists that nothing would reference.
     session.flush()
-    stored = storage.put(file_bytes)
+    # The database backend writes the bytes in this session's transaction: a rollback takes
+    # row and bytes together, so only the folder can leave an orphan behind (R20).
+    stored = bind_storage(storage, session).put(file_bytes)
     if stored != address:  # pragma: no cover - a backend that does not address by SHA-256
         raise RegisterError(f"the store answered {stored} for content {address}")
     return document
@@ -288,6 +291,7 @@ class IntegrityReport:
 def verify_register(session: Session, storage: Storage) -> IntegrityReport:
     """Check every registered file against its hash (after a restore, in a periodic job)."""
     report = IntegrityReport()
+    storage = bind_storage(storage, session)
     results: dict[str, str] = {}
     rows = session.execute(select(Document.id, Document.file_sha256).order_by(Document.id))
     for document_id, address in rows:
@@ -318,6 +322,7 @@ def sweep_orphan_files(
     """Remove stored files that no register row references (left by rolled-back
     transactions, R20), sparing files put within ``grace``."""
     referenced = set(session.scalars(select(Document.file_sha256).distinct()))
+    storage = bind_storage(storage, session)
     report = sweep_orphans(storage, referenced, grace=grace, now=now, dry_run=dry_run)
     if report.removed or report.temporary_files_removed:
         log.warning("document store sweep: %s", report.summary())

@@ -7,8 +7,9 @@ so a changed byte on disk is detected and nothing is served.
 
 The register (``register.py``) keeps the address, never a path. :class:`Storage` is the
 interface every backend implements; :class:`FolderStorage` is the local-folder backend (the
-embedded default). A database backend for deployments on several machines (issue 8) is
-another implementation of the same protocol, chosen in :func:`storage_from_config`.
+embedded default); :class:`~service.documents.database_storage.DatabaseStorage` keeps the
+bytes in the database for deployments on several machines (issue 8). :func:`storage_from_config`
+chooses between them.
 """
 
 from __future__ import annotations
@@ -287,12 +288,56 @@ class FolderStorage:
             yield from sorted(self.root.glob(f"??/{_TEMP_PREFIX}*"))
 
 
-def storage_from_config(config: Mapping[str, Any]) -> Storage:
-    """The backend named by ``STORAGE`` (``FOERDERWERK_STORAGE``)."""
-    kind = config.get("STORAGE", "folder")
+STORAGE_KINDS = ("folder", "database")
+
+
+def storage_kind(config: Mapping[str, Any]) -> str:
+    """``STORAGE`` (``FOERDERWERK_STORAGE``) if set; otherwise ``database`` on PostgreSQL,
+    where several machines share the database but no disk, and ``folder`` on SQLite, the
+    embedded default on one machine."""
+    kind = config.get("STORAGE")
+    if kind:
+        kind = str(kind).strip().lower()
+        if kind not in STORAGE_KINDS:
+            raise ValueError(
+                f"unknown document storage {kind!r} (supported: {', '.join(STORAGE_KINDS)})"
+            )
+        return kind
+    url = str(config.get("DATABASE_URL") or "")
+    return "database" if url.startswith(("postgresql", "postgres:")) else "folder"
+
+
+def storage_from_config(config: Mapping[str, Any], session: Any = None) -> Storage:
+    """The backend chosen by :func:`storage_kind`.
+
+    The database backend works in ``session``'s transaction; without one, in the session of
+    the current Flask app context (``service.db.session()``), looked up on every call – the
+    same session the register rows of a request or command are written in.
+    """
+    kind = storage_kind(config)
     if kind == "folder":
         return FolderStorage(config["STORAGE_PATH"])
-    raise ValueError(f"unknown document storage {kind!r} (supported: folder)")
+    from .database_storage import DatabaseStorage
+
+    if session is not None:
+        return DatabaseStorage(session)
+    return DatabaseStorage(_app_session)
+
+
+def _app_session() -> Any:
+    from service import db  # the app's session: only when a database backend is used
+
+    return db.session()
+
+
+def bind_storage(storage: Storage, session: Any) -> Storage:
+    """``storage`` working in ``session``'s transaction, where the backend has transactions
+    (the database); the folder is returned as it is."""
+    bound_to = getattr(storage, "bound_to", None)
+    if callable(bound_to):
+        rebound: Storage = bound_to(session)
+        return rebound
+    return storage
 
 
 # --------------------------------------------------------------------------- orphan sweep

@@ -1,0 +1,138 @@
+"""``foerderwerk storage migrate --to database|folder`` and ``foerderwerk storage verify``.
+
+The migration copies every document – each address the register references and every other
+address the source holds – into the target backend, checking the SHA-256 on both sides, and
+commits after each document: interrupted, it is simply run again and skips what is there.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .. import db
+from ..documents.database_storage import DatabaseStorage
+from ..documents.register import verify_register
+from ..documents.storage import FolderStorage, Storage, storage_from_config, storage_kind
+from ..documents.transfer import transfer_documents
+from ..i18n import BabelLocalizer
+from ..models import Document
+from . import cli
+
+_ = BabelLocalizer().gettext
+
+storage = AppGroup(
+    "storage", help=_("Document storage: copy documents between backends and check them.")
+)
+
+
+def _backend(kind: str) -> Storage:
+    if kind == "database":
+        return DatabaseStorage(db.session())
+    return FolderStorage(current_app.config["STORAGE_PATH"])
+
+
+@storage.command(
+    "migrate", help=_("Copy every document into the given backend, checking every hash.")
+)
+@click.option(
+    "--to",
+    "target_kind",
+    type=click.Choice(["database", "folder"]),
+    required=True,
+    help=_("The backend the documents are copied into."),
+)
+@click.option("--quiet", is_flag=True, help=_("Print only the summary."))
+def migrate_command(target_kind: str, quiet: bool) -> None:
+    session = db.session()
+    source_kind = "folder" if target_kind == "database" else "database"
+    source, target = _backend(source_kind), _backend(target_kind)
+    referenced = list(session.scalars(select(Document.file_sha256).distinct()))
+    session.commit()
+
+    def progress(done: int, total: int, address: str, outcome: str) -> None:
+        if not quiet and (outcome != "present" or done == total or done % 100 == 0):
+            click.echo(f"[{done}/{total}] {address[:12]} {outcome}")
+
+    report = transfer_documents(
+        source, target, referenced, commit=session.commit, progress=progress
+    )
+    click.echo(
+        _(
+            "%(total)s document(s) checked: %(copied)s copied (%(bytes)s bytes), "
+            "%(present)s already in the target with a verified hash."
+        )
+        % {
+            "total": report.total,
+            "copied": report.copied,
+            "bytes": report.copied_bytes,
+            "present": report.already_present,
+        }
+    )
+    problems = [
+        (report.missing, _("%(count)s document(s) are stored in neither backend:")),
+        (report.damaged_in_source, _("%(count)s document(s) failed the hash check in the source:")),
+        (report.damaged_in_target, _("%(count)s document(s) failed the hash check in the target:")),
+    ]
+    for addresses, text in problems:
+        if addresses:
+            click.echo(text % {"count": len(addresses)}, err=True)
+            for address in addresses:
+                click.echo(f"  {address}", err=True)
+    if not report.ok:
+        click.echo(
+            _(
+                "The migration is not complete. Please restore the listed documents from the "
+                "backup and run the command again."
+            ),
+            err=True,
+        )
+        raise SystemExit(1)
+    configured = storage_kind(current_app.config)
+    if configured != target_kind:
+        click.echo(
+            _(
+                "All documents are in the %(target)s backend. Please set "
+                "FOERDERWERK_STORAGE=%(target)s so the service uses it; the %(source)s backend "
+                "is left unchanged."
+            )
+            % {"target": target_kind, "source": source_kind}
+        )
+    else:
+        click.echo(
+            _("All documents are in the configured backend (%(target)s).") % {"target": target_kind}
+        )
+
+
+@storage.command("verify", help=_("Check the bytes of every registered document."))
+def verify_command() -> None:
+    session = db.session()
+    report = verify_register(session, storage_from_config(current_app.config, session))
+    click.echo(
+        _("%(checked)s registered document(s) checked in the %(backend)s backend.")
+        % {"checked": report.checked, "backend": storage_kind(current_app.config)}
+    )
+    if report.ok:
+        click.echo(_("Every document matches its stored hash."))
+        return
+    if report.missing:
+        click.echo(
+            _("Missing files (document ids): %(ids)s")
+            % {"ids": ", ".join(map(str, report.missing))},
+            err=True,
+        )
+    if report.tampered:
+        click.echo(
+            _("Failed hash check (document ids): %(ids)s")
+            % {"ids": ", ".join(map(str, report.tampered))},
+            err=True,
+        )
+    click.echo(
+        _("Please restore the listed documents from the backup; they are not served."), err=True
+    )
+    raise SystemExit(1)
+
+
+cli.add_command(storage)
