@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.states import ApplicationState, DecisionOutcome, NoticeState
 from ..models import Application, Fund, Notice, Partnership
+from ..models.reporting import PaymentRequest, UsageReport
 from .funds import COMMITTING_STATES
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -43,12 +44,14 @@ class FundFigures:
     requested: Decimal = Decimal(0)
     approved_count: int = 0
     approved_amount: Decimal = Decimal(0)
-    # grants in issued notices (latest version per number); payments are not recorded yet
+    # grants in issued notices (latest version per number)
     granted_amount: Decimal = Decimal(0)
+    # money called off by payment requests (Mittelabrufe); the lead office pays on request
     paid_amount: Decimal | None = None
     fields_of_action: Counter[str] = field(default_factory=Counter)
     target_groups: Counter[str] = field(default_factory=Counter)
     participants_planned: int = 0
+    # from the submitted usage-of-funds reports (None until the first one comes in)
     participants_actual: int | None = None
 
 
@@ -83,6 +86,24 @@ def fund_figures(session: Session, fund: Fund) -> FundFigures:
     ):
         if notice.number not in latest or notice.version > latest[notice.number].version:
             latest[notice.number] = notice
+    called_off = session.scalars(
+        select(PaymentRequest.amount)
+        .join(Application, Application.id == PaymentRequest.application_id)
+        .where(Application.fund_id == fund.id)
+    ).all()
+    figures.paid_amount = sum(called_off, Decimal(0))
+    reports = session.scalars(
+        select(UsageReport.data)
+        .join(Application, Application.id == UsageReport.application_id)
+        .where(Application.fund_id == fund.id)
+    ).all()
+    actual = [
+        (data.get("narrative") or {}).get("participants_actual")
+        for data in reports
+        if isinstance(data, dict)
+    ]
+    counted = [value for value in actual if isinstance(value, int)]
+    figures.participants_actual = sum(counted) if counted else None
     figures.granted_amount = sum(
         (n.amount or Decimal(0) for n in latest.values() if n.kind.value != "ablehnung"),
         Decimal(0),
@@ -118,7 +139,12 @@ def rows(figures: list[FundFigures]) -> list[tuple[Any, ...]]:
             (*base, "Bewilligte Anträge (Ausschuss)", "", f.approved_count),
             (*base, "Bewilligte Summe (Ausschuss)", "", f.approved_amount),
             (*base, "Zuwendungen laut Bescheid", "", f.granted_amount),
-            (*base, "Ausgezahlt", "", f.paid_amount if f.paid_amount is not None else ""),
+            (
+                *base,
+                "Abgerufen (Mittelabrufe)",
+                "",
+                f.paid_amount if f.paid_amount is not None else "",
+            ),
             (*base, "Teilnehmende geplant (bewilligt)", "", f.participants_planned),
             (
                 *base,

@@ -71,3 +71,42 @@ def test_the_demo_figures_count_applications_fields_and_target_groups(demo_app):
     assert aif.approved_amount > 0
     assert sum(aif.fields_of_action.values()) >= aif.applications
     assert aif.participants_planned > 0
+
+
+def test_payment_requests_and_reported_participants_are_counted(demo_app):
+    from datetime import date
+
+    from service.models import Application
+    from service.models.reporting import PaymentRequest, UsageReport
+
+    with demo_app.app_context():
+        session = db.session()
+        fest = session.scalars(
+            select(Application).where(Application.title == "Demokratiefest am Elbufer")
+        ).one()
+        session.add(
+            PaymentRequest(
+                application=fest,
+                amount=Decimal("250.00"),
+                needed_on=date(2026, 5, 10),
+                requested_on=date(2026, 5, 1),
+                idempotency_key="stat-test-1",
+            )
+        )
+        session.add(
+            UsageReport(
+                application=fest,
+                submitted_on=date(2026, 8, 1),
+                data={"narrative": {"participants_actual": 95}},
+                result={},
+                sha256="0" * 64,
+                idempotency_key="stat-test-2",
+            )
+        )
+        session.flush()
+        partnership = session.scalars(select(Partnership)).one()
+        figures = {f.fund_key: f for f in partnership_figures(session, partnership, 2026)}
+
+    assert figures["AIF-2026"].paid_amount == Decimal("250.00")
+    assert figures["AIF-2026"].participants_actual == 95
+    assert figures["JF-2026"].participants_actual is None
