@@ -189,27 +189,46 @@ class DatabaseStorage:
             )
         else:  # pragma: no cover - the service runs on SQLite and PostgreSQL only
             raise StorageWriteError(f"no document storage in a {dialect} database")
-        try:
-            # A concurrent put of the same bytes waits for the other transaction and then
-            # inserts nothing: the bytes under an address are the same whoever wrote them.
-            inserted = session.execute(statement).scalar_one_or_none() is not None
-        except Exception as exc:
-            log.error("cannot store document %s in the database: %s", address, exc)
-            raise StorageWriteError(f"cannot store document {address}: {exc}") from exc
-        if not inserted:
-            # Same bytes again: check the stored copy (never rewrite it) and note the new use,
-            # so the orphan sweep does not take it from a register row not yet committed.
+        # First note the new use of an existing row: that locks it, so an orphan sweep
+        # deleting it concurrently waits and then finds it recent. No row: insert; a concurrent
+        # insert of the same bytes makes ours wait and then do nothing – go round once more.
+        for _attempt in range(3):
+            try:
+                touched = session.execute(
+                    update(DocumentBlob)
+                    .where(DocumentBlob.sha256 == address)
+                    .values(last_put_at=now)
+                    .returning(DocumentBlob.sha256)
+                ).first()
+                if touched is None:
+                    if session.execute(statement).scalar_one_or_none() is not None:
+                        return address
+                    continue
+            except Exception as exc:
+                log.error("cannot store document %s in the database: %s", address, exc)
+                raise StorageWriteError(f"cannot store document {address}: {exc}") from exc
+            # Same bytes again: the stored copy is checked, never rewritten.
             self._verified_size(session.connection(), address)
-            session.execute(
-                update(DocumentBlob).where(DocumentBlob.sha256 == address).values(last_put_at=now)
-            )
-        return address
+            return address
+        raise StorageWriteError(f"cannot store document {address}: it keeps disappearing")
 
     def delete(self, address: str) -> None:
         check_address(address)
         deleted = self.session.execute(
             delete(DocumentBlob)
             .where(DocumentBlob.sha256 == address)
+            .returning(DocumentBlob.sha256)
+        ).first()
+        if deleted is None:
+            raise DocumentNotFoundError(address)
+
+    def delete_if_put_before(self, address: str, put_before: datetime) -> None:
+        """Delete unless the address was stored again at or after ``put_before`` (the orphan
+        sweep's guard against a register row that is being committed right now)."""
+        check_address(address)
+        deleted = self.session.execute(
+            delete(DocumentBlob)
+            .where(DocumentBlob.sha256 == address, DocumentBlob.last_put_at < put_before)
             .returning(DocumentBlob.sha256)
         ).first()
         if deleted is None:

@@ -386,14 +386,21 @@ def sweep_orphans(
             if now - storage.last_put_at(address) < grace:
                 report.spared_recent.append(address)
                 continue
-            size = len(storage.get(address)) if dry_run else _size_and_delete(storage, address)
+            size = (
+                len(storage.get(address))
+                if dry_run
+                else _size_and_delete(storage, address, now - grace)
+            )
         except DocumentNotFoundError:
             continue  # removed meanwhile by another sweep
         except TamperedDocumentError:
             # Unreferenced and damaged: nothing can depend on it; remove it all the same.
             size = 0
             if not dry_run:
-                storage.delete(address)
+                try:
+                    _delete(storage, address, now - grace)
+                except DocumentNotFoundError:
+                    continue
         report.removed.append(address)
         report.removed_bytes += size
         log.warning(
@@ -412,8 +419,19 @@ def sweep_orphans(
     return report
 
 
-def _size_and_delete(storage: Storage, address: str) -> int:
+def _size_and_delete(storage: Storage, address: str, put_before: datetime) -> int:
     # Read before deleting: an unverifiable size would make the report lie.
     size = len(storage.get(address))
-    storage.delete(address)
+    _delete(storage, address, put_before)
     return size
+
+
+def _delete(storage: Storage, address: str, put_before: datetime) -> None:
+    # A backend with transactions deletes only if nobody stored the address again since the
+    # check: a put in a transaction not yet committed holds the row, and the delete waits and
+    # then finds it recent (the database backend; a folder has no such window to close).
+    delete_if_unused = getattr(storage, "delete_if_put_before", None)
+    if callable(delete_if_unused):
+        delete_if_unused(address, put_before)
+    else:
+        storage.delete(address)

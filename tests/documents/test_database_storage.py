@@ -376,3 +376,21 @@ def test_without_a_session_the_backend_writes_in_the_app_context_session(
     finally:
         with app.app_context():
             db.engine().dispose()
+
+
+def test_a_blob_stored_again_after_the_sweep_looked_at_it_is_not_deleted(
+    db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    store = DatabaseStorage(db_session)
+    address = store.put(b"%PDF-1.7 verwaist, dann wieder gebraucht")
+    db_session.commit()
+    # The sweep saw the blob as old; meanwhile a new register row stored the same bytes.
+    monkeypatch.setattr(store, "last_put_at", lambda _address: datetime(2020, 1, 1, tzinfo=UTC))
+
+    report = sweep_orphan_files(db_session, store, now=datetime.now(UTC) + timedelta(minutes=30))
+    db_session.commit()
+
+    assert report.removed == []
+    assert store.exists(address)
