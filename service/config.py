@@ -19,6 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # ISO date that pins "today" on the applicant pages, for demonstrations of the 2026 demo
+    # funds and for tests; refused in production (web/auth.py check_production_config)
+    "TODAY": None,
 }
 
 

@@ -208,7 +208,6 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             "DATABASE_URL": db_url,
             # Pinned: tests/web/test_policy.py and test_staff_sessions.py build a FolderStorage
             # themselves; on PostgreSQL the default would be the database backend (issue 8).
-            "STORAGE": "folder",
             "STORAGE_PATH": str(tmp_path / "documents"),
         }
     )

@@ -44,6 +44,8 @@ def check_production_config(config: dict[str, object]) -> None:
     problems = []
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
+    if config.get("TODAY"):
+        problems.append("TODAY pins the date (demonstrations only)")
     secret = str(config.get("SECRET_KEY") or "")
     if (
         len(secret) < MIN_SECRET_KEY_LENGTH

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from service import db
 from service.documents.register import register_document
-from service.documents.storage import FolderStorage
+from service.documents.storage import storage_from_config
 from service.domain.states import ApplicationState, DecisionOutcome, NoticeKind, NoticeState
 from service.models import (
     AgendaItem,
@@ -189,7 +189,7 @@ def matrix(demo_app, monkeypatch):
     monkeypatch.setattr("service.web.staff.notices.pdf_converter", lambda docx, *a: _pdf())
     with demo_app.app_context():
         session = db.session()
-        storage = FolderStorage(demo_app.config["STORAGE_PATH"])
+        storage = storage_from_config(demo_app.config)
         objects_a = _partnership_a(session, storage)
         objects_b = _partnership_b(session, storage)
         session.commit()

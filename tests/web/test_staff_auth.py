@@ -132,9 +132,14 @@ def test_a_login_redirect_never_leaves_the_site(demo_app):
         {"ENV": "production", "SECRET_KEY": "dev-only-insecure-key"},
         {"ENV": "production", "SECRET_KEY": "short"},
         {"ENV": "production", "SECRET_KEY": "a" * 64},
+        {
+            "ENV": "production",
+            "SECRET_KEY": "Zq3-vN8pL1xR7tY2mK9wB4cF6hJ0sD5gA_eU",
+            "TODAY": "2026-02-20",
+        },
     ],
 )
-def test_production_refuses_debug_or_a_weak_secret_key(config):
+def test_production_refuses_debug_a_weak_secret_key_or_a_pinned_date(config):
     with pytest.raises(InsecureConfiguration):
         check_production_config(dict(config))
 

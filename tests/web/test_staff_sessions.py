@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from service import db
-from service.documents.storage import FolderStorage
+from service.documents.storage import storage_from_config
 from service.domain.states import ApplicationState, DecisionOutcome
 from service.models import (
     Application,
@@ -321,7 +321,7 @@ def test_acceptance_from_session_to_print_file(demo_app):
         notices = session.scalars(select(Notice).order_by(Notice.id)).all()
         assert [n.number for n in notices] == [planspiel.reference, forum.reference]
         assert session.get(Application, planspiel.id).state is ApplicationState.notice_issued
-        storage = FolderStorage(demo_app.config["STORAGE_PATH"])
+        storage = storage_from_config(demo_app.config)
         for notice in notices:
             documents = session.scalars(
                 select(Document).where(Document.notice_id == notice.id)

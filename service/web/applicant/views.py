@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import uuid
 from datetime import date, timedelta
@@ -62,7 +61,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _today() -> date:
     """Today in Germany; ``TODAY`` in the config or FOERDERWERK_TODAY (ISO) pins it for tests
     and demonstrations (the demo's sessions are all in 2026)."""
-    pinned = current_app.config.get("TODAY") or os.environ.get("FOERDERWERK_TODAY")
+    pinned = current_app.config.get("TODAY")
     return date.fromisoformat(str(pinned)) if pinned else today_in_germany()
 
 
