@@ -22,6 +22,14 @@ DEFAULTS: dict[str, Any] = {
     # ISO date that pins "today" on the applicant pages, for demonstrations of the 2026 demo
     # funds and for tests; refused in production (web/auth.py check_production_config)
     "TODAY": None,
+    # e-mail: SMTP when MAIL_SMTP_HOST is set, otherwise one .eml file per message in
+    # MAIL_FOLDER (default <instance>/mail) – the development setting
+    "MAIL_SMTP_HOST": None,
+    "MAIL_SMTP_PORT": 587,
+    "MAIL_SMTP_USER": None,
+    "MAIL_SMTP_PASSWORD": None,
+    "MAIL_FOLDER": None,
+    "MAIL_FROM": None,
 }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -77,31 +76,20 @@ def smtp_transport(host: str, port: int, user: str | None, password: str | None)
 
 
 def transport_from_config(config: dict[str, Any], instance_path: str) -> Transport:
-    host = config.get("MAIL_SMTP_HOST") or os.environ.get("FOERDERWERK_MAIL_SMTP_HOST")
+    # The MAIL_* settings come from FOERDERWERK_MAIL_* through service.config like every other.
+    host = config.get("MAIL_SMTP_HOST")
     if host:
-        port = int(
-            config.get("MAIL_SMTP_PORT") or os.environ.get("FOERDERWERK_MAIL_SMTP_PORT") or 587
-        )
         return smtp_transport(
             host,
-            port,
-            config.get("MAIL_SMTP_USER") or os.environ.get("FOERDERWERK_MAIL_SMTP_USER"),
-            config.get("MAIL_SMTP_PASSWORD") or os.environ.get("FOERDERWERK_MAIL_SMTP_PASSWORD"),
+            int(config.get("MAIL_SMTP_PORT") or 587),
+            config.get("MAIL_SMTP_USER"),
+            config.get("MAIL_SMTP_PASSWORD"),
         )
-    folder = (
-        config.get("MAIL_FOLDER")
-        or os.environ.get("FOERDERWERK_MAIL_FOLDER")
-        or str(Path(instance_path) / "mail")
-    )
-    return folder_transport(folder)
+    return folder_transport(config.get("MAIL_FOLDER") or str(Path(instance_path) / "mail"))
 
 
 def sender(config: dict[str, Any]) -> str:
-    return str(
-        config.get("MAIL_FROM")
-        or os.environ.get("FOERDERWERK_MAIL_FROM")
-        or "foerderwerk@localhost"
-    )
+    return str(config.get("MAIL_FROM") or "foerderwerk@localhost")
 
 
 def bind_transport(session: Session, transport: Transport, from_address: str) -> None:
