@@ -17,11 +17,21 @@ from ..documents.database_storage import DatabaseStorage
 from ..documents.register import verify_register
 from ..documents.storage import FolderStorage, Storage, storage_from_config, storage_kind
 from ..documents.transfer import transfer_documents
+from ..domain.messages import N_
 from ..i18n import BabelLocalizer
 from ..models import Document
 from . import cli
 
 _ = BabelLocalizer().gettext
+
+# what happened to one document, as shown in the progress lines
+OUTCOMES = {
+    "copied": N_("copied"),
+    "present": N_("already there"),
+    "missing": N_("missing"),
+    "damaged-in-source": N_("damaged in the source"),
+    "damaged-in-target": N_("damaged in the target"),
+}
 
 storage = AppGroup(
     "storage", help=_("Document storage: copy documents between backends and check them.")
@@ -54,7 +64,8 @@ def migrate_command(target_kind: str, quiet: bool) -> None:
 
     def progress(done: int, total: int, address: str, outcome: str) -> None:
         if not quiet and (outcome != "present" or done == total or done % 100 == 0):
-            click.echo(f"[{done}/{total}] {address[:12]} {outcome}")
+            shown = _(OUTCOMES[outcome]) if outcome in OUTCOMES else outcome
+            click.echo(f"[{done}/{total}] {address[:12]} {shown}")
 
     report = transfer_documents(
         source, target, referenced, commit=session.commit, progress=progress

@@ -98,7 +98,7 @@ def test_300_notices_move_to_the_database_and_back_with_every_hash_verified(
     result = invoke(folder_app, "storage", "migrate", "--to", "database", "--quiet")
 
     assert result.exit_code == 0, result.output
-    assert "290 document(s) checked: 290 copied" in result.output
+    assert "290 Dokument(e) geprüft: 290 kopiert" in result.output
     database_app = _app(db_url, tmp_path, "database")
     assert _every_document_reads_back(database_app) == COUNT
     with database_app.app_context():
@@ -109,13 +109,13 @@ def test_300_notices_move_to_the_database_and_back_with_every_hash_verified(
     result = invoke(back_app, "storage", "migrate", "--to", "folder")
 
     assert result.exit_code == 0, result.output
-    assert "290 copied" in result.output
+    assert "290 kopiert" in result.output
     assert "[290/290]" in result.output  # progress
     assert len(list(FolderStorage(tmp_path / "fresh" / "documents").iter_addresses())) == 290
     assert _every_document_reads_back(back_app) == COUNT
     result = invoke(back_app, "storage", "verify")
     assert result.exit_code == 0, result.output
-    assert "300 registered document(s) checked" in result.output
+    assert "300 registrierte(s) Dokument(e)" in result.output
     for app in (database_app, back_app):
         with app.app_context():
             db.engine().dispose()
@@ -149,8 +149,8 @@ def test_an_interrupted_migration_resumes_without_duplicates_or_losses(
     result = invoke(folder_app, "storage", "migrate", "--to", "database")
 
     assert result.exit_code == 0, result.output
-    assert "170 copied" in result.output
-    assert "120 already in the target" in result.output
+    assert "170 kopiert" in result.output
+    assert "120 bereits mit geprüfter Prüfsumme am Ziel" in result.output
     with folder_app.app_context():
         session = db.session()
         assert session.scalar(select(func.count()).select_from(DocumentBlob)) == 290
@@ -159,8 +159,8 @@ def test_an_interrupted_migration_resumes_without_duplicates_or_losses(
         assert report.checked == COUNT
 
     again = invoke(folder_app, "storage", "migrate", "--to", "database")
-    assert "0 copied" in again.output
-    assert "290 already in the target" in again.output
+    assert ": 0 kopiert" in again.output
+    assert "290 bereits mit geprüfter Prüfsumme am Ziel" in again.output
 
 
 def test_a_damaged_source_file_is_reported_and_not_copied(folder_app: Flask) -> None:
@@ -174,7 +174,7 @@ def test_a_damaged_source_file_is_reported_and_not_copied(folder_app: Flask) -> 
 
     assert result.exit_code == 1
     assert damaged in result.output
-    assert "289 copied" in result.output
+    assert "289 kopiert" in result.output
     with folder_app.app_context():
         assert not DatabaseStorage(db.session()).exists(damaged)
 
@@ -199,6 +199,6 @@ def test_verify_names_the_documents_whose_bytes_were_changed(
     result = invoke(database_app, "storage", "verify")
 
     assert result.exit_code == 1
-    assert f"Failed hash check (document ids): {damaged_id}" in result.output
+    assert f"Prüfsummenprüfung nicht bestanden (Dokument-IDs): {damaged_id}" in result.output
     with database_app.app_context():
         db.engine().dispose()
