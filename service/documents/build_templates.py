@@ -1200,6 +1200,147 @@ def build_minutes() -> DocumentObject:
     return d
 
 
+# --- Einladung mit Tagesordnung ---------------------------------------------------------------
+
+
+def _agenda_line(container: Container, number: str, title: str) -> Paragraph:
+    """ "TOP 2<tab>Beratung …" with the title's second line aligned under its first."""
+    paragraph = para(container, (number, {"bold": True}), "\t" + title, keep_with_next=True)
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(18), WD_TAB_ALIGNMENT.LEFT)
+    paragraph.paragraph_format.left_indent = Mm(18)
+    paragraph.paragraph_format.first_line_indent = Mm(-18)
+    paragraph.paragraph_format.space_after = Pt(3)
+    return paragraph
+
+
+def _indented(container: Container, *runs: Run) -> Paragraph:
+    paragraph = para(container, *runs, style="FW Klein")
+    paragraph.paragraph_format.left_indent = Mm(18)
+    return paragraph
+
+
+def build_invitation() -> DocumentObject:
+    body_genitive = (
+        "{% if meeting.youth_forum %}des Jugendforums{% else %}des Begleitausschusses{% endif %}"
+    )
+    d = new_letter(
+        "Einladung "
+        + "{% if meeting.youth_forum %}Jugendforum{% else %}Begleitausschuss{% endif %}"
+        + " am {{ meeting.date }}"
+    )
+    address_block(
+        d,
+        [
+            "An die Mitglieder " + body_genitive,
+            "und ihre Stellvertretungen",
+            "der {{ partnership.name }}",
+        ],
+        [
+            ("Datum:", "{{ letter_date }}"),
+            ("Sitzung am:", "{{ meeting.date }}"),
+            (
+                "Beginn:",
+                "{% if meeting.start_time %}{{ meeting.start_time }} Uhr{% else %}–{% endif %}",
+            ),
+            ("Ort:", "{% if meeting.place %}{{ meeting.place }}{% else %}–{% endif %}"),
+            ("Auskunft:", "{{ kuf.contact }}"),
+            ("E-Mail:", "{{ kuf.email }}"),
+        ],
+    )
+    para(
+        d,
+        "Einladung zur Sitzung " + body_genitive + " am {{ meeting.date_long }}",
+        style="FW Betreff",
+    ).paragraph_format.space_after = Pt(12)
+    para(d, "Sehr geehrte Damen und Herren,")
+    para(
+        d,
+        "hiermit laden wir Sie herzlich zur Sitzung " + body_genitive + " am "
+        "{{ meeting.date_long }}{% if meeting.start_time %}, {{ meeting.start_time }} Uhr,"
+        "{% endif %} ein.{% if meeting.place %} Ort: {{ meeting.place }}{% endif %}",
+    )
+
+    para(d, "Tagesordnung", style="FW Nummer")
+    _agenda_line(
+        d,
+        "TOP 1",
+        "Eröffnung, Feststellung der ordnungsgemäßen Einladung und der Beschlussfähigkeit",
+    )
+    _agenda_line(d, "TOP 2", "Beratung und Beschlussfassung über Anträge")
+    tag(d, "if agenda")
+    grid = Grid(
+        d, ["TOP", "Antrag", "Antragsteller: Vorhaben", "Beantragt"], [16, 30, 89, 30], right=[3]
+    )
+    grid.loop(
+        "item in agenda",
+        [
+            "2.{{ item.no }}",
+            "{{ item.ref }}",
+            "{{ item.applicant }}: „{{ item.title }}“",
+            "{{ item.requested }}",
+        ],
+    )
+    grid.row(
+        ["Beantragt zusammen", "{{ meeting.requested_total }}"], style="FW Tabellenkopf", span=3
+    )
+    tag(d, "else")
+    _indented(d, "Bisher stehen keine Anträge auf der Tagesordnung.")
+    tag(d, "endif")
+    _agenda_line(
+        d, "TOP 3", "Beschlüsse im Umlaufverfahren seit der letzten Sitzung"
+    ).paragraph_format.space_before = Pt(6)
+    tag(d, "for entry in written_since")
+    _indented(
+        d,
+        "Antrag {{ entry.ref }} vom {{ entry.date }}: "
+        "{% if entry.approved %}bewilligt{% elif entry.rejected %}abgelehnt"
+        "{% elif entry.deferred %}vertagt{% else %}nicht beschlossen{% endif %}",
+    )
+    tag(d, "endfor")
+    _agenda_line(d, "TOP 4", "Stand der Fondsmittel")
+    tag(d, "if meeting.budget_left")
+    _indented(d, "Vor dieser Sitzung stehen im Fonds noch {{ meeting.budget_left }} zur Verfügung.")
+    tag(d, "endif")
+    _agenda_line(d, "TOP 5", "Verschiedenes, nächste Sitzung")
+
+    para(d, "Eingeladen sind", style="FW Nummer")
+    grid = Grid(d, ["Mitglied", "Bereich, Funktion", "Stellvertretung"], [62, 43, 60])
+    grid.loop(
+        "member in invitees",
+        [
+            "{{ member.name }}{% if member.organisation %} ({{ member.organisation }}){% endif %}",
+            "{% if member.civil %}Zivilgesellschaft{% else %}Verwaltung{% endif %}"
+            "{% if member.chair %}, Vorsitz{% endif %}"
+            "{% if not member.voting %}, beratend{% endif %}",
+            "{% if member.deputies %}{{ member.deputies }}{% else %}–{% endif %}",
+        ],
+    )
+
+    para(
+        d,
+        "Wenn Sie nicht teilnehmen können, teilen Sie dies bitte rechtzeitig der "
+        "{{ kuf.name }} mit ({{ kuf.email }}), damit Ihre Stellvertretung eingeladen werden kann. "
+        "Beantragt Ihre eigene Organisation eine Förderung oder haben Sie aus einem anderen "
+        "Grund ein persönliches Interesse an einem Antrag, zeigen Sie Ihre Befangenheit bitte "
+        "vor Beginn des Tagesordnungspunkts an; Sie wirken dann an Beratung und Abstimmung "
+        "dieses Punkts nicht mit.",
+        # the greeting and signature never stand alone on a page
+        keep_with_next=True,
+    ).paragraph_format.space_before = Pt(9)
+
+    para(
+        d, "Mit freundlichen Grüßen", style="FW Text", keep_with_next=True
+    ).paragraph_format.space_before = Pt(6)
+    # room for the signature as space above the name: LibreOffice lets a page break fall
+    # after an empty paragraph even when it is kept with the next one
+    para(
+        d, "{{ kuf.contact }}", style="FW Unterschrift", keep_with_next=True
+    ).paragraph_format.space_before = Pt(22)
+    para(d, "{{ kuf.name }}", style="FW Unterschrift", keep_with_next=True)
+    para(d, "{{ kuf.carrier }}", style="FW Klein")
+    return d
+
+
 # --- Verwendungsnachweis --------------------------------------------------------------------
 
 
@@ -1560,6 +1701,7 @@ TEMPLATES: dict[str, tuple[str, str, Any]] = {
     "approval": ("zuwendungsbescheid.docx", "Zuwendungsbescheid", build_approval),
     "rejection": ("ablehnungsbescheid.docx", "Ablehnungsbescheid", build_rejection),
     "minutes": ("protokoll.docx", "Protokoll der Sitzung", build_minutes),
+    "invitation": ("einladung.docx", "Einladung mit Tagesordnung", build_invitation),
     "report": ("verwendungsnachweis.docx", "Verwendungsnachweis", build_report),
     "application": ("antrag.docx", "Antrag", build_application),
 }

@@ -34,6 +34,7 @@ from tests.documents.test_docx_render import (
     load,
     rejected_notice,
 )
+from tests.documents.test_invitation import INVITATION
 
 MANIFEST = load_manifest()
 KINDS = list(MANIFEST.kinds)
@@ -120,6 +121,7 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
         "application": builders.build_application_context(
             young, guideline, partnership, young_check, localizer
         ),
+        "invitation": builders.build_invitation_context(INVITATION, partnership),
     }
 
 

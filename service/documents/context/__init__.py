@@ -6,6 +6,7 @@ The kinds and the keys each template may use are listed in ``doc_templates/manif
 from __future__ import annotations
 
 from .application import build_application_context
+from .invitation import build_invitation_context
 from .minutes import build_minutes_context
 from .notice import (
     amount_above_request,
@@ -20,6 +21,7 @@ __all__ = [
     "amount_above_request",
     "build_application_context",
     "build_approval_context",
+    "build_invitation_context",
     "build_minutes_context",
     "build_rejection_context",
     "build_report_context",
