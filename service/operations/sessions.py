@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents.context import build_minutes_context
+from ..documents.context import build_invitation_context, build_minutes_context
 from ..documents.docx import Metadata, load_manifest, render_kind
 from ..documents.partnership import parse_partnership
 from ..documents.register import latest_version, register_document
@@ -566,6 +566,119 @@ def generate_minutes(
         session,
         actor,
         "meeting.minutes",
+        "meeting",
+        meeting.id,
+        partnership_id=partnership_row.id,
+        documents=[d.id for d in registered],
+        sha256=registered[0].file_sha256,
+    )
+    return registered
+
+
+def invitation_data(session: Session, meeting: Meeting, letter_date: date) -> dict[str, Any]:
+    """What the invitation with agenda says: every active member (the invitation is the
+    proof that all were invited), the agenda with titles, written votes and budget."""
+    left = sum((line.left for line in budgets(session, meeting.committee)), Decimal(0))
+    data: dict[str, Any] = {
+        "body": meeting.committee.body.value,
+        "date": meeting.held_on.isoformat(),
+        "place": meeting.place,
+        "letter_date": letter_date.isoformat(),
+        "members": [
+            {
+                "id": member_key(m),
+                "name": m.name,
+                "organisation": m.organisation,
+                "sector": m.sector.value,
+                "voting": m.voting,
+                "chair": m.chair,
+                **({"deputy_for": f"m{m.deputy_for_id}"} if m.deputy_for_id else {}),
+            }
+            for m in meeting.committee.members
+            if m.active
+        ],
+        "items": [
+            {
+                "ref": item.application.reference or f"#{item.application_id}",
+                "applicant": item.application.applicant_name,
+                "title": item.application.title,
+                "requested": _money(item.application.requested),
+            }
+            for item in meeting.items
+        ],
+        "written_since": _written_since(session, meeting),
+        "budget_left": _money(left),
+    }
+    if meeting.start_time:
+        data["start_time"] = meeting.start_time.strftime("%H:%M")
+    return data
+
+
+def invitation_number(meeting: Meeting) -> str:
+    keys = "-".join(sorted(fund.key for fund in meeting.committee.funds))
+    prefix = keys or ("JF" if meeting.committee.body.value == "jugendforum" else "BgA")
+    return f"Einladung {prefix} {meeting.held_on.isoformat()}"
+
+
+def generate_invitation(
+    session: Session,
+    storage: Storage,
+    meeting: Meeting,
+    letter_date: date,
+    actor: str,
+    to_pdf: Any,
+) -> list[Document]:
+    """Render the invitation with agenda (PDF/A and DOCX) and register both.
+
+    ``to_pdf`` as for :func:`generate_minutes`. Producing it again (the agenda changed)
+    adds new versions that replace the old ones; the old bytes stay.
+    """
+    if meeting.mode is MeetingMode.written:
+        raise SessionError(N_("A written vote has no session to invite to."))
+    partnership_row = meeting.committee.partnership
+    letterhead = parse_partnership(partnership_row.settings())
+    context = build_invitation_context(invitation_data(session, meeting, letter_date), letterhead)
+    day = meeting.held_on.strftime("%d.%m.%Y")
+    title = f"Einladung zur Sitzung vom {day}"
+    author = letterhead.coordination_office.name or letterhead.lead_office.name
+    meta = Metadata(title=title, subject=meeting.committee.name, author=author)
+    docx = render_kind("invitation", context, meta)
+    pdf = to_pdf(docx, title, meeting.committee.name, author)
+    number = invitation_number(meeting)
+    stem = number.replace(" ", "-")
+    registered = []
+    digest = template_hash("invitation")
+    for kind, content, name, media in (
+        ("invitation", pdf, f"{stem}.pdf", "application/pdf"),
+        (
+            "invitation-docx",
+            docx,
+            f"{stem}.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ):
+        previous = latest_version(session, partnership_row.id, kind, number)
+        registered.append(
+            register_document(
+                session,
+                storage,
+                partnership_id=partnership_row.id,
+                kind=kind,
+                number=number,
+                template_key="invitation",
+                template_hash=digest,
+                context=context,
+                file_bytes=content,
+                file_name=name,
+                media_type=media,
+                replaces=previous,
+                meeting_id=meeting.id,
+            )
+        )
+    audit.record(
+        session,
+        actor,
+        "meeting.invitation",
         "meeting",
         meeting.id,
         partnership_id=partnership_row.id,

@@ -100,6 +100,7 @@ POLICY: dict[str, Rule] = {
     "staff.session_decide": _staff(C),
     "staff.session_minutes": _staff(C),
     "staff.session_invitation": _staff(C),
+    "staff.session_invitation_document": _staff(C),
     "staff.session_print": _staff(L),
     # committee members: minutes only (the view answers 404 for notices with bank details)
     "staff.document": _staff(C, L, M, A),

@@ -205,8 +205,9 @@ def session_print(slug: str, meeting_id: int) -> ResponseReturnValue:
     )
 
 
-# Committee members read the minutes; notices and their annexes carry bank details.
-_COMMITTEE_KINDS = frozenset({"minutes", "minutes-docx"})
+# Committee members read the minutes and their invitations; notices and their annexes carry
+# bank details.
+_COMMITTEE_KINDS = frozenset({"minutes", "minutes-docx", "invitation", "invitation-docx"})
 
 
 @bp.get("/dokumente/<int:document_id>")

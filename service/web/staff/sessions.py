@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ... import db
 from ...documents.storage import storage_from_config
+from ...domain.check import today_in_germany
 from ...domain.meeting import meeting_outcomes
 from ...domain.money import AmountError, parse_german_money
 from ...domain.states import DecisionOutcome
@@ -356,4 +357,28 @@ def session_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
         flash(_("The minutes could not be produced. Please try again in a few minutes."), "error")
         return _back(meeting, "dokumente")
     flash(_("The minutes have been produced (PDF/A and DOCX)."), "info")
+    return _back(meeting, "dokumente")
+
+
+@bp.post("/sitzungen/<int:meeting_id>/einladung")
+def session_invitation_document(slug: str, meeting_id: int) -> ResponseReturnValue:
+    form_values([])
+    meeting = meeting_or_404(meeting_id)
+    storage = storage_from_config(current_app.config)
+    pinned = current_app.config.get("TODAY")
+    letter_date = date.fromisoformat(str(pinned)) if pinned else today_in_germany()
+    try:
+        ops.generate_invitation(db.session(), storage, meeting, letter_date, actor(), pdf_converter)
+        db.session().commit()
+    except ops.SessionError as exc:
+        _refused(exc)
+        return _back(meeting, "dokumente")
+    except Exception:
+        db.session().rollback()
+        current_app.logger.exception("invitation of meeting %s could not be produced", meeting.id)
+        flash(
+            _("The invitation could not be produced. Please try again in a few minutes."), "error"
+        )
+        return _back(meeting, "dokumente")
+    flash(_("The invitation has been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")
