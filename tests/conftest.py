@@ -217,3 +217,27 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine().dispose()
+
+
+@pytest.fixture(autouse=True)
+def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close the connection pools of every engine a test's apps created.
+
+    create_app builds an engine per app; left to the garbage collector, a pooled PostgreSQL
+    connection is closed during some later test and pytest reports it there as an
+    unraisable exception (filterwarnings = error).
+    """
+    import service.db
+
+    created: list[Engine] = []
+    original = service.db.make_engine
+
+    def tracking(url: str) -> Engine:
+        engine = original(url)
+        created.append(engine)
+        return engine
+
+    monkeypatch.setattr(service.db, "make_engine", tracking)
+    yield
+    for engine in created:
+        engine.dispose()
