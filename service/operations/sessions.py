@@ -533,35 +533,18 @@ def generate_minutes(
     docx = render_kind("minutes", context, meta)
     pdf = to_pdf(docx, title, meeting.committee.name, letterhead.lead_office.name)
     number = minutes_number(meeting)
-    registered = []
-    digest = template_hash("minutes")
-    for kind, content, name, media in (
-        ("minutes", pdf, f"Protokoll-{number}.pdf", "application/pdf"),
-        (
-            "minutes-docx",
-            docx,
-            f"Protokoll-{number}.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-    ):
-        previous = latest_version(session, partnership_row.id, kind, number)
-        registered.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_row.id,
-                kind=kind,
-                number=number,
-                template_key="minutes",
-                template_hash=digest,
-                context=context,
-                file_bytes=content,
-                file_name=name,
-                media_type=media,
-                replaces=previous,
-                meeting_id=meeting.id,
-            )
-        )
+    registered = _register_pdf_and_docx(
+        session,
+        storage,
+        partnership_row.id,
+        meeting,
+        "minutes",
+        number,
+        f"Protokoll-{number}",
+        context,
+        pdf,
+        docx,
+    )
     audit.record(
         session,
         actor,
@@ -646,35 +629,18 @@ def generate_invitation(
     pdf = to_pdf(docx, title, meeting.committee.name, author)
     number = invitation_number(meeting)
     stem = number.replace(" ", "-")
-    registered = []
-    digest = template_hash("invitation")
-    for kind, content, name, media in (
-        ("invitation", pdf, f"{stem}.pdf", "application/pdf"),
-        (
-            "invitation-docx",
-            docx,
-            f"{stem}.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-    ):
-        previous = latest_version(session, partnership_row.id, kind, number)
-        registered.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_row.id,
-                kind=kind,
-                number=number,
-                template_key="invitation",
-                template_hash=digest,
-                context=context,
-                file_bytes=content,
-                file_name=name,
-                media_type=media,
-                replaces=previous,
-                meeting_id=meeting.id,
-            )
-        )
+    registered = _register_pdf_and_docx(
+        session,
+        storage,
+        partnership_row.id,
+        meeting,
+        "invitation",
+        number,
+        stem,
+        context,
+        pdf,
+        docx,
+    )
     audit.record(
         session,
         actor,
@@ -696,3 +662,46 @@ def meeting_documents(session: Session, meeting: Meeting) -> list[Document]:
             .order_by(Document.kind, Document.version.desc())
         )
     )
+
+
+DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _register_pdf_and_docx(
+    session: Session,
+    storage: Storage,
+    partnership_id: int,
+    meeting: Meeting,
+    template_key: str,
+    number: str,
+    stem: str,
+    context: dict[str, Any],
+    pdf: bytes,
+    docx: bytes,
+) -> list[Document]:
+    """Register a session document as PDF/A (kind ``template_key``) and editable DOCX (kind
+    ``<template_key>-docx``), each as a new version of what was registered before."""
+    digest = template_hash(template_key)
+    registered = []
+    for kind, content, name, media in (
+        (template_key, pdf, f"{stem}.pdf", "application/pdf"),
+        (f"{template_key}-docx", docx, f"{stem}.docx", DOCX_MEDIA),
+    ):
+        registered.append(
+            register_document(
+                session,
+                storage,
+                partnership_id=partnership_id,
+                kind=kind,
+                number=number,
+                template_key=template_key,
+                template_hash=digest,
+                context=context,
+                file_bytes=content,
+                file_name=name,
+                media_type=media,
+                replaces=latest_version(session, partnership_id, kind, number),
+                meeting_id=meeting.id,
+            )
+        )
+    return registered
