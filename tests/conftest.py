@@ -37,6 +37,17 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+def require_tools(*tools: str) -> None:
+    """Skip locally when a program the test drives is not installed; fail on CI."""
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    message = "needs " + ", ".join(missing)
+    if ON_CI:
+        pytest.fail(f"{message} – on CI this test must run, not skip")
+    pytest.skip(message)
+
+
 def require_service(name: str, host: str, port: int) -> None:
     if _reachable(host, port):
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from docx import Document
 
 from service.cli import cli
 from service.documents.docx import docx_text
-from tests.conftest import FIXTURES, ON_CI
+from tests.conftest import FIXTURES, require_tools
 
 AIF = str(FIXTURES / "guideline-aif-2026.toml")
 PARTNERSHIP = str(FIXTURES / "partnership.toml")
@@ -296,12 +295,7 @@ def test_the_application_renders_for_signature(tmp_path: Path) -> None:
 
 
 def _need_pdf_tools() -> None:
-    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
-    if missing:
-        message = "needs " + ", ".join(missing)
-        if ON_CI:
-            pytest.fail(f"{message} – on CI this test must run, not skip")
-        pytest.skip(message)
+    require_tools("soffice", "pdftotext")
 
 
 def pdf_text(path: Path) -> str:

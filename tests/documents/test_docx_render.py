@@ -12,7 +12,6 @@ import copy
 import io
 import json
 import os
-import shutil
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from service.documents.docx import (
 from service.documents.partnership import load_partnership
 from service.domain.guideline import load_guideline
 from service.operations.documents import Outcome, build_document
-from tests.conftest import FIXTURES, ON_CI
+from tests.conftest import FIXTURES, ON_CI, require_tools
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 GUIDELINE = FIXTURES / "guideline-aif-2026.toml"
@@ -590,12 +589,7 @@ def _render_naive_bytes(data: bytes, context: dict[str, Any] | None = None) -> b
 
 
 def _need_libreoffice() -> None:
-    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
-    if missing:
-        message = "needs " + ", ".join(missing)
-        if ON_CI:
-            pytest.fail(f"{message} – on CI this test must run, not skip")
-        pytest.skip(message)
+    require_tools("soffice", "pdftotext")
 
 
 @pytest.fixture(scope="module")

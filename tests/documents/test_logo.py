@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import struct
 import subprocess
 import zlib
@@ -22,7 +21,7 @@ from service.documents.partnership import PartnershipError, load_partnership
 from service.documents.register import snapshot_context
 from service.domain.guideline import load_guideline
 from service.operations.documents import render_document, render_pdf
-from tests.conftest import FIXTURES, ON_CI
+from tests.conftest import FIXTURES, require_tools
 
 GUIDELINE = FIXTURES / "guideline-aif-2026.toml"
 
@@ -154,11 +153,7 @@ def test_a_file_that_is_not_a_png_is_refused_although_it_is_named_so(tmp_path: P
 
 @pytest.mark.libreoffice
 def test_a_document_with_a_logo_still_converts_to_pdf_with_the_picture(tmp_path: Path) -> None:
-    missing = [tool for tool in ("soffice", "pdfimages") if shutil.which(tool) is None]
-    if missing:
-        if ON_CI:
-            pytest.fail(f"needs {', '.join(missing)} – on CI this test must run, not skip")
-        pytest.skip(f"needs {', '.join(missing)}")
+    require_tools("soffice", "pdfimages")
     pdf = render_pdf(report_docx(partnership_with_logo(tmp_path, "logo.png", png(120, 40))))
 
     source = tmp_path / "out.pdf"

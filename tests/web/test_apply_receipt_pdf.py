@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from service import db
-from tests.conftest import ON_CI
+from tests.conftest import require_tools
 
 from .apply_helpers import AIF_STEPS, csrf, fill_all, make_app, start
 
@@ -23,10 +23,7 @@ def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
     tmp_path: Path, request: pytest.FixtureRequest
 ):
     template: Path = request.getfixturevalue("_sqlite_template")
-    if shutil.which("soffice") is None:
-        if ON_CI:
-            pytest.fail("soffice is missing – on CI this test must run")
-        pytest.skip("soffice is missing")
+    require_tools("soffice")
     shutil.copyfile(template, tmp_path / "db.sqlite3")
     app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, APPLICATION_PDF_IN_MAIL=True)
     try:
