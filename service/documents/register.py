@@ -17,6 +17,8 @@ Rules:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 from collections.abc import Mapping
@@ -106,6 +108,13 @@ def snapshot_context(context: Mapping[str, Any]) -> dict[str, Any]:
     return converted
 
 
+def context_hash(snapshot: Mapping[str, Any]) -> str:
+    """SHA-256 of a context snapshot's canonical JSON (sorted keys, no spaces): equal
+    contexts hash equally, whatever order their keys were built in."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 # --------------------------------------------------------------------------- versions
 
 
@@ -155,6 +164,7 @@ def register_document(
     application_id: int | None = None,
     notice_id: int | None = None,
     meeting_id: int | None = None,
+    replacement_reason: str = "",
 ) -> Document:
     """Add a document (or a new version of one) to the register and its bytes to the store.
 
@@ -189,6 +199,7 @@ def register_document(
         version = replaces.version + 1
 
     address = content_address(file_bytes)
+    snapshot = snapshot_context(context)
     document = Document(
         partnership_id=partnership_id,
         application_id=application_id,
@@ -198,13 +209,15 @@ def register_document(
         number=number,
         template_key=template_key,
         template_sha256=template_hash,
-        context=snapshot_context(context),
+        context=snapshot,
+        context_sha256=context_hash(snapshot),
         file_sha256=address,
         file_name=file_name,
         media_type=media_type,
         size=len(file_bytes),
         version=version,
         replaces=replaces,
+        replacement_reason=replacement_reason,
         issued=issued,
     )
     session.add(document)

@@ -183,3 +183,42 @@ _NOTICE_STATE_TITLES: Mapping[NoticeState, str] = {
     NoticeState.draft: N_("Draft"),
     NoticeState.issued: N_("Issued"),
 }
+
+
+class JobState(StrEnum):
+    """A batch job (regeneration of notices): planned, then worked off item by item."""
+
+    running = "running"
+    done = "done"
+    cancelled = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return _JOB_STATE_TITLES[self]
+
+
+_JOB_STATE_TITLES: Mapping[JobState, str] = {
+    JobState.running: N_("Running"),
+    JobState.done: N_("Finished"),
+    JobState.cancelled: N_("Cancelled"),
+}
+
+
+class ItemState(StrEnum):
+    """One record of a batch job. ``done`` is written in the same transaction as the
+    documents it produced, so an item is either finished with its documents or not at all."""
+
+    pending = "pending"
+    done = "done"
+    failed = "failed"
+
+    @property
+    def label(self) -> str:
+        return _ITEM_STATE_TITLES[self]
+
+
+_ITEM_STATE_TITLES: Mapping[ItemState, str] = {
+    ItemState.pending: N_("Waiting"),
+    ItemState.done: N_("Rendered"),
+    ItemState.failed: N_("Failed"),
+}

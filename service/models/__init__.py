@@ -10,6 +10,7 @@ from .application import DECLARATION_KEYS, Application, CostLine, ThirdPartyFund
 from .audit import AuditLog
 from .backoffice import ApplicationComment, FormalCheck, LoginAttempt, StaffSession
 from .base import Base, utcnow
+from .batch import BatchItem, BatchJob
 from .blob import DocumentBlob
 from .committee import Committee, CommitteeBody, CommitteeMember, Sector
 from .document import Document
@@ -40,6 +41,8 @@ __all__ = [
     "ApplicationComment",
     "AuditLog",
     "Base",
+    "BatchItem",
+    "BatchJob",
     "Committee",
     "CommitteeBody",
     "CommitteeMember",

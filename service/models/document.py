@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -42,12 +42,17 @@ class Document(Base):
     template_key: Mapped[str] = mapped_column(String(100))
     template_sha256: Mapped[str] = mapped_column(String(64))
     context: Mapped[dict[str, Any]]
+    # SHA-256 of the context's canonical JSON: a regeneration whose context and template
+    # hashes are both unchanged has nothing to do
+    context_sha256: Mapped[str | None] = mapped_column(String(64))
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     version: Mapped[int] = mapped_column(default=1)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
+    # why an issued document got a new version (a regeneration's --reason)
+    replacement_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued: Mapped[bool] = mapped_column(default=False)
 
