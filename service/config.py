@@ -14,6 +14,9 @@ DEFAULTS: dict[str, Any] = {
     # None: "database" with PostgreSQL, "folder" with SQLite (documents.storage.storage_kind)
     "STORAGE": None,
     "STORAGE_PATH": None,  # None → <instance>/documents
+    # applicants' uploads, apart from the document store (web/applicant/uploads.py);
+    # None → <instance>/uploads. A setting so a restore on another machine finds it (backup)
+    "UPLOAD_PATH": None,
     "CELERY_BROKER": None,
     "ENV": "development",
     "BABEL_DEFAULT_LOCALE": "de",
