@@ -33,6 +33,13 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_PASSWORD": None,
     "MAIL_FOLDER": None,
     "MAIL_FROM": None,
+    # Retention (R26, docs/decisions.md "Aufbewahrung"): whole years, counted from the end of
+    # the calendar year in which the file ended (granted: the usage-of-funds report check
+    # closed; rejected or withdrawn: the rejection or withdrawal; drafts: the last change).
+    # `foerderwerk purge` deletes a file's personal data and documents only after that.
+    "RETENTION_GRANTED_YEARS": 10,
+    "RETENTION_REJECTED_YEARS": 3,
+    "RETENTION_DRAFT_YEARS": 1,
 }
 
 
