@@ -29,6 +29,7 @@ from .notice import Notice
 from .outbox import OutboxMail
 from .partnership import Partnership, SettingsError
 from .reporting import PaymentRequest, UsageReport
+from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
 from .upload import Upload
 
@@ -54,6 +55,7 @@ __all__ = [
     "FormalCheck",
     "Fund",
     "FundGuideline",
+    "LegalHold",
     "LoginAttempt",
     "Meeting",
     "MeetingMode",
@@ -62,6 +64,7 @@ __all__ = [
     "OutboxMail",
     "Partnership",
     "PaymentRequest",
+    "PurgedApplication",
     "Sector",
     "SettingsError",
     "StaffMembership",

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from .fund import Fund
     from .meeting import AgendaItem, Decision
     from .notice import Notice
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 # The interchange's declaration keys (service.domain.catalogues.DECLARATIONS) and their columns.
 DECLARATION_KEYS = (
@@ -74,6 +77,10 @@ class Application(Base):
     submitted_on: Mapped[date | None]
     # answer deadline while the coordination office has asked for more information
     info_due_on: Mapped[date | None]
+    # the day (Europe/Berlin) the file reached a final state (closed: for a grant, when the
+    # usage-of-funds report check was closed; withdrawn); anchors its retention period (R26).
+    # Set by the listener below, so every operation that closes a file records it.
+    ended_on: Mapped[date | None]
 
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
     applicant_legal_form: Mapped[str] = mapped_column(String(32), default="")
@@ -216,6 +223,14 @@ class ThirdPartyFunding(Base):
     amount: Mapped[Decimal | None]
 
     application: Mapped[Application] = relationship(back_populates="third_party")
+
+
+@event.listens_for(Application.state, "set")
+def _record_end_of_file(
+    target: Application, value: ApplicationState | None, oldvalue: Any, _initiator: Any
+) -> None:
+    if value is not None and ApplicationState(value).is_final and value != oldvalue:
+        target.ended_on = datetime.now(BERLIN).date()
 
 
 def _changed_applications(session: Session, objects: Iterable[object]) -> set[Application]:
