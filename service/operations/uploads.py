@@ -9,18 +9,24 @@ control characters and excess length. R5: the size limit is checked before anyth
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
 from .applications import Actor, NotEditable
+
+log = logging.getLogger(__name__)
 
 # Limits of the checking process: a real offer parses in well under a second.
 CPU_SECONDS = 5
@@ -169,3 +175,22 @@ def remove_upload(session: Session, upload: Upload, actor: Actor) -> None:
         raise NotEditable(upload.application.state.value)
     session.delete(upload)
     session.flush()
+
+
+def sweep_orphan_uploads(
+    session: Session,
+    storage: Storage,
+    *,
+    grace: timedelta = DEFAULT_SWEEP_GRACE,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> SweepReport:
+    """Remove files of the upload store that no upload row references (R20): left by a
+    request that failed after :func:`add_upload` wrote the file, or by :func:`remove_upload`.
+    Files put within ``grace`` are spared – their row may not be committed yet. Each removal
+    is logged and listed in the report."""
+    referenced = set(session.scalars(select(Upload.sha256).distinct()))
+    report = sweep_orphans(storage, referenced, grace=grace, now=now, dry_run=dry_run)
+    if report.removed or report.temporary_files_removed:
+        log.warning("upload store sweep: %s", report.summary())
+    return report
