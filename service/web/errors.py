@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import contextlib
+import errno
+
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from ..documents.storage import StorageWriteError
+
+# How long a browser or client is asked to wait after a 503 (R22): a database restart or a
+# freed disk takes about that long.
+RETRY_AFTER_SECONDS = 120
 
 
 def _page(error: HTTPException) -> tuple[str, int]:
@@ -52,7 +64,66 @@ def _unexpected(_error: Exception) -> tuple[str, int]:
     return _page(InternalServerError())
 
 
+def _unavailable(title: str) -> Response:
+    """The German 503 page (R22): what was just sent is not stored – the request's
+    transaction is rolled back – and everything saved before is kept."""
+    hint = _(
+        "What you have just sent has not been saved; everything you saved before is kept. "
+        "Please go back and send the page again in a few minutes."
+    )
+    if request.path.startswith("/api/"):
+        response = current_app.make_response(({"error": title, "hint": hint, "status": 503}, 503))
+    else:
+        page = render_template("error.html", title=title, hint=hint, code=503)
+        response = current_app.make_response((page, 503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _roll_back() -> None:
+    # The request's transaction is lost anyway; roll it back now so nothing of it can be
+    # committed later, and so the error page never touches a broken connection.
+    from .. import db
+
+    with contextlib.suppress(Exception):
+        db.session().rollback()
+
+
+def _database_unavailable(error: Exception) -> Response:
+    """The database went away (restart, network) or refused the work (a lock not granted in
+    time, a full disk on the server): 503 instead of a 500 with a traceback."""
+    if (
+        isinstance(error, DBAPIError)
+        and not isinstance(error, OperationalError)
+        and not error.connection_invalidated
+    ):
+        raise error  # a programming error, not an outage: the ordinary 500
+    current_app.logger.error(
+        "database unavailable during %s %s", request.method, request.path, exc_info=error
+    )
+    _roll_back()
+    return _unavailable(_("The service is briefly unavailable"))
+
+
+def _storage_full(error: Exception) -> Response:
+    """Writing a file failed (disk full, R22): 503; the failed write removed its partial file."""
+    if isinstance(error, OSError) and error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        raise error
+    current_app.logger.error(
+        "storage write failed during %s %s", request.method, request.path, exc_info=error
+    )
+    _roll_back()
+    return _unavailable(_("The file cannot be stored at the moment"))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _page)
+    # Registered in tests too: an outage must give the German 503, never a traceback (R22).
+    app.register_error_handler(DBAPIError, _database_unavailable)
+    app.register_error_handler(DisconnectionError, _database_unavailable)
+    app.register_error_handler(PoolTimeoutError, _database_unavailable)
+    app.register_error_handler(StorageWriteError, _storage_full)
+    app.register_error_handler(OSError, _storage_full)
     if not app.testing:
         app.register_error_handler(Exception, _unexpected)
