@@ -1,0 +1,134 @@
+"""``foerderwerk backup TARGET`` and ``foerderwerk restore SOURCE`` (R25).
+
+The work is done in :mod:`service.operations.backup`; here the results are told in German.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from ..i18n import BabelLocalizer
+from ..operations.backup import BackupError, create_backup, restore_backup
+from . import cli
+
+_localizer = BabelLocalizer()
+_ = _localizer.gettext
+
+
+@cli.command(
+    "backup",
+    help=_(
+        "Write a backup of the database, the document store and the applicants' uploads into "
+        "the new folder TARGET, with a MANIFEST.json of checksums. The service may keep "
+        "running meanwhile."
+    ),
+)
+@click.argument("target", type=click.Path(path_type=Path))
+def backup_command(target: Path) -> None:
+    try:
+        summary = create_backup(current_app.config, current_app.instance_path, target)
+    except BackupError as exc:
+        click.echo(exc.message.render(_localizer), err=True)
+        raise SystemExit(1) from None
+    click.echo(
+        _(
+            "Backup written to %(path)s: %(database)s database at revision %(revision)s, "
+            "%(documents)s registered document(s), %(files)s document file(s) "
+            "(%(storage)s backend), %(uploads)s upload(s), %(audit)s audit log entries, "
+            "%(bytes)s bytes."
+        )
+        % {
+            "path": summary.path,
+            "database": summary.database,
+            "revision": summary.revision,
+            "documents": summary.registered_documents,
+            "files": summary.document_files,
+            "storage": summary.storage,
+            "uploads": summary.uploads,
+            "audit": summary.audit_rows,
+            "bytes": summary.total_bytes,
+        }
+    )
+    if summary.ok:
+        return
+    if summary.missing:
+        click.echo(
+            _("%(count)s file(s) referenced by the database are missing and not in the backup:")
+            % {"count": len(summary.missing)},
+            err=True,
+        )
+        for address in summary.missing:
+            click.echo(f"  {address}", err=True)
+    if summary.damaged:
+        click.echo(
+            _("%(count)s file(s) failed their hash check and are not in the backup:")
+            % {"count": len(summary.damaged)},
+            err=True,
+        )
+        for address in summary.damaged:
+            click.echo(f"  {address}", err=True)
+    click.echo(
+        _(
+            "The backup is incomplete. Please restore the listed files from an older backup "
+            "(“foerderwerk storage verify” names the documents) and back up again."
+        ),
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+@cli.command(
+    "restore",
+    help=_(
+        "Restore the backup in the folder SOURCE into this instance, whose database and "
+        "folders must be empty. Every checksum is verified first; afterwards every document."
+    ),
+)
+@click.argument("source", type=click.Path(path_type=Path))
+def restore_command(source: Path) -> None:
+    click.echo(_("Checking the backup in %(path)s …") % {"path": source})
+    try:
+        summary = restore_backup(current_app.config, current_app.instance_path, source)
+    except BackupError as exc:
+        click.echo(exc.message.render(_localizer), err=True)
+        raise SystemExit(1) from None
+    click.echo(
+        _(
+            "Restored the backup of %(created)s: %(database)s database at revision "
+            "%(revision)s, %(files)s document file(s) (%(storage)s backend), %(uploads)s "
+            "upload(s)."
+        )
+        % {
+            "created": summary.created_at,
+            "database": summary.database,
+            "revision": summary.revision,
+            "files": summary.document_files,
+            "storage": summary.storage,
+            "uploads": summary.uploads,
+        }
+    )
+    if summary.upgraded:
+        click.echo(
+            _("The backup was at revision %(old)s; the database was upgraded to %(new)s.")
+            % {"old": summary.backup_revision, "new": summary.revision}
+        )
+    click.echo(
+        _("%(count)s registered document(s) checked; %(audit)s audit log entries checked.")
+        % {"count": summary.checked_documents, "audit": summary.audit_rows}
+    )
+    if summary.ok:
+        click.echo(_("Every check passed. The instance is ready."))
+        return
+    for problem in summary.problems:
+        click.echo(problem.render(_localizer), err=True)
+    click.echo(
+        _(
+            "The restored instance failed the checks above. Please do not use it; restore "
+            "another backup into a new, empty database."
+        ),
+        err=True,
+    )
+    raise SystemExit(1)
