@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 from flask import Flask
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -25,8 +25,21 @@ from service import create_app, db
 from service.cli import cli
 from service.db import make_engine
 from service.documents.register import register_document, verify_register
-from service.documents.storage import FolderStorage, bind_storage, storage_from_config
-from service.models import Application, AuditLog, Document, Partnership, Upload, migrate
+from service.documents.storage import (
+    FolderStorage,
+    bind_storage,
+    storage_from_config,
+    storage_kind,
+)
+from service.models import (
+    Application,
+    AuditLog,
+    Document,
+    DocumentBlob,
+    Partnership,
+    Upload,
+    migrate,
+)
 from tests.web.staff_support import KUF, SLUG, log_in
 
 TEMPLATE_HASH = hashlib.sha256(b"zuwendungsbescheid.docx").hexdigest()
@@ -357,6 +370,58 @@ def test_backup_refuses_an_existing_folder_with_content(source: Flask, tmp_path:
     assert "keine bestehende Sicherung wird überschrieben" in result.output
     assert sorted(p.name for p in backup.iterdir()) == ["alt.txt"]
     assert not [p for p in tmp_path.iterdir() if "unfertig" in p.name]
+
+
+def test_a_target_configured_for_the_other_storage_backend_is_refused(
+    source: Flask, target_url: str, tmp_path: Path
+) -> None:
+    backup = tmp_path / "sicherung"
+    assert invoke(source, "backup", str(backup)).exit_code == 0
+    kind = _manifest(backup)["storage"]["kind"]
+    other = "database" if kind == "folder" else "folder"
+    target = _app(target_url, tmp_path / "elsewhere")
+    target.config["STORAGE"] = other
+
+    result = invoke(target, "restore", str(backup))
+
+    assert result.exit_code == 1
+    assert f"FOERDERWERK_STORAGE={kind}" in result.output
+    assert f"foerderwerk storage migrate --to {other}" in result.output
+    assert _is_empty(target_url)
+
+
+def test_a_damaged_document_is_named_by_backup_and_fails_the_restore_checks(
+    source: Flask, target: Flask, tmp_path: Path
+) -> None:
+    with source.app_context():
+        session = db.session()
+        address = session.scalars(select(Document.file_sha256).order_by(Document.id)).first()
+        assert address is not None
+        if storage_kind(source.config) == "folder":
+            path = Path(source.config["STORAGE_PATH"]) / address[:2] / address
+            path.chmod(0o640)
+            path.write_bytes(b"%PDF-1.7 verfaelscht")
+        else:
+            session.execute(
+                update(DocumentBlob)
+                .where(DocumentBlob.sha256 == address)
+                .values(data=b"%PDF-1.7 verfaelscht")
+            )
+            session.commit()
+    backup = tmp_path / "sicherung"
+
+    result = invoke(source, "backup", str(backup))
+
+    assert result.exit_code == 1
+    assert "Prüfsummenprüfung nicht bestanden" in result.output
+    assert address in result.output
+    assert _manifest(backup)["problems"]["damaged"] == [address]
+
+    result = invoke(target, "restore", str(backup))
+
+    assert result.exit_code == 1
+    assert "nicht bestanden" in result.output
+    assert "Bitte verwenden Sie sie nicht" in result.output
 
 
 def test_the_uploads_folder_is_the_one_the_applicant_pages_use(source: Flask) -> None:
