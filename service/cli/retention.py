@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..documents.storage import FolderStorage, storage_from_config
-from ..domain.retention import RetentionConfigError
+from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application
 from ..operations import retention as ops
@@ -137,7 +137,7 @@ def show_command(application_id: str) -> None:
         )
 
 
-def _policy() -> ops.RetentionPolicy:
+def _policy() -> RetentionPolicy:
     try:
         return ops.policy_from_config(current_app.config)
     except (RetentionConfigError, ValueError) as exc:
