@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from ..models import OutboxMail
 
 log = logging.getLogger(__name__)
 
 _OUTBOX = "foerderwerk.outbox"
+_COMMITTED = "foerderwerk.outbox.committed"
 _TRANSPORT = "foerderwerk.mail_transport"
 
 
@@ -177,8 +178,21 @@ def send_pending(
 
 
 @event.listens_for(Session, "after_commit")
-def _deliver(session: Session) -> None:
+def _committed(session: Session) -> None:
+    # Not sent here: inside its commit the session still holds its pooled connection, and
+    # the sender needs one of its own. Twenty parallel submissions each holding one while
+    # waiting for a second exhausted the pool (R22); the sending waits until the
+    # transaction has ended and given its connection back.
     rows = session.info.pop(_OUTBOX, [])
+    if rows:
+        session.info.setdefault(_COMMITTED, []).extend(rows)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _deliver(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint or subtransaction: the outermost transaction decides
+    rows = session.info.pop(_COMMITTED, [])
     if not rows:
         return
     bound = session.info.get(_TRANSPORT)
@@ -189,7 +203,7 @@ def _deliver(session: Session) -> None:
         return
     transport, from_address = bound
     ids = [row.id for row in rows if row.id is not None]
-    # a session of its own: this one is between transactions inside its commit
+    # a session of its own: this one is between transactions
     with Session(bind=session.get_bind()) as sender_session:
         send_pending(sender_session, transport, from_address, ids)
 
