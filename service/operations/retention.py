@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..documents.storage import DocumentNotFoundError, Storage, bind_storage
+from ..documents.storage import (
+    DEFAULT_SWEEP_GRACE,
+    DocumentNotFoundError,
+    Storage,
+    bind_storage,
+)
 from ..domain.retention import RetentionPolicy, RetentionRule, classify, is_due, kept_until
 from ..domain.states import ApplicationState, DecisionOutcome, NoticeKind, NoticeState
 from ..models import (
@@ -244,6 +249,8 @@ class PurgeReport:
     # addresses kept because a file that is not purged uses the same bytes
     files_shared: int = 0
     files_missing: int = 0
+    # addresses stored again moments ago by another record: left to the orphan sweep
+    files_recent: int = 0
 
 
 @dataclass
@@ -497,10 +504,23 @@ def _unreferenced(session: Session, column: Any, addresses: Iterable[str]) -> se
     return wanted - still
 
 
-def _delete_bytes(storage: Storage, addresses: Iterable[str], report: PurgeReport) -> None:
+def _delete_bytes(
+    storage: Storage, addresses: Iterable[str], report: PurgeReport, grace: timedelta
+) -> None:
+    # Bytes stored again within the sweep's grace period belong to a register row being
+    # written right now (same content, another record): they stay; if that row is never
+    # committed, the orphan sweep takes them later.
+    put_before = datetime.now(UTC) - grace
     for address in sorted(addresses):
         try:
-            storage.delete(address)
+            if storage.last_put_at(address) >= put_before:
+                report.files_recent += 1
+                continue
+            delete_if_unused = getattr(storage, "delete_if_put_before", None)
+            if callable(delete_if_unused):
+                delete_if_unused(address, put_before)
+            else:
+                storage.delete(address)
             report.files_deleted += 1
         except DocumentNotFoundError:
             # already gone: an earlier purge was interrupted after its commit, or the
@@ -518,6 +538,7 @@ def purge_files(
     upload_storage: Storage,
     dry_run: bool = False,
     commit: Callable[[], None] | None = None,
+    grace: timedelta = DEFAULT_SWEEP_GRACE,
 ) -> PurgeReport:
     """Purge every file past its retention period that is not on hold.
 
@@ -573,13 +594,13 @@ def purge_files(
         transactional = callable(getattr(document_storage, "bound_to", None))
         bound = bind_storage(document_storage, session)
         if transactional:
-            _delete_bytes(bound, documents_gone, report)
+            _delete_bytes(bound, documents_gone, report, grace)
         session.flush()
         if commit is not None:
             commit()
         if not transactional:
-            _delete_bytes(document_storage, documents_gone, report)
-        _delete_bytes(upload_storage, uploads_gone, report)
+            _delete_bytes(document_storage, documents_gone, report, grace)
+        _delete_bytes(upload_storage, uploads_gone, report, grace)
         log.info(
             "purged file %s (%s, kept until %s)",
             retention.application_id,

@@ -5,7 +5,7 @@ bytes stay, the audit log is only appended to, and a second run changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -174,6 +174,8 @@ def _purge(world: World, today: date = PURGE_DAY, *, dry_run: bool = False) -> o
         upload_storage=world.uploads,
         dry_run=dry_run,
         commit=world.session.commit,
+        # the test's bytes were stored a moment ago; see the test of the grace period
+        grace=timedelta(0),
     )
 
 
@@ -422,3 +424,24 @@ def test_open_files_are_never_due(db_session: Session) -> None:
     due, held = ops.files_past_retention(db_session, POLICY, date(2099, 1, 1))
 
     assert (due, held) == ([], [])
+
+
+def test_bytes_stored_again_moments_ago_are_left_to_the_orphan_sweep(world: World) -> None:
+    # another record is being registered with the same bytes right now
+    own_offer = content_address(f"%PDF-1.7 Angebot für {world.x.name}".encode())
+    world.uploads.put(f"%PDF-1.7 Angebot für {world.x.name}".encode())
+
+    report = ops.purge_files(
+        world.session,
+        POLICY,
+        PURGE_DAY,
+        ACTOR,
+        document_storage=world.documents,
+        upload_storage=world.uploads,
+        commit=world.session.commit,
+        grace=timedelta(hours=1),
+    )
+
+    assert world.granted_due.id in {p.application_id for p in report.purged}
+    assert own_offer in _stored(world)[1]
+    assert report.files_recent >= 1
