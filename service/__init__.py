@@ -34,6 +34,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     Babel(app, locale_selector=_select_locale)
     db.init_app(app)
+    # first, so every request gets its id and its log line, even one a later hook refuses
+    from .logs import init_app as init_logs
+
+    init_logs(app)
 
     from .api import init_app as init_api
     from .web import init_app as init_web

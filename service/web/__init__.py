@@ -14,6 +14,10 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(public_bp)
 
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
     from . import applicant
 
     applicant.init_app(app)

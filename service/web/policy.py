@@ -57,6 +57,7 @@ POLICY: dict[str, Rule] = {
     "static": PUBLIC,
     "staff_assets.static": PUBLIC,
     "public.index": PUBLIC,
+    "health.healthz": PUBLIC,  # monitoring: no login, no session, no personal data
     "api_check.check_input": PUBLIC,
     # the applicant's pages (service/web/applicant): ownership checked in the views
     "apply.partnership_page": PUBLIC,
