@@ -17,7 +17,12 @@ DEFAULTS: dict[str, Any] = {
     # applicants' uploads, apart from the document store (web/applicant/uploads.py);
     # None → <instance>/uploads. A setting so a restore on another machine finds it (backup)
     "UPLOAD_PATH": None,
-    "CELERY_BROKER": None,
+    "CELERY_BROKER": None,  # redis://… : regeneration runs on Celery workers
+    # seconds until Redis hands a task whose worker died to another worker
+    "CELERY_VISIBILITY_TIMEOUT": 3600,
+    # seconds without progress after which the waiting command sends pending items again
+    # (duplicates are no-ops), for tasks lost with a worker before the visibility timeout
+    "CELERY_STALL_TIMEOUT": 120,
     "ENV": "development",
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

@@ -21,7 +21,16 @@ _ = BabelLocalizer().gettext
         "committees and applications. Running it again changes nothing."
     ),
 )
-def demo_command() -> None:
+@click.option(
+    "--notices",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help=_(
+        "Also create this many approved applications with draft notices (in a fund of their "
+        "own, for measuring batch regeneration)."
+    ),
+)
+def demo_command(notices: int | None) -> None:
     url = str(current_app.config["DATABASE_URL"])
     if migrate.current(url) != migrate.head():
         click.echo(
@@ -32,6 +41,16 @@ def demo_command() -> None:
     session = db.session()
     created = load_demo(session)
     session.commit()
+    if notices:
+        from ..operations.seed import SEED_FUND, seed_notices
+
+        seed_notices(session, notices, "cli")
+        session.commit()
+        click.echo(
+            _("%(count)s approved applications with draft notices created in fund %(fund)s.")
+            % {"count": notices, "fund": SEED_FUND}
+        )
+        return
     if created:
         click.echo(
             _("Demo partnership loaded: %(count)s records created.")

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import functools
+import hashlib
 import io
 import re
 import struct
@@ -632,7 +634,16 @@ class Manifest:
 
 
 def load_manifest(folder: str | Path | None = None) -> Manifest:
+    """The manifest of the template folder, parsed again only when the file changed (a
+    batch asks for it for every document)."""
     base = Path(folder) if folder is not None else doc_templates_dir()
+    stat = (base / MANIFEST_FILE).stat()
+    return _load_manifest(str(base), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_manifest(folder: str, _mtime_ns: int, _size: int) -> Manifest:
+    base = Path(folder)
     data = tomllib.loads((base / MANIFEST_FILE).read_text(encoding="utf-8"))
     kinds = {
         kind: TemplateSpec(
@@ -656,3 +667,17 @@ def render_kind(
     """Render one kind with the shipped (or given) templates, compiled once per process."""
     manifest = manifest or load_manifest()
     return compiled(manifest.path(kind)).render(context, meta)
+
+
+def template_hash(kind: str, manifest: Manifest | None = None) -> str:
+    """SHA-256 of a kind's template file – what the register keeps beside each document;
+    the file is read again only when its size or modification time changed."""
+    path = (manifest or load_manifest()).path(kind)
+    stat = path.stat()
+    return _file_hash(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _file_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()

@@ -165,6 +165,7 @@ def register_document(
     notice_id: int | None = None,
     meeting_id: int | None = None,
     replacement_reason: str = "",
+    source_sha256: str | None = None,
 ) -> Document:
     """Add a document (or a new version of one) to the register and its bytes to the store.
 
@@ -211,6 +212,7 @@ def register_document(
         template_sha256=template_hash,
         context=snapshot,
         context_sha256=context_hash(snapshot),
+        source_sha256=source_sha256,
         file_sha256=address,
         file_name=file_name,
         media_type=media_type,

@@ -45,6 +45,10 @@ class Document(Base):
     # SHA-256 of the context's canonical JSON: a regeneration whose context and template
     # hashes are both unchanged has nothing to do
     context_sha256: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of everything the context is built from (record data, guideline, letterhead,
+    # the code and catalog that build it): equal means the context is equal, without
+    # building it – how a run with nothing changed stays near instant
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     file_name: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(100))

@@ -10,7 +10,6 @@ points to the one it replaces and says why.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from ..documents.context import (
     build_rejection_context,
     decision_findings,
 )
-from ..documents.docx import Metadata, load_manifest, render_kind
+from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
 from ..documents.partnership import parse_partnership
 from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
 from ..documents.register import latest_version, read_document, register_document
@@ -144,19 +143,33 @@ def _committed_without(session: Session, application: Application, decision: Dec
     return max(committed, Decimal(0))
 
 
-def render_notice(
+@dataclass(frozen=True)
+class PreparedNotice:
+    """What a notice is rendered from: template, context and metadata – checked, not rendered."""
+
+    template: str
+    context: dict[str, Any]
+    meta: Metadata
+    findings: list[Finding]
+
+
+def prepare_notice(
     session: Session,
     application: Application,
     decision: Decision,
     data: dict[str, Any],
     localizer: Localizer,
-) -> Rendered:
-    """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
+    *,
+    committed: Decimal | None = None,
+) -> PreparedNotice:
+    """Check the notice and build its template context; raises :class:`NoticeRefused` where
+    the notice would be false. ``committed`` (the fund's money committed by *other*
+    applications) may be given by a batch that computed it once per fund."""
     guideline = application.fund.guideline
     payload = {key: value for key, value in data.items() if key != "decision"}
-    result: CheckResult = check_application(
-        payload, guideline, _committed_without(session, application, decision)
-    )
+    if committed is None:
+        committed = _committed_without(session, application, decision)
+    result: CheckResult = check_application(payload, guideline, committed)
     extra = decision_findings(data)
     findings = sort_findings([*result.findings, *extra])
     approved = data["decision"]["outcome"] == "approved"
@@ -177,7 +190,20 @@ def render_notice(
     number = data["decision"]["number"]
     title = f"{load_manifest().kinds[template].title} {number}"
     meta = Metadata(title=title, subject=number, author=letterhead.lead_office.name)
-    return Rendered(template, context, render_kind(template, context, meta), meta, findings)
+    return PreparedNotice(template, context, meta, findings)
+
+
+def render_notice(
+    session: Session,
+    application: Application,
+    decision: Decision,
+    data: dict[str, Any],
+    localizer: Localizer,
+) -> Rendered:
+    """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
+    prepared = prepare_notice(session, application, decision, data, localizer)
+    docx = render_kind(prepared.template, prepared.context, prepared.meta)
+    return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
 
 
 def preview_notice(
@@ -193,10 +219,6 @@ def preview_notice(
     rendered = render_notice(session, application, decision, data, localizer)
     pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
     return stamp_draft(pdf)
-
-
-def _template_hash(template: str) -> str:
-    return hashlib.sha256(load_manifest().path(template).read_bytes()).hexdigest()
 
 
 def _register_pair(
@@ -221,7 +243,7 @@ def _register_pair(
                 kind=kind,
                 number=notice.number,
                 template_key=rendered.template,
-                template_hash=_template_hash(rendered.template),
+                template_hash=template_hash(rendered.template),
                 context=rendered.context,
                 file_bytes=content,
                 file_name=f"Bescheid-{notice.number}-v{notice.version}.{suffix}",
@@ -268,28 +290,32 @@ def issue_notice(
     # The notice carries the file number (Aktenzeichen) the applicant knows from the
     # receipt – per fund and year by construction; only a file without one (paper, import)
     # draws from the fund's own notice counter.
-    number = application.reference or allocate_notice_number(session, application.fund)
+    # A draft prepared by a regeneration run already holds the number; issuing it makes the
+    # same row the administrative act.
+    draft = next((n for n in decision.notices if n.state is NoticeState.draft), None)
+    number = (
+        draft.number
+        if draft is not None
+        else application.reference or allocate_notice_number(session, application.fund)
+    )
     data = notice_data(application, decision, number=number, issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
     pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
     approved = decision.outcome is DecisionOutcome.approved
-    notice = Notice(
-        fund=application.fund,
-        application=application,
-        decision=decision,
-        number=number,
-        kind=NoticeKind.zuwendung if approved else NoticeKind.ablehnung,
-        state=NoticeState.issued,
-        amount=decision.amount if approved else None,
-        period_start=date.fromisoformat(data["decision"]["start"]) if approved else None,
-        period_end=date.fromisoformat(data["decision"]["end"]) if approved else None,
-        financing_type=data["decision"].get("financing_type"),
-        conditions=data["decision"]["conditions"],
-        grounds=data["decision"]["reasons"],
-        signatory=signatory,
-        issued_on=issued_on,
-        issued_at=utcnow(),
-    )
+    notice = draft if draft is not None else Notice(fund=application.fund, number=number)
+    notice.application = application
+    notice.decision = decision
+    notice.kind = NoticeKind.zuwendung if approved else NoticeKind.ablehnung
+    notice.state = NoticeState.issued
+    notice.amount = decision.amount if approved else None
+    notice.period_start = date.fromisoformat(data["decision"]["start"]) if approved else None
+    notice.period_end = date.fromisoformat(data["decision"]["end"]) if approved else None
+    notice.financing_type = data["decision"].get("financing_type")
+    notice.conditions = data["decision"]["conditions"]
+    notice.grounds = data["decision"]["reasons"]
+    notice.signatory = signatory
+    notice.issued_on = issued_on
+    notice.issued_at = utcnow()
     session.add(notice)
     session.flush()
     documents = _register_pair(session, storage, notice, rendered, pdf)
@@ -409,7 +435,7 @@ def pending_decisions(session: Session, partnership_id: int) -> list[Decision]:
         )
         .order_by(Decision.decided_on, Decision.id)
     )
-    return [d for d in decisions if not d.notices]
+    return [d for d in decisions if not any(n.state is NoticeState.issued for n in d.notices)]
 
 
 def issued_notices(session: Session, partnership_id: int) -> list[Notice]:
@@ -425,7 +451,10 @@ def issued_notices(session: Session, partnership_id: int) -> list[Notice]:
 
 def notice_pdf(session: Session, notice: Notice) -> Document | None:
     return session.scalars(
-        select(Document).where(Document.notice_id == notice.id, Document.kind == "notice")
+        select(Document)
+        .where(Document.notice_id == notice.id, Document.kind == "notice")
+        .order_by(Document.version.desc())
+        .limit(1)
     ).first()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..documents.context import build_invitation_context, build_minutes_context
-from ..documents.docx import Metadata, load_manifest, render_kind
+from ..documents.docx import Metadata, render_kind, template_hash
 from ..documents.partnership import parse_partnership
 from ..documents.register import latest_version, register_document
 from ..documents.storage import Storage
@@ -499,10 +499,6 @@ def minutes_number(meeting: Meeting) -> str:
     prefix = "JF" if meeting.committee.body.value == "jugendforum" else "BgA"
     kind = "UV" if meeting.mode is MeetingMode.written else "S"
     return f"{prefix}-{kind}-{meeting.held_on.isoformat()}-{meeting.id}"
-
-
-def template_hash(kind: str) -> str:
-    return hashlib.sha256(load_manifest().path(kind).read_bytes()).hexdigest()
 
 
 def generate_minutes(

@@ -95,6 +95,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.add_column(sa.Column("context_sha256", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("source_sha256", sa.String(length=64), nullable=True))
         batch_op.add_column(
             sa.Column("replacement_reason", sa.Text(), nullable=False, server_default="")
         )
@@ -103,6 +104,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_column("replacement_reason")
+        batch_op.drop_column("source_sha256")
         batch_op.drop_column("context_sha256")
 
     with op.batch_alter_table("batch_item", schema=None) as batch_op:

@@ -1,0 +1,138 @@
+"""One item of a regeneration job, as every runner executes it.
+
+Two transactions: a read-only one that renders (DOCX, PDF/A – the slow part, with no lock
+held), and a short one that claims the item and registers its documents. A delivery that
+finds the item finished does nothing, so redelivered or duplicated tasks are harmless (R21).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ..documents.storage import Storage
+from ..domain.messages import Localizer
+from ..models import BatchItem
+from ..operations import regeneration as ops
+from ..operations.notices import PdfConverter
+
+log = logging.getLogger(__name__)
+
+DONE, NOOP, FAILED = "done", "noop", "failed"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item_id: int
+    outcome: str  # done, noop (finished elsewhere / cancelled), failed
+    worker: str
+    peak_kb: int = 0  # this worker process's peak resident memory
+    office_peak_kb: int = 0  # its LibreOffice's peak resident memory
+
+
+def convert_pdf(docx: bytes, title: str, subject: str, author: str) -> bytes:
+    """PDF/A by this process's warm LibreOffice (one per worker process)."""
+    from ..documents.pdf import get_converter
+
+    return get_converter().convert(docx, pdfa=True, title=title, subject=subject, author=author)
+
+
+def process_item(
+    session: Session,
+    storage: Storage,
+    item_id: int,
+    localizer: Localizer,
+    to_pdf: PdfConverter = convert_pdf,
+    worker: str | None = None,
+    *,
+    measure: bool = False,
+) -> ItemResult:
+    worker = worker or ops.this_process()
+    item = session.get(BatchItem, item_id)
+    if item is None:
+        session.rollback()
+        return ItemResult(item_id, NOOP, worker)
+    job_id = item.job_id
+    try:
+        rendered = ops.render_item(session, item_id, localizer, to_pdf)
+    except Exception as exc:  # one bad record does not stop the batch
+        session.rollback()
+        log.warning("batch item %s failed: %s", item_id, type(exc).__name__)
+        if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
+            ops.finish_job_if_complete(session, job_id)
+        session.commit()
+        return _result(item_id, FAILED, worker, measure)
+    # end the read transaction: on SQLite a reader that later writes could deadlock with
+    # another worker's write; on PostgreSQL the claim below re-reads under its row lock
+    session.rollback()
+    if rendered is None:
+        return _result(item_id, NOOP, worker, measure)
+    try:
+        if not ops.complete_item(session, storage, rendered, worker):
+            session.rollback()
+            return _result(item_id, NOOP, worker, measure)
+        session.commit()
+    except Exception as exc:
+        session.rollback()
+        log.warning("batch item %s could not be registered: %s", item_id, type(exc).__name__)
+        if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
+            ops.finish_job_if_complete(session, job_id)
+        session.commit()
+        return _result(item_id, FAILED, worker, measure)
+    ops.finish_job_if_complete(session, job_id)
+    session.commit()
+    return _result(item_id, DONE, worker, measure)
+
+
+def _result(item_id: int, outcome: str, worker: str, measure: bool) -> ItemResult:
+    if not measure:
+        return ItemResult(item_id, outcome, worker)
+    return ItemResult(item_id, outcome, worker, peak_rss_kb(), office_peak_kb())
+
+
+def peak_rss_kb() -> int:
+    # ru_maxrss is in kilobytes on Linux
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def office_peak_kb() -> int:
+    """Peak resident memory of this process's LibreOffice (its helper and every process in
+    the office's process group), from /proc; 0 when no office runs."""
+    from ..documents.pdf import converter as converter_module
+
+    converter = converter_module._converter
+    if converter is None or converter_module._converter_pid != os.getpid():
+        return 0
+    ids = converter.process_ids
+    if ids is None:
+        return 0
+    helper_pid, pgid = ids
+    total = _hwm_kb(helper_pid)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == helper_pid:
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == pgid:
+                total += _hwm_kb(int(entry.name))
+        except OSError:
+            continue
+    return total
+
+
+def _hwm_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+ItemProcessor = Callable[[int], ItemResult]

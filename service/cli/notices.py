@@ -1,0 +1,295 @@
+"""``foerderwerk notices regenerate|jobs|job``: regenerate notices in batches.
+
+The command plans (what changed since each notice's last rendering), starts a job and works
+it off – with a process pool here, or on Celery workers when FOERDERWERK_CELERY_BROKER is
+set. Interrupted (Ctrl-C, SIGKILL, a crash), the same command again resumes the job and
+leaves finished items alone.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from .. import db
+from ..batch import runner
+from ..batch.progress import TerminalProgress, format_duration
+from ..domain.messages import N_
+from ..i18n import BabelLocalizer
+from ..models import BatchJob, Partnership
+from ..operations import regeneration as ops
+from . import cli
+
+_ = BabelLocalizer().gettext
+
+ACTIONS = {
+    ops.CREATE: N_("new draft"),
+    ops.DRAFT: N_("render draft again"),
+    ops.REISSUE: N_("new version of the issued notice"),
+    ops.UNCHANGED: N_("unchanged"),
+    ops.NEEDS_REASON: N_("issued notice changed – needs --reason"),
+    ops.REFUSED: N_("refused by the rules"),
+}
+CLI_ACTOR = "cli"
+EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
+
+notices = AppGroup("notices", help=_("Notices: regenerate them in batches and follow the jobs."))
+
+
+def default_workers() -> int:
+    # one LibreOffice per worker: about 300 MB each; more than four rarely pays on the
+    # modest machines of a municipality
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _partnership_id(slug: str | None) -> int | None:
+    if not slug:
+        return None
+    found = db.session().scalars(select(Partnership.id).where(Partnership.slug == slug)).first()
+    if found is None:
+        raise click.UsageError(_("There is no partnership “%(slug)s”.") % {"slug": slug})
+    return found
+
+
+def _print_plan(plan: ops.Plan) -> None:
+    for record in plan.records:
+        line = f"{record.number or '–':<16} {record.fund:<10} {_(ACTIONS[record.action])}"
+        if record.action in (ops.CREATE, ops.UNCHANGED):
+            click.echo(line)
+            continue
+        if record.error:
+            click.echo(f"{line}: {record.error}")
+            continue
+        template = (
+            _("template %(old)s → %(new)s")
+            % {
+                "old": (record.old_template_sha256 or "–")[:12],
+                "new": record.new_template_sha256[:12],
+            }
+            if record.template_changed
+            else _("template unchanged")
+        )
+        changes = ", ".join(record.context_changes[:6])
+        if len(record.context_changes) > 6:
+            changes += _(" and %(count)s more") % {"count": len(record.context_changes) - 6}
+        click.echo(
+            f"{line}; {template}; " + _("context: %(changes)s") % {"changes": changes or "–"}
+        )
+
+
+def _print_counts(plan: ops.Plan) -> None:
+    click.echo(
+        _(
+            "%(records)s notices in scope: %(create)s new drafts, %(draft)s drafts to render "
+            "again, %(reissue)s issued notices to render as new versions, %(unchanged)s "
+            "unchanged, %(needs)s issued notices changed without a reason, %(refused)s refused."
+        )
+        % {
+            "records": len(plan.records),
+            "create": plan.count(ops.CREATE),
+            "draft": plan.count(ops.DRAFT),
+            "reissue": plan.count(ops.REISSUE),
+            "unchanged": plan.count(ops.UNCHANGED),
+            "needs": plan.count(ops.NEEDS_REASON),
+            "refused": plan.count(ops.REFUSED),
+        }
+    )
+    if plan.count(ops.NEEDS_REASON):
+        click.echo(
+            _(
+                "Issued notices are only rendered again as a new version with a reason, e.g. "
+                '--reason "Neuer Briefkopf". Their issued version stays as it is.'
+            )
+        )
+
+
+@notices.command(
+    "regenerate",
+    help=_(
+        "Render notices again where their content or template changed: drafts are replaced, "
+        "issued notices get a new version only with --reason. Running it again resumes an "
+        "interrupted job."
+    ),
+)
+@click.option("--partnership", "slug", help=_("Only this partnership (its short name)."))
+@click.option("--fund", "fund", help=_("Only notices of this fund (e.g. AIF-2026)."))
+@click.option(
+    "--session", "meeting", type=int, help=_("Only notices of this committee session (number).")
+)
+@click.option("--all", "everything", is_flag=True, help=_("All notices of the instance."))
+@click.option("--dry-run", is_flag=True, help=_("Only list what would change; write nothing."))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help=_("Worker processes (one LibreOffice each)."),
+)
+@click.option(
+    "--reason", default="", help=_("Why issued notices are rendered again (required for them).")
+)
+@click.option(
+    "--no-wait", is_flag=True, help=_("With Celery: send the job to the workers and return.")
+)
+def regenerate_command(
+    slug: str | None,
+    fund: str | None,
+    meeting: int | None,
+    everything: bool,
+    dry_run: bool,
+    workers: int | None,
+    reason: str,
+    no_wait: bool,
+) -> None:
+    session = db.session()
+    localizer = BabelLocalizer()
+    try:
+        scope = ops.Scope(
+            partnership_id=_partnership_id(slug), fund=fund, session=meeting, everything=everything
+        )
+    except ops.ScopeError:
+        raise click.UsageError(_("Please choose --fund, --session or --all.")) from None
+    workers = workers or default_workers()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    distributed = runner.broker_configured(app)
+
+    job = None if dry_run else ops.find_resumable_job(session, scope, reason)
+    if job is not None:
+        progress = ops.job_progress(session, job.id)
+        ops.adopt_job(session, job)
+        session.commit()
+        click.echo(
+            _("Resuming job %(job)s: %(finished)s of %(total)s done.")
+            % {"job": job.id, "finished": progress.finished, "total": progress.total}
+        )
+    else:
+        try:
+            plan = ops.plan_regeneration(session, scope, localizer, reason=reason)
+        except ops.ScopeError as exc:
+            raise click.UsageError(_("Nothing selected: %(problem)s") % {"problem": exc}) from None
+        if dry_run:
+            _print_plan(plan)
+            _print_counts(plan)
+            session.rollback()
+            click.echo(_("Dry run: nothing was written."))
+            return
+        _print_counts(plan)
+        job = ops.start_regeneration(
+            session,
+            plan,
+            CLI_ACTOR,
+            mode="celery" if distributed else "local",
+            workers=workers,
+        )
+        session.commit()
+        if job.total == 0:
+            click.echo(_("Nothing to render."))
+            return
+        click.echo(_("Job %(job)s: %(total)s notices.") % {"job": job.id, "total": job.total})
+
+    job_id = job.id
+    bar = TerminalProgress()
+    if distributed:
+        from ..batch.tasks import QueueUnavailable
+
+        try:
+            sent = runner.dispatch(app, job_id)
+        except QueueUnavailable:
+            click.echo(
+                _(
+                    "The job queue (Redis) cannot be reached. Job %(job)s is saved; please run "
+                    "the same command again once the queue is back."
+                )
+                % {"job": job_id},
+                err=True,
+            )
+            sys.exit(EXIT_QUEUE_DOWN)
+        click.echo(_("%(count)s tasks sent to the workers.") % {"count": sent})
+        if no_wait:
+            return
+        try:
+            runner.wait_for_workers(app, job_id, bar)
+        except KeyboardInterrupt:
+            bar.close()
+            click.echo(
+                _("No longer watching; the workers carry on with job %(job)s.") % {"job": job_id}
+            )
+            return
+        bar.close()
+    else:
+        summary = runner.run_here(app, job_id, workers, bar)
+        bar.close()
+        if summary.interrupted:
+            click.echo(
+                _("Interrupted. Running the same command again resumes job %(job)s.")
+                % {"job": job_id},
+                err=True,
+            )
+            sys.exit(130)
+        if summary.peaks:
+            python_peak = max(p[0] for p in summary.peaks.values()) / 1024
+            office_peak = max(p[1] for p in summary.peaks.values()) / 1024
+            click.echo(
+                _(
+                    "%(count)s notices in %(time)s with %(workers)s workers; peak memory per "
+                    "worker %(python)s MB (Python) + %(office)s MB (LibreOffice)."
+                )
+                % {
+                    "count": summary.processed,
+                    "time": format_duration(summary.seconds),
+                    "workers": workers,
+                    "python": f"{python_peak:.0f}",
+                    "office": f"{office_peak:.0f}",
+                }
+            )
+    _report(job_id)
+
+
+def _report(job_id: int) -> None:
+    session = db.session()
+    progress = ops.job_progress(session, job_id)
+    failed = ops.failed_items(session, job_id)
+    session.rollback()
+    click.echo(
+        _("Job %(job)s: %(done)s rendered, %(failed)s failed, %(pending)s waiting.")
+        % {
+            "job": job_id,
+            "done": progress.done,
+            "failed": progress.failed,
+            "pending": progress.pending,
+        }
+    )
+    for item in failed:
+        click.echo(f"  {item.notice.number}: {item.error}", err=True)
+    if failed or progress.pending:
+        sys.exit(1)
+
+
+@notices.command("jobs", help=_("List the latest regeneration jobs."))
+def jobs_command() -> None:
+    session = db.session()
+    jobs = ops.recent_jobs(session, None)
+    if not jobs:
+        click.echo(_("No jobs yet."))
+        return
+    for job in jobs:
+        progress = ops.job_progress(session, job.id)
+        click.echo(
+            f"{job.id:>5}  {job.created_at:%Y-%m-%d %H:%M} UTC  {_(job.state.label):<14} "
+            f"{progress.finished}/{progress.total}  {job.mode:<6} {job.scope}  {job.reason}"
+        )
+
+
+@notices.command("job", help=_("Show a job's progress and the errors of its items."))
+@click.argument("job_id", type=int)
+def job_command(job_id: int) -> None:
+    if db.session().get(BatchJob, job_id) is None:
+        raise click.UsageError(_("There is no job %(job)s.") % {"job": job_id})
+    _report(job_id)
+
+
+cli.add_command(notices)

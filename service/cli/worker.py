@@ -1,0 +1,35 @@
+"""``foerderwerk worker``: a Celery worker for distributed regeneration.
+
+Start it on any machine that reaches the database and the broker, with the same
+FOERDERWERK_* settings as the web server (DATABASE_URL, STORAGE, CELERY_BROKER). Each worker
+process keeps one warm LibreOffice.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from ..batch import tasks
+from ..i18n import BabelLocalizer
+from . import cli
+
+_ = BabelLocalizer().gettext
+
+
+@cli.command("worker", help=_("Run a Celery worker that renders the notices of batch jobs."))
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help=_("Worker processes (one LibreOffice each)."),
+)
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker_command(concurrency: int, loglevel: str) -> None:
+    if not current_app.config.get("CELERY_BROKER"):
+        raise click.UsageError(
+            _("Please set FOERDERWERK_CELERY_BROKER (e.g. redis://127.0.0.1:6379/0) first.")
+        )
+    tasks.configure_from(current_app.config)
+    tasks.celery_app.worker_main(tasks.worker_argv(concurrency, loglevel))

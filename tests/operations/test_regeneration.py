@@ -1,0 +1,343 @@
+"""Batch regeneration of notices: plan (incremental), job items rendered exactly once,
+issued notices only with a reason and never losing their bytes, one bad record not
+stopping the batch. The PDF converter is a stand-in here; tests/cli/test_regenerate_cli.py
+runs the real one in worker processes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from sqlalchemy import func, select
+
+from service import db
+from service.batch.work import DONE, FAILED, NOOP, process_item
+from service.documents.register import read_document
+from service.documents.storage import storage_from_config
+from service.domain.states import ItemState, JobState, NoticeState
+from service.i18n import BabelLocalizer
+from service.models import AuditLog, BatchItem, BatchJob, Decision, Document, Notice
+from service.operations import regeneration as ops
+from service.operations.notices import issue_notice
+from service.operations.seed import SEED_FUND, seed_notices
+
+
+def fake_pdf(docx: bytes, title: str, subject: str, author: str) -> bytes:
+    """A one-page PDF carrying the title, different for different DOCX content."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title, "/Subject": subject, "/Keywords": str(hash(docx))})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def seeded(demo_app):
+    with demo_app.app_context():
+        seed_notices(db.session(), 4, "test")
+        db.session().commit()
+    return demo_app
+
+
+def _scope() -> ops.Scope:
+    return ops.Scope(fund=SEED_FUND)
+
+
+def _run(app, plan, to_pdf=fake_pdf, actor="test"):
+    """Start a job for ``plan`` and work off its items in this process."""
+    with app.app_context():
+        session = db.session()
+        job = ops.start_regeneration(session, plan, actor)
+        session.commit()
+        storage = storage_from_config(app.config)
+        outcomes = [
+            process_item(session, storage, item_id, BabelLocalizer(), to_pdf).outcome
+            for item_id in ops.pending_items(session, job.id)
+        ]
+        return job.id, outcomes
+
+
+def _plan(app, scope=None, reason=""):
+    with app.app_context():
+        plan = ops.plan_regeneration(
+            db.session(), scope or _scope(), BabelLocalizer(), reason=reason
+        )
+        db.session().rollback()
+        return plan
+
+
+def _count(model, *where):
+    return db.session().scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_a_dry_run_lists_what_would_change_and_writes_nothing(seeded):
+    with seeded.app_context():
+        before = (_count(Document), _count(Notice), _count(BatchJob))
+
+    plan = _plan(seeded, ops.Scope(everything=True))
+
+    # the demo's decided applications get new drafts; the seeded drafts were never rendered
+    assert plan.count(ops.DRAFT) == 4
+    assert plan.count(ops.CREATE) >= 1
+    assert plan.count(ops.REFUSED) == 0
+    draft = next(r for r in plan.records if r.action == ops.DRAFT)
+    assert draft.template_changed
+    assert draft.new_template_sha256
+    assert not draft.old_template_sha256
+    with seeded.app_context():
+        assert (_count(Document), _count(Notice), _count(BatchJob)) == before
+
+
+def test_a_run_renders_every_draft_once_and_a_rerun_with_nothing_changed_skips_all(seeded):
+    job_id, outcomes = _run(seeded, _plan(seeded))
+
+    assert outcomes == [DONE] * 4
+    with seeded.app_context():
+        session = db.session()
+        job = session.get(BatchJob, job_id)
+        assert job.state is JobState.done
+        assert job.finished_at is not None
+        drafts = session.scalars(select(Document).where(Document.kind == ops.DRAFT_PDF)).all()
+        assert len(drafts) == 4
+        assert {d.version for d in drafts} == {1}
+        assert all(not d.issued and d.context_sha256 and d.source_sha256 for d in drafts)
+        pdf = read_document(storage_from_config(seeded.config), drafts[0])
+        assert "ENTWURF" in "".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
+        )
+        docx_count = _count(Document, Document.kind == ops.DRAFT_DOCX)
+        assert docx_count == 4
+
+    again = _plan(seeded)
+    assert again.count(ops.UNCHANGED) == 4
+    assert not again.to_render
+    _job, outcomes = _run(seeded, again)
+    assert outcomes == []
+
+
+def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old(
+    seeded, monkeypatch
+):
+    _run(seeded, _plan(seeded))
+    with seeded.app_context():
+        first = db.session().scalars(select(Document).where(Document.kind == ops.DRAFT_PDF)).all()
+        first_bytes = {d.id: read_document(storage_from_config(seeded.config), d) for d in first}
+
+    monkeypatch.setattr(ops, "template_hash", lambda kind: "e" * 64)
+    plan = _plan(seeded)
+
+    assert plan.count(ops.DRAFT) == 4
+    assert all(r.template_changed and r.new_template_sha256 == "e" * 64 for r in plan.to_render)
+    _run(seeded, plan)
+    with seeded.app_context():
+        session = db.session()
+        latest = session.scalars(
+            select(Document).where(Document.kind == ops.DRAFT_PDF, Document.version == 2)
+        ).all()
+        assert len(latest) == 4
+        assert {d.replaces_id for d in latest} == set(first_bytes)
+        storage = storage_from_config(seeded.config)
+        for document_id, content in first_bytes.items():
+            assert read_document(storage, session.get(Document, document_id)) == content
+
+
+def test_a_changed_decision_shows_in_the_context_diff_of_the_dry_run(seeded):
+    _run(seeded, _plan(seeded))
+    with seeded.app_context():
+        session = db.session()
+        notice = session.scalars(
+            select(Notice).where(Notice.state == NoticeState.draft).order_by(Notice.id)
+        ).first()
+        notice.decision.conditions = "Der Verwendungsnachweis ist bis zum 31.08.2026 vorzulegen."
+        number = notice.number
+        session.commit()
+
+    plan = _plan(seeded)
+
+    changed = [r for r in plan.records if r.action == ops.DRAFT]
+    assert [r.number for r in changed] == [number]
+    assert not changed[0].template_changed
+    assert any("condition" in key for key in changed[0].context_changes)
+
+
+def _issue_first(app):
+    with app.app_context():
+        session = db.session()
+        notice = session.scalars(
+            select(Notice).where(Notice.state == NoticeState.draft).order_by(Notice.id)
+        ).first()
+        issued = issue_notice(
+            session,
+            storage_from_config(app.config),
+            notice.decision,
+            BabelLocalizer(),
+            fake_pdf,
+            "lead@demo.example",
+            issued_on=date(2026, 3, 20),
+        )
+        session.commit()
+        return notice.id, issued.id, issued.number
+
+
+def test_issuing_a_draft_makes_the_same_row_the_notice_and_its_context_stays_reproducible(
+    seeded,
+):
+    _run(seeded, _plan(seeded))
+    draft_id, issued_id, number = _issue_first(seeded)
+
+    assert draft_id == issued_id
+    plan = _plan(seeded)
+    record = next(r for r in plan.records if r.number == number)
+    assert record.action == ops.UNCHANGED
+    with seeded.app_context():
+        issued = db.session().scalars(select(Document).where(Document.kind == "notice")).one()
+        assert issued.version == 1
+        assert issued.issued
+
+
+def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_bytes(
+    seeded, monkeypatch
+):
+    _run(seeded, _plan(seeded))
+    _draft, notice_id, number = _issue_first(seeded)
+    with seeded.app_context():
+        original = db.session().scalars(select(Document).where(Document.kind == "notice")).one()
+        original_id = original.id
+        original_bytes = read_document(storage_from_config(seeded.config), original)
+    monkeypatch.setattr(ops, "template_hash", lambda kind: "d" * 64)
+
+    without = _plan(seeded)
+    record = next(r for r in without.records if r.number == number)
+    assert record.action == ops.NEEDS_REASON
+    _job, _outcomes = _run(seeded, without)
+    with seeded.app_context():
+        assert _count(Document, Document.kind == "notice") == 1
+
+    with_reason = _plan(seeded, reason="Neuer Briefkopf der Stadt")
+    record = next(r for r in with_reason.records if r.number == number)
+    assert record.action == ops.REISSUE
+    _run(seeded, with_reason)
+
+    with seeded.app_context():
+        session = db.session()
+        versions = session.scalars(
+            select(Document).where(Document.kind == "notice").order_by(Document.version)
+        ).all()
+        assert [d.version for d in versions] == [1, 2]
+        assert versions[1].replaces_id == original_id
+        assert versions[1].issued
+        assert versions[1].replacement_reason == "Neuer Briefkopf der Stadt"
+        assert versions[1].notice_id == notice_id
+        storage = storage_from_config(seeded.config)
+        assert read_document(storage, session.get(Document, original_id)) == original_bytes
+        entry = session.scalars(
+            select(AuditLog).where(AuditLog.action == "notice.regenerate")
+        ).one()
+        assert entry.details["reason"] == "Neuer Briefkopf der Stadt"
+
+
+def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_once(seeded):
+    with seeded.app_context():
+        session = db.session()
+        job = ops.start_regeneration(session, _plan(seeded), "test")
+        session.commit()
+        storage = storage_from_config(seeded.config)
+        first, *_rest = ops.pending_items(session, job.id)
+        # two deliveries render the same item at the same time …
+        rendered_a = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        session.rollback()
+        rendered_b = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        session.rollback()
+        # … only the first to claim it registers documents
+        assert ops.complete_item(session, storage, rendered_a, "worker-a")
+        session.commit()
+        assert not ops.complete_item(session, storage, rendered_b, "worker-b")
+        session.rollback()
+        # and a later redelivery of the finished item does nothing
+        assert process_item(session, storage, first, BabelLocalizer(), fake_pdf).outcome == NOOP
+
+        item = session.get(BatchItem, first)
+        assert (item.state, item.worker, item.attempts) == (ItemState.done, "worker-a", 1)
+        assert _count(Document, Document.notice_id == item.notice_id) == 2  # PDF + DOCX
+
+
+def test_one_bad_record_fails_alone_with_its_error_and_the_batch_finishes(seeded):
+    with seeded.app_context():
+        bad_number = (
+            db.session()
+            .scalars(
+                select(Notice.number).where(Notice.state == NoticeState.draft).order_by(Notice.id)
+            )
+            .first()
+        )
+
+    def flaky(docx, title, subject, author):
+        if subject == bad_number:
+            raise RuntimeError("LibreOffice crashed on this one")
+        return fake_pdf(docx, title, subject, author)
+
+    job_id, outcomes = _run(seeded, _plan(seeded), to_pdf=flaky)
+
+    assert sorted(outcomes) == sorted([DONE, DONE, DONE, FAILED])
+    with seeded.app_context():
+        session = db.session()
+        (failed,) = ops.failed_items(session, job_id)
+        assert failed.notice.number == bad_number
+        assert "LibreOffice crashed" in failed.error
+        progress = ops.job_progress(session, job_id)
+        assert (progress.done, progress.failed, progress.pending) == (3, 1, 0)
+        assert progress.state is JobState.done
+
+
+def test_a_notice_the_rules_refuse_is_a_failed_item_of_the_job_with_its_codes(seeded):
+    with seeded.app_context():
+        session = db.session()
+        decision = session.scalars(
+            select(Decision).join(Notice).where(Notice.state == NoticeState.draft)
+        ).first()
+        decision.amount = decision.amount * 10  # more than was applied for
+        session.commit()
+
+    plan = _plan(seeded)
+    refused = [r for r in plan.records if r.action == ops.REFUSED]
+    assert len(refused) == 1
+    assert "NoticeRefused" in refused[0].error
+    job_id, outcomes = _run(seeded, plan)
+
+    assert outcomes == [DONE] * 3
+    with seeded.app_context():
+        (failed,) = ops.failed_items(db.session(), job_id)
+        assert "NoticeRefused" in failed.error
+
+
+def test_a_job_whose_driver_is_gone_is_resumed_and_one_whose_driver_lives_is_not(seeded):
+    with seeded.app_context():
+        session = db.session()
+        job = ops.start_regeneration(session, _plan(seeded), "test", owner=ops.this_process())
+        session.commit()
+        assert ops.find_resumable_job(session, _scope(), "") is None  # this process lives
+
+        job.owner = f"{ops.socket.gethostname()}:999999999"  # no such process
+        session.commit()
+        assert ops.find_resumable_job(session, _scope(), "").id == job.id
+        assert ops.find_resumable_job(session, _scope(), "another reason") is None
+        assert ops.find_resumable_job(session, ops.Scope(everything=True), "") is None
+
+
+def test_seeded_applications_vary_and_pass_the_rules(seeded):
+    plan = _plan(seeded)
+    assert plan.count(ops.REFUSED) == 0
+    with seeded.app_context():
+        names = {
+            n.application.applicant_name
+            for n in db.session().scalars(select(Notice).where(Notice.state == NoticeState.draft))
+        }
+        lines = {
+            len(n.application.submission_snapshot["costs"])
+            for n in db.session().scalars(select(Notice))
+        }
+    assert len(names) == 4
+    assert all(3 <= count <= 10 for count in lines)
