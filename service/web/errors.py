@@ -71,8 +71,11 @@ def _unavailable(title: str) -> Response:
         "What you have just sent has not been saved; everything you saved before is kept. "
         "Please go back and send the page again in a few minutes."
     )
-    if request.path.startswith("/api/"):
-        response = current_app.make_response(({"error": title, "hint": hint, "status": 503}, 503))
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if request.path.startswith("/api/") or wants_json:
+        # the autosave script reads ``saved`` and shows ``message``, then tries again later
+        body = {"error": title, "hint": hint, "status": 503, "saved": False, "message": hint}
+        response = current_app.make_response((body, 503))
     else:
         page = render_template("error.html", title=title, hint=hint, code=503)
         response = current_app.make_response((page, 503))

@@ -169,6 +169,9 @@ def test_a_full_disk_while_a_notice_is_registered_gives_a_503_and_keeps_the_deci
     assert len(_files(tmp_path / "documents")) == 2  # the PDF and the DOCX
 
 
+# The folder store is the same on both backends; the PostgreSQL side of the register is the
+# database store, covered by test_r20_register.
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_register_document_on_a_full_disk_raises_and_leaves_neither_row_nor_file(
     db_session: Session, fund: Fund, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,7 @@ from service.models import Application
 from service.models.migrate import upgrade
 from service.operations import applications as application_ops
 
-from ..web.apply_helpers import AIF_STEPS, make_app, post_step, start
+from ..web.apply_helpers import AIF_STEPS, csrf, make_app, post_step, start
 from .pgcluster import PrivateCluster
 
 pytestmark = pytest.mark.postgres
@@ -80,6 +80,8 @@ def test_a_restart_in_the_middle_of_saving_gives_a_503_and_loses_nothing_saved_b
     before = _stored(web_app, app_id)
     assert before[0] == "Kulturverein Elbufer e.V."
 
+    token = csrf(client.get(step1).get_data(as_text=True))
+
     # The server goes down after the request has read the draft and before it writes.
     original = application_ops.save_draft
 
@@ -92,8 +94,18 @@ def test_a_restart_in_the_middle_of_saving_gives_a_503_and_loses_nothing_saved_b
     _assert_german_503(post_step(client, step1, changed, action="save"))
     monkeypatch.setattr(application_ops, "save_draft", original)
 
-    # While it is down, every page answers the same way.
+    # While it is down, every page answers the same way; the autosave script gets JSON.
     _assert_german_503(client.get(step1))
+    autosave = client.post(
+        step1,
+        data={**changed, "csrf_token": token, "version": "", "action": "autosave"},
+        headers={"Accept": "application/json"},
+    )
+    assert autosave.status_code == 503
+    assert autosave.headers["Retry-After"] == "120"
+    assert autosave.json is not None
+    assert autosave.json["saved"] is False
+    assert "nicht gespeichert" in autosave.json["message"]
 
     cluster.start()
     # The very next request works; the interrupted one left nothing half-written.
