@@ -74,7 +74,7 @@ _UNSAFE = re.compile(
 def redact(text: str) -> str:
     """``text`` without tokens, query strings, e-mail addresses, IBANs and secrets."""
     text = _RESUME_TOKEN.sub(r"\1" + REDACTED, text)
-    text = _URL_PASSWORD.sub(r"\1***@", text)
+    text = _URL_PASSWORD.sub(r"\1" + REDACTED + "@", text)
     text = _AUTH_HEADER.sub(r"\1\2" + REDACTED, text)
     text = _SECRET_ASSIGNMENT.sub(r"\1\2" + REDACTED, text)
     text = _QUERY.sub("?" + REDACTED, text)
@@ -160,6 +160,16 @@ def configure_logging(level: int = logging.INFO, stream: IO[str] | None = None) 
             root.removeHandler(handler)
     root.addHandler(json_handler(stream))
     root.setLevel(level)
+    # Flask gives the app's logger a plain-text stderr handler of its own when nothing else
+    # would print its records; with the JSON handler on the root it would only print every
+    # record a second time, unredacted.
+    from flask.logging import default_handler
+
+    for logger in list(logging.root.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger) and default_handler in logger.handlers:
+            logger.removeHandler(default_handler)
+    # Alembic announces its dialect on every migration-context check (each /healthz)
+    logging.getLogger("alembic.runtime.migration").setLevel(max(level, logging.WARNING))
 
 
 # -- request ids and the request log -------------------------------------------------------------

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from .. import db
 from ..config import DEFAULTS
+from ..domain.messages import N_, Message
 from ..models import StaffUser
 from ..operations import staff as ops
 
@@ -34,7 +35,14 @@ MIN_SECRET_KEY_LENGTH = 32
 
 
 class InsecureConfiguration(RuntimeError):
-    """The app must not start like this in production."""
+    """The app must not start like this in production.
+
+    ``problems`` holds each problem as a translatable message, for ``foerderwerk serve`` to
+    say in German what to change; the exception text stays English for logs."""
+
+    def __init__(self, message: str, problems: tuple[Message, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 def check_production_config(config: dict[str, object]) -> None:
@@ -42,10 +50,20 @@ def check_production_config(config: dict[str, object]) -> None:
     if str(config.get("ENV", "")).lower() != "production":
         return
     problems = []
+    messages: list[Message] = []
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
+        messages.append(Message(N_("Debug mode is on. Switch it off (FLASK_DEBUG=0).")))
     if config.get("TODAY"):
         problems.append("TODAY pins the date (demonstrations only)")
+        messages.append(
+            Message(
+                N_(
+                    "FOERDERWERK_TODAY pins the date; it is meant for demonstrations only. "
+                    "Remove it."
+                )
+            )
+        )
     secret = str(config.get("SECRET_KEY") or "")
     if (
         len(secret) < MIN_SECRET_KEY_LENGTH
@@ -56,8 +74,20 @@ def check_production_config(config: dict[str, object]) -> None:
             f"SECRET_KEY is weak (use at least {MIN_SECRET_KEY_LENGTH} random characters, "
             "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
         )
+        messages.append(
+            Message(
+                N_(
+                    "FOERDERWERK_SECRET_KEY is missing or too weak. Set it to at least "
+                    "%(length)s random characters, for example the output of: "
+                    "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                ),
+                {"length": MIN_SECRET_KEY_LENGTH},
+            )
+        )
     if problems:
-        raise InsecureConfiguration("refusing to start in production: " + "; ".join(problems))
+        raise InsecureConfiguration(
+            "refusing to start in production: " + "; ".join(problems), tuple(messages)
+        )
     config["SESSION_COOKIE_SECURE"] = True
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
