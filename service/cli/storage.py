@@ -1,4 +1,5 @@
-"""``foerderwerk storage migrate --to database|folder`` and ``foerderwerk storage verify``.
+"""``foerderwerk storage migrate --to database|folder``, ``foerderwerk storage verify`` and
+``foerderwerk storage sweep``.
 
 The migration copies every document – each address the register references and every other
 address the source holds – into the target backend, checking the SHA-256 on both sides, and
@@ -7,6 +8,8 @@ commits after each document: interrupted, it is simply run again and skips what 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -14,12 +17,19 @@ from sqlalchemy import select
 
 from .. import db
 from ..documents.database_storage import DatabaseStorage
-from ..documents.register import verify_register
-from ..documents.storage import FolderStorage, Storage, storage_from_config, storage_kind
+from ..documents.register import sweep_orphan_files, verify_register
+from ..documents.storage import (
+    FolderStorage,
+    Storage,
+    SweepReport,
+    storage_from_config,
+    storage_kind,
+)
 from ..documents.transfer import transfer_documents
 from ..domain.messages import N_
 from ..i18n import BabelLocalizer
 from ..models import Document
+from ..operations.uploads import sweep_orphan_uploads
 from . import cli
 
 _ = BabelLocalizer().gettext
@@ -144,6 +154,60 @@ def verify_command() -> None:
         _("Please restore the listed documents from the backup; they are not served."), err=True
     )
     raise SystemExit(1)
+
+
+@storage.command(
+    "sweep",
+    help=_(
+        "Remove files that no record references (left by failed requests) from the document "
+        "and upload stores."
+    ),
+)
+@click.option("--dry-run", is_flag=True, help=_("Only list the orphan files; remove nothing."))
+def sweep_command(dry_run: bool) -> None:
+    """R20: a request that failed after writing its file leaves an orphan; run from cron.
+    Files younger than the grace period are kept – their rows may not be committed yet."""
+    session = db.session()
+    uploads_path = current_app.config.get("UPLOAD_PATH") or str(
+        Path(current_app.instance_path) / "uploads"
+    )
+    reports = [
+        (
+            _("Document store"),
+            sweep_orphan_files(
+                session, storage_from_config(current_app.config, session), dry_run=dry_run
+            ),
+        ),
+        (
+            _("Upload store"),
+            sweep_orphan_uploads(session, FolderStorage(uploads_path), dry_run=dry_run),
+        ),
+    ]
+    session.commit()  # the database store deletes in the session's transaction
+    for name, report in reports:
+        _echo_sweep(name, report)
+    if dry_run:
+        click.echo(_("Dry run: nothing was removed."))
+    elif any(report.removed or report.temporary_files_removed for _name, report in reports):
+        click.echo(_("The orphan files have been removed."))
+
+
+def _echo_sweep(name: str, report: SweepReport) -> None:
+    click.echo(
+        _(
+            "%(store)s: %(count)s orphan file(s), %(bytes)s bytes; %(recent)s recent file(s) "
+            "kept; %(temporary)s temporary file(s)."
+        )
+        % {
+            "store": name,
+            "count": len(report.removed),
+            "bytes": report.removed_bytes,
+            "recent": len(report.spared_recent),
+            "temporary": report.temporary_files_removed,
+        }
+    )
+    for address in report.removed:
+        click.echo(f"  {address}")
 
 
 cli.add_command(storage)
