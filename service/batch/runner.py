@@ -117,10 +117,10 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
     job's items one after the other with the process's warm LibreOffice. If the process
     ends, the job is resumed from the staff page or by the command."""
 
-    def work() -> None:
+    def work_off() -> None:
         from ..documents.storage import storage_from_config
         from ..i18n import BabelLocalizer
-        from .work import process_item
+        from . import work
 
         with app.app_context():
             session = db.session()
@@ -128,8 +128,12 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
                 last_beat = 0.0
                 for item_id in ops.pending_items(session, job_id):
                     session.commit()
-                    process_item(
-                        session, storage_from_config(app.config), item_id, BabelLocalizer()
+                    work.process_item(
+                        session,
+                        storage_from_config(app.config),
+                        item_id,
+                        BabelLocalizer(),
+                        work.convert_pdf,  # looked up now: tests put a stand-in there
                     )
                     if time.monotonic() - last_beat >= HEARTBEAT_EVERY:
                         ops.beat(session, job_id)
@@ -143,7 +147,7 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
             finally:
                 _threads.pop(job_id, None)
 
-    thread = threading.Thread(target=work, name=f"regenerate-{job_id}", daemon=True)
+    thread = threading.Thread(target=work_off, name=f"regenerate-{job_id}", daemon=True)
     _threads[job_id] = thread
     thread.start()
     return thread

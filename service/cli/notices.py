@@ -19,7 +19,6 @@ from sqlalchemy import select
 from .. import db
 from ..batch import runner
 from ..batch.progress import TerminalProgress, format_duration
-from ..domain.messages import N_
 from ..i18n import BabelLocalizer
 from ..models import BatchJob, Partnership
 from ..operations import regeneration as ops
@@ -27,14 +26,7 @@ from . import cli
 
 _ = BabelLocalizer().gettext
 
-ACTIONS = {
-    ops.CREATE: N_("new draft"),
-    ops.DRAFT: N_("render draft again"),
-    ops.REISSUE: N_("new version of the issued notice"),
-    ops.UNCHANGED: N_("unchanged"),
-    ops.NEEDS_REASON: N_("issued notice changed – needs --reason"),
-    ops.REFUSED: N_("refused by the rules"),
-}
+ACTIONS = ops.ACTION_LABELS
 CLI_ACTOR = "cli"
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 

@@ -45,7 +45,7 @@ from ..documents.register import (
     snapshot_context,
 )
 from ..documents.storage import Storage
-from ..domain.messages import Localizer
+from ..domain.messages import N_, Localizer
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
 from ..models import (
     AgendaItem,
@@ -88,6 +88,14 @@ UNCHANGED = "unchanged"  # nothing to do
 NEEDS_REASON = "needs_reason"  # an issued notice that changed; without a reason it stays
 REFUSED = "refused"  # the rules refuse the notice as it stands (recorded as a failed item)
 TO_RENDER = (CREATE, DRAFT, REISSUE)
+ACTION_LABELS = {
+    CREATE: N_("new draft"),
+    DRAFT: N_("render draft again"),
+    REISSUE: N_("new version of the issued notice"),
+    UNCHANGED: N_("unchanged"),
+    NEEDS_REASON: N_("issued notice changed – needs --reason"),
+    REFUSED: N_("refused by the rules"),
+}
 
 
 class ScopeError(ValueError):

@@ -109,6 +109,12 @@ POLICY: dict[str, Rule] = {
     "staff.notice_preview": _staff(L),
     "staff.notice_issue": _staff(L),
     "staff.notice_amend": _staff(L),
+    # batch regeneration: the lead office starts and stops it, the coordination office watches
+    "staff.regenerate": _staff(L, C),
+    "staff.regenerate_start": _staff(L),
+    "staff.regenerate_job": _staff(L, C),
+    "staff.regenerate_cancel": _staff(L),
+    "staff.regenerate_resume": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     "staff.users": _staff(A),

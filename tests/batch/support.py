@@ -53,14 +53,15 @@ def seed(db_url: str, count: int, **config: object) -> None:
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """A ``foerderwerk`` process in a session of its own, so it can be killed whole."""
-    return subprocess.Popen(
-        [FOERDERWERK, *args],
-        env=env,
-        cwd=env["HOME"],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with log.open("wb") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [FOERDERWERK, *args],
+            env=env,
+            cwd=env["HOME"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def kill_hard(process: subprocess.Popen[bytes]) -> None:

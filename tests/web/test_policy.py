@@ -17,10 +17,17 @@ from sqlalchemy import select
 from service import db
 from service.documents.register import register_document
 from service.documents.storage import storage_from_config
-from service.domain.states import ApplicationState, DecisionOutcome, NoticeKind, NoticeState
+from service.domain.states import (
+    ApplicationState,
+    DecisionOutcome,
+    JobState,
+    NoticeKind,
+    NoticeState,
+)
 from service.models import (
     AgendaItem,
     Application,
+    BatchJob,
     Committee,
     CommitteeBody,
     CommitteeMember,
@@ -34,6 +41,7 @@ from service.models import (
     Vote,
     VoteChoice,
 )
+from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
 from service.web.policy import POLICY
 from tests.conftest import make_fund
@@ -55,6 +63,7 @@ OBJECT_ARGS = (
     "notice_id",
     "document_id",
     "user_id",
+    "job_id",
 )
 
 
@@ -76,6 +85,19 @@ class Objects:
     notice_id: int
     document_id: int
     user_id: int
+    job_id: int
+
+
+def _job(session, partnership_id: int) -> int:
+    job = BatchJob(
+        kind=JOB_KIND,
+        scope={"partnership": partnership_id, "fund": None, "session": None, "all": True},
+        actor="test",
+        state=JobState.done,
+    )
+    session.add(job)
+    session.flush()
+    return job.id
 
 
 def _notice_and_document(session, storage, application, decision, number) -> tuple[int, int]:
@@ -126,6 +148,7 @@ def _partnership_a(session, storage) -> Objects:
         notice_id,
         document_id,
         committee_user.id,
+        _job(session, fest.fund.partnership_id),
     )
 
 
@@ -179,6 +202,7 @@ def _partnership_b(session, storage) -> Objects:
         notice_id,
         document_id,
         user.id,
+        _job(session, partnership.id),
     )
 
 

@@ -7,7 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import applications, notices, sessions, statistics  # noqa: F401 – register routes
+    from . import applications, notices, regeneration, sessions, statistics  # noqa: F401 – register routes
     from .applicant_notices import bp as applicant_notices_bp
     from .common import assets, bp
 

@@ -1,0 +1,159 @@
+"""Back-office views: regenerate notices in a batch (preview = dry run, start, follow the
+progress, cancel, resume). The work itself runs in the batch runners: on Celery workers
+when a broker is configured, otherwise in a thread of this process."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from ... import db
+from ...batch import runner
+from ...domain.states import JobState
+from ...i18n import BabelLocalizer
+from ...models import BatchJob
+from ...operations import regeneration as ops
+from ...operations.sessions import list_meetings
+from .common import actor, bp, form_values, partnership
+
+PREVIEW_ROWS = 200
+
+
+def _scope_from(values: dict[str, str]) -> ops.Scope | None:
+    p = partnership()
+    target = values.get("scope", "")
+    try:
+        if target == "all":
+            return ops.Scope(partnership_id=p.id, everything=True)
+        if target == "fund" and values.get("fund") in {f.key for f in p.funds}:
+            return ops.Scope(partnership_id=p.id, fund=values["fund"])
+        if target == "session" and values.get("session", "").isdigit():
+            meeting_id = int(values["session"])
+            if meeting_id in {m.id for m in list_meetings(db.session(), p)}:
+                return ops.Scope(partnership_id=p.id, session=meeting_id)
+    except ops.ScopeError:
+        return None
+    return None
+
+
+def _job_or_404(job_id: int) -> BatchJob:
+    job = db.session().get(BatchJob, job_id)
+    if job is None or job.kind != ops.JOB_KIND or job.scope.get("partnership") != partnership().id:
+        abort(404)
+    return job
+
+
+@bp.get("/bescheide/neu-erzeugen")
+def regenerate(slug: str) -> ResponseReturnValue:
+    p = partnership()
+    s = db.session()
+    values = {
+        key: request.args.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")
+    }
+    plan = None
+    if values["scope"]:
+        scope = _scope_from(values)
+        if scope is None:
+            flash(_("Please choose a fund, a session or all notices."), "error")
+        else:
+            plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=values["reason"])
+            s.rollback()
+    return render_template(
+        "staff/regenerate.html",
+        values=values,
+        funds=p.funds,
+        meetings=list_meetings(s, p),
+        plan=plan,
+        rows=[r for r in plan.records if r.action != ops.UNCHANGED][:PREVIEW_ROWS] if plan else [],
+        jobs=ops.recent_jobs(s, p.id),
+        progress={job.id: ops.job_progress(s, job.id) for job in ops.recent_jobs(s, p.id)},
+        ops=ops,
+    )
+
+
+@bp.post("/bescheide/neu-erzeugen")
+def regenerate_start(slug: str) -> ResponseReturnValue:
+    values = form_values(["scope", "fund", "session", "reason"])
+    scope = _scope_from(values)
+    if scope is None:
+        flash(_("Please choose a fund, a session or all notices."), "error")
+        return redirect(url_for("staff.regenerate", slug=slug))
+    s = db.session()
+    reason = values.get("reason", "").strip()[:2000]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    distributed = runner.broker_configured(app)
+    plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=reason)
+    job = ops.start_regeneration(
+        s, plan, actor(), mode="celery" if distributed else "thread", workers=1
+    )
+    s.commit()
+    if job.total == 0:
+        flash(_("Nothing to render: every notice is up to date."), "info")
+        return redirect(url_for("staff.regenerate", slug=slug))
+    _drive(job.id)
+    return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job.id))
+
+
+def _drive(job_id: int) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if runner.broker_configured(app):
+        from ...batch.tasks import QueueUnavailable
+
+        try:
+            runner.dispatch(app, job_id)
+        except QueueUnavailable:
+            flash(
+                _(
+                    "The job queue cannot be reached right now. The job is saved; please "
+                    "resume it later on this page."
+                ),
+                "error",
+            )
+        return
+    runner.start_in_thread(app, job_id)
+
+
+@bp.get("/auftraege/<int:job_id>")
+def regenerate_job(slug: str, job_id: int) -> ResponseReturnValue:
+    job = _job_or_404(job_id)
+    s = db.session()
+    progress = ops.job_progress(s, job.id)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    stalled = (
+        job.state is JobState.running
+        and not runner.running_here(job.id)
+        and ops.find_resumable_job(s, ops.Scope.from_json(job.scope), job.reason) is not None
+    )
+    return render_template(
+        "staff/regenerate_job.html",
+        job=job,
+        progress=progress,
+        failed=ops.failed_items(s, job.id),
+        stalled=stalled and not runner.broker_configured(app),
+        distributed=runner.broker_configured(app),
+        JobState=JobState,
+    )
+
+
+@bp.post("/auftraege/<int:job_id>/abbrechen")
+def regenerate_cancel(slug: str, job_id: int) -> ResponseReturnValue:
+    form_values([])
+    job = _job_or_404(job_id)
+    ops.cancel_job(db.session(), job.id, actor())
+    db.session().commit()
+    flash(_("The job has been cancelled. Notices already rendered stay."), "info")
+    return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
+
+
+@bp.post("/auftraege/<int:job_id>/fortsetzen")
+def regenerate_resume(slug: str, job_id: int) -> ResponseReturnValue:
+    form_values([])
+    job = _job_or_404(job_id)
+    if job.state is not JobState.running or runner.running_here(job.id):
+        return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
+    ops.adopt_job(db.session(), job)
+    db.session().commit()
+    _drive(job.id)
+    flash(_("The job is resumed; finished notices are not rendered again."), "info")
+    return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
