@@ -20,7 +20,6 @@ from ..documents.storage import Storage
 from ..domain.messages import Localizer
 from ..models import BatchItem
 from ..operations import regeneration as ops
-from ..operations.notices import PdfConverter
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +35,15 @@ class ItemResult:
     office_peak_kb: int = 0  # its LibreOffice's peak resident memory
 
 
-def convert_pdf(docx: bytes, title: str, subject: str, author: str) -> bytes:
+def convert_pdf(
+    docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
+) -> bytes:
     """PDF/A by this process's warm LibreOffice (one per worker process)."""
     from ..documents.pdf import get_converter
 
-    return get_converter().convert(docx, pdfa=True, title=title, subject=subject, author=author)
+    return get_converter().convert(
+        docx, pdfa=True, title=title, subject=subject, author=author, watermark=watermark
+    )
 
 
 def process_item(
@@ -48,7 +51,7 @@ def process_item(
     storage: Storage,
     item_id: int,
     localizer: Localizer,
-    to_pdf: PdfConverter = convert_pdf,
+    to_pdf: ops.BatchPdfConverter = convert_pdf,
     worker: str | None = None,
     *,
     measure: bool = False,

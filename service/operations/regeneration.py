@@ -31,13 +31,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..documents.docx import Metadata, render_kind, template_hash
+from ..documents.pdftools import DRAFT_STAMP
 from ..documents.register import (
     context_hash,
     latest_version,
@@ -65,7 +66,6 @@ from .notices import (
     DOCX_TYPE,
     NOTICE_OUTCOMES,
     NoticeRefused,
-    PdfConverter,
     notice_data,
     prepare_notice,
 )
@@ -758,6 +758,14 @@ def cancel_job(session: Session, job_id: int, actor: str) -> None:
 # --------------------------------------------------------------------------- one item
 
 
+class BatchPdfConverter(Protocol):
+    """DOCX → PDF/A with metadata, and a watermark across every page for drafts."""
+
+    def __call__(
+        self, docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
+    ) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class RenderedItem:
     item_id: int
@@ -768,12 +776,10 @@ class RenderedItem:
 
 
 def render_item(
-    session: Session, item_id: int, localizer: Localizer, to_pdf: PdfConverter
+    session: Session, item_id: int, localizer: Localizer, to_pdf: BatchPdfConverter
 ) -> RenderedItem | None:
     """Render a pending item (read-only; no lock held). None when there is nothing to do:
     the item is finished already or its job was cancelled."""
-    from ..documents.pdftools import stamp_draft
-
     item = session.get(BatchItem, item_id)
     if item is None or item.state is not ItemState.pending:
         return None
@@ -782,9 +788,14 @@ def render_item(
     notice = item.notice
     prepared = prepare_record(session, notice, localizer)
     docx = render_kind(prepared.template, prepared.raw_context, prepared.meta)
-    pdf = to_pdf(docx, prepared.meta.title, prepared.meta.subject, prepared.meta.author)
-    if notice.state is NoticeState.draft:
-        pdf = stamp_draft(pdf)
+    pdf = to_pdf(
+        docx,
+        prepared.meta.title,
+        prepared.meta.subject,
+        prepared.meta.author,
+        # a draft says so on every page, drawn by the PDF export itself (no second pass)
+        watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
+    )
     return RenderedItem(item_id, notice.id, prepared, docx, pdf)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from service import db
 from service.batch.work import DONE, FAILED, NOOP, process_item
+from service.documents.pdftools import stamp_draft
 from service.documents.register import read_document
 from service.documents.storage import storage_from_config
 from service.domain.states import ItemState, JobState, NoticeState
@@ -24,14 +25,15 @@ from service.operations.notices import issue_notice
 from service.operations.seed import SEED_FUND, seed_notices
 
 
-def fake_pdf(docx: bytes, title: str, subject: str, author: str) -> bytes:
-    """A one-page PDF carrying the title, different for different DOCX content."""
+def fake_pdf(docx: bytes, title: str, subject: str, author: str, *, watermark=None) -> bytes:
+    """A one-page PDF carrying the title, different for different DOCX content; a watermark
+    is stamped on as the real export draws it."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     writer.add_metadata({"/Title": title, "/Subject": subject, "/Keywords": str(hash(docx))})
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    return stamp_draft(buffer.getvalue()) if watermark else buffer.getvalue()
 
 
 @pytest.fixture
@@ -274,10 +276,10 @@ def test_one_bad_record_fails_alone_with_its_error_and_the_batch_finishes(seeded
             .first()
         )
 
-    def flaky(docx, title, subject, author):
+    def flaky(docx, title, subject, author, *, watermark=None):
         if subject == bad_number:
             raise RuntimeError("LibreOffice crashed on this one")
-        return fake_pdf(docx, title, subject, author)
+        return fake_pdf(docx, title, subject, author, watermark=watermark)
 
     job_id, outcomes = _run(seeded, _plan(seeded), to_pdf=flaky)
 

@@ -196,11 +196,13 @@ class PdfConverter:
         title: str | None = None,
         subject: str | None = None,
         author: str | None = None,
+        watermark: str | None = None,
     ) -> bytes:
         """Convert a DOCX to PDF/A-2b (plain PDF with pdfa=False); raise ConversionError.
 
         Title, subject and author go into the document properties before the export, so
         they land in both the Info dictionary and the XMP metadata and the PDF/A stays valid.
+        ``watermark`` (e.g. "ENTWURF") is drawn across every page by the export itself.
         """
         check_docx(docx_bytes)
         request = {
@@ -210,6 +212,7 @@ class PdfConverter:
             "title": title,
             "subject": subject,
             "author": author,
+            "watermark": watermark,
         }
         self._adopt_after_fork()
         with self._lock:

@@ -154,6 +154,12 @@ class Office:
             filter_data = [_prop("UseTaggedPDF", True), _prop("DisplayPDFDocumentTitle", True)]
             if request.get("pdfa", True):
                 filter_data.append(_prop("SelectPdfVersion", 2))
+            if request.get("watermark"):
+                # drawn by the export itself across every page: a draft costs no second pass
+                filter_data.append(_prop("Watermark", str(request["watermark"])))
+                # pale red, diagonal: the text below stays legible
+                filter_data.append(_prop("WatermarkColor", 0xF0B4B4))
+                filter_data.append(_prop("WatermarkRotateAngle", 450))
             out = self.ctx.ServiceManager.createInstanceWithContext(
                 "com.sun.star.io.SequenceOutputStream", self.ctx
             )
