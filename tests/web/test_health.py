@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from alembic import command
 from flask import Flask
+from sqlalchemy import create_engine, text
 
 from service import create_app
-from service.models.migrate import alembic_config, head
+from service.models.migrate import alembic_config, head, upgrade
 from service.web.health import _script
 
 SECRET = "test-secret-key-with-enough-entropy-0123456789"
@@ -130,3 +131,19 @@ def test_health_needs_no_login_and_sets_no_cookie_even_with_a_session(app: Flask
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_database_newer_than_the_code_is_reported_as_unknown_revision(tmp_path: Path):
+    # a rollback of the code after a migration: the database names a revision the code lacks
+    url = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    engine.dispose()
+    app = _app(url, tmp_path, STORAGE="folder")
+
+    response, body = _health(app)
+
+    assert response.status_code == 503
+    assert body["checks"]["migrations"] == "unknown revision"
