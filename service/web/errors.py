@@ -58,9 +58,14 @@ def _megabytes() -> int:
     return int(limit) // (1024 * 1024)
 
 
-def _unexpected(_error: Exception) -> tuple[str, int]:
+def _unexpected(error: Exception) -> tuple[str, int]:
     from werkzeug.exceptions import InternalServerError
 
+    # the person sees the German page; the administrator needs the traceback (the log's
+    # filter removes tokens and personal data from it, service/logs.py)
+    current_app.logger.error(
+        "unexpected error during %s %s", request.method, request.path, exc_info=error
+    )
     return _page(InternalServerError())
 
 

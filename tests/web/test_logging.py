@@ -8,13 +8,14 @@ import io
 import json
 import logging
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from service import db
+from service import create_app, db
 from service.logs import configure_logging, redact
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start
@@ -186,3 +187,35 @@ def test_the_request_id_of_the_proxy_is_kept_and_anything_else_replaced(
 )
 def test_redaction_rules(text: str, expected: str):
     assert redact(text) == expected
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_redacted(
+    request: pytest.FixtureRequest, tmp_path: Path, json_log: JsonLog
+):
+    shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "test.sqlite3")
+    # not TESTING: the production error handler, which answers the German 500 page
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key-with-enough-entropy-0123456789",
+            "DATABASE_URL": "sqlite:///" + str(tmp_path / "test.sqlite3"),
+            "STORAGE_PATH": str(tmp_path / "documents"),
+        }
+    )
+
+    def broken() -> str:
+        raise RuntimeError(f"cannot handle {EMAIL}")
+
+    app.add_url_rule("/kaputt", "broken", broken)
+
+    response = app.test_client().get("/kaputt?iban=DE02120300000000202051")
+
+    assert response.status_code == 500
+    assert "Traceback" not in response.get_data(as_text=True)
+    entries = json_log.entries()
+    error = next(e for e in entries if e["message"] == "unexpected error during GET /kaputt")
+    assert error["level"] == "ERROR"
+    assert "RuntimeError: cannot handle [E-Mail entfernt]" in error["exception"]
+    assert error["request_id"]
+    assert any(e.get("path") == "/kaputt" and e.get("status") == 500 for e in entries)
+    assert EMAIL not in json_log.text
+    assert "DE0212" not in json_log.text
