@@ -9,6 +9,7 @@ accounts alike, with the same answer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -42,8 +43,15 @@ from .interchange import application_to_interchange
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile
 _hasher = PasswordHasher()
-# verified against when the account is unknown, so both answers take the same time
-_DUMMY_HASH = _hasher.hash("no account has this password – timing equaliser")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    # verified against when the account is unknown, so both answers take the same time;
+    # made on the first login, not at import: hashing takes Argon2's 64 MB for a moment,
+    # which every batch worker and CLI process importing this module would otherwise pay
+    return _hasher.hash("no account has this password – timing equaliser")
+
 
 MIN_PASSWORD_LENGTH = 12
 ACCOUNT_LIMIT = 5
@@ -177,7 +185,7 @@ def log_in(session: Session, email: str, password: str, address: str) -> Login:
     ok = False
     try:
         ok = _hasher.verify(
-            user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+            user.password_hash if user and user.password_hash else _dummy_hash(), password
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
