@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, session
 from flask.typing import ResponseReturnValue
 
 from ... import db
-from ...documents.register import read_document
+from ...documents.register import open_download
 from ...documents.storage import StorageError, storage_from_config
 from ...domain.states import NoticeState
 from ...models import Notice
@@ -35,7 +35,7 @@ def download(slug: str, notice_id: int) -> ResponseReturnValue:
     if document is None:
         abort(404)
     try:
-        data = read_document(storage_from_config(current_app.config), document)
+        stream = open_download(storage_from_config(current_app.config), document)
     except StorageError:
         abort(503)
-    return attachment(data, document.file_name, document.media_type)
+    return attachment(stream, document.file_name, document.media_type)

@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...documents.register import read_document
-from ...documents.storage import StorageError, storage_from_config
+from ...documents.register import open_download
+from ...documents.storage import DocumentStream, StorageError, storage_from_config
 from ...domain.check import today_in_germany
 from ...domain.money import AmountError, parse_german_money
 from ...i18n import BabelLocalizer
@@ -44,8 +44,12 @@ def _refused_message(exc: ops.NoticeRefused) -> str:
     return message
 
 
-def attachment(data: bytes, name: str, media_type: str) -> Response:
-    response = Response(data, mimetype=media_type)
+def attachment(data: bytes | DocumentStream, name: str, media_type: str) -> Response:
+    """A download; a :class:`DocumentStream` is streamed (verified before its first byte,
+    R23) rather than read into memory."""
+    response = Response(data, mimetype=media_type, direct_passthrough=not isinstance(data, bytes))
+    if not isinstance(data, bytes):
+        response.content_length = data.size
     ascii_name = name.encode("ascii", "replace").decode("ascii").replace("?", "_").replace('"', "")
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
@@ -221,8 +225,8 @@ def document(slug: str, document_id: int) -> ResponseReturnValue:
         abort(404)
     storage = storage_from_config(current_app.config)
     try:
-        data = read_document(storage, found)
+        stream = open_download(storage, found)
     except StorageError:
         # a flipped byte on disk (R23) or a missing file: nothing is served
         abort(503)
-    return attachment(data, found.file_name, found.media_type)
+    return attachment(stream, found.file_name, found.media_type)
