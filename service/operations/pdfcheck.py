@@ -1,8 +1,9 @@
 """Child process of the upload check (R6): parse a PDF completely, print one JSON verdict.
 
-Run as ``python -m service.operations.pdfcheck`` with the file on stdin, under the CPU,
-memory and wall-clock limits set by :func:`service.operations.uploads.check_pdf`. Imports
-nothing of the service but pypdf, so a crafted file meets as little code as possible.
+Run as ``python -P …/service/operations/pdfcheck.py`` (by its path: ``-m`` would import the
+service package first) with the file on stdin, under the CPU, memory and wall-clock limits set
+by :func:`service.operations.uploads.check_pdf`. Imports nothing of the service but pypdf, so a
+crafted file meets as little code as possible.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +35,7 @@ MEMORY_BYTES = 512 * 1024 * 1024
 WALL_SECONDS = 10
 MAX_NAME = 120
 UPLOAD_KINDS = ("offer", "attachment")
+PDFCHECK = Path(__file__).with_name("pdfcheck.py")
 
 
 class UploadRefused(ValueError):
@@ -62,9 +64,13 @@ def check_pdf(
     argv = list(
         command
         or [
+            # the script by its path, not ``-m service.operations.pdfcheck``: -m imports the
+            # service package first (Flask, SQLAlchemy, Babel) – 0.4 s of CPU per upload for
+            # nothing, four times the parse of a 5 MB PDF (bench/load.py, docs/performance.md);
+            # -P keeps the script's folder off sys.path, so nothing of the service shadows
             sys.executable,
-            "-m",
-            "service.operations.pdfcheck",
+            "-P",
+            str(PDFCHECK),
             str(CPU_SECONDS),
             str(MEMORY_BYTES),
         ]
