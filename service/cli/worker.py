@@ -7,11 +7,14 @@ process keeps one warm LibreOffice.
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask import current_app
 
 from ..batch import tasks
 from ..i18n import BabelLocalizer
+from ..logs import configure_logging
 from . import cli
 
 _ = BabelLocalizer().gettext
@@ -31,5 +34,7 @@ def worker_command(concurrency: int, loglevel: str) -> None:
         raise click.UsageError(
             _("Please set FOERDERWERK_CELERY_BROKER (e.g. redis://127.0.0.1:6379/0) first.")
         )
+    # one JSON line per message, redacted, as `foerderwerk serve` writes them
+    configure_logging(getattr(logging, loglevel.upper(), logging.INFO))
     tasks.configure_from(current_app.config)
     tasks.celery_app.worker_main(tasks.worker_argv(concurrency, loglevel))

@@ -389,20 +389,26 @@ def _current_notice(decision: Decision) -> Notice | None:
 
 def _latest_documents(
     session: Session, notices: Iterable[Notice]
-) -> dict[tuple[str, str], Document]:
-    """The latest register entry per (kind, number) for the notices' PDFs, in one query."""
+) -> dict[tuple[int, str, str], Document]:
+    """The latest register entry per (partnership, kind, number) for the notices' PDFs (file
+    numbers repeat across partnerships), in a few queries."""
     wanted = {(_kinds(n)[0], n.number) for n in notices}
     if not wanted:
         return {}
-    numbers = {number for _kind, number in wanted}
-    latest: dict[tuple[str, str], Document] = {}
-    rows = session.scalars(
-        select(Document)
-        .where(Document.kind.in_((DRAFT_PDF, ISSUED_PDF)), Document.number.in_(numbers))
-        .order_by(Document.version)
-    )
-    for document in rows:
-        latest[(document.kind, document.number)] = document
+    numbers = sorted({number for _kind, number in wanted})
+    latest: dict[tuple[int, str, str], Document] = {}
+    # in chunks: one IN list per query stays far below the databases' parameter limits
+    for start in range(0, len(numbers), 500):
+        rows = session.scalars(
+            select(Document)
+            .where(
+                Document.kind.in_((DRAFT_PDF, ISSUED_PDF)),
+                Document.number.in_(numbers[start : start + 500]),
+            )
+            .order_by(Document.version)
+        )
+        for document in rows:
+            latest[(document.partnership_id, document.kind, document.number)] = document
     return latest
 
 
@@ -449,7 +455,7 @@ def plan_regeneration(
                     )
                 )
             continue
-        document = latest.get((_kinds(notice)[0], notice.number))
+        document = latest.get((application.fund.partnership_id, _kinds(notice)[0], notice.number))
         if document is not None and document.notice_id not in (None, notice.id):
             document = None  # the latest document belongs to an older version of the notice
         if document is not None and document.source_sha256:
