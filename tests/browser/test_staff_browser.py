@@ -6,9 +6,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from service import db
+from service.domain.states import JobState
+from service.models import BatchJob, Partnership
+from service.operations.regeneration import JOB_KIND
+
 from .conftest import check_page
 
 SLUG = "boizenburg-luebtheen"
+
+
+def _job(app: Any, state: JobState) -> int:
+    """A regeneration job to look at – a row only, the demo's records stay untouched."""
+    with app.app_context():
+        session = db.session()
+        partnership = session.query(Partnership).filter_by(slug=SLUG).one()
+        job = BatchJob(
+            kind=JOB_KIND,
+            scope={"partnership": partnership.id, "fund": None, "session": None, "all": True},
+            actor="lead@demo.example",
+            state=state,
+            owner="elsewhere:1",  # a driver that is gone: the page offers to resume
+        )
+        session.add(job)
+        session.commit()
+        return job.id
 
 
 def _sign_in_with_the_keyboard(page: Any, base: str, email: str) -> None:
@@ -52,6 +74,17 @@ def test_the_lead_offices_and_the_admins_pages_have_no_accessibility_violations(
     _sign_in_with_the_keyboard(page, base, "lead@demo.example")
     page.goto(f"{base}/p/{SLUG}/staff/bescheide")
     check_page(page, "staff-bescheide")
+    page.click("text=Bescheide im Stapel neu erzeugen")
+    check_page(page, "staff-neu-erzeugen")
+    page.check("#scope-all")
+    with page.expect_navigation():
+        page.click("text=Anzeigen, was sich ändern würde")
+    check_page(page, "staff-neu-erzeugen-probelauf")
+    assert page.get_by_role("cell", name="neuer Entwurf").count() >= 1
+    for state, name in ((JobState.done, "fertig"), (JobState.running, "haengt")):
+        job_id = _job(live_server.app, state)
+        page.goto(f"{base}/p/{SLUG}/staff/auftraege/{job_id}")
+        check_page(page, f"staff-auftrag-{name}")
 
     page.context.clear_cookies()
     _sign_in_with_the_keyboard(page, base, "admin@demo.example")
