@@ -18,7 +18,7 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-
 .PHONY: run test lint audit sysdeps install install-dev migrate demo i18n-extract i18n-update i18n-compile
 
 run: sysdeps install migrate demo
-	FLASK_DEBUG=0 $(BIN)/foerderwerk run --host $(HOST) --port $(PORT)
+	$(BIN)/foerderwerk serve --bind $(HOST):$(PORT)
 
 # AUDIT=1 adds the dependency audit (R29) to `make test`. It needs the network and is meant
 # for CI; it is not switched on in .ci/run yet: the package index this CI reaches does not
