@@ -495,6 +495,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     processes = Processes()
     # Ctrl-C and SIGTERM both end in the finally below, which stops every process group
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # also when started in the background by a shell, which leaves SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     load_start = _load_average()
     with tempfile.TemporaryDirectory(prefix="foerderwerk-load-") as folder:
         tmp = Path(folder)
