@@ -60,9 +60,7 @@ def test_the_lead_office_starts_a_job_and_follows_it_to_the_end(seeded):
     lead = seeded.test_client()
     log_in(lead, LEAD)
 
-    response = post(
-        lead, PAGE, {"scope": "fund", "fund": "MASSE-2026", "reason": ""}, PAGE
-    )
+    response = post(lead, PAGE, {"scope": "fund", "fund": "MASSE-2026", "reason": ""}, PAGE)
 
     assert response.status_code == 302
     job_url = response.headers["Location"]
