@@ -3,7 +3,8 @@ regenerates notices. A benchmark, not a test: it prints figures and whether the 
 met; tests/bench/test_load_smoke.py only keeps it from rotting.
 
 Run:  .venv/bin/python bench/load.py [--users 100] [--duration 180] [--upload-mb 5]
-                                     [--notices 300] [--web-workers N] [--think 1.0]
+                                     [--notices 300] [--web-workers N] [--web-threads 1]
+                                     [--think 1.0]
                                      [--database-url postgresql+psycopg://…/scratch]
 
 What it does, all on loopback and bounded in time (duration + about 2 minutes):
@@ -404,7 +405,8 @@ def print_summary(figures: dict[str, Any], setup: dict[str, Any]) -> None:
     print(
         f"Deadline-day load: {setup['users']} applicants, {setup['duration']} s, "
         f"{setup['upload_mb']} MB upload, think {setup['think']} s, "
-        f"{setup['web_workers']} gunicorn workers, {setup['database']}"
+        f"{setup['web_workers']} gunicorn workers × {setup['web_threads']} threads, "
+        f"{setup['database']}"
     )
     print(
         f"load average at start {setup['load_start']}, at end {setup['load_end']}; "
@@ -483,6 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--upload-mb", type=float, default=5.0)
     parser.add_argument("--notices", type=int, default=300, help="notices for the batch")
     parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--web-threads", type=int, default=1, help="threads per worker")
     parser.add_argument("--think", type=float, default=1.0, help="mean s between pages")
     parser.add_argument("--database-url", default=None, help="an EMPTY scratch database")
     parser.add_argument("--json", dest="json_out", default=None, help="write figures here")
@@ -534,6 +537,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"127.0.0.1:{port}",
                     "--workers",
                     str(web_workers),
+                    "--threads",
+                    str(args.web_threads),
                     "--log-level",
                     "warning",
                 ],
@@ -639,6 +644,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "upload_mb": args.upload_mb,
                 "think": args.think,
                 "web_workers": web_workers,
+                "web_threads": args.web_threads,
                 "database": "PostgreSQL" if url.startswith("postgresql") else "SQLite",
                 "load_start": load_start,
                 "load_end": load_end,

@@ -176,7 +176,7 @@ class Applicant(HttpUser):
             url, name=name, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
+                response.failure(_problem(response))
                 raise FlowFailed(name)
             text = response.text
             if expect and expect not in text:
@@ -192,7 +192,7 @@ class Applicant(HttpUser):
         ) as response:
             location = response.headers.get("Location", "")
             if response.status_code not in (302, 303) or target not in location:
-                detail = f"HTTP {response.status_code}"
+                detail = _problem(response)
                 if response.status_code in (302, 303):
                     detail += f" to {location.split('?')[0][-40:]}"
                 response.failure(detail)
@@ -259,6 +259,13 @@ class Applicant(HttpUser):
                 "idempotency_key": key,
             }
         )
+
+
+def _problem(response: Any) -> str:
+    """``HTTP 500``, or for no answer at all the connection error (status 0 in locust)."""
+    if response.status_code == 0:
+        return f"no answer: {type(response.error).__name__} {str(response.error)[:100]}"
+    return f"HTTP {response.status_code}"
 
 
 def _match(pattern: re.Pattern[str], page: str) -> str:
