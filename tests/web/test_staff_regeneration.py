@@ -12,7 +12,7 @@ from service import db
 from service.batch import runner
 from service.domain.states import JobState
 from service.models import BatchJob, Document
-from service.operations.regeneration import DRAFT_PDF
+from service.operations.regeneration import DRAFT_PDF, pending_items
 from service.operations.seed import seed_notices
 
 from ..operations.test_regeneration import fake_pdf
@@ -133,3 +133,20 @@ def test_cancelling_stops_handing_out_items_and_keeps_what_is_rendered(seeded, m
         (job,) = db.session().scalars(select(BatchJob)).all()
         assert job.state is JobState.cancelled
     assert "Abgebrochen" in text(lead.get(job_url))
+
+
+def test_with_the_job_queue_down_the_page_says_so_and_the_job_is_kept(seeded):
+    seeded.config["CELERY_BROKER"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    lead = seeded.test_client()
+    log_in(lead, LEAD)
+
+    response = post(lead, PAGE, {"scope": "fund", "fund": "MASSE-2026"}, PAGE)
+
+    assert response.status_code == 302
+    page = lead.get(response.headers["Location"])
+    assert "Die Auftragswarteschlange ist gerade nicht erreichbar." in text(page)
+    with seeded.app_context():
+        (job,) = db.session().scalars(select(BatchJob)).all()
+        assert job.state is JobState.running
+        assert job.mode == "celery"
+        assert len(pending_items(db.session(), job.id)) == 3
