@@ -9,6 +9,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from flask import Flask
@@ -37,24 +38,23 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+def cannot_run(message: str) -> NoReturn:
+    """What a test does without something it needs: skip locally, fail on CI."""
+    if ON_CI:
+        pytest.fail(f"{message} – on CI this test must run, not skip")
+    pytest.skip(message)
+
+
 def require_tools(*tools: str) -> None:
     """Skip locally when a program the test drives is not installed; fail on CI."""
     missing = [tool for tool in tools if shutil.which(tool) is None]
-    if not missing:
-        return
-    message = "needs " + ", ".join(missing)
-    if ON_CI:
-        pytest.fail(f"{message} – on CI this test must run, not skip")
-    pytest.skip(message)
+    if missing:
+        cannot_run("needs " + ", ".join(missing))
 
 
 def require_service(name: str, host: str, port: int) -> None:
-    if _reachable(host, port):
-        return
-    message = f"{name} is not reachable at {host}:{port}"
-    if ON_CI:
-        pytest.fail(f"{message} – on CI this test must run, not skip")
-    pytest.skip(message)
+    if not _reachable(host, port):
+        cannot_run(f"{name} is not reachable at {host}:{port}")
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from . import cli
 
 _ = BabelLocalizer().gettext
 
-ACTIONS = ops.ACTION_LABELS
 CLI_ACTOR = "cli"
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
@@ -50,7 +49,7 @@ def _partnership_id(slug: str | None) -> int | None:
 
 def _print_plan(plan: ops.Plan) -> None:
     for record in plan.records:
-        line = f"{record.number or '–':<16} {record.fund:<10} {_(ACTIONS[record.action])}"
+        line = f"{record.number or '–':<16} {record.fund:<10} {_(ops.ACTION_LABELS[record.action])}"
         if record.action in (ops.CREATE, ops.UNCHANGED):
             click.echo(line)
             continue

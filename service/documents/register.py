@@ -110,8 +110,11 @@ def snapshot_context(context: Mapping[str, Any]) -> dict[str, Any]:
 
 def context_hash(snapshot: Mapping[str, Any]) -> str:
     """SHA-256 of a context snapshot's canonical JSON (sorted keys, no spaces): equal
-    contexts hash equally, whatever order their keys were built in."""
-    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    contexts hash equally, whatever order their keys were built in. Values JSON cannot hold
+    (dates of a settings file) count as their text."""
+    canonical = json.dumps(
+        snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -132,15 +132,22 @@ def notice_data(
     return data
 
 
-def _committed_without(session: Session, application: Application, decision: Decision) -> Decimal:
-    committed = committed_amount(session, application.fund)
+def committed_by_others(
+    committed: Decimal, application: Application, decision: Decision | None
+) -> Decimal:
+    """The fund's committed money without this application's own approved amount."""
     if (
-        application.state in COMMITTING_STATES
+        decision is not None
+        and application.state in COMMITTING_STATES
         and decision.outcome is DecisionOutcome.approved
         and decision.amount is not None
     ):
         committed -= decision.amount
     return max(committed, Decimal(0))
+
+
+def _committed_without(session: Session, application: Application, decision: Decision) -> Decimal:
+    return committed_by_others(committed_amount(session, application.fund), application, decision)
 
 
 @dataclass(frozen=True)
@@ -221,18 +228,30 @@ def preview_notice(
     return stamp_draft(pdf)
 
 
-def _register_pair(
+def register_notice_files(
     session: Session,
     storage: Storage,
     notice: Notice,
-    rendered: Rendered,
+    *,
+    template: str,
+    template_sha256: str,
+    context: dict[str, Any],
     pdf: bytes,
+    docx: bytes,
+    kinds: tuple[str, str] = ("notice", "notice-docx"),
+    issued: bool = True,
+    file_stem: str | None = None,
+    replacement_reason: str = "",
+    source_sha256: str | None = None,
 ) -> list[Document]:
+    """Register a notice's PDF and DOCX, each as the next version of its kind and number;
+    returns [pdf, docx]. The reason is kept only where a version is replaced."""
     partnership_id = notice.fund.partnership_id
+    stem = file_stem or f"Bescheid-{notice.number}-v{notice.version}"
     documents = []
     for kind, content, suffix, media in (
-        ("notice", pdf, "pdf", "application/pdf"),
-        ("notice-docx", rendered.docx, "docx", DOCX_TYPE),
+        (kinds[0], pdf, "pdf", "application/pdf"),
+        (kinds[1], docx, "docx", DOCX_TYPE),
     ):
         previous = latest_version(session, partnership_id, kind, notice.number)
         documents.append(
@@ -242,19 +261,36 @@ def _register_pair(
                 partnership_id=partnership_id,
                 kind=kind,
                 number=notice.number,
-                template_key=rendered.template,
-                template_hash=template_hash(rendered.template),
-                context=rendered.context,
+                template_key=template,
+                template_hash=template_sha256,
+                context=context,
                 file_bytes=content,
-                file_name=f"Bescheid-{notice.number}-v{notice.version}.{suffix}",
+                file_name=f"{stem}.{suffix}",
                 media_type=media,
                 replaces=previous,
-                issued=True,
+                issued=issued,
                 application_id=notice.application_id,
                 notice_id=notice.id,
+                replacement_reason=replacement_reason if previous is not None else "",
+                source_sha256=source_sha256,
             )
         )
     return documents
+
+
+def _register_pair(
+    session: Session, storage: Storage, notice: Notice, rendered: Rendered, pdf: bytes
+) -> list[Document]:
+    return register_notice_files(
+        session,
+        storage,
+        notice,
+        template=rendered.template,
+        template_sha256=template_hash(rendered.template),
+        context=rendered.context,
+        pdf=pdf,
+        docx=rendered.docx,
+    )
 
 
 def issue_notice(

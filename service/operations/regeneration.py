@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import socket
 from collections.abc import Iterable, Mapping
@@ -42,7 +41,6 @@ from ..documents.pdftools import DRAFT_STAMP
 from ..documents.register import (
     context_hash,
     latest_version,
-    register_document,
     snapshot_context,
 )
 from ..documents.storage import Storage
@@ -61,13 +59,14 @@ from ..models import (
 )
 from ..paths import locale_dir
 from . import audit
-from .funds import COMMITTING_STATES, committed_amount
+from .funds import committed_amount
 from .notices import (
-    DOCX_TYPE,
     NOTICE_OUTCOMES,
     NoticeRefused,
+    committed_by_others,
     notice_data,
     prepare_notice,
+    register_notice_files,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -229,14 +228,11 @@ def source_fingerprint(notice: Notice, settings_sha256: str) -> str:
         "guideline": guideline.sha256 if guideline is not None else None,
         "settings": settings_sha256,
     }
-    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return context_hash(parts)
 
 
 def settings_fingerprint(notice: Notice) -> str:
-    settings = notice.application.fund.partnership.settings()
-    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return context_hash(notice.application.fund.partnership.settings())
 
 
 @dataclass(frozen=True)
@@ -261,19 +257,7 @@ class _Committed:
         fund = notice.application.fund
         if fund.id not in self.by_fund:
             self.by_fund[fund.id] = committed_amount(self.session, fund)
-        committed = self.by_fund[fund.id]
-        decision = notice.decision
-        application = notice.application
-        # as notices._committed_without: the application's own approved amount is not
-        # "other" money
-        if (
-            decision is not None
-            and application.state in COMMITTING_STATES
-            and decision.outcome.value == "approved"
-            and decision.amount is not None
-        ):
-            committed -= decision.amount
-        return max(committed, Decimal(0))
+        return committed_by_others(self.by_fund[fund.id], notice.application, notice.decision)
 
 
 def prepare_record(
@@ -823,39 +807,24 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
     job = item.job
     issued = notice.state is NoticeState.issued
     pdf_kind, docx_kind = _kinds(notice)
-    partnership_id = notice.fund.partnership_id
-    reason = job.reason if issued else ""
-    prefix = "Bescheid" if issued else "Bescheid-Entwurf"
-    documents = []
-    for kind, content, suffix, media in (
-        (pdf_kind, rendered.pdf, "pdf", "application/pdf"),
-        (docx_kind, rendered.docx, "docx", DOCX_TYPE),
-    ):
-        previous = latest_version(session, partnership_id, kind, notice.number)
-        version = previous.version + 1 if previous else 1
-        documents.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_id,
-                kind=kind,
-                number=notice.number,
-                template_key=rendered.prepared.template,
-                template_hash=rendered.prepared.template_sha256,
-                context=rendered.prepared.context,
-                file_bytes=content,
-                file_name=f"{prefix}-{notice.number}-v{notice.version}"
-                + (f"-{version}" if version > 1 else "")
-                + f".{suffix}",
-                media_type=media,
-                replaces=previous,
-                issued=issued,
-                application_id=notice.application_id,
-                notice_id=notice.id,
-                replacement_reason=reason if previous is not None else "",
-                source_sha256=rendered.prepared.source_sha256,
-            )
-        )
+    previous = latest_version(session, notice.fund.partnership_id, pdf_kind, notice.number)
+    version = previous.version + 1 if previous else 1
+    stem = f"{'Bescheid' if issued else 'Bescheid-Entwurf'}-{notice.number}-v{notice.version}"
+    documents = register_notice_files(
+        session,
+        storage,
+        notice,
+        template=rendered.prepared.template,
+        template_sha256=rendered.prepared.template_sha256,
+        context=rendered.prepared.context,
+        pdf=rendered.pdf,
+        docx=rendered.docx,
+        kinds=(pdf_kind, docx_kind),
+        issued=issued,
+        file_stem=stem + (f"-{version}" if version > 1 else ""),
+        replacement_reason=job.reason if issued else "",
+        source_sha256=rendered.prepared.source_sha256,
+    )
     item.state = ItemState.done
     item.document_id = documents[0].id
     item.error = ""
@@ -867,10 +836,10 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
             "notice.regenerate",
             "notice",
             notice.id,
-            partnership_id=partnership_id,
+            partnership_id=notice.fund.partnership_id,
             number=notice.number,
             document_version=documents[0].version,
-            reason=reason,
+            reason=job.reason,
             job=job.id,
             sha256=documents[0].file_sha256,
         )

@@ -59,6 +59,7 @@ def regenerate(slug: str) -> ResponseReturnValue:
         else:
             plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=values["reason"])
             s.rollback()
+    jobs = ops.recent_jobs(s, p.id)
     return render_template(
         "staff/regenerate.html",
         values=values,
@@ -66,8 +67,8 @@ def regenerate(slug: str) -> ResponseReturnValue:
         meetings=list_meetings(s, p),
         plan=plan,
         rows=[r for r in plan.records if r.action != ops.UNCHANGED][:PREVIEW_ROWS] if plan else [],
-        jobs=ops.recent_jobs(s, p.id),
-        progress={job.id: ops.job_progress(s, job.id) for job in ops.recent_jobs(s, p.id)},
+        jobs=jobs,
+        progress={job.id: ops.job_progress(s, job.id) for job in jobs},
         ops=ops,
     )
 
