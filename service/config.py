@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     # seconds without progress after which the waiting command sends pending items again
     # (duplicates are no-ops), for tasks lost with a worker before the visibility timeout
     "CELERY_STALL_TIMEOUT": 120,
+    # nice value of background work – batch workers, the mail sender, the LibreOffice they
+    # start – so that applicants' pages get the CPU first (0: normal priority)
+    "BACKGROUND_NICENESS": 10,
     "ENV": "development",
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

@@ -23,16 +23,23 @@ def mail_group() -> None:
 
 
 @mail_group.command("send", help=_("Send every e-mail still waiting in the outbox."))
-def send_command() -> None:
+@click.option("--quiet", is_flag=True, help=_("Say nothing when every e-mail went out (cron)."))
+def send_command(quiet: bool) -> None:
     config = current_app.config
     session = db.session()
+    # mails a web process's background sender is rendering right now are its business
     waiting = len(pending_mails(session))
     sent = send_pending(
-        session, transport_from_config(config, current_app.instance_path), sender(config)
+        session,
+        transport_from_config(config, current_app.instance_path),
+        sender(config),
+        [row.id for row in pending_mails(session)],
     )
-    click.echo(
-        _("%(sent)s of %(waiting)s waiting e-mail(s) sent.") % {"sent": sent, "waiting": waiting}
-    )
+    if not quiet or sent < waiting:
+        click.echo(
+            _("%(sent)s of %(waiting)s waiting e-mail(s) sent.")
+            % {"sent": sent, "waiting": waiting}
+        )
     if sent < waiting:
         click.echo(
             _("The others stay in the outbox. Please check the mail server and try again."),

@@ -19,9 +19,12 @@ class OutboxMail(Base):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    # {"items": [{"filename", "mime_type", "content" (base64)}]}
+    # {"items": [{"filename", "mime_type", "content" (base64)}],
+    #  "deferred": [{"filename", "mime_type", "kind", "ref", "digest_line"}] (rendered on sending)}
     attachments: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    # set by the sender that is on it (rendering, delivering); see mail.CLAIM_TIMEOUT
+    claimed_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str] = mapped_column(String(500), default="")

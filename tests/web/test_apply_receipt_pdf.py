@@ -1,4 +1,5 @@
-"""The receipt e-mail carries the application PDF of the frozen copy and its SHA-256."""
+"""The receipt e-mail carries the application PDF of the frozen copy and its SHA-256; the PDF
+is rendered by the background sender after the submit has answered."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from service import db
+from service.models import OutboxMail
+from service.operations.mail_sender import wait_for_background_mail
 from tests.conftest import require_tools
 
 from .apply_helpers import AIF_STEPS, csrf, fill_all, make_app, start
@@ -31,10 +34,12 @@ def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
         review_url = fill_all(client, start(client), AIF_STEPS)
         review = client.get(review_url).get_data(as_text=True)
         key = re.search(r'name="idempotency_key" value="(\w+)"', review).group(1)
-        client.post(
+        answer = client.post(
             review_url.replace("pruefen", "einreichen"),
             data={"csrf_token": csrf(review), "idempotency_key": key},
         )
+        assert answer.status_code == 302
+        assert wait_for_background_mail(120)
         [path] = sorted((tmp_path / "mail").glob("*.eml"))
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         [attachment] = list(message.iter_attachments())
@@ -42,6 +47,13 @@ def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
         assert attachment.get_filename().startswith("Antrag-AIF-2026-")
         assert pdf.startswith(b"%PDF-")
         assert hashlib.sha256(pdf).hexdigest() in message.get_body(("plain",)).get_content()
+        with app.app_context():
+            [row] = db.session().query(OutboxMail).all()
+            # the rendered bytes are kept with the mail (a resend sends the same PDF)
+            assert row.sent_at is not None
+            assert row.claimed_at is not None
+            assert "deferred" not in row.attachments
+            assert len(row.attachments["items"]) == 1
     finally:
         with app.app_context():
             db.engine().dispose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from datetime import date, timedelta
@@ -99,7 +98,12 @@ def _actor() -> ops.Actor:
 
 def _bind_mail() -> None:
     transport = mail.transport_from_config(current_app.config, current_app.instance_path)
-    mail.bind_transport(db.session(), transport, mail.sender(current_app.config))
+    mail.bind_transport(
+        db.session(),
+        transport,
+        mail.sender(current_app.config),
+        background_niceness=current_app.config["BACKGROUND_NICENESS"],
+    )
 
 
 def _is_youth(fund: Fund) -> bool:
@@ -615,10 +619,19 @@ def _queue_receipt_mail(partnership: Partnership, application: Application) -> N
         submitted_at=_berlin(application),
         link=url_for(".mine", slug=partnership.slug, _external=True),
     )
-    attachments = tuple(_application_pdf(application))
-    if attachments:
-        digest = hashlib.sha256(attachments[0].content).hexdigest()
-        body += "\n" + _("SHA-256 of the attached PDF: %(digest)s", digest=digest) + "\n"
+    # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
+    # conversion does not belong in the submit request); ``APPLICATION_PDF_IN_MAIL = False``
+    # leaves it out (tests that do not start LibreOffice).
+    deferred: tuple[mail.DeferredAttachment, ...] = ()
+    if current_app.config.get("APPLICATION_PDF_IN_MAIL", True):
+        deferred = (
+            mail.DeferredAttachment(
+                filename=f"Antrag-{application.reference}.pdf",
+                kind="application-pdf",
+                ref=application.id,
+                digest_line=_("SHA-256 of the attached PDF: %(digest)s"),
+            ),
+        )
     mail.queue_mail(
         db.session(),
         mail.Mail(
@@ -627,34 +640,9 @@ def _queue_receipt_mail(partnership: Partnership, application: Application) -> N
                 "Your application %(reference)s has been received", reference=application.reference
             ),
             body=body,
-            attachments=attachments,
+            deferred=deferred,
         ),
     )
-
-
-def _application_pdf(application: Application) -> list[mail.Attachment]:
-    """The application PDF of the frozen copy, from the documents operation.
-
-    A receipt without the PDF is better than a lost submission: when rendering fails the
-    mail goes without it (logged), and ``APPLICATION_PDF_IN_MAIL = False`` skips it (tests
-    that do not start LibreOffice)."""
-    if not current_app.config.get("APPLICATION_PDF_IN_MAIL", True):
-        return []
-    try:
-        from ...documents.partnership import parse_partnership
-        from ...operations.documents import render_document, render_pdf
-
-        letterhead = parse_partnership(application.fund.partnership.settings())
-        outcome = render_document(
-            "application", application.submission_snapshot, application.fund.guideline, letterhead
-        )
-        if outcome.document is None:
-            return []
-        content = render_pdf(outcome.document)
-    except Exception:  # any rendering problem must not stop the submission
-        current_app.logger.exception("application PDF for %s not rendered", application.reference)
-        return []
-    return [mail.Attachment(f"Antrag-{application.reference}.pdf", content)]
 
 
 def _berlin(application: Application) -> Any:

@@ -1,0 +1,132 @@
+"""The background sender of a process: sends the mails whose attachments must be rendered
+first (the receipt's application PDF), after the request that queued them has answered.
+
+One daemon thread per process, started with the first mail and running at a lower CPU
+priority (``BACKGROUND_NICENESS``, default 10) – an applicant waiting for the next page
+comes before a PDF for the inbox. The LibreOffice it starts inherits that priority. The
+mails are in the outbox before they reach the queue: whatever this thread does not finish
+(the process ends, the office crashes) is sent by `foerderwerk mail send`, and the claim in
+:func:`.mail.send_pending` keeps the two from sending a mail twice.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+# Imported first so that its exit handler (closing the office) runs after ours (atexit runs
+# the last registered first): mails being rendered at exit still have their LibreOffice.
+from ..documents.pdf import converter as _converter  # noqa: F401
+from .mail import Transport, send_pending
+
+log = logging.getLogger(__name__)
+
+# How long a process that ends waits for mails still being rendered (then `mail send`).
+EXIT_WAIT = 30.0
+
+
+@dataclass(frozen=True)
+class _Batch:
+    bind: Engine | Connection
+    transport: Transport
+    from_address: str
+    ids: tuple[int, ...]
+
+
+class BackgroundSender:
+    def __init__(self, niceness: int) -> None:
+        self.niceness = niceness
+        self._queue: queue.Queue[_Batch] = queue.Queue()
+        self._pending = 0
+        self._idle = threading.Condition()
+        self.ready = threading.Event()  # set once the thread runs at its priority
+        self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
+        self._thread.start()
+
+    def submit(self, batch: _Batch) -> None:
+        with self._idle:
+            self._pending += 1
+        self._queue.put(batch)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until every submitted mail was handled; False after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._pending:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
+
+    def _run(self) -> None:
+        self._lower_priority()
+        self.ready.set()
+        while True:
+            batch = self._queue.get()
+            try:
+                with Session(bind=batch.bind) as session:
+                    send_pending(session, batch.transport, batch.from_address, list(batch.ids))
+            except Exception:  # the mails stay in the outbox for `mail send`
+                log.exception("background sending of e-mail(s) %s failed", list(batch.ids))
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    self._idle.notify_all()
+
+    def _lower_priority(self) -> None:
+        if self.niceness <= 0:
+            return
+        try:  # Linux: the nice value is per thread, and children started here inherit it
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.niceness)
+        except (OSError, AttributeError):
+            log.warning("mail sender runs at normal priority (could not lower it)")
+
+
+_sender: BackgroundSender | None = None
+_sender_pid: int | None = None
+_sender_lock = threading.Lock()
+
+
+def background_sender(niceness: int) -> BackgroundSender:
+    """This process's sender (the niceness of its first call); a forked child (a gunicorn
+    worker) starts its own."""
+    global _sender, _sender_pid
+    with _sender_lock:
+        if _sender is None or _sender_pid != os.getpid():
+            _sender = BackgroundSender(niceness)
+            _sender_pid = os.getpid()
+        return _sender
+
+
+def send_in_background(
+    bind: Engine | Connection,
+    transport: Transport,
+    from_address: str,
+    ids: list[int],
+    niceness: int,
+) -> None:
+    """Hand committed outbox mails to this process's background sender."""
+    background_sender(niceness).submit(_Batch(bind, transport, from_address, tuple(ids)))
+
+
+def wait_for_background_mail(timeout: float = EXIT_WAIT) -> bool:
+    """Wait for this process's background sender to be idle (tests, process exit)."""
+    if _sender is None or _sender_pid != os.getpid():
+        return True
+    return _sender.wait_idle(timeout)
+
+
+@atexit.register
+def _finish_on_exit() -> None:
+    # A gunicorn worker that is stopped gracefully gets its receipts out first.
+    if not wait_for_background_mail(EXIT_WAIT):
+        log.warning("e-mails still being rendered at exit stay in the outbox for `mail send`")
