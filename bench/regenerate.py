@@ -130,6 +130,10 @@ def main() -> None:
             FOERDERWERK_DATABASE_URL=url,
             FOERDERWERK_STORAGE_PATH=config["STORAGE_PATH"],
             FOERDERWERK_STORAGE="folder",
+            # the naive pipeline runs at normal priority, so ours does too (a batch is niced
+            # by default to yield to web requests; alone on the machine it makes no difference
+            # apart from other tenants of a shared machine)
+            FOERDERWERK_BACKGROUND_NICENESS="0",
         )
         upgrade(url)
         app = create_app(config)

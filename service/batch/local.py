@@ -57,8 +57,10 @@ def worker_config(app: Flask) -> dict[str, Any]:
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     from .. import create_app
+    from .work import lower_priority
 
     app = create_app(config)
+    lower_priority(app.config["BACKGROUND_NICENESS"])
     context = app.app_context()
     context.push()
     _worker.update(app=app, context=context)

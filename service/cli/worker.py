@@ -13,6 +13,7 @@ import click
 from flask import current_app
 
 from ..batch import tasks
+from ..batch.work import lower_priority
 from ..i18n import BabelLocalizer
 from ..logs import configure_logging
 from . import cli
@@ -36,5 +37,7 @@ def worker_command(concurrency: int, loglevel: str) -> None:
         )
     # one JSON line per message, redacted, as `foerderwerk serve` writes them
     configure_logging(getattr(logging, loglevel.upper(), logging.INFO))
+    # the forked worker processes and their LibreOffice inherit it
+    lower_priority(current_app.config["BACKGROUND_NICENESS"])
     tasks.configure_from(current_app.config)
     tasks.celery_app.worker_main(tasks.worker_argv(concurrency, loglevel))
