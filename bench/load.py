@@ -318,12 +318,39 @@ class Database:
         if len(set(references)) != len(references):
             problems.append("one reference on several receipts")
         problems += [f"idempotency key {key} on {n} applications" for key, n in duplicate_keys]
+        mails = self._receipt_mails(references)
+        for reference in references:
+            if reference not in mails:
+                problems.append(f"{reference}: no receipt e-mail sent by the end of the run")
         return {
             "confirmed": len(confirmed),
             # the demo's own submitted applications do not count
             "submitted_in_database": sum(1 for row in rows if row.id not in before),
+            # receipt mails sent (by the servers' background senders) and those with the PDF
+            "receipts_sent": sum(1 for r in references if r in mails),
+            "receipts_with_pdf": sum(1 for r in references if mails.get(r)),
             "problems": problems,
         }
+
+    def _receipt_mails(self, references: list[str]) -> dict[str, bool]:
+        """Reference → whether its sent receipt mail carries the application PDF."""
+        from sqlalchemy import select
+        from sqlalchemy.orm import Session
+
+        from service.models import OutboxMail
+
+        wanted = set(references)
+        found: dict[str, bool] = {}
+        with Session(self.engine) as session:
+            for subject, attachments in session.execute(
+                select(OutboxMail.subject, OutboxMail.attachments).where(
+                    OutboxMail.sent_at.is_not(None)
+                )
+            ):
+                for word in subject.split():
+                    if word in wanted:
+                        found[word] = bool((attachments or {}).get("items"))
+        return found
 
     def close(self) -> None:
         self.engine.dispose()
@@ -449,7 +476,9 @@ def print_summary(figures: dict[str, Any], setup: dict[str, Any]) -> None:
     print(
         f"submissions: {verify['confirmed']} confirmed to clients, "
         f"{verify['submitted_in_database']} submitted in the database (more = a submit in "
-        f"flight when the load stopped); problems: {len(verify['problems'])}"
+        f"flight when the load stopped); receipt e-mails sent {verify['receipts_sent']}, "
+        f"{verify['receipts_with_pdf']} with the application PDF; "
+        f"problems: {len(verify['problems'])}"
     )
     for problem in verify["problems"][:10]:
         print(f"  {problem}")
