@@ -17,6 +17,7 @@ or table row, which docxtpl removes when rendering.
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Sequence
@@ -1736,10 +1737,54 @@ def manifest_text(entries: dict[str, tuple[str, str, list[str]]]) -> str:
 
 
 def _reproducible(data: bytes) -> bytes:
-    """The same zip with fixed entry times, so regenerating changes no byte without cause."""
+    """The same zip with fixed entry times, so regenerating changes no byte without cause,
+    and without the style definitions no part uses (:func:`lean_styles`)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = [zip_entry(name, archive.read(name)) for name in archive.namelist()]
-    return write_zip(entries)
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["word/styles.xml"] = lean_styles(parts)
+    return write_zip([zip_entry(name, content) for name, content in parts.items()])
+
+
+# Attributes through which a part names a style (by its styleId).
+_STYLE_REFERENCE = re.compile(
+    rb"<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink|clickAndTypeStyle|defaultTableStyle)"
+    rb' w:val="([^"]+)"'
+)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def lean_styles(parts: dict[str, bytes]) -> bytes:
+    """``word/styles.xml`` with only the styles the document uses: those named in any part,
+    the defaults, and what they are based on, linked to or followed by.
+
+    python-docx's default template defines some 160 styles (356 kB of XML). LibreOffice
+    imports every one of them for every document it converts: 55-70 ms of CPU of a notice's
+    ~215 ms (measured, docs/performance.md); the PDF is the same to the pixel. Latent style
+    entries (names only) stay, as does stylesWithEffects.xml, which LibreOffice ignores."""
+    from lxml import etree
+
+    used: set[str] = set()
+    for name, content in parts.items():
+        if name.endswith(".xml") and name not in ("word/styles.xml", "word/stylesWithEffects.xml"):
+            used.update(match.decode() for match in _STYLE_REFERENCE.findall(content))
+    root = etree.fromstring(parts["word/styles.xml"])  # our own generated part
+    styles = {style.get(f"{_W}styleId"): style for style in root.iter(f"{_W}style")}
+    used.update(sid for sid, style in styles.items() if style.get(f"{_W}default") == "1")
+    keep: set[str] = set()
+    pending = list(used)
+    while pending:
+        sid = pending.pop()
+        if sid in keep or sid not in styles:
+            continue
+        keep.add(sid)
+        for tag in ("basedOn", "link", "next"):
+            reference = styles[sid].find(f"{_W}{tag}")
+            if reference is not None:
+                pending.append(reference.get(f"{_W}val"))
+    for sid, style in styles.items():
+        if sid not in keep:
+            root.remove(style)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def build_all(folder: Path) -> list[Path]:
