@@ -4,7 +4,7 @@ met; tests/bench/test_load_smoke.py only keeps it from rotting.
 
 Run:  .venv/bin/python bench/load.py [--users 100] [--duration 180] [--upload-mb 5]
                                      [--notices 300] [--web-workers N] [--web-threads 1]
-                                     [--think 1.0]
+                                     [--think 10]
                                      [--database-url postgresql+psycopg://…/scratch]
 
 What it does, all on loopback and bounded in time (duration + about 2 minutes):
@@ -22,8 +22,12 @@ What it does, all on loopback and bounded in time (duration + about 2 minutes):
    bench/locustfile.py: ``--users`` applicants, each with its own cookies, going again and again
    through the whole application – partnership page, start, five steps with CSRF tokens and
    varied valid entries, a ``--upload-mb`` PDF on the declarations step, review, submit,
-   receipt – with ``--think`` seconds (mean) between pages; after ``--duration`` seconds no new
-   page starts and running ones get up to 30 s to finish;
+   receipt – with ``--think`` seconds (mean, uniform ±50 %) between pages; after ``--duration``
+   seconds no new page starts and running ones get up to 30 s to finish. The default of 10 s
+   has each of the 100 applicants go through one whole application with its upload within the
+   3 minutes – 100 submissions, as the deadline-day scenario says (R27); people take minutes
+   per step, so this is still a crowd in a hurry. ``--think 1`` is a stress test instead: each
+   client then asks for an application every 17 s, six times that load;
 4. the batch and the server are stopped (also on Ctrl-C or an error: every process this script
    starts runs in a process group of its own and the whole group is ended), then the database
    is checked: every submission whose receipt a client saw exists exactly once, submitted.
@@ -515,7 +519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--notices", type=int, default=300, help="notices for the batch")
     parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--web-threads", type=int, default=1, help="threads per worker")
-    parser.add_argument("--think", type=float, default=1.0, help="mean s between pages")
+    parser.add_argument("--think", type=float, default=10.0, help="mean s between pages")
     parser.add_argument("--database-url", default=None, help="an EMPTY scratch database")
     parser.add_argument("--json", dest="json_out", default=None, help="write figures here")
     args = parser.parse_args(argv)

@@ -3,7 +3,8 @@ small upload and a 2-notice batch – through the real server, batch and locust.
 
 No timing is asserted (the machine is shared; the figures belong in docs/performance.md);
 only what must hold under any load: no error answer, every application that was started
-ended on its receipt, and every submission a client saw confirmed is in the database once.
+ended on its receipt, every submission a client saw confirmed is in the database once, and
+its receipt e-mail went out with the application PDF.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def test_a_tiny_deadline_day_run_has_no_error_and_loses_no_submission(tmp_path: 
     # 0 errors must not be vacuous: whole applications went through, upload and submit included
     assert figures["verify"]["confirmed"] >= 1
     assert figures["flows"]["completed"] == figures["verify"]["confirmed"]
+    # the receipts went out from the servers' background senders, each with its PDF
+    assert figures["verify"]["receipts_with_pdf"] == figures["verify"]["confirmed"]
     assert figures["pages"]["POST upload"]["count"] >= 1
     assert figures["pages"]["POST submit"]["count"] >= 1
     assert figures["server_error_lines"] == 0
