@@ -28,6 +28,7 @@ from .work import FAILED, ItemResult
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = 2.0  # seconds
+PROGRESS_EVERY = 0.25  # seconds between two progress updates (terminal, job row)
 MAX_POOL_RESTARTS = 5
 
 _worker: dict[str, Any] = {}
@@ -59,7 +60,7 @@ def _init_worker(config: dict[str, Any]) -> None:
     from .. import create_app
     from .work import lower_priority
 
-    app = create_app(config)
+    app = create_app(config, web=False)
     lower_priority(app.config["BACKGROUND_NICENESS"])
     context = app.app_context()
     context.push()
@@ -136,7 +137,7 @@ def _one_pass(
     on_progress: Callable[[ops.Progress], None] | None,
 ) -> bool:
     """Submit ``pending`` to a fresh pool; True when the pool broke (a worker died)."""
-    last_beat = 0.0
+    last_beat = last_progress = 0.0
     with ProcessPoolExecutor(
         max_workers=max(1, workers),
         mp_context=context,
@@ -169,8 +170,13 @@ def _one_pass(
                 if now - last_beat >= HEARTBEAT_EVERY:
                     ops.beat(session, job_id)
                     last_beat = now
-                if on_progress is not None:
+                # at most a few times a second (and after the last item): the progress query
+                # runs on the cores the workers render on
+                if on_progress is not None and (
+                    not futures or now - last_progress >= PROGRESS_EVERY
+                ):
                     on_progress(ops.job_progress(session, job_id))
+                    last_progress = now
                 session.commit()
         except BrokenProcessPool:
             log.warning("job %s: a worker process died; rebuilding the pool", job_id)

@@ -69,7 +69,7 @@ def _worker_app() -> Flask:
         from .. import create_app
 
         _apps.clear()
-        _apps[pid] = create_app()
+        _apps[pid] = create_app(web=False)  # a worker needs no routes
     return _apps[pid]
 
 
