@@ -1761,7 +1761,7 @@ def lean_styles(parts: dict[str, bytes]) -> bytes:
     imports every one of them for every document it converts: 55-70 ms of CPU of a notice's
     ~215 ms (measured, docs/performance.md); the PDF is the same to the pixel. Latent style
     entries (names only) stay, as does stylesWithEffects.xml, which LibreOffice ignores."""
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     used: set[str] = set()
     for name, content in parts.items():
