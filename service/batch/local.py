@@ -58,7 +58,7 @@ def worker_config(app: Flask) -> dict[str, Any]:
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     from .. import create_app
-    from .work import lower_priority
+    from ..process_local import lower_priority
 
     app = create_app(config, web=False)
     lower_priority(app.config["BACKGROUND_NICENESS"])

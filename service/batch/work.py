@@ -99,16 +99,6 @@ def _result(item_id: int, outcome: str, worker: str, measure: bool) -> ItemResul
     return ItemResult(item_id, outcome, worker, peak_rss_kb(), office_peak_kb())
 
 
-def lower_priority(niceness: int) -> None:
-    """Run this process (and the LibreOffice it starts) at a lower CPU priority: a batch is
-    background work, and applicants' pages on the same machine come first. Best effort."""
-    if niceness > 0:
-        try:
-            os.nice(niceness)
-        except OSError:
-            log.warning("batch worker runs at normal priority (could not lower it)")
-
-
 def peak_rss_kb() -> int:
     # ru_maxrss is in kilobytes on Linux
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

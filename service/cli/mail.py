@@ -28,12 +28,10 @@ def send_command(quiet: bool) -> None:
     config = current_app.config
     session = db.session()
     # mails a web process's background sender is rendering right now are its business
-    waiting = len(pending_mails(session))
+    ids = [row.id for row in pending_mails(session)]
+    waiting = len(ids)
     sent = send_pending(
-        session,
-        transport_from_config(config, current_app.instance_path),
-        sender(config),
-        [row.id for row in pending_mails(session)],
+        session, transport_from_config(config, current_app.instance_path), sender(config), ids
     )
     if not quiet or sent < waiting:
         click.echo(

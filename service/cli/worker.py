@@ -13,9 +13,9 @@ import click
 from flask import current_app
 
 from ..batch import tasks
-from ..batch.work import lower_priority
 from ..i18n import BabelLocalizer
 from ..logs import configure_logging
+from ..process_local import lower_priority
 from . import cli
 
 _ = BabelLocalizer().gettext

@@ -9,8 +9,8 @@ a local folder (development).
 
 An attachment that is expensive to make (the application PDF of a receipt: a LibreOffice
 conversion) is queued as a :class:`DeferredAttachment` – what to render, not the bytes – and
-rendered when the mail is sent. With ``background=True`` on :func:`bind_transport` such mails
-are sent by this process's background sender (:mod:`.mail_sender`) after the commit, so the
+rendered when the mail is sent. With ``background_niceness`` on :func:`bind_transport` such
+mails are sent by this process's background sender (:mod:`.mail_sender`) after the commit, so the
 request that queued them answers without waiting for LibreOffice.
 """
 
@@ -28,7 +28,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import ColumnElement, and_, event, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ..models import OutboxMail
@@ -175,16 +175,16 @@ def queue_mail(session: Session, mail: Mail) -> OutboxMail:
 def pending_mails(session: Session) -> list[OutboxMail]:
     """Mails of the outbox not sent yet (a failed delivery, or one cut off by a crash) that
     no sender is working on (a claim younger than :data:`CLAIM_TIMEOUT`)."""
-    stale = datetime.now(UTC) - CLAIM_TIMEOUT
-    query = (
-        select(OutboxMail)
-        .where(
-            OutboxMail.sent_at.is_(None),
-            or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < stale),
-        )
-        .order_by(OutboxMail.id)
-    )
+    query = select(OutboxMail).where(_free_to_send(datetime.now(UTC))).order_by(OutboxMail.id)
     return list(session.scalars(query))
+
+
+def _free_to_send(now: datetime) -> ColumnElement[bool]:
+    """Not sent, and claimed by nobody – or by a sender that gave no sign for too long."""
+    return and_(
+        OutboxMail.sent_at.is_(None),
+        or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < now - CLAIM_TIMEOUT),
+    )
 
 
 def is_deferred(row: OutboxMail) -> bool:
@@ -297,11 +297,7 @@ def _claim(session: Session, mail_id: int) -> bool:
     now = datetime.now(UTC)
     claim = (
         update(OutboxMail)
-        .where(
-            OutboxMail.id == mail_id,
-            OutboxMail.sent_at.is_(None),
-            or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < now - CLAIM_TIMEOUT),
-        )
+        .where(OutboxMail.id == mail_id, _free_to_send(now))
         .values(claimed_at=now, attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import queue
 import threading
 import time
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 # Imported first so that its exit handler (closing the office) runs after ours (atexit runs
 # the last registered first): mails being rendered at exit still have their LibreOffice.
 from ..documents.pdf import converter as _converter  # noqa: F401
+from ..process_local import PerProcess, lower_priority
 from .mail import Transport, send_pending
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class BackgroundSender:
         return True
 
     def _run(self) -> None:
-        self._lower_priority()
+        lower_priority(self.niceness)  # the LibreOffice started from here inherits it
         self.ready.set()
         while True:
             batch = self._queue.get()
@@ -82,29 +82,9 @@ class BackgroundSender:
                     self._pending -= 1
                     self._idle.notify_all()
 
-    def _lower_priority(self) -> None:
-        if self.niceness <= 0:
-            return
-        try:  # Linux: the nice value is per thread, and children started here inherit it
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.niceness)
-        except (OSError, AttributeError):
-            log.warning("mail sender runs at normal priority (could not lower it)")
 
-
-_sender: BackgroundSender | None = None
-_sender_pid: int | None = None
-_sender_lock = threading.Lock()
-
-
-def background_sender(niceness: int) -> BackgroundSender:
-    """This process's sender (the niceness of its first call); a forked child (a gunicorn
-    worker) starts its own."""
-    global _sender, _sender_pid
-    with _sender_lock:
-        if _sender is None or _sender_pid != os.getpid():
-            _sender = BackgroundSender(niceness)
-            _sender_pid = os.getpid()
-        return _sender
+# started with the niceness of the first mail handed over (the web process's setting)
+_sender: PerProcess[BackgroundSender] = PerProcess(BackgroundSender)
 
 
 def send_in_background(
@@ -115,14 +95,13 @@ def send_in_background(
     niceness: int,
 ) -> None:
     """Hand committed outbox mails to this process's background sender."""
-    background_sender(niceness).submit(_Batch(bind, transport, from_address, tuple(ids)))
+    _sender.get(niceness).submit(_Batch(bind, transport, from_address, tuple(ids)))
 
 
 def wait_for_background_mail(timeout: float = EXIT_WAIT) -> bool:
     """Wait for this process's background sender to be idle (tests, process exit)."""
-    if _sender is None or _sender_pid != os.getpid():
-        return True
-    return _sender.wait_idle(timeout)
+    sender = _sender.current()
+    return sender is None or sender.wait_idle(timeout)
 
 
 @atexit.register

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import sys
+from typing import BinaryIO
 
 
 def verdict(data: bytes) -> dict[str, object]:
@@ -58,7 +59,7 @@ def _limit(cpu_seconds: int, memory_bytes: int) -> None:
 DAMAGED = b'{"ok": false, "problem": "damaged"}'
 
 
-def _read_exactly(stream: io.BufferedReader, size: int) -> bytes | None:
+def _read_exactly(stream: BinaryIO, size: int) -> bytes | None:
     chunks: list[bytes] = []
     while size:
         chunk = stream.read(size)
@@ -101,8 +102,8 @@ def serve(cpu_seconds: int, memory_bytes: int) -> None:
     verdict(blank.getvalue())
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
-        header = _read_exactly(stdin, 8)  # type: ignore[arg-type]
-        data = _read_exactly(stdin, int.from_bytes(header, "big")) if header else None  # type: ignore[arg-type]
+        header = _read_exactly(stdin, 8)
+        data = _read_exactly(stdin, int.from_bytes(header, "big")) if header else None
         if data is None:
             return
         reply = _check_in_child(data, cpu_seconds, memory_bytes)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
+from ..process_local import PerProcess
 from .applications import Actor, NotEditable
 
 log = logging.getLogger(__name__)
@@ -198,24 +199,18 @@ class _CheckServer:
                     stream.close()
 
 
-_server: _CheckServer | None = None
-_server_pid: int | None = None
-_server_lock = threading.Lock()
+_server: PerProcess[_CheckServer] = PerProcess(_CheckServer)
 
 
 def _check_server() -> _CheckServer:
-    global _server, _server_pid
-    with _server_lock:
-        if _server is None or _server_pid != os.getpid():
-            _server = _CheckServer()  # in a forked child the parent's pipes are not ours
-            _server_pid = os.getpid()
-        return _server
+    return _server.get()
 
 
 @atexit.register
 def _stop_check_server() -> None:
-    if _server is not None and _server_pid == os.getpid():
-        _server.stop()
+    server = _server.current()
+    if server is not None:
+        server.stop()
 
 
 _UNSAFE = {

@@ -10,7 +10,7 @@ import sys
 
 def _nice_after(niceness: int) -> int:
     code = (
-        "import os; from service.batch.work import lower_priority; "
+        "import os; from service.process_local import lower_priority; "
         f"lower_priority({niceness}); print(os.nice(0))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
