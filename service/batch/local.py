@@ -1,17 +1,31 @@
 """Regeneration on this machine: a pool of worker processes, each with its own app, database
-connection and warm LibreOffice (``spawn``, so no connection or office pipe is shared with
-the parent). The parent only hands out item ids, reports progress and keeps the job's
-heartbeat; a worker that dies takes nothing with it – its item is still pending and the
-pool is rebuilt for what is left."""
+connections and warm LibreOffice (``spawn``, so no connection or office pipe is shared with
+the parent). The parent only hands out item ids in small chunks, reports progress and keeps
+the job's heartbeat; a worker that dies takes nothing with it – its items are still pending
+and the pool is rebuilt for what is left.
+
+Inside a worker two threads share its LibreOffice: while one thread's document is being
+converted (the thread waits on a pipe and holds no GIL), the other builds the next document
+or registers the previous one, so the office never waits for Python. Conversions stay one at
+a time (the converter's lock)."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.util
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +44,11 @@ log = logging.getLogger(__name__)
 HEARTBEAT_EVERY = 2.0  # seconds
 PROGRESS_EVERY = 0.25  # seconds between two progress updates (terminal, job row)
 MAX_POOL_RESTARTS = 5
+# threads per worker process: one document in LibreOffice, the next one in Python
+THREADS_PER_WORKER = 2
+# the largest chunk of items handed to a worker at once; chunks shrink towards the end so
+# that no worker is left with a long tail while the other one idles
+MAX_CHUNK = 8
 
 _worker: dict[str, Any] = {}
 
@@ -55,16 +74,81 @@ def worker_config(app: Flask) -> dict[str, Any]:
     return {name: app.config.get(name) for name in DEFAULTS}
 
 
+def start_method() -> str:
+    """``fork`` where the parent is single-threaded (the command line): the worker starts
+    with the service already imported, about a second sooner. ``spawn`` when other threads
+    run (a web process): a fork copies locks other threads may hold at that moment."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     from .. import create_app
     from ..process_local import lower_priority
 
+    # before any thread or LibreOffice is started: they inherit the nice value
+    lower_priority(int(config["BACKGROUND_NICENESS"]))
+    # LibreOffice needs about a second to start; it does so while the app is built and the
+    # first document is prepared instead of after
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     app = create_app(config, web=False)
-    lower_priority(app.config["BACKGROUND_NICENESS"])
-    context = app.app_context()
-    context.push()
-    _worker.update(app=app, context=context)
+    threads = ThreadPoolExecutor(THREADS_PER_WORKER, initializer=_enter_app, initargs=(app,))
+    _worker.update(app=app, threads=threads)
+    # runs when the pool lets the worker go, before the interpreter's teardown
+    multiprocessing.util.Finalize(None, _leave_worker, exitpriority=10)
+
+
+def _leave_worker() -> None:
+    from ..cli import skip_teardown_collection
+    from ..documents.pdf.converter import close_process_converter
+
+    _worker["threads"].shutdown(wait=True)
+    close_process_converter()
+    skip_teardown_collection()
+
+
+def _warm_up() -> None:
+    from ..documents.pdf import get_converter
+
+    try:
+        get_converter().start()
+    except Exception:  # the first conversion tries again and reports it per item
+        log.warning("LibreOffice did not start ahead of the first document", exc_info=True)
+
+
+def _enter_app(app: Flask) -> None:
+    # an app context of the thread's own: its own database session (db.session lives in it)
+    app.app_context().push()
+
+
+def _run_items(item_ids: list[int]) -> list[ItemResult | None]:
+    """The items of one chunk, on the worker's threads; None for an item that raised
+    outside its own handling (it stays pending; reported here, the rest goes on)."""
+    threads: ThreadPoolExecutor = _worker["threads"]
+    futures = [threads.submit(_run_item, item_id) for item_id in item_ids]
+    results: list[ItemResult | None] = []
+    for item_id, future in zip(item_ids, futures, strict=True):
+        try:
+            results.append(future.result())
+        except Exception:
+            log.exception("batch item %s raised outside its own handling", item_id)
+            results.append(None)
+    return results
+
+
+def chunked(item_ids: list[int], workers: int) -> list[list[int]]:
+    """Guided self-scheduling: each chunk is a quarter of what is left per worker, at most
+    MAX_CHUNK and at least one item, so the last chunks are single items."""
+    chunks: list[list[int]] = []
+    start = 0
+    while start < len(item_ids):
+        left = len(item_ids) - start
+        size = max(1, min(MAX_CHUNK, left // (4 * max(1, workers))))
+        chunks.append(item_ids[start : start + size])
+        start += size
+    return chunks
 
 
 def _run_item(item_id: int) -> ItemResult:
@@ -94,7 +178,6 @@ def run_local(
     summary = RunSummary(job_id)
     started = time.monotonic()
     config = worker_config(app)
-    context = multiprocessing.get_context("spawn")
     try:
         while True:
             pending = ops.pending_items(session, job_id)
@@ -105,9 +188,7 @@ def run_local(
             if summary.restarts > MAX_POOL_RESTARTS:
                 log.error("job %s: worker pool broke %s times; giving up", job_id, summary.restarts)
                 break
-            broken = _one_pass(
-                session, job_id, pending, workers, config, context, summary, on_progress
-            )
+            broken = _one_pass(session, job_id, pending, workers, config, summary, on_progress)
             if broken:
                 summary.restarts += 1
                 continue
@@ -132,32 +213,35 @@ def _one_pass(
     pending: list[int],
     workers: int,
     config: dict[str, Any],
-    context: Any,
     summary: RunSummary,
     on_progress: Callable[[ops.Progress], None] | None,
 ) -> bool:
     """Submit ``pending`` to a fresh pool; True when the pool broke (a worker died)."""
     last_beat = last_progress = 0.0
+    method = start_method()
+    if method == "fork":
+        # nothing of this process's may be used by a forked worker: no database connection
+        # (the worker opens its own; the next query here opens a fresh one) and no buffered
+        # output (a worker would print it again when it exits)
+        session.close()
+        db.engine().dispose()
+        sys.stdout.flush()
+        sys.stderr.flush()
     with ProcessPoolExecutor(
         max_workers=max(1, workers),
-        mp_context=context,
+        mp_context=multiprocessing.get_context(method),
         initializer=_init_worker,
         initargs=(config,),
     ) as pool:
-        futures: set[Future[ItemResult]] = {pool.submit(_run_item, item) for item in pending}
+        futures: set[Future[list[ItemResult | None]]] = {
+            pool.submit(_run_items, chunk) for chunk in chunked(pending, workers)
+        }
         try:
             while futures:
                 finished, futures = wait(
                     futures, timeout=HEARTBEAT_EVERY, return_when=FIRST_COMPLETED
                 )
-                for future in finished:
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        raise
-                    except Exception:  # the item stays pending; reported, the rest goes on
-                        log.exception("job %s: an item raised outside its own handling", job_id)
-                        continue
+                for result in _results(finished, job_id):
                     summary.processed += 1
                     if result.outcome == FAILED:
                         summary.failed += 1
@@ -190,3 +274,17 @@ def _one_pass(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return False
+
+
+def _results(finished: set[Future[list[ItemResult | None]]], job_id: int) -> list[ItemResult]:
+    results: list[ItemResult] = []
+    for future in finished:
+        try:
+            chunk = future.result()
+        except BrokenProcessPool:
+            raise
+        except Exception:  # its items stay pending; reported, the rest goes on
+            log.exception("job %s: a chunk of items raised outside its own handling", job_id)
+            continue
+        results.extend(result for result in chunk if result is not None)
+    return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from flask.cli import FlaskGroup
 
 from .. import create_app
@@ -29,4 +31,15 @@ _register()
 
 
 def main() -> None:
-    cli.main(prog_name="foerderwerk")
+    try:
+        cli.main(prog_name="foerderwerk")
+    finally:
+        skip_teardown_collection()
+
+
+def skip_teardown_collection() -> None:
+    """Called when a process has done its work and is about to exit: the interpreter's
+    teardown would otherwise run the cycle collector over every object the service imported
+    (about half a second, spent after the last line was printed). Nothing is lost: open
+    files and connections are still closed as their modules are torn down."""
+    gc.freeze()

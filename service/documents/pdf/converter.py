@@ -241,6 +241,15 @@ class PdfConverter:
                 raise ConversionError("LibreOffice produced no PDF")
             return pdf
 
+    def start(self) -> None:
+        """Start LibreOffice now rather than with the first conversion (a batch worker warms
+        up while its first document is still being prepared); raise ConversionError."""
+        self._adopt_after_fork()
+        with self._lock:
+            if self._closed:
+                raise ConversionError("the converter is closed")
+            self._ensure_started()
+
     def close(self) -> None:
         """Stop LibreOffice, reap its processes and remove the profile. Idempotent."""
         if os.getpid() != self._owner_pid:
@@ -506,7 +515,9 @@ def get_converter() -> PdfConverter:
 
 
 @atexit.register
-def _close_process_converter() -> None:
+def close_process_converter() -> None:
+    """Stop this process's LibreOffice, if it started one (at exit; earlier where a process
+    knows it has converted its last document)."""
     if _converter is not None and _converter_pid == os.getpid():
         _converter.close()
 
