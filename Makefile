@@ -13,7 +13,7 @@ PORT ?= 5000
 # Debian packages the service needs: LibreOffice (DOCX → PDF/A, with Debian's python3-uno),
 # the fonts the templates use (without them page breaks change), poppler-utils (PDF text and
 # previews), chromium (browser tests).
-SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito poppler-utils chromium
+SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito poppler-utils libjemalloc2 chromium
 
 .PHONY: run test lint audit sysdeps install install-dev migrate demo i18n-extract i18n-update i18n-compile
 

@@ -33,7 +33,13 @@ from docx.shared import Cm
 from pypdf.generic import DictionaryObject
 
 from service.documents.pdf import ConversionError, PdfConverter, convert_cold, get_converter
-from service.documents.pdf.converter import PROFILE_SETTINGS, SOFFICE, SYSTEM_PYTHON, Settings
+from service.documents.pdf.converter import (
+    PROFILE_SETTINGS,
+    SOFFICE,
+    SYSTEM_PYTHON,
+    Settings,
+    office_allocator,
+)
 from tests.conftest import ON_CI
 
 pytestmark = pytest.mark.libreoffice
@@ -586,3 +592,42 @@ def test_libreoffice_stops_and_cleans_up_when_its_worker_is_killed(tmp_path: Pat
     assert not group_alive(int(group)), "the helper notices its worker is gone"
     assert processes_mentioning(profile) == []
     assert not Path(profile).exists()
+
+
+def _maps_of_group(pgid: int) -> str:
+    maps = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == pgid:
+                maps.append((entry / "maps").read_text())
+        except OSError:
+            continue
+    return "\n".join(maps)
+
+
+def test_libreoffice_runs_with_jemalloc_in_place_of_glibc_malloc(converter: PdfConverter) -> None:
+    # libjemalloc2 is a system package of `make sysdeps`, like LibreOffice itself
+    assert office_allocator() is not None, "libjemalloc2 is not installed"
+    converter.convert(docx(GERMAN))
+    assert converter.process_ids is not None
+    assert "libjemalloc" in _maps_of_group(converter.process_ids[1])
+
+
+def test_with_the_system_allocator_libreoffice_keeps_glibc_malloc() -> None:
+    with PdfConverter(allocator="") as plain:
+        assert pdf_text(plain.convert(docx(GERMAN))).count("Zuwendung") >= 1
+        assert plain.process_ids is not None
+        assert "libjemalloc" not in _maps_of_group(plain.process_ids[1])
+
+
+def test_the_allocator_setting(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert office_allocator("system") is None
+    library = tmp_path / "liballoc.so"
+    library.write_bytes(b"")
+    assert office_allocator(str(library)) == str(library)
+    # a wrong setting costs speed, not documents: glibc's malloc and a warning
+    assert office_allocator("tcmalloc") is None
+    assert office_allocator(str(tmp_path / "missing.so")) is None
+    assert "FOERDERWERK_OFFICE_MALLOC" in caplog.text

@@ -2,7 +2,8 @@
 
 python3-uno only imports in the system Python, not in the project's venv, so the converter
 starts this file as a subprocess (arguments: soffice, work directory, UNO pipe name, start-up
-timeout, the converter's pid) and talks to it over stdin/stdout, one JSON object per line:
+timeout, the converter's pid, and a library to preload into LibreOffice or "") and talks to
+it over stdin/stdout, one JSON object per line:
 
   helper → converter  {"event": "spawned", "soffice_pgid": …}  LibreOffice started
   helper → converter  {"event": "ready"}  once LibreOffice answers over UNO
@@ -57,9 +58,14 @@ def _prop(name: str, value: Any) -> Any:
 
 
 class Office:
-    def __init__(self, soffice: str, profile_url: str, pipe_name: str, tmpdir: str) -> None:
+    def __init__(
+        self, soffice: str, profile_url: str, pipe_name: str, tmpdir: str, preload: str = ""
+    ) -> None:
         self.pipe_name = pipe_name
         env = dict(os.environ, TMPDIR=tmpdir)
+        if preload:
+            # an allocator in place of glibc's malloc (converter.office_allocator)
+            env["LD_PRELOAD"] = " ".join(filter(None, (preload, env.get("LD_PRELOAD"))))
         command = [
             soffice,
             "--headless",
@@ -295,6 +301,7 @@ def watch(parent: int, office: Office, workdir: Path) -> None:
 
 def main(argv: list[str]) -> int:
     soffice, directory, pipe_name, start_timeout, converter_pid = argv[1:6]
+    preload = argv[6] if len(argv) > 6 else ""
     # Laid out by the converter: profile/ (written before we start), tmp/ and inbox/.
     workdir = Path(directory)
     profile_url = (workdir / "profile").as_uri()
@@ -313,7 +320,7 @@ def main(argv: list[str]) -> int:
         protocol.flush()
 
     try:
-        office = Office(soffice, profile_url, pipe_name, str(workdir / "tmp"))
+        office = Office(soffice, profile_url, pipe_name, str(workdir / "tmp"), preload)
     except OSError as exc:
         send({"event": "failed", "error": f"cannot start {soffice}: {exc.strerror}"})
         return 1
