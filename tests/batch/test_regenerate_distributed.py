@@ -6,8 +6,10 @@ while queueing, the job is kept and sent later (R22)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -75,7 +77,9 @@ def _run(args, env, timeout=600):
 
 
 def _files(folder):
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+    # os.walk, not rglob: the LibreOffice work folder of the killed worker may vanish while
+    # we look (its helper removes it), and os.walk skips a folder that is gone
+    return [Path(root) / name for root, _dirs, names in os.walk(folder) for name in names]
 
 
 @pytest.mark.timeout(900)
