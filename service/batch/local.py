@@ -1,8 +1,9 @@
 """Regeneration on this machine: a pool of worker processes, each with its own app, database
-connections and warm LibreOffice (``spawn``, so no connection or office pipe is shared with
-the parent). The parent only hands out item ids in small chunks, reports progress and keeps
-the job's heartbeat; a worker that dies takes nothing with it – its items are still pending
-and the pool is rebuilt for what is left.
+connections and warm LibreOffice – forked from a single-threaded command line once it has
+closed its connections, spawned from anything else, so no connection or office pipe is
+shared with the parent (start_method). The parent only hands out item ids in small chunks,
+reports progress and keeps the job's heartbeat; a worker that dies takes nothing with it –
+its items are still pending and the pool is rebuilt for what is left.
 
 Inside a worker two threads share its LibreOffice: while one thread's document is being
 converted (the thread waits on a pipe and holds no GIL), the other builds the next document
