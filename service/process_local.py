@@ -1,5 +1,5 @@
 """Helpers for things a process owns on its own: a helper process or thread started on first
-use, and the CPU priority of background work.
+use, the CPU priority of background work, and its exit.
 
 A gunicorn worker or batch worker is forked from a parent that may already have started one;
 the child must not use the parent's pipes or threads (they are not its own) and starts its
@@ -8,6 +8,7 @@ own.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -53,3 +54,12 @@ def lower_priority(niceness: int) -> None:
         os.setpriority(os.PRIO_PROCESS, thread, min(19, current + niceness))
     except (OSError, AttributeError):
         log.warning("background work runs at normal priority (could not lower it)")
+
+
+def skip_teardown_collection() -> None:
+    """Called when a process has done its work and is about to exit (the command line, a
+    batch worker): the interpreter's teardown would otherwise run the cycle collector over
+    every object the service imported (about half a second, spent after the last line was
+    printed). Nothing is lost: open files and connections are still closed as their modules
+    are torn down."""
+    gc.freeze()

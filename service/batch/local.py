@@ -38,6 +38,7 @@ from ..config import DEFAULTS
 from ..domain.states import JobState
 from ..models import BatchJob
 from ..operations import regeneration as ops
+from ..process_local import lower_priority, skip_teardown_collection
 from .work import FAILED, ItemResult
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,6 @@ def start_method() -> str:
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     from .. import create_app
-    from ..process_local import lower_priority
 
     # before any thread or LibreOffice is started: they inherit the nice value
     lower_priority(int(config["BACKGROUND_NICENESS"]))
@@ -102,7 +102,6 @@ def _init_worker(config: dict[str, Any]) -> None:
 
 
 def _leave_worker() -> None:
-    from ..cli import skip_teardown_collection
     from ..documents.pdf.converter import close_process_converter
 
     _worker["threads"].shutdown(wait=True)

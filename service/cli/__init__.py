@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
 
@@ -10,6 +9,7 @@ import click
 from flask.cli import FlaskGroup
 
 from .. import create_app
+from ..process_local import skip_teardown_collection
 
 # The module that defines each command. `foerderwerk X` imports only X's module – a third of
 # a second less for every run from cron and for the parent of a batch – while --help and the
@@ -66,11 +66,3 @@ def main() -> None:
         cli.main(prog_name="foerderwerk")
     finally:
         skip_teardown_collection()
-
-
-def skip_teardown_collection() -> None:
-    """Called when a process has done its work and is about to exit: the interpreter's
-    teardown would otherwise run the cycle collector over every object the service imported
-    (about half a second, spent after the last line was printed). Nothing is lost: open
-    files and connections are still closed as their modules are torn down."""
-    gc.freeze()

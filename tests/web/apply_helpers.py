@@ -133,6 +133,19 @@ def fill_all(client: FlaskClient, step1_url: str, steps: dict[str, dict[str, Any
     return f"{base}/pruefen"
 
 
+def submit_application(client: FlaskClient, fund: str = "AIF-2026") -> Any:
+    """A whole application of ``AIF_STEPS`` from the partnership page to the submit button;
+    the answer of the submit."""
+    review_url = fill_all(client, start(client, fund), AIF_STEPS)
+    review = client.get(review_url).get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="(\w+)"', review)
+    assert key, "no idempotency key on the review page"
+    return client.post(
+        review_url.replace("pruefen", "einreichen"),
+        data={"csrf_token": csrf(review), "idempotency_key": key.group(1)},
+    )
+
+
 def mails(tmp_path: Path) -> list[str]:
     """The mails written to the development folder: headers and decoded text body."""
     folder = tmp_path / "mail"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 import shutil
 import threading
 from pathlib import Path
@@ -18,7 +17,7 @@ from service.models import Application, OutboxMail
 from service.operations import receipts
 from service.operations.mail_sender import wait_for_background_mail
 
-from .apply_helpers import AIF_STEPS, csrf, fill_all, make_app, start
+from .apply_helpers import make_app, submit_application
 
 
 def test_the_submit_redirects_to_the_receipt_while_the_pdf_is_still_being_rendered(
@@ -41,13 +40,7 @@ def test_the_submit_redirects_to_the_receipt_while_the_pdf_is_still_being_render
     app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, APPLICATION_PDF_IN_MAIL=True)
     try:
         client = app.test_client()
-        review_url = fill_all(client, start(client), AIF_STEPS)
-        review = client.get(review_url).get_data(as_text=True)
-        key = re.search(r'name="idempotency_key" value="(\w+)"', review).group(1)
-        answer = client.post(
-            review_url.replace("pruefen", "einreichen"),
-            data={"csrf_token": csrf(review), "idempotency_key": key},
-        )
+        answer = submit_application(client)
         assert answer.status_code == 302
         assert "/eingang" in answer.headers["Location"]
         assert started.wait(30)  # the rendering runs, the answer is already there

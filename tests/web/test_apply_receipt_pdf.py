@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
-import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from service.models import OutboxMail
 from service.operations.mail_sender import wait_for_background_mail
 from tests.conftest import require_tools
 
-from .apply_helpers import AIF_STEPS, csrf, fill_all, make_app, start
+from .apply_helpers import make_app, submit_application
 
 pytestmark = pytest.mark.libreoffice
 
@@ -31,13 +30,7 @@ def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
     app = make_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path, APPLICATION_PDF_IN_MAIL=True)
     try:
         client = app.test_client()
-        review_url = fill_all(client, start(client), AIF_STEPS)
-        review = client.get(review_url).get_data(as_text=True)
-        key = re.search(r'name="idempotency_key" value="(\w+)"', review).group(1)
-        answer = client.post(
-            review_url.replace("pruefen", "einreichen"),
-            data={"csrf_token": csrf(review), "idempotency_key": key},
-        )
+        answer = submit_application(client)
         assert answer.status_code == 302
         assert wait_for_background_mail(120)
         [path] = sorted((tmp_path / "mail").glob("*.eml"))
