@@ -27,6 +27,13 @@ DEFAULTS: dict[str, Any] = {
     # start – so that applicants' pages get the CPU first (0: normal priority)
     "BACKGROUND_NICENESS": 10,
     "ENV": "development",
+    # The site's public address, e.g. https://foerderwerk.kommune.example – every link in an
+    # e-mail or document is built from it (service/links.py), never from the request's Host;
+    # requests naming another host are refused. Required in production.
+    "BASE_URL": None,
+    # further host names requests may use besides BASE_URL's and the loopback names
+    # (comma-separated), e.g. an old name during a move
+    "TRUSTED_HOSTS_EXTRA": None,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
@@ -67,6 +74,15 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "foerderwerk.sqlite3")
+    if config.get("TRUSTED_HOSTS") is None and config.get("BASE_URL"):
+        from .links import InvalidBaseUrl, trusted_hosts
+
+        try:
+            config["TRUSTED_HOSTS"] = trusted_hosts(config)
+        except InvalidBaseUrl:
+            # no host is trusted; outside production the first link built says why, in
+            # production the start-up check refuses (web/auth.py check_production_config)
+            config["TRUSTED_HOSTS"] = ["invalid.base-url.invalid"]
     if not config["STORAGE_PATH"]:
         config["STORAGE_PATH"] = str(Path(instance_path) / "documents")
     return config

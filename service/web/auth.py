@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from .. import db
 from ..config import DEFAULTS
 from ..domain.messages import N_, Message
+from ..links import InvalidBaseUrl, parse_base_url
 from ..models import StaffUser
 from ..operations import staff as ops
 
@@ -61,6 +62,22 @@ def check_production_config(config: dict[str, object]) -> None:
                 N_(
                     "FOERDERWERK_TODAY pins the date; it is meant for demonstrations only. "
                     "Remove it."
+                )
+            )
+        )
+    base = str(config.get("BASE_URL") or "")
+    try:
+        scheme = parse_base_url(base)[0] if base else ""
+    except InvalidBaseUrl:
+        scheme = "invalid"
+    if scheme != "https":
+        problems.append("BASE_URL is missing or not an https:// address")
+        messages.append(
+            Message(
+                N_(
+                    "FOERDERWERK_BASE_URL must be the public https:// address of the service, "
+                    "for example https://foerderwerk.kommune.example – every link in e-mails "
+                    "and documents is built from it."
                 )
             )
         )

@@ -9,7 +9,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from ..documents.storage import StorageWriteError
@@ -49,6 +49,20 @@ def _page(error: HTTPException) -> tuple[str, int]:
     if request.path.startswith("/api/"):
         return {"error": title, "hint": hint, "status": code}, code  # type: ignore[return-value]
     return render_template("error.html", title=title, hint=hint, code=code), code
+
+
+def _untrusted_host(error: SecurityError) -> Response:
+    """A request naming a host that is not this site's (links are built from BASE_URL; the
+    host check refuses the rest). Plain text: without a trusted host there is no URL adapter,
+    so the page layout – which links the style sheet – cannot be rendered."""
+    text = (
+        _("The request could not be processed")
+        + "\n"
+        + _("Please open the service at its official address.")
+    )
+    response = current_app.make_response((text + "\n", 400))
+    response.mimetype = "text/plain"
+    return response
 
 
 def _megabytes() -> int:
@@ -126,6 +140,7 @@ def _storage_full(error: Exception) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _page)
     # Registered in tests too: an outage must give the German 503, never a traceback (R22).
     app.register_error_handler(DBAPIError, _database_unavailable)

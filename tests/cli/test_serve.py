@@ -67,7 +67,12 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 @pytest.fixture
 def migrated(tmp_path: Path) -> dict[str, str]:
-    env = _environment(tmp_path, ENV="production", SECRET_KEY=STRONG_KEY)
+    env = _environment(
+        tmp_path,
+        ENV="production",
+        SECRET_KEY=STRONG_KEY,
+        BASE_URL="https://foerderwerk.kommune.example",
+    )
     result = subprocess.run(
         [*_command(), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
     )

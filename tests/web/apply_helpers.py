@@ -87,6 +87,8 @@ def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
             "DATABASE_URL": db_url,
             "STORAGE_PATH": str(tmp_path / "documents"),
             "MAIL_FOLDER": str(tmp_path / "mail"),
+            # the configured site address: links in e-mails are built from it (issue 14)
+            "BASE_URL": "http://localhost",
             "TODAY": TODAY,
             # the PDF needs LibreOffice: only the tests marked for it render one
             "APPLICATION_PDF_IN_MAIL": False,

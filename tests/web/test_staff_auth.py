@@ -125,15 +125,25 @@ def test_a_login_redirect_never_leaves_the_site(demo_app):
     assert "evil.example" not in response.headers["Location"]
 
 
+# a valid site address in each, so that each configuration is refused for its own problem
+SITE = "https://foerderwerk.kommune.example"
+
+
 @pytest.mark.parametrize(
     "config",
     [
-        {"ENV": "production", "DEBUG": True, "SECRET_KEY": "k" * 20 + "abcdefghijklmnopqrstuv"},
-        {"ENV": "production", "SECRET_KEY": "dev-only-insecure-key"},
-        {"ENV": "production", "SECRET_KEY": "short"},
-        {"ENV": "production", "SECRET_KEY": "a" * 64},
         {
             "ENV": "production",
+            "BASE_URL": SITE,
+            "DEBUG": True,
+            "SECRET_KEY": "k" * 20 + "abcdefghijklmnopqrstuv",
+        },
+        {"ENV": "production", "BASE_URL": SITE, "SECRET_KEY": "dev-only-insecure-key"},
+        {"ENV": "production", "BASE_URL": SITE, "SECRET_KEY": "short"},
+        {"ENV": "production", "BASE_URL": SITE, "SECRET_KEY": "a" * 64},
+        {
+            "ENV": "production",
+            "BASE_URL": SITE,
             "SECRET_KEY": "Zq3-vN8pL1xR7tY2mK9wB4cF6hJ0sD5gA_eU",
             "TODAY": "2026-02-20",
         },
@@ -148,6 +158,7 @@ def test_production_with_a_strong_key_starts_with_secure_cookies(tmp_path):
     app = create_app(
         {
             "ENV": "production",
+            "BASE_URL": SITE,
             "SECRET_KEY": "Zq3-vN8pL1xR7tY2mK9wB4cF6hJ0sD5gA_eU",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
         }
@@ -160,7 +171,13 @@ def test_production_with_a_strong_key_starts_with_secure_cookies(tmp_path):
 
 def test_create_app_refuses_to_start_in_production_with_the_default_key(tmp_path):
     with pytest.raises(InsecureConfiguration):
-        create_app({"ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+        create_app(
+            {
+                "ENV": "production",
+                "BASE_URL": SITE,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            }
+        )
 
 
 def test_the_back_office_stylesheet_is_served_to_everyone(demo_app):

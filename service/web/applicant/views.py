@@ -39,6 +39,7 @@ from ...domain.check import today_in_germany
 from ...domain.findings import Finding
 from ...domain.reader import INPUT_INVALID
 from ...i18n import BabelLocalizer
+from ...links import site_url
 from ...models import Application, Fund, Partnership
 from ...operations import applications as ops
 from ...operations import mail
@@ -617,7 +618,7 @@ def _queue_receipt_mail(partnership: Partnership, application: Application) -> N
         partnership=partnership,
         application=application,
         submitted_at=_berlin(application),
-        link=url_for(".mine", slug=partnership.slug, _external=True),
+        link=site_url("apply.mine", slug=partnership.slug),
     )
     # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
     # conversion does not belong in the submit request); ``APPLICATION_PDF_IN_MAIL = False``
@@ -710,9 +711,7 @@ def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> No
     links = []
     for draft in drafts:
         token = ops.issue_resume_token(db.session(), draft, _actor())
-        links.append(
-            (draft, url_for(".resume_token", slug=partnership.slug, token=token, _external=True))
-        )
+        links.append((draft, site_url("apply.resume_token", slug=partnership.slug, token=token)))
     body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
     mail.queue_mail(
         db.session(),
