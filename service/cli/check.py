@@ -1,4 +1,5 @@
-"""``foerderwerk check application|report|meeting|closing FILE``: the rules engine on the command line.
+"""``foerderwerk check KIND FILE``: the rules engine on the command line (KIND: application,
+report, meeting, closing).
 
 Prints one JSON object (spec/rules.md) and exits 0 (no error), 1 (error findings) or 2 (input
 or guideline unreadable). Needs no database and no application context.
