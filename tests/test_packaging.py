@@ -35,6 +35,7 @@ def test_the_wheel_carries_catalogs_document_templates_web_templates_and_migrati
         "service/web/static/site.css",
         "service/migrations/script.py.mako",
         "service/demo/guideline-aif-2026.toml",
+        "service/domain/base_rates.toml",
     }
     assert expected <= names
     assert not any(name.startswith("locale/") for name in names), "would shadow stdlib locale"

@@ -1,4 +1,5 @@
-"""``foerderwerk check application|report|meeting FILE``: the rules engine on the command line.
+"""``foerderwerk check KIND FILE``: the rules engine on the command line (KIND: application,
+report, meeting, closing).
 
 Prints one JSON object (spec/rules.md) and exits 0 (no error), 1 (error findings) or 2 (input
 or guideline unreadable). Needs no database and no application context.
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from ..domain.check import (
+    GUIDED_KINDS,
     KINDS,
     CheckResult,
     Kind,
@@ -49,7 +51,7 @@ def run_check(kind: Kind, file: str, guideline_path: str | None, committed: str)
     except (OSError, UnicodeDecodeError) as exc:
         return unreadable_input_result(kind, _describe(exc, file))
 
-    if kind == "meeting":
+    if kind not in GUIDED_KINDS:
         return check(kind, data)
     if not guideline_path:
         return guideline_missing_result(kind)
@@ -98,7 +100,8 @@ def _describe(exc: OSError | UnicodeDecodeError, file: str) -> str:
 def check_command(
     ctx: click.Context, kind: Kind, file: str, guideline_path: str | None, committed: str
 ) -> None:
-    """Prüft einen Antrag, einen Verwendungsnachweis oder eine Sitzung nach den Fördergrundsätzen.
+    """Prüft einen Antrag, einen Verwendungsnachweis oder eine Sitzung nach den Fördergrundsätzen
+    oder berechnet Erstattung und Zinsen beim Abschluss (closing, § 49a VwVfG).
 
     Ausgabe: ein JSON-Objekt. Exit 0 ohne Fehler, 1 mit Fehlern, 2 bei unlesbarer Eingabe.
     """

@@ -757,7 +757,9 @@ def _financing_findings(app: Application, g: Guideline, committed: Decimal) -> l
             if getattr(third, key) is None:
                 findings.append(required(join(third_path, key)))
 
-    costs_known = bool(app.costs) and all(line.amount is not None for line in app.costs)
+    # No cost line at all is costs.empty *and*, when money is planned, an unbalanced plan:
+    # the costs are then 0 (spec/rules.md), so only missing amounts keep this rule silent.
+    costs_known = all(line.amount is not None for line in app.costs)
     financing_known = (
         f.own_funds is not None
         and f.revenue is not None

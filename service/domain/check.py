@@ -1,4 +1,4 @@
-"""The one entry into the rules: check an application, a report or a meeting.
+"""The one entry into the rules: check an application, a report, a meeting or a closing.
 
 The web forms, the JSON API, the ``check`` command and the batch jobs all call these functions;
 the output object of :meth:`CheckResult.to_json` is the contract of spec/rules.md.
@@ -20,6 +20,7 @@ from .application import (
     assign_session,
     parse_application,
 )
+from .closing import Closing, closing_findings, parse_closing
 from .findings import Finding, error, has_errors, sort_findings
 from .guideline import Guideline, GuidelineError
 from .jsonio import JsonInputError
@@ -29,8 +30,10 @@ from .money import to_json_money
 from .reader import INPUT_INVALID
 from .report import Report, parse_report, report_findings, report_result
 
-Kind = Literal["application", "report", "meeting"]
-KINDS: tuple[Kind, ...] = ("application", "report", "meeting")
+Kind = Literal["application", "report", "meeting", "closing"]
+KINDS: tuple[Kind, ...] = ("application", "report", "meeting", "closing")
+# the kinds that are checked against a fund's guideline; the others carry all they need
+GUIDED_KINDS: tuple[Kind, ...] = ("application", "report")
 GUIDELINE_INVALID = "guideline.invalid"
 
 # The kind-specific keys of the output, present (as null) even when the input is unreadable,
@@ -39,6 +42,7 @@ _EMPTY_EXTRA: dict[str, dict[str, Any]] = {
     "application": {"totals": None, "session": None},
     "report": {"result": None},
     "meeting": {"quorate": None, "items": []},
+    "closing": {"result": None},
 }
 
 
@@ -46,7 +50,7 @@ _EMPTY_EXTRA: dict[str, dict[str, Any]] = {
 class CheckResult:
     kind: Kind
     findings: Sequence[Finding]
-    parsed: Application | Report | Meeting | None = None
+    parsed: Application | Report | Meeting | Closing | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -163,6 +167,20 @@ def check_meeting(data: Mapping[str, Any]) -> CheckResult:
     )
 
 
+def check_closing(data: Mapping[str, Any]) -> CheckResult:
+    """Refund and interest of a partial revocation and refund notice (§ 49a VwVfG)."""
+    closing, problems = parse_closing(data)
+    if closing is None:
+        return _result("closing", problems)
+    findings, result = closing_findings(closing)
+    return _result(
+        "closing",
+        findings,
+        parsed=closing,
+        extra={"result": None if result is None else result.as_dict()},
+    )
+
+
 def check(
     kind: Kind,
     data: Any,
@@ -174,6 +192,8 @@ def check(
     guideline."""
     if kind == "meeting":
         return check_meeting(data)
+    if kind == "closing":
+        return check_closing(data)
     if guideline is None:
         raise ValueError(f"checking an {kind} needs a guideline")
     if kind == "application":

@@ -88,6 +88,23 @@ FIELD_LABELS: dict[str, str] = {
     "items[].requested": N_("Amount requested"),
     "items[].proposed_amount": N_("Amount proposed for the decision"),
     "items[].votes": N_("Votes"),
+    # closing (refund and interest)
+    "final_grant": N_("Final grant"),
+    "payouts": N_("Payouts (a list, which may be empty)"),
+    "payouts[].date": N_("Date of the payout"),
+    "payouts[].amount": N_("Amount of the payout"),
+    "expenses": N_("Expenses (a list, which may be empty)"),
+    "expenses[].date": N_("Date of the expense"),
+    "expenses[].amount": N_("Amount of the expense"),
+    "grant_share": N_("Share of each expense paid from the grant"),
+    "effective": N_("Day the revocation takes effect"),
+    "refund_on": N_("Day of the refund"),
+    "base_rates": N_("Base rates (Basiszinssatz)"),
+    "base_rates[].from": N_("First day of the base rate"),
+    "base_rates[].rate": N_("Base rate in percent"),
+    "margin": N_("Percentage points above the base rate"),
+    "use_within_days": N_("Days within which a payout is to be used"),
+    "waiver_below": N_("Interest below this amount is not claimed"),
 }
 
 _INDEX = re.compile(r"\[[0-9]+\]")

@@ -15,6 +15,12 @@ QUORUM = "Geschäftsordnung; § 90 Abs. 1 VwVfG"
 MAJORITY = "Geschäftsordnung; § 91 VwVfG"
 WRITTEN_VOTE = "Geschäftsordnung; § 90 Abs. 1 Satz 2 VwVfG"
 CONFLICT = "Geschäftsordnung; §§ 20, 21 VwVfG"
+# interest on a refund runs from the day the revocation takes effect
+REFUND_INTEREST = "§ 49a Abs. 3 VwVfG; Nr. 8.4 ANBest-P"
+# interest for money paid out but not used soon after the payout
+LATE_USE_INTEREST = "§ 49a Abs. 4 VwVfG; Nr. 8.5 ANBest-P"
+# the authority may refrain from claiming interest
+INTEREST_WAIVER = "§ 49a Abs. 3 Satz 2 VwVfG"
 CIVIL_MAJORITY = "Förderrichtlinie „Demokratie leben!“"
 
 

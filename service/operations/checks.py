@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..domain.check import CheckResult, Kind, check, invalid_option_result
+from ..domain.check import GUIDED_KINDS, CheckResult, Kind, check, invalid_option_result
 from ..domain.messages import N_, Message
 from .funds import committed_amount, find_funds_by_key
 
@@ -23,12 +23,13 @@ def check_against_fund(
     partnership_slug: str | None = None,
 ) -> CheckResult:
     """Run the rules of ``kind`` on ``data`` with the fund's current guideline and the money
-    already committed in it. A meeting needs no fund.
+    already committed in it. A meeting and a closing need no fund (a closing brings its own
+    base rates).
 
     Raises :class:`FundNotFound` when no fund (or more than one, without a partnership) has
     the key.
     """
-    if kind == "meeting":
+    if kind not in GUIDED_KINDS:
         return check(kind, data)
     if not fund_key:
         return invalid_option_result(

@@ -59,6 +59,49 @@ def test_the_report_example_gives_the_contract_figures(demo_app):
     assert (result["final_grant"], result["refund"]) == ("576.40", "23.60")
 
 
+def test_the_closing_example_answers_200_with_the_same_json_as_the_command(demo_app):
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    body = (FIXTURES / "closing-aif.json").read_text(encoding="utf-8")
+    command = CliRunner().invoke(cli, ["check", "closing", str(FIXTURES / "closing-aif.json")])
+    assert command.exit_code == 0
+    client = demo_app.test_client()
+    for path in (
+        "/api/v1/check/closing",
+        "/p/boizenburg-luebtheen/api/v1/check/closing",
+        "/api/v1/check/closing?fund=AIF-2026",  # a closing needs no fund; the key is ignored
+    ):
+        response = _post(client, path, body)
+        assert response.status_code == 200, path
+        assert response.get_json() == json.loads(command.stdout)
+    assert response.get_json()["result"] == {
+        "refund": "120.00",
+        "interest_refund": "1.93",
+        "interest_late_use": "3.45",
+        "interest_total": "5.38",
+    }
+    assert [f["field"] for f in response.get_json()["findings"]] == ["payouts[0]", "payouts[1]"]
+
+
+def test_a_closing_with_an_error_answers_422_and_unreadable_input_400(demo_app):
+    client = demo_app.test_client()
+    data = json.loads((FIXTURES / "closing-aif.json").read_text(encoding="utf-8"))
+    data["refund_on"] = "2026-05-31"
+    response = _post(client, "/api/v1/check/closing", json.dumps(data))
+    assert response.status_code == 422
+    (dates,) = [f for f in response.get_json()["findings"] if f["code"] == "closing.dates"]
+    assert "Bitte prüfen Sie beide Daten" in dates["message"]
+
+    data["grant_share"] = "1.5"
+    response = _post(client, "/p/boizenburg-luebtheen/api/v1/check/closing", json.dumps(data))
+    assert response.status_code == 400
+    assert response.get_json()["findings"][0]["field"] == "grant_share"
+    assert response.get_json()["result"] is None
+    assert _post(client, "/api/v1/check/closing", "[1,").status_code == 400
+
+
 def test_an_unknown_fund_answers_404_and_a_missing_fund_400(demo_app):
     client = demo_app.test_client()
     body = (FIXTURES / "application-aif.json").read_text(encoding="utf-8")

@@ -66,6 +66,70 @@ def test_the_example_meeting_approves_both_items() -> None:
     ]
 
 
+CLOSING_RESULT = {
+    "refund": "120.00",
+    "interest_refund": "1.93",
+    "interest_late_use": "3.45",
+    "interest_total": "5.38",
+}
+
+
+def test_the_example_closing_gives_the_contract_figures_and_exits_0() -> None:
+    code, output = run("closing", str(FIXTURES / "closing-aif.json"))
+    assert code == 0
+    assert output["ok"] is True
+    assert output["result"] == CLOSING_RESULT
+    assert [(f["code"], f["field"], f["severity"]) for f in output["findings"]] == [
+        ("payout.late-use", "payouts[0]", "warning"),
+        ("payout.late-use", "payouts[1]", "warning"),
+    ]
+    first = output["findings"][0]
+    assert first["source"] == "§ 49a Abs. 4 VwVfG; Nr. 8.5 ANBest-P"
+    # German, money and dates as a German reads them
+    assert "Von der Auszahlung über 300,00\u00a0€ am 15.04.2026" in first["message"]
+
+
+def test_a_closing_refunded_before_it_takes_effect_exits_1(tmp_path: Path) -> None:
+    def too_early(data: dict[str, Any]) -> None:
+        data["refund_on"] = "2026-05-31"
+
+    code, output = run("closing", write_json(tmp_path, "closing-aif.json", too_early))
+    assert code == 1
+    assert ("closing.dates", "refund_on") in findings(output)
+    assert output["result"]["interest_total"] == "0.00"
+
+
+def test_a_closing_without_a_base_rate_for_an_interest_day_exits_2(tmp_path: Path) -> None:
+    def late_table(data: dict[str, Any]) -> None:
+        data["base_rates"] = [{"from": "2026-05-01", "rate": "1.27"}]
+
+    code, output = run("closing", write_json(tmp_path, "closing-aif.json", late_table))
+    assert code == 2
+    assert output == {
+        "ok": False,
+        "findings": [
+            {
+                "code": "input.invalid",
+                "severity": "error",
+                "field": "base_rates",
+                "message": output["findings"][0]["message"],
+                "source": None,
+            }
+        ],
+        "result": None,
+    }
+    assert "15.04.2026" in output["findings"][0]["message"]
+
+
+def test_a_closing_needs_no_guideline_and_an_unreadable_one_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "closing.json"
+    path.write_text('{"final_grant": "480.00",', encoding="utf-8")
+    code, output = run("closing", str(path))
+    assert code == 2
+    assert findings(output) == {("input.invalid", "")}
+    assert output["result"] is None
+
+
 def test_error_findings_exit_1_sorted_by_field_and_code(tmp_path: Path) -> None:
     def break_it(data: dict[str, Any]) -> None:
         data["applicant"]["iban"] = "DE00120300000000202051"

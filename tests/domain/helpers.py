@@ -38,6 +38,10 @@ def meeting() -> Any:
     return example("meeting-bga.json")
 
 
+def closing() -> Any:
+    return example("closing-aif.json")
+
+
 def aif() -> Guideline:
     return load_guideline(FIXTURES / "guideline-aif-2026.toml")
 

@@ -203,11 +203,34 @@ def test_an_early_start_request_is_a_warning_not_an_error() -> None:
 # -- costs --------------------------------------------------------------------------------
 
 
-def test_an_empty_cost_plan_is_reported_once() -> None:
+def test_an_empty_cost_plan_with_money_planned_is_also_unbalanced() -> None:
+    """No cost line: costs are 0, the financing 850.00 – spec/rules.md requires both
+    `costs.empty` and `plan.unbalanced` (the old engine kept the plan rule silent)."""
     data = application()
     data["costs"] = []
     findings = found(data)
     assert ("costs.empty", "costs") in findings
+    assert ("plan.unbalanced", "financing") in findings
+    unbalanced = next(f for f in check(data).findings if f.code == "plan.unbalanced")
+    assert unbalanced.message.params["costs"] == Decimal(0)
+    assert unbalanced.message.params["income"] == Decimal("850.00")
+
+
+def test_an_empty_cost_plan_with_nothing_financed_is_not_unbalanced() -> None:
+    data = application()
+    data["costs"] = []
+    data["financing"].update(own_funds="0.00", third_party=[], revenue="0.00", requested="0.00")
+    findings = found(data)
+    assert ("costs.empty", "costs") in findings
+    assert not any(code == "plan.unbalanced" for code, _ in findings)
+
+
+def test_an_empty_cost_plan_with_a_missing_financing_amount_is_not_judged() -> None:
+    data = application()
+    data["costs"] = []
+    del data["financing"]["own_funds"]
+    findings = found(data)
+    assert ("field.required", "financing.own_funds") in findings
     assert not any(code == "plan.unbalanced" for code, _ in findings)
 
 
