@@ -26,6 +26,7 @@ COMMAND_MODULES = {
     "templates": "render",
     "retention": "retention",
     "purge": "retention",
+    "rules": "rules",
     "serve": "serve",
     "staff": "staff",
     "storage": "storage",

@@ -17,7 +17,7 @@ from schwifty.exceptions import SchwiftyException
 
 from . import sources
 from .catalogues import COST_CATEGORIES, DECLARATIONS, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
-from .findings import Finding, error, warning
+from .findings import Finding, RuleKind, define
 from .guideline import Guideline
 from .labels import required
 from .messages import N_, Message
@@ -169,6 +169,224 @@ THIRD_PARTY_KEYS = ("source", "amount")
 UNIT_PRICE_PLACES = 4
 QUANTITY_PLACES = 3
 OFFERS_NEEDED = 3
+
+# -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Application codes") ----------
+
+APPLICATION = RuleKind("application", N_("Application"), 10)
+
+APPLICANT_IBAN_INVALID = define(
+    APPLICATION,
+    "applicant.iban-invalid",
+    "error",
+    N_(
+        "This IBAN is not valid (check digits or length do not match). "
+        "Please copy it again from your bank statement."
+    ),
+    source=sources.IBAN_STANDARD,
+)
+APPLICANT_EMAIL_INVALID = define(
+    APPLICATION,
+    "applicant.email-invalid",
+    "error",
+    N_("This is not a valid e-mail address. Please check it (for example: name@verein.de)."),
+)
+APPLICANT_NOT_ELIGIBLE = define(
+    APPLICATION,
+    "applicant.not-eligible",
+    "error",
+    N_(
+        "Applicants with the legal form “%(legal_form)s” cannot receive money "
+        "from this fund. Please contact the coordination office to find a "
+        "suitable applicant."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+APPLICANT_AGE_OUT_OF_RANGE = define(
+    APPLICATION,
+    "applicant.age-out-of-range",
+    "error",
+    N_(
+        "On the day of submission (%(submitted_on)s) the applicant is %(age)s "
+        "years old; this fund is for people from %(min_age)s to %(max_age)s "
+        "years. Please check the date of birth or ask the coordination office."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+APPLICANT_ADULT_CONTACT_REQUIRED = define(
+    APPLICATION,
+    "applicant.adult-contact-required",
+    "error",
+    N_(
+        "Applicants under %(age)s years need an adult contact person. Please "
+        "give the name and e-mail address of an adult who supports the project."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+PERIOD_END_BEFORE_START = define(
+    APPLICATION,
+    "period.end-before-start",
+    "error",
+    N_("The project ends (%(end)s) before it starts (%(start)s). Please correct the dates."),
+)
+PERIOD_OUTSIDE_YEAR = define(
+    APPLICATION,
+    "period.outside-year",
+    "error",
+    N_(
+        "The project must start and end in %(year)s, the year of this fund. "
+        "Please change the dates or apply to next year's fund."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+PERIOD_TOO_LATE = define(
+    APPLICATION,
+    "period.too-late",
+    "error",
+    N_(
+        "The project must end by %(latest_end)s so that the money can be "
+        "accounted for this year. Please choose an earlier end date."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+PERIOD_ALREADY_STARTED = define(
+    APPLICATION,
+    "period.already-started",
+    "error",
+    N_(
+        "The project starts (%(start)s) before the application is submitted "
+        "(%(submitted_on)s). Projects that have already started cannot be "
+        "funded. Please choose a later start or request an early start."
+    ),
+    source=sources.BHO_EARLY_START,
+)
+PERIOD_EARLY_START = define(
+    APPLICATION,
+    "period.early-start",
+    "warning",
+    N_(
+        "You request an early start. You may begin only after the lead office "
+        "has agreed in writing; this is no promise of a grant."
+    ),
+    source=sources.BHO_EARLY_START,
+)
+COSTS_EMPTY = define(
+    APPLICATION, "costs.empty", "error", N_("Please enter at least one cost item in the cost plan.")
+)
+COSTS_CATEGORY_NOT_ALLOWED = define(
+    APPLICATION,
+    "costs.category-not-allowed",
+    "error",
+    N_(
+        "“%(category)s” cannot be funded from this fund. Please assign the cost "
+        "to an allowed category or pay it from other funds."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+COSTS_AMOUNT_MISMATCH = define(
+    APPLICATION,
+    "costs.amount-mismatch",
+    "error",
+    N_(
+        "Quantity times unit price gives %(computed)s, but the amount is "
+        "%(amount)s. Please correct the quantity, the unit price or the "
+        "amount."
+    ),
+)
+COSTS_OFFERS_MISSING = define(
+    APPLICATION,
+    "costs.offers-missing",
+    "error",
+    N_(
+        "For a cost item of %(threshold)s or more you need at least three "
+        "comparable offers. Please obtain them and enter their number."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+COSTS_INVENTORY = define(
+    APPLICATION,
+    "costs.inventory",
+    "warning",
+    N_(
+        "Items costing more than %(threshold)s must be listed in an inventory "
+        "and kept for the purpose of the grant. Please plan for this."
+    ),
+    source=sources.ANBEST_INVENTORY,
+)
+COSTS_KM_RATE = define(
+    APPLICATION,
+    "costs.km-rate",
+    "error",
+    N_(
+        "Travel by car can be funded with at most %(rate)s per kilometre. "
+        "Please lower the rate per kilometre."
+    ),
+    source=sources.TRAVEL_COSTS,
+)
+PLAN_UNBALANCED = define(
+    APPLICATION,
+    "plan.unbalanced",
+    "error",
+    N_(
+        "The financing plan is not balanced: the costs come to %(costs)s, the "
+        "financing (own funds, third-party funds, revenue and requested grant) "
+        "to %(income)s. Please adjust it so that both totals are equal."
+    ),
+)
+GRANT_BELOW_MIN = define(
+    APPLICATION,
+    "grant.below-min",
+    "error",
+    N_(
+        "The requested grant is below the minimum of %(min)s for this fund. "
+        "Please request at least %(min)s."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+GRANT_ABOVE_MAX = define(
+    APPLICATION,
+    "grant.above-max",
+    "error",
+    N_(
+        "The requested grant is above the maximum of %(max)s for this fund. "
+        "Please request at most %(max)s and cover the rest from other funds."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+GRANT_RATE_EXCEEDED = define(
+    APPLICATION,
+    "grant.rate-exceeded",
+    "error",
+    N_(
+        "The grant may cover at most %(rate)s of the total costs, that is "
+        "%(limit)s (grants up to %(full)s are exempt). Please add own funds, "
+        "third-party funds or revenue and lower the requested grant."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+GRANT_EXCEEDS_BUDGET = define(
+    APPLICATION,
+    "grant.exceeds-budget",
+    "error",
+    N_(
+        "The fund has only %(left)s left this year. Please lower the requested "
+        "grant or talk to the coordination office."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
+DECLARATION_MISSING = define(
+    APPLICATION, "declaration.missing", "error", N_("Please confirm: “%(declaration)s”")
+)
+SUBMISSION_NO_SESSION_LEFT = define(
+    APPLICATION,
+    "submission.no-session-left",
+    "error",
+    N_(
+        "No session of the deciding body is left for an application submitted "
+        "on %(submitted_on)s: applications must arrive %(days)s days before a "
+        "session. Please contact the coordination office."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -416,21 +634,13 @@ def application_findings(
     findings += _declaration_findings(app.declarations)
     if assign_session(app.submitted_on, guideline.sessions, guideline.submission_lead_days) is None:
         findings.append(
-            error(
-                "submission.no-session-left",
+            SUBMISSION_NO_SESSION_LEFT.finding(
                 "submitted_on",
-                Message(
-                    N_(
-                        "No session of the deciding body is left for an application submitted "
-                        "on %(submitted_on)s: applications must arrive %(days)s days before a "
-                        "session. Please contact the coordination office."
-                    ),
-                    {
-                        "submitted_on": app.submitted_on,
-                        "days": guideline.submission_lead_days,
-                    },
-                ),
-                sources.guideline(guideline),
+                {
+                    "submitted_on": app.submitted_on,
+                    "days": guideline.submission_lead_days,
+                },
+                guideline=guideline,
             )
         )
     return findings
@@ -441,35 +651,15 @@ def _applicant_findings(app: Application, g: Guideline) -> list[Finding]:
     path = "applicant"
     findings = [required(join(path, key)) for key in REQUIRED_APPLICANT if getattr(a, key) is None]
     if a.iban is not None and not iban_is_valid(a.iban):
-        findings.append(
-            error(
-                "applicant.iban-invalid",
-                "applicant.iban",
-                Message(
-                    N_(
-                        "This IBAN is not valid (check digits or length do not match). "
-                        "Please copy it again from your bank statement."
-                    )
-                ),
-                sources.IBAN_STANDARD,
-            )
-        )
+        findings.append(APPLICANT_IBAN_INVALID.finding("applicant.iban"))
     if a.email is not None and not email_is_valid(a.email):
-        findings.append(_email_invalid("applicant.email"))
+        findings.append(APPLICANT_EMAIL_INVALID.finding("applicant.email"))
     if a.legal_form is not None and a.legal_form not in g.eligible_legal_forms:
         findings.append(
-            error(
-                "applicant.not-eligible",
+            APPLICANT_NOT_ELIGIBLE.finding(
                 "applicant.legal_form",
-                Message(
-                    N_(
-                        "Applicants with the legal form “%(legal_form)s” cannot receive money "
-                        "from this fund. Please contact the coordination office to find a "
-                        "suitable applicant."
-                    ),
-                    {"legal_form": Message(LEGAL_FORMS[a.legal_form])},
-                ),
-                sources.guideline(g),
+                {"legal_form": Message(LEGAL_FORMS[a.legal_form])},
+                guideline=g,
             )
         )
     findings += _age_findings(app, g)
@@ -481,18 +671,8 @@ def _applicant_findings(app: Application, g: Guideline) -> list[Finding]:
         if contact.email is None:
             findings.append(required(join(contact_path, "email")))
         elif not email_is_valid(contact.email):
-            findings.append(_email_invalid(join(contact_path, "email")))
+            findings.append(APPLICANT_EMAIL_INVALID.finding(join(contact_path, "email")))
     return findings
-
-
-def _email_invalid(path: str) -> Finding:
-    return error(
-        "applicant.email-invalid",
-        path,
-        Message(
-            N_("This is not a valid e-mail address. Please check it (for example: name@verein.de).")
-        ),
-    )
 
 
 def _age_findings(app: Application, g: Guideline) -> list[Finding]:
@@ -507,23 +687,15 @@ def _age_findings(app: Application, g: Guideline) -> list[Finding]:
     too_old = g.max_age is not None and age > g.max_age
     if too_young or too_old:
         findings.append(
-            error(
-                "applicant.age-out-of-range",
+            APPLICANT_AGE_OUT_OF_RANGE.finding(
                 "applicant.birth_date",
-                Message(
-                    N_(
-                        "On the day of submission (%(submitted_on)s) the applicant is %(age)s "
-                        "years old; this fund is for people from %(min_age)s to %(max_age)s "
-                        "years. Please check the date of birth or ask the coordination office."
-                    ),
-                    {
-                        "submitted_on": app.submitted_on,
-                        "age": age,
-                        "min_age": g.min_age if g.min_age is not None else 0,
-                        "max_age": g.max_age if g.max_age is not None else "–",
-                    },
-                ),
-                sources.guideline(g),
+                {
+                    "submitted_on": app.submitted_on,
+                    "age": age,
+                    "min_age": g.min_age if g.min_age is not None else 0,
+                    "max_age": g.max_age if g.max_age is not None else "–",
+                },
+                guideline=g,
             )
         )
     if (
@@ -532,17 +704,8 @@ def _age_findings(app: Application, g: Guideline) -> list[Finding]:
         and (a.adult_contact is None)
     ):
         findings.append(
-            error(
-                "applicant.adult-contact-required",
-                "applicant.adult_contact",
-                Message(
-                    N_(
-                        "Applicants under %(age)s years need an adult contact person. Please "
-                        "give the name and e-mail address of an adult who supports the project."
-                    ),
-                    {"age": g.adult_contact_under},
-                ),
-                sources.guideline(g),
+            APPLICANT_ADULT_CONTACT_REQUIRED.finding(
+                "applicant.adult_contact", {"age": g.adult_contact_under}, guideline=g
             )
         )
     return findings
@@ -559,92 +722,32 @@ def _project_findings(app: Application, g: Guideline) -> list[Finding]:
     start, end = p.start, p.end
     if start is not None and end is not None and end < start:
         findings.append(
-            error(
-                "period.end-before-start",
-                "project.end",
-                Message(
-                    N_(
-                        "The project ends (%(end)s) before it starts (%(start)s). "
-                        "Please correct the dates."
-                    ),
-                    {"start": start, "end": end},
-                ),
-            )
+            PERIOD_END_BEFORE_START.finding("project.end", {"start": start, "end": end})
         )
     outside = [(key, d) for key, d in (("start", start), ("end", end)) if d and d.year != g.year]
     if outside:
         key, _day = outside[0]
         findings.append(
-            error(
-                "period.outside-year",
-                join(path, key),
-                Message(
-                    N_(
-                        "The project must start and end in %(year)s, the year of this fund. "
-                        "Please change the dates or apply to next year's fund."
-                    ),
-                    {"year": str(g.year)},
-                ),
-                sources.guideline(g),
-            )
+            PERIOD_OUTSIDE_YEAR.finding(join(path, key), {"year": str(g.year)}, guideline=g)
         )
     if end is not None and end > g.latest_end:
         findings.append(
-            error(
-                "period.too-late",
-                "project.end",
-                Message(
-                    N_(
-                        "The project must end by %(latest_end)s so that the money can be "
-                        "accounted for this year. Please choose an earlier end date."
-                    ),
-                    {"latest_end": g.latest_end},
-                ),
-                sources.guideline(g),
-            )
+            PERIOD_TOO_LATE.finding("project.end", {"latest_end": g.latest_end}, guideline=g)
         )
     if start is not None and start < app.submitted_on and p.early_start_requested is not True:
         findings.append(
-            error(
-                "period.already-started",
-                "project.start",
-                Message(
-                    N_(
-                        "The project starts (%(start)s) before the application is submitted "
-                        "(%(submitted_on)s). Projects that have already started cannot be "
-                        "funded. Please choose a later start or request an early start."
-                    ),
-                    {"start": start, "submitted_on": app.submitted_on},
-                ),
-                sources.BHO_EARLY_START,
+            PERIOD_ALREADY_STARTED.finding(
+                "project.start", {"start": start, "submitted_on": app.submitted_on}
             )
         )
     if p.early_start_requested is True:
-        findings.append(
-            warning(
-                "period.early-start",
-                "project.early_start_requested",
-                Message(
-                    N_(
-                        "You request an early start. You may begin only after the lead office "
-                        "has agreed in writing; this is no promise of a grant."
-                    )
-                ),
-                sources.BHO_EARLY_START,
-            )
-        )
+        findings.append(PERIOD_EARLY_START.finding("project.early_start_requested"))
     return findings
 
 
 def _cost_findings(costs: Sequence[CostLine], g: Guideline) -> list[Finding]:
     if not costs:
-        return [
-            error(
-                "costs.empty",
-                "costs",
-                Message(N_("Please enter at least one cost item in the cost plan.")),
-            )
-        ]
+        return [COSTS_EMPTY.finding("costs")]
     findings: list[Finding] = []
     for index, line in enumerate(costs):
         path = at("costs", index)
@@ -659,17 +762,10 @@ def _cost_line_findings(line: CostLine, path: str, g: Guideline) -> list[Finding
     findings: list[Finding] = []
     if line.category is not None and line.category not in g.categories:
         findings.append(
-            error(
-                "costs.category-not-allowed",
+            COSTS_CATEGORY_NOT_ALLOWED.finding(
                 join(path, "category"),
-                Message(
-                    N_(
-                        "“%(category)s” cannot be funded from this fund. Please assign the cost "
-                        "to an allowed category or pay it from other funds."
-                    ),
-                    {"category": Message(COST_CATEGORIES[line.category])},
-                ),
-                sources.guideline(g),
+                {"category": Message(COST_CATEGORIES[line.category])},
+                guideline=g,
             )
         )
     amount = line.amount
@@ -677,48 +773,19 @@ def _cost_line_findings(line: CostLine, path: str, g: Guideline) -> list[Finding
         computed = quantize_cents(line.quantity * line.unit_price)
         if computed != amount:
             findings.append(
-                error(
-                    "costs.amount-mismatch",
-                    join(path, "amount"),
-                    Message(
-                        N_(
-                            "Quantity times unit price gives %(computed)s, but the amount is "
-                            "%(amount)s. Please correct the quantity, the unit price or the "
-                            "amount."
-                        ),
-                        {"computed": computed, "amount": amount},
-                    ),
+                COSTS_AMOUNT_MISMATCH.finding(
+                    join(path, "amount"), {"computed": computed, "amount": amount}
                 )
             )
     if amount is not None and amount >= g.offers_threshold and line.offers < OFFERS_NEEDED:
         findings.append(
-            error(
-                "costs.offers-missing",
-                join(path, "offers"),
-                Message(
-                    N_(
-                        "For a cost item of %(threshold)s or more you need at least three "
-                        "comparable offers. Please obtain them and enter their number."
-                    ),
-                    {"threshold": g.offers_threshold},
-                ),
-                sources.guideline(g),
+            COSTS_OFFERS_MISSING.finding(
+                join(path, "offers"), {"threshold": g.offers_threshold}, guideline=g
             )
         )
     if line.category == "sachausgaben" and amount is not None and amount > g.inventory_threshold:
         findings.append(
-            warning(
-                "costs.inventory",
-                join(path, "amount"),
-                Message(
-                    N_(
-                        "Items costing more than %(threshold)s must be listed in an inventory "
-                        "and kept for the purpose of the grant. Please plan for this."
-                    ),
-                    {"threshold": g.inventory_threshold},
-                ),
-                sources.ANBEST_INVENTORY,
-            )
+            COSTS_INVENTORY.finding(join(path, "amount"), {"threshold": g.inventory_threshold})
         )
     if (
         line.category == "reisekosten"
@@ -727,20 +794,7 @@ def _cost_line_findings(line: CostLine, path: str, g: Guideline) -> list[Finding
         and line.unit_price is not None
         and line.unit_price > g.km_rate_max
     ):
-        findings.append(
-            error(
-                "costs.km-rate",
-                join(path, "unit_price"),
-                Message(
-                    N_(
-                        "Travel by car can be funded with at most %(rate)s per kilometre. "
-                        "Please lower the rate per kilometre."
-                    ),
-                    {"rate": g.km_rate_max},
-                ),
-                sources.TRAVEL_COSTS,
-            )
-        )
+        findings.append(COSTS_KM_RATE.finding(join(path, "unit_price"), {"rate": g.km_rate_max}))
     return findings
 
 
@@ -770,89 +824,34 @@ def _financing_findings(app: Application, g: Guideline, committed: Decimal) -> l
     totals = application_totals(app)
     if costs_known and financing_known and totals.income != totals.costs:
         findings.append(
-            error(
-                "plan.unbalanced",
-                "financing",
-                Message(
-                    N_(
-                        "The financing plan is not balanced: the costs come to %(costs)s, the "
-                        "financing (own funds, third-party funds, revenue and requested grant) "
-                        "to %(income)s. Please adjust it so that both totals are equal."
-                    ),
-                    {"costs": totals.costs, "income": totals.income},
-                ),
-            )
+            PLAN_UNBALANCED.finding("financing", {"costs": totals.costs, "income": totals.income})
         )
     requested = f.requested
     if requested is None:
         return findings
     requested_path = join(path, "requested")
-    source = sources.guideline(g)
     if requested < g.grant_min:
-        findings.append(
-            error(
-                "grant.below-min",
-                requested_path,
-                Message(
-                    N_(
-                        "The requested grant is below the minimum of %(min)s for this fund. "
-                        "Please request at least %(min)s."
-                    ),
-                    {"min": g.grant_min},
-                ),
-                source,
-            )
-        )
+        findings.append(GRANT_BELOW_MIN.finding(requested_path, {"min": g.grant_min}, guideline=g))
     if requested > g.grant_max:
-        findings.append(
-            error(
-                "grant.above-max",
-                requested_path,
-                Message(
-                    N_(
-                        "The requested grant is above the maximum of %(max)s for this fund. "
-                        "Please request at most %(max)s and cover the rest from other funds."
-                    ),
-                    {"max": g.grant_max},
-                ),
-                source,
-            )
-        )
+        findings.append(GRANT_ABOVE_MAX.finding(requested_path, {"max": g.grant_max}, guideline=g))
     # exact comparison: 0.90 × 850.01 = 765.009 is the limit, not 765.01
     if costs_known and requested > g.max_rate * totals.costs and requested > g.full_rate_up_to:
         findings.append(
-            error(
-                "grant.rate-exceeded",
+            GRANT_RATE_EXCEEDED.finding(
                 requested_path,
-                Message(
-                    N_(
-                        "The grant may cover at most %(rate)s of the total costs, that is "
-                        "%(limit)s (grants up to %(full)s are exempt). Please add own funds, "
-                        "third-party funds or revenue and lower the requested grant."
-                    ),
-                    {
-                        "rate": percent_text(g.max_rate),
-                        # the largest amount in cents that is still allowed
-                        "limit": (g.max_rate * totals.costs).quantize(CENT, ROUND_DOWN),
-                        "full": g.full_rate_up_to,
-                    },
-                ),
-                source,
+                {
+                    "rate": percent_text(g.max_rate),
+                    # the largest amount in cents that is still allowed
+                    "limit": (g.max_rate * totals.costs).quantize(CENT, ROUND_DOWN),
+                    "full": g.full_rate_up_to,
+                },
+                guideline=g,
             )
         )
     if committed + requested > g.budget:
         findings.append(
-            error(
-                "grant.exceeds-budget",
-                requested_path,
-                Message(
-                    N_(
-                        "The fund has only %(left)s left this year. Please lower the requested "
-                        "grant or talk to the coordination office."
-                    ),
-                    {"left": max(g.budget - committed, Decimal(0))},
-                ),
-                source,
+            GRANT_EXCEEDS_BUDGET.finding(
+                requested_path, {"left": max(g.budget - committed, Decimal(0))}, guideline=g
             )
         )
     return findings
@@ -860,13 +859,8 @@ def _financing_findings(app: Application, g: Guideline, committed: Decimal) -> l
 
 def _declaration_findings(declarations: Mapping[str, bool]) -> list[Finding]:
     return [
-        error(
-            "declaration.missing",
-            f"declarations.{name}",
-            Message(
-                N_("Please confirm: “%(declaration)s”"),
-                {"declaration": Message(DECLARATIONS[name])},
-            ),
+        DECLARATION_MISSING.finding(
+            f"declarations.{name}", {"declaration": Message(DECLARATIONS[name])}
         )
         for name in DECLARATIONS
         if not declarations.get(name)

@@ -21,20 +21,41 @@ from .application import (
     parse_application,
 )
 from .closing import Closing, closing_findings, parse_closing
-from .findings import Finding, error, has_errors, sort_findings
+from .findings import COMMON, Finding, define, has_errors, sort_findings
 from .guideline import Guideline, GuidelineError
 from .jsonio import JsonInputError
 from .meeting import Meeting, meeting_findings, parse_meeting
 from .messages import N_, Localizer, Message
 from .money import to_json_money
-from .reader import INPUT_INVALID
+from .reader import INPUT_INVALID, INVALID
 from .report import Report, parse_report, report_findings, report_result
 
 Kind = Literal["application", "report", "meeting", "closing"]
 KINDS: tuple[Kind, ...] = ("application", "report", "meeting", "closing")
 # the kinds that are checked against a fund's guideline; the others carry all they need
 GUIDED_KINDS: tuple[Kind, ...] = ("application", "report")
-GUIDELINE_INVALID = "guideline.invalid"
+
+GUIDELINE = define(
+    COMMON,
+    "guideline.invalid",
+    "error",
+    {
+        "unreadable": N_(
+            "The guideline file (Fördergrundsätze) cannot be read: %(detail)s. "
+            "Please check the file."
+        ),
+        "missing-key": N_("The guideline file lacks the key “%(key)s”. Please add it."),
+        "unusable-value": N_(
+            "The guideline file has an unusable value for “%(key)s” (%(detail)s). "
+            "Please correct it."
+        ),
+        "not-named": N_(
+            "Checking an application or a report needs the funding principles of the fund. "
+            "Please name the guideline file (for example with --guideline)."
+        ),
+    },
+)
+GUIDELINE_INVALID = GUIDELINE.code
 
 # The kind-specific keys of the output, present (as null) even when the input is unreadable,
 # so that every caller can rely on the shape.
@@ -231,7 +252,7 @@ def unreadable_input_result(kind: Kind, problem: JsonInputError | OSError | str)
             N_("The input cannot be read (%(detail)s). Please check the file name and format."),
             {"detail": str(problem)[:200]},
         )
-    return _result(kind, [error(INPUT_INVALID, "", message)])
+    return _result(kind, [INVALID.finding_about("", message)])
 
 
 def guideline_findings(problem: GuidelineError) -> list[Finding]:
@@ -239,26 +260,14 @@ def guideline_findings(problem: GuidelineError) -> list[Finding]:
     findings: list[Finding] = []
     for key, detail in problem.problems:
         if not key:
-            message = Message(
-                N_(
-                    "The guideline file (Fördergrundsätze) cannot be read: %(detail)s. "
-                    "Please check the file."
-                ),
-                {"detail": detail[:300]},
-            )
+            finding = GUIDELINE.finding(key, {"detail": detail[:300]}, variant="unreadable")
         elif detail == "missing":
-            message = Message(
-                N_("The guideline file lacks the key “%(key)s”. Please add it."), {"key": key}
-            )
+            finding = GUIDELINE.finding(key, {"key": key}, variant="missing-key")
         else:
-            message = Message(
-                N_(
-                    "The guideline file has an unusable value for “%(key)s” (%(detail)s). "
-                    "Please correct it."
-                ),
-                {"key": key, "detail": detail[:300]},
+            finding = GUIDELINE.finding(
+                key, {"key": key, "detail": detail[:300]}, variant="unusable-value"
             )
-        findings.append(error(GUIDELINE_INVALID, key, message))
+        findings.append(finding)
     return findings
 
 
@@ -279,15 +288,9 @@ def guideline_invalid_result(
 
 def invalid_option_result(kind: Kind, option: str, message: Message) -> CheckResult:
     """An unusable command-line option or query parameter (such as ``committed``)."""
-    return _result(kind, [error(INPUT_INVALID, option, message)])
+    return _result(kind, [INVALID.finding_about(option, message)])
 
 
 def guideline_missing_result(kind: Kind) -> CheckResult:
     """Application and report are checked against a guideline; none was named."""
-    message = Message(
-        N_(
-            "Checking an application or a report needs the funding principles of the fund. "
-            "Please name the guideline file (for example with --guideline)."
-        )
-    )
-    return _result(kind, [error(GUIDELINE_INVALID, "", message)])
+    return _result(kind, [GUIDELINE.finding("", variant="not-named")])

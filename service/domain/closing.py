@@ -19,11 +19,43 @@ from typing import Any
 
 from . import sources
 from .base_rates import RATE_PLACES, BaseRate, BaseRateTable, NoBaseRate
-from .findings import Finding, error, warning
+from .findings import Finding, RuleKind, define
 from .labels import required
 from .messages import N_, Message
 from .money import ZERO, quantize_cents
-from .reader import INPUT_INVALID, InputReader, at, join
+from .reader import INVALID, InputReader, at, join
+
+CLOSING = RuleKind("closing", N_("Closing a grant: refund and interest"), 60)
+
+CLOSING_DATES = define(
+    CLOSING,
+    "closing.dates",
+    "error",
+    N_(
+        "The refund date (%(refund_on)s) lies before the day the revocation "
+        "takes effect (%(effective)s). Please check both dates; until then no "
+        "interest is computed."
+    ),
+    source=sources.REFUND_INTEREST,
+)
+PAYOUT_LATE_USE = define(
+    CLOSING,
+    "payout.late-use",
+    "warning",
+    N_(
+        "Of the payout of %(amount)s on %(date)s, %(late)s were used more than "
+        "%(days)s days after the payout (the last on %(used_on)s). Interest is "
+        "charged for the time from the payout until the money was used."
+    ),
+    source=sources.LATE_USE_INTEREST,
+)
+INTEREST_WAIVED = define(
+    CLOSING,
+    "interest.waived",
+    "warning",
+    N_("The interest of %(total)s is below the threshold of %(threshold)s: it is not claimed."),
+    source=sources.INTEREST_WAIVER,
+)
 
 CLOSING_KEYS = (
     "final_grant",
@@ -332,56 +364,28 @@ def closing_findings(closing: Closing) -> tuple[list[Finding], ClosingResult | N
     findings: list[Finding] = []
     if result.dates_wrong:
         findings.append(
-            error(
-                "closing.dates",
-                "refund_on",
-                Message(
-                    N_(
-                        "The refund date (%(refund_on)s) lies before the day the revocation "
-                        "takes effect (%(effective)s). Please check both dates; until then no "
-                        "interest is computed."
-                    ),
-                    {"refund_on": closing.refund_on, "effective": closing.effective},
-                ),
-                sources.REFUND_INTEREST,
+            CLOSING_DATES.finding(
+                "refund_on", {"refund_on": closing.refund_on, "effective": closing.effective}
             )
         )
     for payout in sorted(result.late_interest_by_payout):
         late = [p for p in result.late_use if p.payout == payout]
         findings.append(
-            warning(
-                "payout.late-use",
+            PAYOUT_LATE_USE.finding(
                 at("payouts", payout),
-                Message(
-                    N_(
-                        "Of the payout of %(amount)s on %(date)s, %(late)s were used more than "
-                        "%(days)s days after the payout (the last on %(used_on)s). Interest is "
-                        "charged for the time from the payout until the money was used."
-                    ),
-                    {
-                        "amount": closing.payouts[payout].amount,
-                        "date": closing.payouts[payout].day,
-                        "late": quantize_cents(sum((p.amount for p in late), Decimal(0))),
-                        "days": closing.use_within_days,
-                        "used_on": max(p.used_on for p in late),
-                    },
-                ),
-                sources.LATE_USE_INTEREST,
+                {
+                    "amount": closing.payouts[payout].amount,
+                    "date": closing.payouts[payout].day,
+                    "late": quantize_cents(sum((p.amount for p in late), Decimal(0))),
+                    "days": closing.use_within_days,
+                    "used_on": max(p.used_on for p in late),
+                },
             )
         )
     if result.waived:
         findings.append(
-            warning(
-                "interest.waived",
-                "",
-                Message(
-                    N_(
-                        "The interest of %(total)s is below the threshold of %(threshold)s: "
-                        "it is not claimed."
-                    ),
-                    {"total": result.computed_total, "threshold": closing.waiver_below},
-                ),
-                sources.INTEREST_WAIVER,
+            INTEREST_WAIVED.finding(
+                "", {"total": result.computed_total, "threshold": closing.waiver_below}
             )
         )
     return findings, result
@@ -406,4 +410,4 @@ def _no_base_rate(closing: Closing, day: date) -> Finding:
             ),
             {"day": day, "first": first},
         )
-    return Finding(INPUT_INVALID, "error", "base_rates", message, None)
+    return INVALID.finding_about("base_rates", message)

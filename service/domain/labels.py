@@ -7,8 +7,18 @@ from __future__ import annotations
 
 import re
 
-from .findings import Finding, error
+from .findings import COMMON, Finding, define
 from .messages import N_, Message
+
+FIELD_REQUIRED = define(
+    COMMON,
+    "field.required",
+    "error",
+    {
+        "labelled": N_("Please fill in: %(label)s."),
+        "unlabelled": N_("Please fill in this field."),
+    },
+)
 
 FIELD_LABELS: dict[str, str] = {
     # application
@@ -119,7 +129,5 @@ def required(path: str) -> Finding:
     """``field.required``: the value at ``path`` is missing or empty."""
     label = field_label(path)
     if label is None:
-        message = Message(N_("Please fill in this field."))
-    else:
-        message = Message(N_("Please fill in: %(label)s."), {"label": label})
-    return error("field.required", path, message)
+        return FIELD_REQUIRED.finding(path, variant="unlabelled")
+    return FIELD_REQUIRED.finding(path, {"label": label}, variant="labelled")

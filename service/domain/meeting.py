@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from . import sources
 from .catalogues import DECIDING_BODIES
-from .findings import Finding, error, warning
+from .findings import Finding, RuleKind, define
 from .labels import required
 from .messages import N_, Message
 from .reader import InputReader, at, join
@@ -56,6 +56,118 @@ ITEM_KEYS = (
     "votes",
 )
 WRITTEN_SINCE_KEYS = ("ref", "outcome", "date")
+
+# -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Meeting codes") --------------
+
+MEETING = RuleKind("meeting", N_("Session and written vote"), 30)
+
+MEETING_NOT_QUORATE = define(
+    MEETING,
+    "meeting.not-quorate",
+    "error",
+    N_(
+        "Only %(count)s of %(total)s voting members were present or "
+        "represented by a deputy; more than half, and at least 3, are needed. "
+        "Nothing could be decided. Please put the items on the agenda of the "
+        "next session or decide them by written vote."
+    ),
+    source=sources.QUORUM,
+)
+MEETING_NOT_ALL_INVITED = define(
+    MEETING,
+    "meeting.not-all-invited",
+    "error",
+    N_(
+        "%(name)s, a voting member, was not invited. A committee can only "
+        "decide when all voting members were invited. Please invite everyone "
+        "to a new session."
+    ),
+    source=sources.QUORUM,
+)
+ITEM_NOT_QUORATE = define(
+    MEETING,
+    "item.not-quorate",
+    "error",
+    N_(
+        "Without the members with a conflict of interest only %(count)s of "
+        "%(total)s voting members remain; more than half, and at least 3, "
+        "are needed. This item could not be decided. Please decide it in "
+        "another session or by written vote."
+    ),
+    source=sources.QUORUM,
+)
+VOTE_VOTER_ABSENT = define(
+    MEETING,
+    "vote.voter-absent",
+    "error",
+    N_(
+        "%(name)s is not recorded as present, so the vote is not counted. "
+        "Please check the list of members present or remove the vote."
+    ),
+    source=sources.QUORUM,
+)
+VOTE_CONFLICTED = define(
+    MEETING,
+    "vote.conflicted",
+    "error",
+    N_(
+        "%(name)s has a conflict of interest for this item and may not vote, so the "
+        "vote is not counted. Please remove it."
+    ),
+    source=sources.CONFLICT,
+)
+VOTE_DOUBLE_REPRESENTATION = define(
+    MEETING,
+    "vote.double-representation",
+    "error",
+    {
+        "principal-present": N_(
+            "%(name)s is a deputy, but %(principal)s, the member they stand in "
+            "for, was present. The vote is not counted; please remove it."
+        ),
+        "another-deputy": N_(
+            "%(name)s is a deputy, but another deputy already stands in for "
+            "%(principal)s. The vote is not counted; please remove it."
+        ),
+        "written": N_(
+            "%(name)s is a deputy, but %(principal)s, the member they stand in "
+            "for, voted already (or another deputy did). The vote is not counted; "
+            "please remove it."
+        ),
+    },
+    source=sources.QUORUM,
+)
+VOTE_NOT_MEMBER = define(
+    MEETING,
+    "vote.not-member",
+    "error",
+    N_(
+        "“%(voter)s” is neither a voting member nor a deputy, so the vote is not "
+        "counted. Please check the identifier or remove the vote."
+    ),
+    source=sources.MAJORITY,
+)
+WRITTEN_OBJECTION = define(
+    MEETING,
+    "written.objection",
+    "error",
+    N_(
+        "%(names)s objected to the written vote, so no item is decided. Please "
+        "put the items on the agenda of a session."
+    ),
+    source=sources.WRITTEN_VOTE,
+)
+COMMITTEE_NO_CIVIL_MAJORITY = define(
+    MEETING,
+    "committee.no-civil-majority",
+    "warning",
+    N_(
+        "Civil society must hold the majority of the voting members of "
+        "the monitoring committee, but it has %(civil)s of %(total)s. "
+        "Please change the composition of the committee."
+    ),
+    source=sources.CIVIL_MAJORITY,
+)
 
 
 @dataclass(frozen=True)
@@ -417,37 +529,12 @@ def _session_outcomes(meeting: Meeting, roster: _Roster) -> MeetingOutcomes:
     not_invited = [m for m in roster.voting if m not in invited]
     represented = roster.represented(set())
     for member in not_invited:
-        findings.append(
-            error(
-                "meeting.not-all-invited",
-                "invited",
-                Message(
-                    N_(
-                        "%(name)s, a voting member, was not invited. A committee can only "
-                        "decide when all voting members were invited. Please invite everyone "
-                        "to a new session."
-                    ),
-                    {"name": roster.name(member)},
-                ),
-                sources.QUORUM,
-            )
-        )
+        findings.append(MEETING_NOT_ALL_INVITED.finding("invited", {"name": roster.name(member)}))
     quorate = not not_invited and roster.has_quorum(represented)
     if not not_invited and not quorate:
         findings.append(
-            error(
-                "meeting.not-quorate",
-                "present",
-                Message(
-                    N_(
-                        "Only %(count)s of %(total)s voting members were present or "
-                        "represented by a deputy; more than half, and at least 3, are needed. "
-                        "Nothing could be decided. Please put the items on the agenda of the "
-                        "next session or decide them by written vote."
-                    ),
-                    {"count": represented, "total": len(roster.voting)},
-                ),
-                sources.QUORUM,
+            MEETING_NOT_QUORATE.finding(
+                "present", {"count": represented, "total": len(roster.voting)}
             )
         )
     outcomes: list[ItemOutcome] = []
@@ -460,19 +547,8 @@ def _session_outcomes(meeting: Meeting, roster: _Roster) -> MeetingOutcomes:
         item_quorate = quorate and roster.has_quorum(item_count)
         if quorate and not item_quorate:
             findings.append(
-                error(
-                    "item.not-quorate",
-                    join(path, "conflicts"),
-                    Message(
-                        N_(
-                            "Without the members with a conflict of interest only %(count)s of "
-                            "%(total)s voting members remain; more than half, and at least 3, "
-                            "are needed. This item could not be decided. Please decide it in "
-                            "another session or by written vote."
-                        ),
-                        {"count": item_count, "total": len(roster.voting)},
-                    ),
-                    sources.QUORUM,
+                ITEM_NOT_QUORATE.finding(
+                    join(path, "conflicts"), {"count": item_count, "total": len(roster.voting)}
                 )
             )
         counted, vote_findings = _session_votes(item, path, roster)
@@ -506,15 +582,7 @@ def _session_votes(item: Item, path: str, roster: _Roster) -> tuple[dict[str, st
             findings.append(_not_member(vote_path, voter))
         elif principal is not None and principal in roster.present:
             findings.append(
-                _double(
-                    vote_path,
-                    N_(
-                        "%(name)s is a deputy, but %(principal)s, the member they stand in "
-                        "for, was present. The vote is not counted; please remove it."
-                    ),
-                    roster.name(voter),
-                    roster.name(principal),
-                )
+                _double(vote_path, "principal-present", roster.name(voter), roster.name(principal))
             )
         elif (
             principal is not None
@@ -522,31 +590,10 @@ def _session_votes(item: Item, path: str, roster: _Roster) -> tuple[dict[str, st
             and roster.acting.get(principal) != voter
         ):
             findings.append(
-                _double(
-                    vote_path,
-                    N_(
-                        "%(name)s is a deputy, but another deputy already stands in for "
-                        "%(principal)s. The vote is not counted; please remove it."
-                    ),
-                    roster.name(voter),
-                    roster.name(principal),
-                )
+                _double(vote_path, "another-deputy", roster.name(voter), roster.name(principal))
             )
         elif voter not in roster.present:
-            findings.append(
-                error(
-                    "vote.voter-absent",
-                    vote_path,
-                    Message(
-                        N_(
-                            "%(name)s is not recorded as present, so the vote is not counted. "
-                            "Please check the list of members present or remove the vote."
-                        ),
-                        {"name": roster.name(voter)},
-                    ),
-                    sources.QUORUM,
-                )
-            )
+            findings.append(VOTE_VOTER_ABSENT.finding(vote_path, {"name": roster.name(voter)}))
         elif voter in item.conflicts or (principal is not None and principal in item.conflicts):
             findings.append(_conflicted(vote_path, roster.name(voter)))
         else:
@@ -562,17 +609,8 @@ def _written_outcomes(meeting: Meeting, roster: _Roster) -> MeetingOutcomes:
     ]
     if objectors:
         findings.append(
-            error(
-                "written.objection",
-                "objections",
-                Message(
-                    N_(
-                        "%(names)s objected to the written vote, so no item is decided. Please "
-                        "put the items on the agenda of a session."
-                    ),
-                    {"names": ", ".join(roster.name(o) for o in objectors)},
-                ),
-                sources.WRITTEN_VOTE,
+            WRITTEN_OBJECTION.finding(
+                "objections", {"names": ", ".join(roster.name(o) for o in objectors)}
             )
         )
     outcomes: list[ItemOutcome] = []
@@ -615,16 +653,7 @@ def _written_votes(item: Item, path: str, roster: _Roster) -> tuple[dict[str, st
             findings.append(_not_member(vote_path, voter))
         elif principal is not None and acting.get(principal) != voter:
             findings.append(
-                _double(
-                    vote_path,
-                    N_(
-                        "%(name)s is a deputy, but %(principal)s, the member they stand in "
-                        "for, voted already (or another deputy did). The vote is not counted; "
-                        "please remove it."
-                    ),
-                    roster.name(voter),
-                    roster.name(principal),
-                )
+                _double(vote_path, "written", roster.name(voter), roster.name(principal))
             )
         elif voter in item.conflicts or (principal is not None and principal in item.conflicts):
             findings.append(_conflicted(vote_path, roster.name(voter)))
@@ -634,42 +663,17 @@ def _written_votes(item: Item, path: str, roster: _Roster) -> tuple[dict[str, st
 
 
 def _not_member(path: str, voter: str) -> Finding:
-    return error(
-        "vote.not-member",
-        path,
-        Message(
-            N_(
-                "“%(voter)s” is neither a voting member nor a deputy, so the vote is not "
-                "counted. Please check the identifier or remove the vote."
-            ),
-            {"voter": voter[:80]},
-        ),
-        sources.MAJORITY,
-    )
+    return VOTE_NOT_MEMBER.finding(path, {"voter": voter[:80]})
 
 
-def _double(path: str, msgid: str, name: str, principal: str) -> Finding:
-    return error(
-        "vote.double-representation",
-        path,
-        Message(msgid, {"name": name, "principal": principal}),
-        sources.QUORUM,
+def _double(path: str, variant: str, name: str, principal: str) -> Finding:
+    return VOTE_DOUBLE_REPRESENTATION.finding(
+        path, {"name": name, "principal": principal}, variant=variant
     )
 
 
 def _conflicted(path: str, name: str) -> Finding:
-    return error(
-        "vote.conflicted",
-        path,
-        Message(
-            N_(
-                "%(name)s has a conflict of interest for this item and may not vote, so the "
-                "vote is not counted. Please remove it."
-            ),
-            {"name": name},
-        ),
-        sources.CONFLICT,
-    )
+    return VOTE_CONFLICTED.finding(path, {"name": name})
 
 
 def _outcome(
@@ -739,18 +743,8 @@ def meeting_findings(meeting: Meeting) -> tuple[list[Finding], MeetingOutcomes]:
         admin = sum(1 for m in voting if m.sector == "admin")
         if civil <= admin:
             findings.append(
-                warning(
-                    "committee.no-civil-majority",
-                    "members",
-                    Message(
-                        N_(
-                            "Civil society must hold the majority of the voting members of "
-                            "the monitoring committee, but it has %(civil)s of %(total)s. "
-                            "Please change the composition of the committee."
-                        ),
-                        {"civil": civil, "total": len(voting)},
-                    ),
-                    sources.CIVIL_MAJORITY,
+                COMMITTEE_NO_CIVIL_MAJORITY.finding(
+                    "members", {"civil": civil, "total": len(voting)}
                 )
             )
     outcomes = meeting_outcomes(meeting)

@@ -11,13 +11,49 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .findings import Finding, error, sort_findings
+from .findings import Finding, RuleKind, define, sort_findings
 from .labels import required
 from .messages import N_, Message
+from .reader import INVALID
 
 ANBEST_PAYMENT = "Nr. 1.4 ANBest-P"
 # "… soweit sie voraussichtlich innerhalb von sechs Wochen nach der Auszahlung … benötigt wird"
 SIX_WEEKS = timedelta(weeks=6)
+
+# -- the rules (listed by `foerderwerk rules`) ----------------------------------------------
+
+PAYMENT = RuleKind("payment", N_("Payment request"), 40)
+
+PAYMENT_EXCEEDS_GRANT = define(
+    PAYMENT,
+    "payment.exceeds-grant",
+    "error",
+    N_(
+        "Together with the earlier requests (%(before)s) this exceeds the grant "
+        "of %(grant)s. You can request at most %(left)s."
+    ),
+    source=ANBEST_PAYMENT,
+)
+PAYMENT_OUTSIDE_PERIOD = define(
+    PAYMENT,
+    "payment.outside-period",
+    "error",
+    N_(
+        "Money can only be requested for payments within the approved period "
+        "(%(start)s to %(end)s). Please check the date."
+    ),
+    source=ANBEST_PAYMENT,
+)
+PAYMENT_TOO_EARLY = define(
+    PAYMENT,
+    "payment.too-early",
+    "error",
+    N_(
+        "You may only request money that you need within six weeks after the "
+        "payout, that is by %(latest)s. Please request it later, from %(from)s."
+    ),
+    source=ANBEST_PAYMENT,
+)
 
 
 @dataclass(frozen=True)
@@ -42,26 +78,13 @@ def payment_findings(request: PaymentRequest) -> list[Finding]:
         findings.append(required("amount"))
     elif request.amount <= 0:
         findings.append(
-            error(
-                "input.invalid",
-                "amount",
-                Message(N_("Please enter an amount greater than 0 €.")),
-            )
+            INVALID.finding_about("amount", Message(N_("Please enter an amount greater than 0 €.")))
         )
     elif request.requested_before + request.amount > request.grant:
         left = max(Decimal(0), request.grant - request.requested_before)
         findings.append(
-            error(
-                "payment.exceeds-grant",
-                "amount",
-                Message(
-                    N_(
-                        "Together with the earlier requests (%(before)s) this exceeds the grant "
-                        "of %(grant)s. You can request at most %(left)s."
-                    ),
-                    {"before": request.requested_before, "grant": request.grant, "left": left},
-                ),
-                ANBEST_PAYMENT,
+            PAYMENT_EXCEEDS_GRANT.finding(
+                "amount", {"before": request.requested_before, "grant": request.grant, "left": left}
             )
         )
     if request.needed_on is None:
@@ -69,33 +92,15 @@ def payment_findings(request: PaymentRequest) -> list[Finding]:
         return sort_findings(findings)
     if not request.period_start <= request.needed_on <= request.period_end:
         findings.append(
-            error(
-                "payment.outside-period",
-                "needed_on",
-                Message(
-                    N_(
-                        "Money can only be requested for payments within the approved period "
-                        "(%(start)s to %(end)s). Please check the date."
-                    ),
-                    {"start": request.period_start, "end": request.period_end},
-                ),
-                ANBEST_PAYMENT,
+            PAYMENT_OUTSIDE_PERIOD.finding(
+                "needed_on", {"start": request.period_start, "end": request.period_end}
             )
         )
     latest = request.payout_on + SIX_WEEKS
     if request.needed_on > latest:
         findings.append(
-            error(
-                "payment.too-early",
-                "needed_on",
-                Message(
-                    N_(
-                        "You may only request money that you need within six weeks after the "
-                        "payout, that is by %(latest)s. Please request it later, from %(from)s."
-                    ),
-                    {"latest": latest, "from": request.needed_on - SIX_WEEKS},
-                ),
-                ANBEST_PAYMENT,
+            PAYMENT_TOO_EARLY.finding(
+                "needed_on", {"latest": latest, "from": request.needed_on - SIX_WEEKS}
             )
         )
     return sort_findings(findings)

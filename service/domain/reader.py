@@ -14,11 +14,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from .findings import Finding
+from .findings import COMMON, Finding, define
 from .messages import N_, Message
 from .money import AmountError, parse_decimal
 
-INPUT_INVALID = "input.invalid"
+# Its findings carry the message of the particular problem (wrong type, unknown key …).
+INVALID = define(
+    COMMON,
+    "input.invalid",
+    "error",
+    N_(
+        "The message names the problem and what to give instead: a wrong type or format, an "
+        "unknown key or catalogue value, an impossible date, an amount with too many decimal "
+        "places, a file that is no JSON."
+    ),
+    specific_messages=True,
+)
+INPUT_INVALID = INVALID.code
 
 # Characters that have no business in a form field: C0 controls except tab and line breaks,
 # DEL, non-characters and bidirectional overrides (which can make "100" display as "001").
@@ -70,7 +82,7 @@ class InputReader:
     # -- reporting -------------------------------------------------------------------------
 
     def invalid(self, path: str, message: Message) -> None:
-        self.findings.append(Finding(INPUT_INVALID, "error", path, message, None))
+        self.findings.append(INVALID.finding_about(path, message))
 
     def wrong_type(self, path: str, expected: str) -> None:
         messages = {

@@ -14,7 +14,7 @@ from typing import Any
 from . import sources
 from .application import percent_text
 from .catalogues import COST_CATEGORIES, FINANCING_TYPES
-from .findings import Finding, error, warning
+from .findings import Finding, RuleKind, define
 from .guideline import Guideline
 from .labels import field_label, required
 from .messages import N_, Message
@@ -41,6 +41,98 @@ NARRATIVE_KEYS = ("activities", "goals_reached", "deviations", "participants_act
 REQUIRED_NARRATIVE = ("activities", "goals_reached", "participants_actual")
 RECEIPT_KEYS = ("number", "date", "payee", "purpose", "category", "amount", "kind")
 INCOME_KEYS = ("own_funds", "third_party", "revenue")
+
+# -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Report codes") ---------------
+
+REPORT = RuleKind("report", N_("Usage-of-funds report"), 20)
+
+NARRATIVE_MISSING = define(
+    REPORT,
+    "report.narrative-missing",
+    "error",
+    {
+        "part": N_("Please describe in the narrative report: %(label)s."),
+        "deviations": N_(
+            "The expenses of at least one cost category differ from the plan "
+            "by more than %(tolerance)s. Please explain the deviations and "
+            "their reasons in the narrative report."
+        ),
+    },
+    source=sources.ANBEST_NARRATIVE,
+)
+RECEIPT_OUTSIDE_PERIOD = define(
+    REPORT,
+    "receipt.outside-period",
+    "warning",
+    N_(
+        "This receipt is dated %(date)s, outside the approved period "
+        "(%(start)s to %(end)s), so it cannot be counted. If the date is "
+        "wrong, please correct it."
+    ),
+)
+RECEIPT_CATEGORY_NOT_IN_PLAN = define(
+    REPORT,
+    "receipt.category-not-in-plan",
+    "warning",
+    N_(
+        "The approved cost plan has no amount for “%(category)s”, so this "
+        "receipt cannot be counted. Please check the cost category."
+    ),
+)
+RECEIPT_DUPLICATE = define(
+    REPORT,
+    "receipt.duplicate",
+    "warning",
+    N_(
+        "The receipt number %(number)s appears more than once. Please "
+        "give every receipt its own number or remove the duplicate."
+    ),
+)
+REPORT_LINE_OVERRUN = define(
+    REPORT,
+    "report.line-overrun",
+    "warning",
+    N_(
+        "The expenses for “%(category)s” (%(actual)s) exceed the "
+        "planned %(planned)s by more than %(tolerance)s. Only "
+        "%(limit)s can be counted; a larger overrun needed the lead "
+        "office's approval in advance."
+    ),
+    source=sources.ANBEST_PLAN_BINDING,
+)
+REPORT_TOTAL_OVERRUN = define(
+    REPORT,
+    "report.total-overrun",
+    "warning",
+    N_(
+        "The expenses (%(actual)s) exceed the approved total costs "
+        "(%(planned)s). The grant does not grow: you bear the excess "
+        "of %(excess)s yourself."
+    ),
+    source=sources.ANBEST_PLAN_BINDING,
+)
+REPORT_OWN_FUNDS_REDUCED = define(
+    REPORT,
+    "report.own-funds-reduced",
+    "warning",
+    N_(
+        "You used %(actual)s of own funds instead of the planned %(planned)s. "
+        "With deficit financing the planned own funds still count in full, so "
+        "the grant is reduced accordingly."
+    ),
+    source=sources.ANBEST_PLAN_BINDING,
+)
+REPORT_OVERDUE = define(
+    REPORT,
+    "report.overdue",
+    "warning",
+    N_(
+        "The report was due on %(due)s (%(days)s days after the end of the "
+        "project). Please submit it as soon as possible and tell the "
+        "coordination office why it is late."
+    ),
+    source=sources.FUND_GUIDELINE,
+)
 
 
 @dataclass(frozen=True)
@@ -369,25 +461,13 @@ def report_findings(report: Report, guideline: Guideline) -> list[Finding]:
         due = n.end + timedelta(days=guideline.report_due_days)
         if report.submitted_on > due:
             findings.append(
-                warning(
-                    "report.overdue",
+                REPORT_OVERDUE.finding(
                     "submitted_on",
-                    Message(
-                        N_(
-                            "The report was due on %(due)s (%(days)s days after the end of the "
-                            "project). Please submit it as soon as possible and tell the "
-                            "coordination office why it is late."
-                        ),
-                        {"due": due, "days": guideline.report_due_days},
-                    ),
-                    sources.guideline(guideline),
+                    {"due": due, "days": guideline.report_due_days},
+                    guideline=guideline,
                 )
             )
     return findings
-
-
-def _narrative_missing(path: str, message: Message) -> Finding:
-    return error("report.narrative-missing", path, message, sources.ANBEST_NARRATIVE)
 
 
 def _narrative_findings(report: Report, g: Guideline) -> list[Finding]:
@@ -396,31 +476,15 @@ def _narrative_findings(report: Report, g: Guideline) -> list[Finding]:
         if getattr(report.narrative, key) is None:
             path = join("narrative", key)
             label = field_label(path) or Message(key)
-            findings.append(
-                _narrative_missing(
-                    path,
-                    Message(
-                        N_("Please describe in the narrative report: %(label)s."),
-                        {"label": label},
-                    ),
-                )
-            )
+            findings.append(NARRATIVE_MISSING.finding(path, {"label": label}, variant="part"))
     n = report.notice
     if report.narrative.deviations is None and n.plan and n.start and n.end:
         actual = actual_by_category(report.receipts or (), n.plan, n.start, n.end)
         t = g.overrun_tolerance
         if any(abs(actual[c] - p) > t * p for c, p in n.plan.items()):
             findings.append(
-                _narrative_missing(
-                    "narrative.deviations",
-                    Message(
-                        N_(
-                            "The expenses of at least one cost category differ from the plan "
-                            "by more than %(tolerance)s. Please explain the deviations and "
-                            "their reasons in the narrative report."
-                        ),
-                        {"tolerance": percent_text(t)},
-                    ),
+                NARRATIVE_MISSING.finding(
+                    "narrative.deviations", {"tolerance": percent_text(t)}, variant="deviations"
                 )
             )
     return findings
@@ -441,19 +505,7 @@ def _receipt_findings(report: Report) -> list[Finding]:
         if receipt.number is not None:
             number = receipt.number.strip()
             if number in seen:
-                findings.append(
-                    warning(
-                        "receipt.duplicate",
-                        join(path, "number"),
-                        Message(
-                            N_(
-                                "The receipt number %(number)s appears more than once. Please "
-                                "give every receipt its own number or remove the duplicate."
-                            ),
-                            {"number": number},
-                        ),
-                    )
-                )
+                findings.append(RECEIPT_DUPLICATE.finding(join(path, "number"), {"number": number}))
             seen.add(number)
         if receipt.kind != "expense":
             continue
@@ -464,31 +516,14 @@ def _receipt_findings(report: Report) -> list[Finding]:
             and not in_period(receipt.date, n.start, n.end)
         ):
             findings.append(
-                warning(
-                    "receipt.outside-period",
-                    join(path, "date"),
-                    Message(
-                        N_(
-                            "This receipt is dated %(date)s, outside the approved period "
-                            "(%(start)s to %(end)s), so it cannot be counted. If the date is "
-                            "wrong, please correct it."
-                        ),
-                        {"date": receipt.date, "start": n.start, "end": n.end},
-                    ),
+                RECEIPT_OUTSIDE_PERIOD.finding(
+                    join(path, "date"), {"date": receipt.date, "start": n.start, "end": n.end}
                 )
             )
         if receipt.category is not None and n.plan is not None and receipt.category not in n.plan:
             findings.append(
-                warning(
-                    "receipt.category-not-in-plan",
-                    join(path, "category"),
-                    Message(
-                        N_(
-                            "The approved cost plan has no amount for “%(category)s”, so this "
-                            "receipt cannot be counted. Please check the cost category."
-                        ),
-                        {"category": Message(COST_CATEGORIES[receipt.category])},
-                    ),
+                RECEIPT_CATEGORY_NOT_IN_PLAN.finding(
+                    join(path, "category"), {"category": Message(COST_CATEGORIES[receipt.category])}
                 )
             )
     return findings
@@ -504,47 +539,28 @@ def _plan_findings(report: Report, g: Guideline) -> list[Finding]:
             limit = planned * (1 + t)
             if actual[category] > limit:
                 findings.append(
-                    warning(
-                        "report.line-overrun",
+                    REPORT_LINE_OVERRUN.finding(
                         f"notice.plan.{category}",
-                        Message(
-                            N_(
-                                "The expenses for “%(category)s” (%(actual)s) exceed the "
-                                "planned %(planned)s by more than %(tolerance)s. Only "
-                                "%(limit)s can be counted; a larger overrun needed the lead "
-                                "office's approval in advance."
-                            ),
-                            {
-                                "category": Message(COST_CATEGORIES[category]),
-                                "actual": actual[category],
-                                "planned": planned,
-                                "tolerance": percent_text(t),
-                                "limit": limit,
-                            },
-                        ),
-                        sources.ANBEST_PLAN_BINDING,
+                        {
+                            "category": Message(COST_CATEGORIES[category]),
+                            "actual": actual[category],
+                            "planned": planned,
+                            "tolerance": percent_text(t),
+                            "limit": limit,
+                        },
                     )
                 )
         actual_total = sum(actual.values(), Decimal(0))
         planned_total = sum(n.plan.values(), Decimal(0))
         if actual_total > planned_total:
             findings.append(
-                warning(
-                    "report.total-overrun",
+                REPORT_TOTAL_OVERRUN.finding(
                     "receipts",
-                    Message(
-                        N_(
-                            "The expenses (%(actual)s) exceed the approved total costs "
-                            "(%(planned)s). The grant does not grow: you bear the excess "
-                            "of %(excess)s yourself."
-                        ),
-                        {
-                            "actual": actual_total,
-                            "planned": planned_total,
-                            "excess": actual_total - planned_total,
-                        },
-                    ),
-                    sources.ANBEST_PLAN_BINDING,
+                    {
+                        "actual": actual_total,
+                        "planned": planned_total,
+                        "excess": actual_total - planned_total,
+                    },
                 )
             )
     own_actual = report.income.own_funds
@@ -555,18 +571,8 @@ def _plan_findings(report: Report, g: Guideline) -> list[Finding]:
         and own_actual < n.own_funds
     ):
         findings.append(
-            warning(
-                "report.own-funds-reduced",
-                "income.own_funds",
-                Message(
-                    N_(
-                        "You used %(actual)s of own funds instead of the planned %(planned)s. "
-                        "With deficit financing the planned own funds still count in full, so "
-                        "the grant is reduced accordingly."
-                    ),
-                    {"actual": own_actual, "planned": n.own_funds},
-                ),
-                sources.ANBEST_PLAN_BINDING,
+            REPORT_OWN_FUNDS_REDUCED.finding(
+                "income.own_funds", {"actual": own_actual, "planned": n.own_funds}
             )
         )
     return findings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .guideline import Guideline
 
 BHO_EARLY_START = "VV Nr. 1.3 zu § 44 BHO"
@@ -24,6 +26,15 @@ INTEREST_WAIVER = "§ 49a Abs. 3 Satz 2 VwVfG"
 CIVIL_MAJORITY = "Förderrichtlinie „Demokratie leben!“"
 
 
-def guideline(g: Guideline) -> str:
-    """The partnership's own funding principles of this fund and year."""
-    return f"Fördergrundsätze {g.fund_name}"
+@dataclass(frozen=True)
+class GuidelineCitation:
+    """The partnership's own funding principles of the fund and year being checked: a finding
+    names the fund, the catalogue says which document it is."""
+
+    description: str = "Fördergrundsätze des Fonds"
+
+    def cite(self, g: Guideline) -> str:
+        return f"Fördergrundsätze {g.fund_name}"
+
+
+FUND_GUIDELINE = GuidelineCitation()

@@ -39,9 +39,10 @@ from ..documents.partnership import (
 from ..documents.pdftools import DocumentMetadata, fill_form
 from ..documents.summary_form import FORM_TITLE, load_template
 from ..domain.check import CheckResult, Kind, check
-from ..domain.findings import Finding, error, has_errors, sort_findings
+from ..domain.findings import Finding, has_errors, sort_findings
 from ..domain.guideline import Guideline
 from ..domain.messages import N_, Message
+from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
 from ..i18n import BabelLocalizer
 
 DOCUMENTS: dict[str, Kind] = {
@@ -78,36 +79,13 @@ def partnership_problem(exc: PartnershipError) -> Finding:
     if exc.problems and all(key == "branding.logo" for key, _ in exc.problems):
         return _logo_problem(exc.problems[0][1])
     detail = "; ".join(f"{key}: {problem}" if key else problem for key, problem in exc.problems)
-    return error(
-        "partnership.invalid",
-        "",
-        Message(
-            N_(
-                "The partnership settings (letterhead) cannot be used: %(detail)s. Please "
-                "check the settings file."
-            ),
-            {"detail": detail[:300]},
-        ),
-    )
+    return PARTNERSHIP_INVALID.finding("", {"detail": detail[:300]})
 
 
 def _logo_problem(detail: str) -> Finding:
     if detail.startswith("SVG"):
-        message = Message(
-            N_(
-                "The logo is an SVG file, which documents cannot show. Please save the logo as "
-                "a PNG file and give its path under [branding] logo in the partnership settings."
-            )
-        )
-    else:
-        message = Message(
-            N_(
-                "The logo in the partnership settings cannot be used (%(detail)s). Please give "
-                "the path of a PNG file under [branding] logo."
-            ),
-            {"detail": detail[:300]},
-        )
-    return error("partnership.logo", "", message)
+        return PARTNERSHIP_LOGO.finding("", variant="svg")
+    return PARTNERSHIP_LOGO.finding("", {"detail": detail[:300]}, variant="unusable")
 
 
 def instance_partnership() -> Partnership | None:

@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from ...domain.catalogues import COST_CATEGORIES, FINANCING_TYPES, LEGAL_FORMS
-from ...domain.findings import Finding, error
+from ...domain.findings import Finding
 from ...domain.guideline import Guideline
 from ...domain.labels import required
-from ...domain.messages import N_, Localizer, Message
+from ...domain.messages import Localizer
+from ...domain.notice import DECISION_AMOUNT_ABOVE_REQUESTED, DECISION_END_BEFORE_START
 from ...domain.reader import InputReader
 from ..partnership import Partnership
 from .common import (
@@ -96,16 +97,8 @@ def decision_findings(data: Any) -> list[Finding]:
             findings.append(required(path))
     if values["start"] and values["end"] and values["end"] < values["start"]:
         findings.append(
-            error(
-                "period.end-before-start",
-                "decision.end",
-                Message(
-                    N_(
-                        "The approved period ends (%(end)s) before it begins (%(start)s). "
-                        "Please check both dates of the decision."
-                    ),
-                    {"start": values["start"], "end": values["end"]},
-                ),
+            DECISION_END_BEFORE_START.finding(
+                "decision.end", {"start": values["start"], "end": values["end"]}
             )
         )
     return findings
@@ -116,17 +109,8 @@ def amount_above_request(data: Mapping[str, Any], requested: Decimal | None) -> 
     amount = decimal(get(data, "decision.amount"))
     if amount is None or requested is None or amount <= requested:
         return None
-    return error(
-        "decision.amount-above-requested",
-        "decision.amount",
-        Message(
-            N_(
-                "The approved amount of %(amount)s is higher than the requested grant of "
-                "%(requested)s. A notice may not grant more than was applied for; please "
-                "correct the amount of the decision."
-            ),
-            {"amount": amount, "requested": requested},
-        ),
+    return DECISION_AMOUNT_ABOVE_REQUESTED.finding(
+        "decision.amount", {"amount": amount, "requested": requested}
     )
 
 
