@@ -35,6 +35,17 @@ COMMAND_MODULES = {
 
 
 class _CommandLine(FlaskGroup):
+    def invoke(self, ctx: click.Context) -> object:
+        # one click handler for every refusal: the German message, exit 1 (no traceback)
+        from ..errors import Refused
+        from .uow import say_refusal
+
+        try:
+            return super().invoke(ctx)
+        except Refused as refusal:
+            say_refusal(refusal)
+            ctx.exit(1)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMAND_MODULES.get(cmd_name)
         if module is not None:

@@ -6,12 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, filters, security
+    from . import errors, filters, refusals, security
     from .public import bp as public_bp
 
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
+    refusals.init_app(app)
     app.register_blueprint(public_bp)
 
     from .health import bp as health_bp

@@ -19,7 +19,7 @@ from ..documents.storage import StorageWriteError
 RETRY_AFTER_SECONDS = 120
 
 
-def _page(error: HTTPException) -> tuple[str, int]:
+def error_page(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
     titles = {
         400: _("The request could not be processed"),
@@ -80,7 +80,7 @@ def _unexpected(error: Exception) -> tuple[str, int]:
     current_app.logger.error(
         "unexpected error during %s %s", request.method, request.path, exc_info=error
     )
-    return _page(InternalServerError())
+    return error_page(InternalServerError())
 
 
 def _unavailable(title: str) -> Response:
@@ -141,7 +141,7 @@ def _storage_full(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, _untrusted_host)
-    app.register_error_handler(HTTPException, _page)
+    app.register_error_handler(HTTPException, error_page)
     # Registered in tests too: an outage must give the German 503, never a traceback (R22).
     app.register_error_handler(DBAPIError, _database_unavailable)
     app.register_error_handler(DisconnectionError, _database_unavailable)

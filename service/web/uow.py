@@ -1,0 +1,57 @@
+"""The unit of work of a web request: built on first use, committed when the view returned,
+rolled back when it raised (service/__init__.py ``_Förderwerk.dispatch_request``).
+
+Views get it with :func:`current_uow` and pass it to the operations. The actor is the signed-in
+staff account on back-office pages, else the applicant's browser session.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, g, request, session
+from flask_babel import get_locale
+
+from .. import db
+from ..i18n import BabelLocalizer
+from ..operations import mail
+from ..uow import Actor, UnitOfWork, build_uow
+
+
+def current_uow() -> UnitOfWork:
+    """This request's unit of work (one per request)."""
+    uow: UnitOfWork | None = g.get("uow")
+    if uow is None:
+        uow = build_uow(
+            db.session(),
+            current_app.config,
+            actor=request_actor(),
+            localizer=BabelLocalizer(str(get_locale() or "de")),
+        )
+        mail.bind_transport(
+            uow.session,
+            mail.transport_from_config(current_app.config, current_app.instance_path),
+            mail.sender(current_app.config),
+            background_niceness=current_app.config["BACKGROUND_NICENESS"],
+        )
+        g.uow = uow
+    return uow
+
+
+def request_actor() -> Actor:
+    from .auth import current_staff
+
+    user = current_staff()
+    if user is not None:
+        return Actor("staff", str(user.id), user.name or user.email)
+    # applicants are known by their browser session only
+    session.setdefault("visitor", uuid.uuid4().hex[:12])
+    return Actor("applicant", str(session["visitor"]))
+
+
+def commit_request() -> None:
+    """Commit the request's unit of work, if the view used one (old-style views commit
+    themselves until they are moved to the unit of work)."""
+    uow: UnitOfWork | None = g.get("uow")
+    if uow is not None and request:
+        uow.commit()
