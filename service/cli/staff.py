@@ -110,7 +110,7 @@ def add_command(
         sys.exit(1)
     password = _read_password(password_stdin)
     try:
-        user = ops.create_staff_user(
+        user = ops.add_staff_user(
             session,
             email,
             name,

@@ -99,10 +99,6 @@ class WeakPassword(ValueError):
         self.problems = tuple(problems)
 
 
-class AccountExists(ValueError):
-    pass
-
-
 class WrongPassword(ValueError):
     pass
 
@@ -131,21 +127,6 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     return session.scalars(
         select(StaffUser).where(StaffUser.email == email.strip().lower())
     ).one_or_none()
-
-
-def create_staff_user(
-    session: Session,
-    email: str,
-    name: str,
-    password: str,
-    roles: list[tuple[Partnership, StaffRole]],
-    actor: str,
-) -> StaffUser:
-    """A new account; :class:`AccountExists` when the address has one (its password must not
-    change behind its owner's back: that is ``set_password``)."""
-    if find_user(session, email) is not None:
-        raise AccountExists(email)
-    return add_staff_user(session, email, name, password, roles, actor)
 
 
 def add_staff_user(

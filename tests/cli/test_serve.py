@@ -150,10 +150,9 @@ def test_serve_answers_health_and_pages_and_stops_cleanly_on_sigterm(server, tmp
     assert "Traceback" not in log
 
 
-def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Path):
+def _refused_by_serve(env: dict[str, str]) -> str:
+    """Run serve in production and check it refused in German and listens nowhere; its stderr."""
     port = _free_port()
-    env = _environment(tmp_path, ENV="production", SECRET_KEY=WEAK_KEY, TODAY="2026-02-20")
-
     result = subprocess.run(
         [*_command(), "serve", "--bind", f"127.0.0.1:{port}"],
         env=env,
@@ -161,15 +160,22 @@ def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Pa
         text=True,
         timeout=120,
     )
-
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "Förderwerk startet im Produktionsbetrieb nicht" in result.stderr
-    assert "FOERDERWERK_SECRET_KEY" in result.stderr
-    assert "FOERDERWERK_TODAY" in result.stderr
-    assert WEAK_KEY not in result.stderr  # the key itself is never shown
     with socket.socket() as probe:  # and nothing listens
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+    return result.stderr
+
+
+def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Path):
+    env = _environment(tmp_path, ENV="production", SECRET_KEY=WEAK_KEY, TODAY="2026-02-20")
+
+    stderr = _refused_by_serve(env)
+
+    assert "FOERDERWERK_SECRET_KEY" in stderr
+    assert "FOERDERWERK_TODAY" in stderr
+    assert WEAK_KEY not in stderr  # the key itself is never shown
 
 
 def test_serve_refuses_to_start_in_production_while_a_demo_account_is_active(
@@ -183,22 +189,10 @@ def test_serve_refuses_to_start_in_production_while_a_demo_account_is_active(
         )
         db.session().commit()
         db.engine().dispose()
-    port = _free_port()
 
-    refused = subprocess.run(
-        [*_command(), "serve", "--bind", f"127.0.0.1:{port}"],
-        env=migrated,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    stderr = _refused_by_serve(migrated)
 
-    assert refused.returncode == 1
-    assert "Förderwerk startet im Produktionsbetrieb nicht" in refused.stderr
-    assert "foerderwerk staff deactivate admin@demo.example" in refused.stderr
-    assert "Traceback" not in refused.stderr
-    with socket.socket() as probe:
-        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    assert "foerderwerk staff deactivate admin@demo.example" in stderr
 
 
 @pytest.mark.parametrize(
