@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # further host names requests may use besides BASE_URL's and the loopback names
     # (comma-separated), e.g. an old name during a move
     "TRUSTED_HOSTS_EXTRA": None,
+    # How many reverse proxies stand in front of the app (nginx: 1). With 0 the client's
+    # address is the socket peer – behind a proxy always the proxy itself – and
+    # X-Forwarded-For/-Proto are ignored (service/web/proxy.py).
+    "TRUSTED_PROXIES": 0,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,

@@ -37,8 +37,8 @@ _HANDLER_MARK = "_foerderwerk_json"
 # -- redaction ----------------------------------------------------------------------------------
 
 # The applicant's access links: /p/<slug>/fortsetzen/<token> ("weiter" is the token-free
-# confirmation page that follows).
-_RESUME_TOKEN = re.compile(r"(/fortsetzen/)(?!weiter(?:[/?#\s\"']|$))[^/?#\s\"']+")
+# confirmation page that follows); staff password reset links: /anmelden/passwort-neu/<token>.
+_RESUME_TOKEN = re.compile(r"(/fortsetzen/|/passwort-neu/)(?!weiter(?:[/?#\s\"']|$))[^/?#\s\"']+")
 # user:password@ in database and broker URLs
 _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/?#\s@]*:)[^@/\s]+@", re.IGNORECASE)
 # a query string after a path or URL: it may carry tokens or personal data

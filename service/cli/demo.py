@@ -31,6 +31,17 @@ _ = BabelLocalizer().gettext
     ),
 )
 def demo_command(notices: int | None) -> None:
+    if str(current_app.config.get("ENV", "")).lower() == "production":
+        # the demo's staff accounts have the password the README publishes (issue 14)
+        click.echo(
+            _(
+                "The demo data (fictional applications and staff accounts whose password is "
+                "published in the README) cannot be loaded in production "
+                "(FOERDERWERK_ENV=production). Nothing was changed."
+            ),
+            err=True,
+        )
+        raise SystemExit(1)
     url = str(current_app.config["DATABASE_URL"])
     if migrate.current(url) != migrate.head():
         click.echo(

@@ -26,7 +26,9 @@ from .. import db
 from ..i18n import BabelLocalizer
 from ..logs import configure_logging, json_handler
 from ..models import migrate
+from ..operations.staff import active_demo_accounts
 from ..web.auth import InsecureConfiguration
+from ..web.proxy import trusted_proxies
 from . import cli
 
 _ = BabelLocalizer().gettext
@@ -103,6 +105,68 @@ def _warn_if_not_migrated(app: Flask) -> None:
         )
 
 
+def _refuse_active_demo_accounts(app: Flask) -> None:
+    """In production: no start while a demo account can sign in – its password is in the
+    README (issue 14). The check needs the database, so it is made here and not in
+    check_production_config, which judges the settings alone."""
+    if str(app.config.get("ENV", "")).lower() != "production":
+        return
+    try:
+        with app.app_context():
+            found = active_demo_accounts(db.session())
+            db.session().rollback()
+    except Exception as exc:  # not reachable or not migrated yet: /healthz and the warning tell
+        log.warning("demo accounts not checked: database not ready (%s)", type(exc).__name__)
+        return
+    if not found:
+        return
+    click.echo(_("Förderwerk does not start in production with this configuration:"), err=True)
+    for email in found:
+        click.echo(
+            "  – "
+            + _(
+                "The demo account %(email)s can sign in with the password published in the "
+                "README. Lock it with: foerderwerk staff deactivate %(email)s"
+            )
+            % {"email": email},
+            err=True,
+        )
+    raise SystemExit(1)
+
+
+def _is_local(bind: str) -> bool:
+    if bind.startswith(("unix:", "fd://")):
+        return True
+    host = bind.rsplit(":", 1)[0] if not bind.startswith("[") else bind[1:].split("]", 1)[0]
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+
+
+def _warn_about_proxies(app: Flask, binds: tuple[str, ...]) -> None:
+    count = trusted_proxies(app.config)
+    production = str(app.config.get("ENV", "")).lower() == "production"
+    if count == 0 and production:
+        click.echo(
+            _(
+                "Warning: FOERDERWERK_TRUSTED_PROXIES is 0. Behind a reverse proxy every "
+                "client then has the proxy's address: the login limits per address apply to "
+                "everybody together and the audit log records the proxy. Behind one proxy "
+                "(nginx) set FOERDERWERK_TRUSTED_PROXIES=1."
+            ),
+            err=True,
+        )
+    open_binds = [bind for bind in binds if not _is_local(bind)]
+    if count and open_binds:
+        click.echo(
+            _(
+                "Warning: FOERDERWERK_TRUSTED_PROXIES is %(count)s and Förderwerk listens on "
+                "%(binds)s. Whoever reaches that port directly can claim any client address in "
+                "X-Forwarded-For; let only the reverse proxy reach it (firewall)."
+            )
+            % {"count": count, "binds": ", ".join(open_binds)},
+            err=True,
+        )
+
+
 @cli.command(
     "serve",
     with_appcontext=False,
@@ -155,7 +219,10 @@ def _warn_if_not_migrated(app: Flask) -> None:
     "--forwarded-allow-ips",
     default="127.0.0.1,::1",
     show_default=True,
-    help=_("Addresses of the reverse proxy whose X-Forwarded-Proto is trusted."),
+    help=_(
+        "Addresses whose X-Forwarded-Proto gunicorn itself trusts; the client address comes "
+        "from FOERDERWERK_TRUSTED_PROXIES."
+    ),
 )
 @click.option(
     "--log-level",
@@ -193,6 +260,8 @@ def serve_command(
         )
         raise SystemExit(1) from None
     _warn_if_not_migrated(app)
+    _refuse_active_demo_accounts(app)
+    _warn_about_proxies(app, bind)
     options: dict[str, Any] = {
         "bind": list(bind),
         "workers": workers or default_workers(),

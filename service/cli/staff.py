@@ -1,4 +1,5 @@
-"""``foerderwerk staff``: create accounts, grant roles, deactivate (ends every session)."""
+"""``foerderwerk staff``: create accounts, grant roles, set passwords, deactivate (each of the
+last two ends every session of the account)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,17 @@ import click
 from sqlalchemy import select
 
 from .. import db
+from ..domain.passwords import MIN_LENGTH
 from ..i18n import BabelLocalizer
-from ..models import Partnership, StaffRole
+from ..models import Partnership, StaffRole, StaffUser
 from ..operations import staff as ops
 from . import cli
 
-_ = BabelLocalizer().gettext
+_localizer = BabelLocalizer()
+_ = _localizer.gettext
 ACTOR = "system:cli"
 
-
-@cli.group("staff", help=_("Staff accounts of the back office."))
-def staff_group() -> None:
-    pass
-
-
-@staff_group.command("add", help=_("Create a staff account or give it another role."))
-@click.argument("email")
-@click.option(
+_ROLE_OPTION = click.option(
     "--role",
     "roles",
     multiple=True,
@@ -32,29 +27,88 @@ def staff_group() -> None:
     type=click.Choice([r.value for r in StaffRole]),
     help="coordination, lead, committee, admin",
 )
-@click.option("--partnership", "slug", required=True, help=_("Slug of the partnership."))
-@click.option("--name", default="", help=_("Full name shown in the back office."))
-@click.option(
+_PARTNERSHIP_OPTION = click.option(
+    "--partnership", "slug", required=True, help=_("Slug of the partnership.")
+)
+_STDIN_OPTION = click.option(
     "--password-stdin",
     is_flag=True,
-    help=_("Read the password from standard input instead of asking for it."),
+    help=_("Read the password from standard input instead of asking for it (for scripts)."),
 )
+
+
+@cli.group("staff", help=_("Staff accounts of the back office."))
+def staff_group() -> None:
+    pass
+
+
+def _partnership(slug: str) -> Partnership:
+    found = db.session().scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
+    if found is None:
+        click.echo(_("There is no partnership “%(slug)s”.") % {"slug": slug}, err=True)
+        sys.exit(2)
+    return found
+
+
+def _account(email: str) -> StaffUser:
+    user = ops.find_user(db.session(), email)
+    if user is None:
+        click.echo(_("There is no account “%(email)s”.") % {"email": email}, err=True)
+        sys.exit(2)
+    return user
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    # asked twice by hand, not with click's confirmation_prompt: its messages are English
+    first = str(
+        click.prompt(
+            _("Password (at least %(length)s characters)") % {"length": MIN_LENGTH},
+            hide_input=True,
+        )
+    )
+    second = str(click.prompt(_("Repeat the password"), hide_input=True))
+    if first != second:
+        click.echo(
+            _("The two entries differ. Nothing was changed; please run the command again."),
+            err=True,
+        )
+        sys.exit(1)
+    return first
+
+
+def _refuse_weak(error: ops.WeakPassword) -> None:
+    for problem in error.problems:
+        click.echo(problem.render(_localizer), err=True)
+    sys.exit(1)
+
+
+@staff_group.command("add", help=_("Create a staff account."))
+@click.argument("email")
+@_ROLE_OPTION
+@_PARTNERSHIP_OPTION
+@click.option("--name", default="", help=_("Full name shown in the back office."))
+@_STDIN_OPTION
 def add_command(
     email: str, roles: tuple[str, ...], slug: str, name: str, password_stdin: bool
 ) -> None:
     session = db.session()
-    partnership = session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
-    if partnership is None:
-        click.echo(_("There is no partnership “%(slug)s”.") % {"slug": slug}, err=True)
-        sys.exit(2)
-    password = ""
-    if ops.find_user(session, email) is None:
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = click.prompt(
-                _("Password (at least 12 characters)"), hide_input=True, confirmation_prompt=True
+    partnership = _partnership(slug)
+    if ops.find_user(session, email) is not None:
+        # issue 14: adding kept the old password silently – whoever ran it believed they had
+        # just set one
+        click.echo(
+            _(
+                "There is already an account “%(email)s”; nothing was changed. Another role: "
+                "foerderwerk staff grant %(email)s --role … --partnership …; a new password: "
+                "foerderwerk staff set-password %(email)s"
             )
+            % {"email": email.strip().lower()},
+            err=True,
+        )
+        sys.exit(1)
+    password = _read_password(password_stdin)
     try:
         user = ops.add_staff_user(
             session,
@@ -64,9 +118,9 @@ def add_command(
             [(partnership, StaffRole(role)) for role in roles],
             ACTOR,
         )
-    except ops.PasswordTooShort:
-        click.echo(_("The password must have at least 12 characters."), err=True)
-        sys.exit(1)
+    except ops.WeakPassword as error:
+        _refuse_weak(error)
+        return
     session.commit()
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
@@ -74,14 +128,48 @@ def add_command(
     )
 
 
+@staff_group.command("grant", help=_("Give an existing staff account another role."))
+@click.argument("email")
+@_ROLE_OPTION
+@_PARTNERSHIP_OPTION
+def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
+    session = db.session()
+    partnership = _partnership(slug)
+    user = _account(email)
+    ops.grant_roles(session, user, [(partnership, StaffRole(role)) for role in roles], ACTOR)
+    session.commit()
+    click.echo(
+        _("Account %(email)s: roles %(roles)s in %(slug)s.")
+        % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
+    )
+
+
+@staff_group.command(
+    "set-password",
+    help=_("Give a staff account a new password; ends all of its sessions."),
+)
+@click.argument("email")
+@_STDIN_OPTION
+def set_password_command(email: str, password_stdin: bool) -> None:
+    session = db.session()
+    user = _account(email)
+    password = _read_password(password_stdin)
+    try:
+        ops.set_password(session, user, password, ACTOR)
+    except ops.WeakPassword as error:
+        _refuse_weak(error)
+        return
+    session.commit()
+    click.echo(
+        _("New password for %(email)s set; its sessions have ended.") % {"email": user.email}
+    )
+
+
 @staff_group.command("deactivate", help=_("Lock an account and end all of its sessions."))
 @click.argument("email")
 def deactivate_command(email: str) -> None:
     session = db.session()
-    user = ops.find_user(session, email)
-    if user is None:
-        click.echo(_("There is no account “%(email)s”.") % {"email": email}, err=True)
-        sys.exit(2)
+    user = _account(email)
     ops.deactivate(session, user, ACTOR)
     session.commit()
     click.echo(_("Account %(email)s deactivated; its sessions have ended.") % {"email": email})

@@ -8,7 +8,13 @@ from __future__ import annotations
 from .applicant import APPLICANT_FIELDS, Applicant
 from .application import DECLARATION_KEYS, Application, CostLine, ThirdPartyFunding
 from .audit import AuditLog
-from .backoffice import ApplicationComment, FormalCheck, LoginAttempt, StaffSession
+from .backoffice import (
+    ApplicationComment,
+    FormalCheck,
+    LoginAttempt,
+    StaffPasswordReset,
+    StaffSession,
+)
 from .base import Base, utcnow
 from .batch import BatchItem, BatchJob
 from .blob import DocumentBlob
@@ -68,6 +74,7 @@ __all__ = [
     "Sector",
     "SettingsError",
     "StaffMembership",
+    "StaffPasswordReset",
     "StaffRole",
     "StaffSession",
     "StaffUser",

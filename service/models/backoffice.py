@@ -1,4 +1,5 @@
-"""Records of the staff back office: login sessions, login attempts, formal checks, comments.
+"""Records of the staff back office: login sessions, login attempts, password reset links,
+formal checks, comments.
 
 A staff login is a row here, not only a signed cookie: logout and deactivation end it on the
 server, so a copied cookie stops working (R16). Only the SHA-256 of the session token is kept.
@@ -34,8 +35,29 @@ class StaffSession(Base):
     user: Mapped[StaffUser] = relationship()
 
 
+class StaffPasswordReset(Base):
+    """A link to set a new password, sent by e-mail (issue 14). Only the SHA-256 of its
+    random token is kept; it works once (``used_at``) and until ``expires_at``."""
+
+    __tablename__ = "staff_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[StaffUser] = relationship()
+
+
 class LoginAttempt(Base):
-    """A failed or successful login, counted for the rate limit per account and address."""
+    """A failed or successful login, counted for the rate limit per account and address.
+
+    ``address`` is the limit's key for the client address (an IPv6 address's /64 network:
+    one connection has a whole /64 to choose from), not necessarily the full address."""
 
     __tablename__ = "login_attempt"
     __table_args__ = (

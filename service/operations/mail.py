@@ -21,6 +21,7 @@ import hashlib
 import logging
 import smtplib
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 _OUTBOX = "foerderwerk.outbox"
 _COMMITTED = "foerderwerk.outbox.committed"
 _TRANSPORT = "foerderwerk.mail_transport"
+_BACKGROUND = "foerderwerk.outbox.background"
 
 # A sender that claimed a mail and then died (a killed worker) blocks it for this long; then
 # `mail send` (cron) or another sender may try again. Longer than any rendering may take.
@@ -133,9 +135,13 @@ def bind_transport(
     session.info[_TRANSPORT] = (transport, from_address, background_niceness)
 
 
-def queue_mail(session: Session, mail: Mail) -> OutboxMail:
+def queue_mail(session: Session, mail: Mail, *, background: bool = False) -> OutboxMail:
     """Write ``mail`` to the outbox in the session's transaction; it is sent after the commit
-    (and never, if the transaction is rolled back)."""
+    (and never, if the transaction is rolled back).
+
+    ``background``: sent by the background sender like a mail with deferred attachments
+    (when the entry point bound one), so that the answer does not wait for the mail server –
+    for answers that must take the same time whether or not a mail went out."""
     row = OutboxMail(
         recipient=mail.to,
         subject=mail.subject,
@@ -169,6 +175,8 @@ def queue_mail(session: Session, mail: Mail) -> OutboxMail:
     )
     session.add(row)
     session.info.setdefault(_OUTBOX, []).append(row)
+    if background:
+        session.info.setdefault(_BACKGROUND, weakref.WeakSet()).add(row)
     return row
 
 
@@ -322,6 +330,7 @@ def _deliver(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None:
         return  # a savepoint or subtransaction: the outermost transaction decides
     rows = session.info.pop(_COMMITTED, [])
+    background = session.info.pop(_BACKGROUND, ())
     if not rows:
         return
     bound = session.info.get(_TRANSPORT)
@@ -333,7 +342,9 @@ def _deliver(session: Session, transaction: SessionTransaction) -> None:
     transport, from_address, niceness = bound
     ids = [row.id for row in rows if row.id is not None]
     if niceness is not None:
-        later = [row.id for row in rows if row.id is not None and is_deferred(row)]
+        later = [
+            row.id for row in rows if row.id is not None and (is_deferred(row) or row in background)
+        ]
         if later:
             from .mail_sender import send_in_background
 
@@ -349,3 +360,4 @@ def _deliver(session: Session, transaction: SessionTransaction) -> None:
 @event.listens_for(Session, "after_rollback")
 def _discard(session: Session) -> None:
     session.info.pop(_OUTBOX, None)
+    session.info.pop(_BACKGROUND, None)

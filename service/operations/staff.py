@@ -1,16 +1,22 @@
 """Staff accounts, passwords, logins and server-side login sessions (R16).
 
-Passwords are hashed with Argon2id. A login creates a :class:`StaffSession` row; the browser
-only holds a random token whose SHA-256 is stored. Logout and deactivation set ``revoked_at``,
-so a copied cookie stops working at once. Failed logins are counted per account and per
-address; above the limit every attempt is refused for a while – for known and unknown
-accounts alike, with the same answer.
+Passwords are hashed with Argon2id and must pass the rules of
+:mod:`service.domain.passwords` wherever they are set. A login creates a
+:class:`StaffSession` row; the browser only holds a random token whose SHA-256 is stored.
+Logout, deactivation and a new password set ``revoked_at``, so a copied cookie stops working at
+once; a session also ends after 8 idle hours and, however busy, 12 hours after the login.
+
+Failed logins are counted per account and client address, per address, and per account from
+all addresses together (:func:`_limited`) – so that nobody can lock another person out from
+one address (issue 14). Above a limit every attempt is refused for a while, for known and
+unknown accounts alike, with the same answer.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,11 +24,12 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..domain.check import CheckResult, check_application
-from ..domain.messages import N_
+from ..domain.messages import N_, Message
+from ..domain.passwords import password_problems
 from ..domain.states import ApplicationState, require_transition
 from ..models import (
     Application,
@@ -32,6 +39,7 @@ from ..models import (
     LoginAttempt,
     Partnership,
     StaffMembership,
+    StaffPasswordReset,
     StaffRole,
     StaffSession,
     StaffUser,
@@ -53,12 +61,21 @@ def _dummy_hash() -> str:
     return _hasher.hash("no account has this password – timing equaliser")
 
 
-MIN_PASSWORD_LENGTH = 12
-ACCOUNT_LIMIT = 5
+# Login limits within LIMIT_WINDOW (docs/decisions.md, "Anmeldung hinter dem Proxy"):
+# failures of one account from one address – the guesses of one attacker at one account;
+ACCOUNT_ADDRESS_LIMIT = 5
+# failures from one address, whatever the accounts – one attacker trying many accounts;
 ADDRESS_LIMIT = 20
+# failures of one account from all addresses – only a distributed attack gets there (each
+# address stops after 5); then only addresses the account signed in from before still get in.
+ACCOUNT_LIMIT = 100
+KNOWN_ADDRESS_PERIOD = timedelta(days=90)
 LIMIT_WINDOW = timedelta(minutes=15)
 SESSION_IDLE = timedelta(hours=8)
+SESSION_LIFETIME = timedelta(hours=12)
 TOKEN_BYTES = 32
+RESET_LIFETIME = timedelta(minutes=60)
+RESETS_PER_HOUR = 3
 
 
 class LoginResult(StrEnum):
@@ -74,17 +91,35 @@ class Login:
     token: str | None = None
 
 
-class PasswordTooShort(ValueError):
+class WeakPassword(ValueError):
+    """The password breaks the rules; ``problems`` say why, for the person to read."""
+
+    def __init__(self, problems: list[Message]) -> None:
+        super().__init__("; ".join(p.msgid for p in problems))
+        self.problems = tuple(problems)
+
+
+class WrongPassword(ValueError):
     pass
+
+
+class TooManyAttempts(ValueError):
+    pass
+
+
+class InvalidResetLink(ValueError):
+    """Unknown, used or expired – the page says the same for each."""
 
 
 def staff_actor(user: StaffUser) -> str:
     return f"staff:{user.id}"
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooShort(f"at least {MIN_PASSWORD_LENGTH} characters")
+def hash_password(password: str, *, email: str, name: str = "") -> str:
+    """The Argon2id hash of a password that passes the rules, else :class:`WeakPassword`."""
+    problems = password_problems(password, email=email, name=name)
+    if problems:
+        raise WeakPassword(problems)
     return _hasher.hash(password)
 
 
@@ -102,16 +137,28 @@ def add_staff_user(
     roles: list[tuple[Partnership, StaffRole]],
     actor: str,
 ) -> StaffUser:
-    """Create an account (or add roles to an existing one); flushes."""
+    """Create an account (or add roles to an existing one, leaving its password); flushes."""
     user = find_user(session, email)
     if user is None:
-        user = StaffUser(email=email, name=name, password_hash=hash_password(password))
+        user = StaffUser(
+            email=email, name=name, password_hash=hash_password(password, email=email, name=name)
+        )
         session.add(user)
         session.flush()
         audit.record(session, actor, "staff.create", "staff_user", user.id, email=user.email)
+    grant_roles(session, user, roles, actor)
+    return user
+
+
+def grant_roles(
+    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: str
+) -> list[tuple[Partnership, StaffRole]]:
+    """Give ``user`` the roles it does not have yet; returns those added. Flushes."""
+    added = []
     for partnership, role in roles:
         if not user.has_role(partnership.id, role):
             user.roles.append(StaffMembership(partnership_id=partnership.id, role=role))
+            added.append((partnership, role))
             audit.record(
                 session,
                 actor,
@@ -122,38 +169,61 @@ def add_staff_user(
                 role=role.value,
             )
     session.flush()
-    return user
+    return added
 
 
-def set_password(session: Session, user: StaffUser, password: str, actor: str) -> None:
-    user.password_hash = hash_password(password)
-    revoke_sessions(session, user)
+def set_password(
+    session: Session, user: StaffUser, password: str, actor: str, *, keep_token: str | None = None
+) -> None:
+    """A new password (checked against the rules); ends every session of the account but the
+    one of ``keep_token`` and every reset link still open."""
+    user.password_hash = hash_password(password, email=user.email, name=user.name)
+    revoke_sessions(session, user, keep_token=keep_token)
+    _close_reset_links(session, user)
     audit.record(session, actor, "staff.set_password", "staff_user", user.id)
+    session.flush()
 
 
 def deactivate(session: Session, user: StaffUser, actor: str) -> None:
     """Lock the account and end every session of it on the server."""
     user.active = False
     revoke_sessions(session, user)
+    _close_reset_links(session, user)
     audit.record(session, actor, "staff.deactivate", "staff_user", user.id)
     session.flush()
 
 
-def revoke_sessions(session: Session, user: StaffUser) -> None:
-    session.execute(
-        update(StaffSession)
-        .where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+def revoke_sessions(session: Session, user: StaffUser, *, keep_token: str | None = None) -> None:
+    condition = [StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None)]
+    if keep_token:
+        condition.append(StaffSession.token_hash != _token_hash(keep_token))
+    session.execute(update(StaffSession).where(*condition).values(revoked_at=utcnow()))
 
 
-def _failures(session: Session, column: InstrumentedAttribute[str], value: str) -> int:
+# -- login -------------------------------------------------------------------------------------
+
+
+def address_key(address: str) -> str:
+    """What the limits count an address as: an IPv4 address itself, an IPv6 address as its
+    /64 network (a single connection usually has the whole /64 to pick addresses from)."""
+    try:
+        ip = ipaddress.ip_address(address.strip().split("%", 1)[0])
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def _failures(session: Session, *conditions: ColumnElement[bool]) -> int:
     since = utcnow() - LIMIT_WINDOW
     count = session.scalar(
         select(func.count())
         .select_from(LoginAttempt)
         .where(
-            column == value,
+            *conditions,
             LoginAttempt.created_at >= since,
             LoginAttempt.succeeded.is_(False),
         )
@@ -161,36 +231,68 @@ def _failures(session: Session, column: InstrumentedAttribute[str], value: str) 
     return int(count or 0)
 
 
+def _known_address(session: Session, email: str, key: str) -> bool:
+    since = utcnow() - KNOWN_ADDRESS_PERIOD
+    found = session.scalar(
+        select(LoginAttempt.id)
+        .where(
+            LoginAttempt.email == email,
+            LoginAttempt.address == key,
+            LoginAttempt.succeeded.is_(True),
+            LoginAttempt.created_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _limited(session: Session, email: str, key: str) -> bool:
+    """Whether a login of ``email`` from the address ``key`` must wait (see the limits)."""
+    if (
+        _failures(session, LoginAttempt.email == email, LoginAttempt.address == key)
+        >= ACCOUNT_ADDRESS_LIMIT
+    ):
+        return True
+    if _failures(session, LoginAttempt.address == key) >= ADDRESS_LIMIT:
+        return True
+    if _failures(session, LoginAttempt.email == email) >= ACCOUNT_LIMIT:
+        return not _known_address(session, email, key)
+    return False
+
+
+def _verify(user: StaffUser | None, password: str) -> bool:
+    try:
+        return _hasher.verify(
+            user.password_hash if user and user.password_hash else _dummy_hash(), password
+        )
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
 def log_in(session: Session, email: str, password: str, address: str) -> Login:
-    """Check the credentials under the rate limit; on success open a server-side session.
+    """Check the credentials under the rate limits; on success open a server-side session.
 
-    The caller commits in every case: failed attempts must be counted.
+    ``address`` is the client's real address (service/web/proxy.py); the audit log keeps it
+    whole. A refused attempt is not counted again: the lock-out lasts a window after the last
+    real guess, and hammering a locked account does not push any count up. The caller
+    commits in every case: failed attempts must be counted.
     """
     email = email.strip().lower()[:254]
     address = address[:64]
-    if (
-        _failures(session, LoginAttempt.email, email) >= ACCOUNT_LIMIT
-        or _failures(session, LoginAttempt.address, address) >= ADDRESS_LIMIT
-    ):
-        session.add(LoginAttempt(email=email, address=address, succeeded=False))
+    key = address_key(address)
+    if _limited(session, email, key):
         audit.record(
             session, "anonymous", "staff.login_limited", "staff_login", "", address=address
         )
         return Login(LoginResult.limited)
     user = find_user(session, email)
-    ok = False
-    try:
-        ok = _hasher.verify(
-            user.password_hash if user and user.password_hash else _dummy_hash(), password
-        )
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
+    ok = _verify(user, password)
     if not ok or user is None or not user.active:
-        session.add(LoginAttempt(email=email, address=address, succeeded=False))
+        session.add(LoginAttempt(email=email, address=key, succeeded=False))
         audit.record(
             session,
             "anonymous",
@@ -204,7 +306,7 @@ def log_in(session: Session, email: str, password: str, address: str) -> Login:
         user.password_hash = _hasher.hash(password)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     session.add(StaffSession(token_hash=_token_hash(token), user=user))
-    session.add(LoginAttempt(email=email, address=address, succeeded=True))
+    session.add(LoginAttempt(email=email, address=key, succeeded=True))
     user.last_login_at = utcnow()
     audit.record(session, staff_actor(user), "staff.login", "staff_user", user.id, address=address)
     session.flush()
@@ -212,7 +314,8 @@ def log_in(session: Session, email: str, password: str, address: str) -> Login:
 
 
 def session_user(session: Session, token: str | None) -> StaffUser | None:
-    """The active user of a live session token, else None (revoked, idle, deactivated)."""
+    """The active user of a live session token, else None (revoked, idle, too old,
+    deactivated)."""
     if not token:
         return None
     row = session.scalars(
@@ -221,7 +324,7 @@ def session_user(session: Session, token: str | None) -> StaffUser | None:
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()
-    if now - row.last_seen_at > SESSION_IDLE:
+    if now - row.last_seen_at > SESSION_IDLE or now - row.created_at > SESSION_LIFETIME:
         return None
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
@@ -238,6 +341,143 @@ def log_out(session: Session, token: str | None) -> None:
         row.revoked_at = utcnow()
         audit.record(session, staff_actor(row.user), "staff.logout", "staff_user", row.user_id)
     session.flush()
+
+
+# -- changing and resetting a password ---------------------------------------------------------
+
+
+def change_password(
+    session: Session,
+    user: StaffUser,
+    current: str,
+    new: str,
+    *,
+    token: str | None,
+    address: str,
+) -> None:
+    """The user's own change: the current password is required, and wrong ones count against
+    the login limits (a borrowed session must not become a way to guess it). Ends the user's
+    other sessions; the one of ``token`` stays. The caller commits in every case."""
+    key = address_key(address[:64])
+    if _limited(session, user.email, key):
+        raise TooManyAttempts(user.email)
+    if not _verify(user, current):
+        session.add(LoginAttempt(email=user.email, address=key, succeeded=False))
+        audit.record(
+            session,
+            staff_actor(user),
+            "staff.password_change_refused",
+            "staff_user",
+            user.id,
+            address=address[:64],
+        )
+        session.flush()
+        raise WrongPassword(user.email)
+    user.password_hash = hash_password(new, email=user.email, name=user.name)
+    revoke_sessions(session, user, keep_token=token)
+    _close_reset_links(session, user)
+    audit.record(
+        session,
+        staff_actor(user),
+        "staff.password_change",
+        "staff_user",
+        user.id,
+        address=address[:64],
+    )
+    session.flush()
+
+
+def request_password_reset(session: Session, email: str, address: str) -> tuple[StaffUser, str]:
+    """A reset link token for an active account, only its hash stored; :class:`LookupError`
+    when there is none to send – an unknown or deactivated account, or one that got
+    :data:`RESETS_PER_HOUR` links within the hour (no mail bombing). The caller answers
+    the same in every case."""
+    user = find_user(session, email[:254])
+    if user is None or not user.active:
+        raise LookupError(email)
+    now = utcnow()
+    recent = session.scalar(
+        select(func.count())
+        .select_from(StaffPasswordReset)
+        .where(
+            StaffPasswordReset.user_id == user.id,
+            StaffPasswordReset.created_at >= now - timedelta(hours=1),
+        )
+    )
+    if int(recent or 0) >= RESETS_PER_HOUR:
+        audit.record(
+            session,
+            "anonymous",
+            "staff.password_reset_limited",
+            "staff_user",
+            user.id,
+            address=address[:64],
+        )
+        raise LookupError(email)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    session.add(
+        StaffPasswordReset(
+            token_hash=_token_hash(token),
+            user=user,
+            created_at=now,
+            expires_at=now + RESET_LIFETIME,
+        )
+    )
+    audit.record(
+        session,
+        "anonymous",
+        "staff.password_reset_request",
+        "staff_user",
+        user.id,
+        address=address[:64],
+    )
+    session.flush()
+    return user, token
+
+
+def _open_reset(session: Session, token: str | None) -> StaffPasswordReset:
+    if not token or len(token) > 200:
+        raise InvalidResetLink()
+    row = session.scalars(
+        select(StaffPasswordReset).where(StaffPasswordReset.token_hash == _token_hash(token))
+    ).one_or_none()
+    if row is None or row.used_at is not None or row.expires_at < utcnow() or not row.user.active:
+        raise InvalidResetLink()
+    return row
+
+
+def reset_link_user(session: Session, token: str | None) -> StaffUser:
+    """The account a reset link is for, while the link is good; else InvalidResetLink."""
+    return _open_reset(session, token).user
+
+
+def reset_password(session: Session, token: str | None, password: str, address: str) -> StaffUser:
+    """Set the new password of a reset link (:class:`WeakPassword` leaves the link open for
+    another try); the link and every other one of the account are used up, every session of
+    the account ends."""
+    row = _open_reset(session, token)
+    user = row.user
+    user.password_hash = hash_password(password, email=user.email, name=user.name)
+    revoke_sessions(session, user)
+    _close_reset_links(session, user)
+    audit.record(
+        session,
+        staff_actor(user),
+        "staff.password_reset",
+        "staff_user",
+        user.id,
+        address=address[:64],
+    )
+    session.flush()
+    return user
+
+
+def _close_reset_links(session: Session, user: StaffUser) -> None:
+    session.execute(
+        update(StaffPasswordReset)
+        .where(StaffPasswordReset.user_id == user.id, StaffPasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def partnerships_of(user: StaffUser) -> list[Partnership]:
@@ -261,6 +501,21 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[StaffRole, ...]], ...] = (
     ("ausschuss@demo.example", "Anna Beispiel (Begleitausschuss, Demo)", (StaffRole.committee,)),
     ("admin@demo.example", "Alex Admin (Demo)", (StaffRole.admin,)),
 )
+
+
+DEMO_EMAILS = tuple(email for email, _name, _roles in DEMO_ACCOUNTS)
+
+
+def active_demo_accounts(session: Session) -> list[str]:
+    """The demo accounts that can sign in: their password is in the README, so production
+    must not start while one of them is active (`foerderwerk serve`)."""
+    return list(
+        session.scalars(
+            select(StaffUser.email)
+            .where(StaffUser.email.in_(DEMO_EMAILS), StaffUser.active.is_(True))
+            .order_by(StaffUser.email)
+        )
+    )
 
 
 def load_demo_staff(session: Session, partnership: Partnership) -> int:

@@ -1,4 +1,5 @@
-"""Staff login and logout (R16) and the production configuration check (R17)."""
+"""Staff login and logout (R16), the production configuration check (R17); changing and
+resetting a password (issue 14) live in :mod:`.passwords`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from ..domain.messages import N_, Message
 from ..links import InvalidBaseUrl, parse_base_url
 from ..models import StaffUser
 from ..operations import staff as ops
+from .proxy import client_address
 
 log = logging.getLogger("foerderwerk.auth")
 
@@ -117,10 +119,6 @@ def current_staff() -> StaffUser | None:
     return user
 
 
-def _address() -> str:
-    return request.remote_addr or "unknown"
-
-
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
@@ -137,7 +135,7 @@ def login() -> ResponseReturnValue:
         return _login_page()
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
-    result = ops.log_in(db.session(), email, password, _address())
+    result = ops.log_in(db.session(), email, password, client_address())
     db.session().commit()
     if result.result is ops.LoginResult.limited:
         return _login_page(
@@ -191,6 +189,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    from . import passwords  # noqa: F401 – registers its routes on bp
+
     app.register_blueprint(bp)
 
     @app.context_processor

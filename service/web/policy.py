@@ -83,6 +83,12 @@ POLICY: dict[str, Rule] = {
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.home": SIGNED_IN,
+    # passwords (issue 14): the own change needs the session; forgotten-password request and
+    # reset work without one (the reset link's token is the proof)
+    "auth.password_change": SIGNED_IN,
+    "auth.password_forgot": PUBLIC,
+    "auth.password_reset_link": PUBLIC,
+    "auth.password_reset": PUBLIC,
     # the back office under /p/<slug>/staff/
     "staff.start": _staff(C, L, M, A),
     "staff.inbox": _staff(C, L, A),

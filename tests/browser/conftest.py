@@ -59,6 +59,9 @@ def live_server(
     if locale:  # a catalog with translations not yet merged, for screenshots
         app.extensions["babel"].translation_directories = [locale]
     server = LiveServer(app, folder / "mail")
+    # links in e-mails are built from BASE_URL (issue 14): the live server's own address,
+    # as a real site's would be, so a test can follow the link a mail carries
+    app.config["BASE_URL"] = server.url
     server.thread.start()
     yield server
     server.server.shutdown()

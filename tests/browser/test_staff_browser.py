@@ -102,3 +102,32 @@ def test_a_wrong_password_page_has_no_accessibility_violations(live_server, page
 
     check_page(page, "staff-anmeldung-fehler")
     assert page.locator("[role=alert]").count() == 1
+
+
+def test_the_password_pages_have_no_accessibility_violations(live_server, page):
+    # read-only as well: the refused new password changes nothing, the unknown address gets
+    # no link, the invalid link opens nothing
+    base = live_server.url
+    _sign_in_with_the_keyboard(page, base, "ausschuss@demo.example")
+    page.click("text=Passwort ändern")
+    check_page(page, "staff-passwort-aendern")
+    page.fill("#current", "demo-passwort-2026")
+    page.fill("#new", "aaaaaaaaaaaa")
+    page.fill("#repeat", "aaaaaaaaaaaa")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    check_page(page, "staff-passwort-aendern-fehler")
+    assert page.locator("[role=alert]").count() == 1
+    assert page.locator("#new[aria-invalid=true]").count() == 1
+
+    page.context.clear_cookies()
+    page.goto(f"{base}/anmelden")
+    page.click("text=Passwort vergessen?")
+    check_page(page, "staff-passwort-vergessen")
+    page.fill("#email", "niemand@demo.example")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    check_page(page, "staff-passwort-vergessen-gesendet")
+    page.goto(f"{base}/anmelden/passwort-neu/kein-gueltiger-link")
+    check_page(page, "staff-passwort-link-ungueltig")
+    assert page.locator("text=Dieser Link funktioniert nicht (mehr)").count() == 1

@@ -18,8 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
-from service.cli.serve import default_workers
+from service import create_app, db
+from service.cli.serve import _is_local, _warn_about_proxies, default_workers
+from service.operations.staff import DEMO_PASSWORD, add_staff_user
 
 STRONG_KEY = "Xq7-vR2pL9sK4mN8bT1wZ6yH3cF5dJ0gA_eU"
 WEAK_KEY = "geheim"
@@ -72,6 +75,7 @@ def migrated(tmp_path: Path) -> dict[str, str]:
         ENV="production",
         SECRET_KEY=STRONG_KEY,
         BASE_URL="https://foerderwerk.kommune.example",
+        TRUSTED_PROXIES="1",  # behind nginx, as docs/operations.md sets it up
     )
     result = subprocess.run(
         [*_command(), "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
@@ -146,10 +150,9 @@ def test_serve_answers_health_and_pages_and_stops_cleanly_on_sigterm(server, tmp
     assert "Traceback" not in log
 
 
-def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Path):
+def _refused_by_serve(env: dict[str, str]) -> str:
+    """Run serve in production and check it refused in German and listens nowhere; its stderr."""
     port = _free_port()
-    env = _environment(tmp_path, ENV="production", SECRET_KEY=WEAK_KEY, TODAY="2026-02-20")
-
     result = subprocess.run(
         [*_command(), "serve", "--bind", f"127.0.0.1:{port}"],
         env=env,
@@ -157,15 +160,69 @@ def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Pa
         text=True,
         timeout=120,
     )
-
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "Förderwerk startet im Produktionsbetrieb nicht" in result.stderr
-    assert "FOERDERWERK_SECRET_KEY" in result.stderr
-    assert "FOERDERWERK_TODAY" in result.stderr
-    assert WEAK_KEY not in result.stderr  # the key itself is never shown
     with socket.socket() as probe:  # and nothing listens
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+    return result.stderr
+
+
+def test_serve_refuses_an_unsafe_production_configuration_in_german(tmp_path: Path):
+    env = _environment(tmp_path, ENV="production", SECRET_KEY=WEAK_KEY, TODAY="2026-02-20")
+
+    stderr = _refused_by_serve(env)
+
+    assert "FOERDERWERK_SECRET_KEY" in stderr
+    assert "FOERDERWERK_TODAY" in stderr
+    assert WEAK_KEY not in stderr  # the key itself is never shown
+
+
+def test_serve_refuses_to_start_in_production_while_a_demo_account_is_active(
+    migrated: dict[str, str], tmp_path: Path
+):
+    # issue 14: `foerderwerk demo` made the admin account whose password the README publishes
+    app = create_app({"DATABASE_URL": migrated["FOERDERWERK_DATABASE_URL"]})
+    with app.app_context():
+        add_staff_user(
+            db.session(), "admin@demo.example", "Alex Admin (Demo)", DEMO_PASSWORD, [], "t"
+        )
+        db.session().commit()
+        db.engine().dispose()
+
+    stderr = _refused_by_serve(migrated)
+
+    assert "foerderwerk staff deactivate admin@demo.example" in stderr
+
+
+@pytest.mark.parametrize(
+    ("bind", "local"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost:8000", True),
+        ("[::1]:8000", True),
+        ("unix:/run/foerderwerk/web.sock", True),
+        ("0.0.0.0:8000", False),
+        ("[::]:8000", False),
+        ("10.0.0.5:8000", False),
+    ],
+)
+def test_which_bind_addresses_only_the_machine_itself_reaches(bind, local):
+    assert _is_local(bind) is local
+
+
+def test_serve_warns_about_proxy_settings_that_do_not_fit(capsys):
+    production = Flask(__name__)
+    production.config.update(ENV="production", TRUSTED_PROXIES=0)
+    _warn_about_proxies(production, ("127.0.0.1:8000",))
+    assert "FOERDERWERK_TRUSTED_PROXIES ist 0" in capsys.readouterr().err
+
+    behind_proxy = Flask(__name__)
+    behind_proxy.config.update(ENV="production", TRUSTED_PROXIES=1)
+    _warn_about_proxies(behind_proxy, ("127.0.0.1:8000",))
+    assert capsys.readouterr().err == ""
+    _warn_about_proxies(behind_proxy, ("0.0.0.0:8000",))
+    assert "jede beliebige Adresse" in capsys.readouterr().err
 
 
 def test_the_default_number_of_workers_suits_a_modest_server():

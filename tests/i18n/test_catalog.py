@@ -20,7 +20,12 @@ KEYWORDS = {
     "lazy_gettext": None,
     "ngettext": (1, 2),
 }
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+# the e-mail texts (.txt templates) too: they were not extracted and went out in English
+METHODS = [
+    ("**.py", "python"),
+    ("**/templates/**.html", "jinja2"),
+    ("**/templates/**.txt", "jinja2"),
+]
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%[sd]|\{\w*\}")
 
 
