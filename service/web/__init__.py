@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, filters, security
+    from . import errors, filters, ratelimit, security
     from .public import bp as public_bp
 
+    ratelimit.init_app(app)
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
