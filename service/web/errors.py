@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from ..documents.storage import StorageWriteError
+from ..domain.messages import N_
 from ..domain.sizes import megabytes
 from .ratelimit import LimitReached
 
@@ -22,33 +23,40 @@ from .ratelimit import LimitReached
 RETRY_AFTER_SECONDS = 120
 
 
+# Title and hint of each error page, translated only for the page that is shown: a flood of
+# refused requests (429) should cost as little as possible (bench/flood.py).
+_TITLES = {
+    400: N_("The request could not be processed"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("This action is not possible here"),
+    413: N_("The data sent is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is briefly unavailable"),
+}
+_HINTS = {
+    400: N_("Please go back and try again."),
+    403: N_("Please sign in with an account that may see this page."),
+    404: N_("Please check the address or start again from the start page."),
+    405: N_("Please go back and use the buttons on the page."),
+    429: N_("Please wait a few minutes and try again."),
+    500: N_("Your entries have not been lost. Please try again in a few minutes."),
+    503: N_("Your entries have not been lost. Please try again in a few minutes."),
+}
+
+
 def _page(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
-    titles = {
-        400: _("The request could not be processed"),
-        403: _("Access denied"),
-        404: _("Page not found"),
-        405: _("This action is not possible here"),
-        413: _("The data sent is too large"),
-        429: _("Too many attempts"),
-        500: _("Something went wrong on our side"),
-        503: _("The service is briefly unavailable"),
-    }
-    hints = {
-        400: _("Please go back and try again."),
-        403: _("Please sign in with an account that may see this page."),
-        404: _("Please check the address or start again from the start page."),
-        405: _("Please go back and use the buttons on the page."),
-        413: _too_large_hint(),
-        429: _("Please wait a few minutes and try again."),
-        500: _("Your entries have not been lost. Please try again in a few minutes."),
-        503: _("Your entries have not been lost. Please try again in a few minutes."),
-    }
-    title = titles.get(code, titles[500])
-    hint = hints.get(code, hints[500])
-    headers: dict[str, str] = {}
+    title = str(_(_TITLES.get(code, _TITLES[500])))
     if isinstance(error, LimitReached):
         hint = error.hint()
+    elif code == 413:
+        hint = _too_large_hint()
+    else:
+        hint = str(_(_HINTS.get(code, _HINTS[500])))
+    headers: dict[str, str] = {}
+    if isinstance(error, LimitReached):
         headers = {"Retry-After": str(error.seconds), "Cache-Control": "no-store"}
     if _is_api():
         body: dict[str, object] = {"error": title, "hint": hint, "status": code}
