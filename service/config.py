@@ -41,6 +41,24 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # -- limits of the anonymous side (issue 14; docs/operations.md "Grenzen") ----------------
+    # the largest input `foerderwerk check` reads and POST /api/v1/check accepts, in bytes:
+    # a real application is about 10 KB, the longest lists the rules accept (service/domain,
+    # MAX_*) stay well below 1 MB; parsing costs about 0.2 s of CPU per MB (bench/flood.py)
+    "CHECK_MAX_BYTES": 1024 * 1024,
+    # applicants' uploads: bytes per file, files and bytes per application
+    "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+    "UPLOAD_MAX_FILES": 20,
+    "UPLOAD_MAX_TOTAL_BYTES": 25 * 1024 * 1024,
+    # Rate limits, per client address (the real one behind the proxy) or per e-mail address,
+    # in the notation "N per minute|hour|day", several separated by ";"; "" switches one off.
+    # Counted in RATELIMIT_STORAGE: "memory://" (each server process counts for itself) or
+    # a Redis URL such as "redis://127.0.0.1:6379/2" (all processes and machines together).
+    "RATELIMIT_STORAGE": "memory://",
+    "RATELIMIT_RESUME_PER_ADDRESS": "3 per hour; 10 per day",
+    "RATELIMIT_RESUME_PER_CLIENT": "10 per hour; 50 per day",
+    "RATELIMIT_DRAFTS_PER_CLIENT": "30 per hour; 200 per day",
+    "RATELIMIT_CHECK_API_PER_CLIENT": "20 per minute; 200 per hour",
     # ISO date that pins "today" on the applicant pages, for demonstrations of the 2026 demo
     # funds and for tests; refused in production (web/auth.py check_production_config)
     "TODAY": None,
@@ -70,6 +88,12 @@ def _from_environment() -> dict[str, Any]:
             continue
         values[name] = int(raw) if isinstance(default, int) else raw
     return values
+
+
+def setting(name: str) -> Any:
+    """One setting for a command that runs without the application (``foerderwerk check``):
+    FOERDERWERK_<NAME> from the environment, else the default."""
+    return _from_environment().get(name, DEFAULTS[name])
 
 
 def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:

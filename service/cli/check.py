@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..config import setting
 from ..domain.check import (
     GUIDED_KINDS,
     KINDS,
@@ -22,6 +23,7 @@ from ..domain.check import (
     check,
     guideline_invalid_result,
     guideline_missing_result,
+    input_too_large_result,
     invalid_option_result,
     unreadable_input_result,
 )
@@ -33,19 +35,36 @@ from ..i18n import BabelLocalizer
 from . import cli
 
 
-def _read_input(file: str) -> Any:
-    """The input as JSON; raises OSError, UnicodeDecodeError or JsonInputError."""
+class InputTooLarge(Exception):
+    """The input is longer than the limit; nothing of it was parsed."""
+
+
+def _read_input(file: str, limit: int) -> Any:
+    """The input as JSON; raises InputTooLarge, OSError, UnicodeDecodeError or
+    JsonInputError. At most ``limit`` + 1 bytes are read, whatever the file's size."""
     if file == "-":
-        text = sys.stdin.buffer.read().decode("utf-8-sig")
+        raw = sys.stdin.buffer.read(limit + 1)
     else:
-        # utf-8-sig: a byte order mark written by Windows editors is no reason to refuse
-        text = Path(file).read_text(encoding="utf-8-sig")
-    return load_json_text(text)
+        with Path(file).open("rb") as handle:
+            raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise InputTooLarge
+    # utf-8-sig: a byte order mark written by Windows editors is no reason to refuse
+    return load_json_text(raw.decode("utf-8-sig"))
 
 
-def run_check(kind: Kind, file: str, guideline_path: str | None, committed: str) -> CheckResult:
+def run_check(
+    kind: Kind,
+    file: str,
+    guideline_path: str | None,
+    committed: str,
+    max_bytes: int | None = None,
+) -> CheckResult:
+    limit = max_bytes if max_bytes is not None else int(setting("CHECK_MAX_BYTES"))
     try:
-        data = _read_input(file)
+        data = _read_input(file, limit)
+    except InputTooLarge:
+        return input_too_large_result(kind, limit)
     except JsonInputError as exc:
         return unreadable_input_result(kind, exc)
     except (OSError, UnicodeDecodeError) as exc:

@@ -168,6 +168,9 @@ THIRD_PARTY_KEYS = ("source", "amount")
 # Places allowed as written (spec/rules.md): unit prices such as 0.2345 €/copy, 2.5 h
 UNIT_PRICE_PLACES = 4
 QUANTITY_PLACES = 3
+# The form offers 60 cost lines; an input with more than this is refused as input.invalid
+# (issue 14: 300,000 lines took 3.7 s to check). Other lists: reader.MAX_LIST.
+MAX_COST_LINES = 200
 OFFERS_NEEDED = 3
 
 # -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Application codes") ----------
@@ -509,7 +512,7 @@ def _parse_project(r: InputReader, value: Any) -> Project:
 
 
 def _parse_costs(r: InputReader, root: Mapping[str, Any] | None) -> tuple[CostLine, ...]:
-    items = r.sequence(root, "costs", "")
+    items = r.sequence(root, "costs", "", limit=MAX_COST_LINES)
     lines: list[CostLine] = []
     for index, item in enumerate(items or ()):
         path = at("costs", index)

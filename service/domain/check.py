@@ -29,6 +29,7 @@ from .messages import N_, Localizer, Message
 from .money import to_json_money
 from .reader import INPUT_INVALID, INVALID
 from .report import Report, parse_report, report_findings, report_result
+from .sizes import megabytes
 
 Kind = Literal["application", "report", "meeting", "closing"]
 KINDS: tuple[Kind, ...] = ("application", "report", "meeting", "closing")
@@ -252,6 +253,19 @@ def unreadable_input_result(kind: Kind, problem: JsonInputError | OSError | str)
             N_("The input cannot be read (%(detail)s). Please check the file name and format."),
             {"detail": str(problem)[:200]},
         )
+    return _result(kind, [INVALID.finding_about("", message)])
+
+
+def input_too_large_result(kind: Kind, limit: int) -> CheckResult:
+    """``input.invalid`` for a file or body over ``limit`` bytes, refused unread (issue 14:
+    reading a 1 GB file took 2.1 GB of memory)."""
+    message = Message(
+        N_(
+            "The input is larger than %(limit)s and is not read. An application, report or "
+            "session is far smaller; please check that this is the right file."
+        ),
+        {"limit": megabytes(limit)},
+    )
     return _result(kind, [INVALID.finding_about("", message)])
 
 

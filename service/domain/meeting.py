@@ -56,6 +56,11 @@ ITEM_KEYS = (
     "votes",
 )
 WRITTEN_SINCE_KEYS = ("ref", "outcome", "date")
+# Bounds of a session's lists (issue 14): a Begleitausschuss has 10 to 30 members with their
+# deputies, a session a few dozen items. Longer lists, and an item with more votes than
+# MAX_MEMBERS, are refused as input.invalid. Other lists: reader.MAX_LIST.
+MAX_MEMBERS = 100
+MAX_ITEMS = 200
 
 # -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Meeting codes") --------------
 
@@ -274,7 +279,7 @@ def parse_meeting(data: Any) -> tuple[Meeting | None, list[Finding]]:
     member_ids = {m.id for m in members or () if m.id is not None}
     items = _parse_items(r, root, member_ids)
     written: list[WrittenDecision] = []
-    for index, entry in enumerate(r.sequence(root, "written_since", "") or ()):
+    for index, entry in enumerate(r.sequence(root, "written_since", "", MAX_ITEMS) or ()):
         path = at("written_since", index)
         obj = r.mapping(entry, path, WRITTEN_SINCE_KEYS)
         written.append(
@@ -312,7 +317,7 @@ def parse_meeting(data: Any) -> tuple[Meeting | None, list[Finding]]:
 
 
 def _parse_members(r: InputReader, root: Mapping[str, Any] | None) -> tuple[Member, ...] | None:
-    entries = r.sequence(root, "members", "")
+    entries = r.sequence(root, "members", "", MAX_MEMBERS)
     if entries is None:
         return None
     members: list[Member] = []
@@ -389,7 +394,7 @@ def _check_members(r: InputReader, members: list[Member]) -> None:
 def _id_list(
     r: InputReader, obj: Mapping[str, Any] | None, key: str, member_ids: set[str]
 ) -> tuple[str, ...] | None:
-    entries = r.sequence(obj, key, "")
+    entries = r.sequence(obj, key, "", MAX_MEMBERS)
     if entries is None:
         return None
     return _ids(r, entries, key, member_ids)
@@ -418,7 +423,7 @@ def _unknown_member(member_id: str) -> Message:
 def _parse_items(
     r: InputReader, root: Mapping[str, Any] | None, member_ids: set[str]
 ) -> tuple[Item, ...] | None:
-    entries = r.sequence(root, "items", "")
+    entries = r.sequence(root, "items", "", MAX_ITEMS)
     if entries is None:
         return None
     items: list[Item] = []
@@ -427,13 +432,15 @@ def _parse_items(
         obj = r.mapping(entry, path, ITEM_KEYS)
         if obj is None and entry is None:
             r.wrong_type(path, "object")
-        conflicts = r.sequence(obj, "conflicts", path)
+        conflicts = r.sequence(obj, "conflicts", path, MAX_MEMBERS)
         votes_path = join(path, "votes")
         votes_obj = None if obj is None else obj.get("votes")
         votes: dict[str, str] | None = None
         if votes_obj is not None:
             if not isinstance(votes_obj, Mapping):
                 r.wrong_type(votes_path, "object")
+            elif len(votes_obj) > MAX_MEMBERS:
+                r.too_many_keys(votes_path, len(votes_obj), MAX_MEMBERS)
             else:
                 votes = {}
                 for voter, value in votes_obj.items():

@@ -41,6 +41,8 @@ NARRATIVE_KEYS = ("activities", "goals_reached", "deviations", "participants_act
 REQUIRED_NARRATIVE = ("activities", "goals_reached", "participants_actual")
 RECEIPT_KEYS = ("number", "date", "payee", "purpose", "category", "amount", "kind")
 INCOME_KEYS = ("own_funds", "third_party", "revenue")
+# The form offers 100 receipts; more is refused as input.invalid (issue 14).
+MAX_RECEIPTS = 500
 
 # -- the rules (listed by `foerderwerk rules`; spec/rules.md, "Report codes") ---------------
 
@@ -265,7 +267,7 @@ def parse_report(data: Any, *, today: date) -> tuple[Report | None, list[Finding
         participants_actual=r.integer(narrative_obj, "participants_actual", "narrative"),
     )
 
-    items = r.sequence(root, "receipts", "")
+    items = r.sequence(root, "receipts", "", limit=MAX_RECEIPTS)
     receipts: list[Receipt] = []
     for index, item in enumerate(items or ()):
         path = at("receipts", index)

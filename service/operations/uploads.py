@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
@@ -46,7 +46,8 @@ PDFCHECK = Path(__file__).with_name("pdfcheck.py")
 
 
 class UploadRefused(ValueError):
-    """``problem``: empty, too-large, not-pdf, encrypted, damaged, timeout."""
+    """``problem``: empty, too-large, too-many-files, too-much-in-total, not-pdf, encrypted,
+    damaged, timeout."""
 
     def __init__(self, problem: str) -> None:
         self.problem = problem
@@ -257,13 +258,25 @@ def add_upload(
     data: bytes,
     kind: str,
     max_bytes: int,
+    max_files: int | None = None,
+    max_total_bytes: int | None = None,
     command: Sequence[str] | None = None,
 ) -> Upload:
-    """Check and store one PDF of the draft; flushed, the file written before the row."""
+    """Check and store one PDF of the draft; flushed, the file written before the row.
+
+    ``max_files`` and ``max_total_bytes`` bound what one application holds (issue 14: 65
+    files, 53 MB in one draft); checked against the stored rows before the file is parsed.
+    Two uploads to the same draft at the very same moment may both pass the check – the
+    bound can be exceeded by one file per request in flight, not by a loop of requests."""
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
     if len(data) > max_bytes:
         raise UploadRefused("too-large")
+    files, stored = uploads_of(session, application)
+    if max_files is not None and files >= max_files:
+        raise UploadRefused("too-many-files")
+    if max_total_bytes is not None and stored + len(data) > max_total_bytes:
+        raise UploadRefused("too-much-in-total")
     verdict = check_pdf(data, command)
     address = storage.put(data)
     upload = Upload(
@@ -288,6 +301,16 @@ def add_upload(
         )
     )
     return upload
+
+
+def uploads_of(session: Session, application: Application) -> tuple[int, int]:
+    """How many files the application holds and their bytes together."""
+    files, stored = session.execute(
+        select(func.count(Upload.id), func.coalesce(func.sum(Upload.size), 0)).where(
+            Upload.application_id == application.id
+        )
+    ).one()
+    return int(files), int(stored)
 
 
 def remove_upload(session: Session, upload: Upload, actor: Actor) -> None:

@@ -6,11 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, filters, proxy, refusals, security
+    from . import errors, filters, proxy, ratelimit, refusals, security
     from .public import bp as public_bp
 
     # first: every later hook (limits, audit, logs) must see the client's real address
     proxy.init_app(app)
+    ratelimit.init_app(app)
     security.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

@@ -6,6 +6,7 @@ import contextlib
 import errno
 
 from flask import Flask, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -13,42 +14,56 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from ..documents.storage import StorageWriteError
+from ..domain.messages import N_
+from ..domain.sizes import megabytes
+from .ratelimit import LimitReached
 
 # How long a browser or client is asked to wait after a 503 (R22): a database restart or a
 # freed disk takes about that long.
 RETRY_AFTER_SECONDS = 120
 
 
-def error_page(error: HTTPException) -> tuple[str, int]:
+# Title and hint of each error page, translated only for the page that is shown: a flood of
+# refused requests (429) should cost as little as possible (bench/flood.py).
+_TITLES = {
+    400: N_("The request could not be processed"),
+    403: N_("Access denied"),
+    404: N_("Page not found"),
+    405: N_("This action is not possible here"),
+    413: N_("The data sent is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The service is briefly unavailable"),
+}
+_HINTS = {
+    400: N_("Please go back and try again."),
+    403: N_("Please sign in with an account that may see this page."),
+    404: N_("Please check the address or start again from the start page."),
+    405: N_("Please go back and use the buttons on the page."),
+    429: N_("Please wait a few minutes and try again."),
+    500: N_("Your entries have not been lost. Please try again in a few minutes."),
+    503: N_("Your entries have not been lost. Please try again in a few minutes."),
+}
+
+
+def error_page(error: HTTPException) -> ResponseReturnValue:
     code = error.code or 500
-    titles = {
-        400: _("The request could not be processed"),
-        403: _("Access denied"),
-        404: _("Page not found"),
-        405: _("This action is not possible here"),
-        413: _("The data sent is too large"),
-        429: _("Too many attempts"),
-        500: _("Something went wrong on our side"),
-        503: _("The service is briefly unavailable"),
-    }
-    hints = {
-        400: _("Please go back and try again."),
-        403: _("Please sign in with an account that may see this page."),
-        404: _("Please check the address or start again from the start page."),
-        405: _("Please go back and use the buttons on the page."),
-        413: _(
-            "Please make your text shorter or upload smaller files (at most %(limit)s MB).",
-            limit=_megabytes(),
-        ),
-        429: _("Please wait a few minutes and try again."),
-        500: _("Your entries have not been lost. Please try again in a few minutes."),
-        503: _("Your entries have not been lost. Please try again in a few minutes."),
-    }
-    title = titles.get(code, titles[500])
-    hint = hints.get(code, hints[500])
-    if request.path.startswith("/api/"):
-        return {"error": title, "hint": hint, "status": code}, code  # type: ignore[return-value]
-    return render_template("error.html", title=title, hint=hint, code=code), code
+    title = str(_(_TITLES.get(code, _TITLES[500])))
+    if isinstance(error, LimitReached):
+        hint = error.hint()
+    elif code == 413:
+        hint = _too_large_hint()
+    else:
+        hint = str(_(_HINTS.get(code, _HINTS[500])))
+    headers: dict[str, str] = {}
+    if isinstance(error, LimitReached):
+        headers = {"Retry-After": str(error.seconds), "Cache-Control": "no-store"}
+    if _is_api():
+        body: dict[str, object] = {"error": title, "hint": hint, "status": code}
+        if isinstance(error, LimitReached):
+            body["retry_after"] = error.seconds
+        return body, code, headers
+    return render_template("error.html", title=title, hint=hint, code=code), code, headers
 
 
 def _untrusted_host(error: SecurityError) -> Response:
@@ -65,14 +80,34 @@ def _untrusted_host(error: SecurityError) -> Response:
     return response
 
 
-def _megabytes() -> int:
-    from flask import current_app
-
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return int(limit) // (1024 * 1024)
+def _is_api() -> bool:
+    # also the partnership's copy of the check API, /p/<slug>/api/v1/check/…
+    return request.path.startswith("/api/") or request.blueprint == "api_check"
 
 
-def _unexpected(error: Exception) -> tuple[str, int]:
+def _too_large_hint() -> str:
+    """The 413 page names the limit that was exceeded: an upload's own limit on the upload
+    route (a file can be refused by it or by the whole request's), else the request's."""
+    config = current_app.config
+    request_limit = int(config.get("MAX_CONTENT_LENGTH") or 0)
+    if request.endpoint == "apply.upload_add":
+        file_limit = int(config.get("UPLOAD_MAX_BYTES") or request_limit)
+        limit = min(file_limit, request_limit) if request_limit else file_limit
+        return str(
+            _(
+                "Please upload a smaller file: a file may have at most %(limit)s.",
+                limit=megabytes(limit),
+            )
+        )
+    return str(
+        _(
+            "Please make your text shorter or upload smaller files (at most %(limit)s).",
+            limit=megabytes(request_limit),
+        )
+    )
+
+
+def _unexpected(error: Exception) -> ResponseReturnValue:
     from werkzeug.exceptions import InternalServerError
 
     # the person sees the German page; the administrator needs the traceback (the log's

@@ -8,6 +8,8 @@ from decimal import Decimal
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 
+from ..domain.sizes import megabytes
+
 
 def money(value: Decimal | None) -> str:
     if value is None:
@@ -30,6 +32,7 @@ def berlintime(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
+    app.add_template_filter(megabytes)
     app.add_template_filter(money)
     app.add_template_filter(longdate)
     app.add_template_filter(shortdate)

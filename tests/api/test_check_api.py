@@ -148,3 +148,32 @@ def test_the_fund_s_committed_money_counts_against_its_budget(db_session, fund):
     db_session.flush()
     after = check_against_fund(db_session, "application", data, "AIF-2026")
     assert "grant.exceeds-budget" in {f.code for f in after.findings}
+
+
+def test_300000_cost_lines_answer_400_with_input_invalid_naming_the_list(demo_app):
+    """Issue 14: the contract's exit-2 input answers 400; the list is refused unread."""
+    data = json.loads((FIXTURES / "application-aif.json").read_text(encoding="utf-8"))
+    data["costs"] = [{"category": "honorare", "amount": "1.00"}] * 300_000
+    demo_app.config["CHECK_MAX_BYTES"] = 20 * 1024 * 1024  # the list's bound is what answers
+    response = _post(
+        demo_app.test_client(), "/api/v1/check/application?fund=AIF-2026", json.dumps(data)
+    )
+    assert response.status_code == 400
+    findings = response.get_json()["findings"]
+    assert [(f["code"], f["field"]) for f in findings] == [("input.invalid", "costs")]
+    assert "höchstens 200" in findings[0]["message"]
+
+
+def test_a_body_over_the_check_limit_answers_400_unread_with_a_german_finding(demo_app):
+    demo_app.config["CHECK_MAX_BYTES"] = 64 * 1024
+    body = (FIXTURES / "application-aif.json").read_text(encoding="utf-8")
+    client = demo_app.test_client()
+    assert _post(client, "/api/v1/check/application?fund=AIF-2026", body).status_code == 200
+    padded = body.rstrip()[:-1] + ', "x": "' + "y" * 70_000 + '"}'
+    response = _post(client, "/api/v1/check/application?fund=AIF-2026", padded)
+    assert response.status_code == 400
+    answer = response.get_json()
+    assert answer["ok"] is False
+    assert [(f["code"], f["field"]) for f in answer["findings"]] == [("input.invalid", "")]
+    assert "größer als 0,1 MB" in answer["findings"][0]["message"]
+    assert answer["totals"] is None  # the contract's shape all the same

@@ -282,3 +282,48 @@ def test_the_installed_command_prints_utf8_json(tmp_path: Path) -> None:
     text = completed.stdout.decode("utf-8")
     assert "Fördergrundsätze Aktions- und Initiativfonds 2026" in text  # not \u00f6
     assert json.loads(text)["findings"][0]["code"] == "grant.exceeds-budget"
+
+
+def test_an_input_over_the_limit_exits_2_with_a_german_message(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FOERDERWERK_CHECK_MAX_BYTES", "5000")
+    big = tmp_path / "gross.json"
+    big.write_text('{"x": "' + "y" * 6000 + '"}', encoding="utf-8")
+    code, output = run("application", str(big), "--guideline", AIF)
+    assert code == 2
+    assert [(f["code"], f["field"]) for f in output["findings"]] == [("input.invalid", "")]
+    assert "größer als 0,1 MB und wird nicht gelesen" in output["findings"][0]["message"]
+    # the same from standard input
+    code, output = run("meeting", "-", stdin='{"x": "' + "y" * 6000 + '"}')
+    assert code == 2
+    assert "nicht gelesen" in output["findings"][0]["message"]
+    # below the limit the file is read as usual
+    code, _output = run("meeting", str(FIXTURES / "meeting-bga.json"))
+    assert code == 0
+
+
+def test_a_1_gb_file_is_refused_without_reading_it_into_memory(tmp_path: Path) -> None:
+    """Issue 14: checking a 1 GB file took 2.1 GB of memory. A sparse file costs no disk; the
+    command's peak memory stays that of a start-up."""
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as handle:
+        handle.truncate(1024 * 1024 * 1024)
+    script = (
+        "import resource, sys\n"
+        "from service.cli import cli\n"
+        "try:\n"
+        "    cli.main(['check', 'meeting', sys.argv[1]], prog_name='foerderwerk')\n"
+        "except SystemExit as end:\n"
+        "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        "    print('PEAK', peak, 'EXIT', end.code, file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(huge)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    _label, peak, _exit, code = completed.stderr.split()[-4:]
+    assert code == "2", completed.stderr[-2000:]
+    assert "größer als 1 MB" in json.loads(completed.stdout)["findings"][0]["message"]
+    assert int(peak) < 400, f"peak memory {peak} MB"

@@ -63,3 +63,12 @@ def test_comments_meant_for_the_applicant_are_listed_and_internal_ones_are_not(w
     html = client.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
     assert "Bitte Angebot nachreichen." in html
     assert "intern: Träger bekannt" not in html
+
+
+def test_the_too_large_page_names_the_configured_request_limit(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    token = csrf(client.get(step1).get_data(as_text=True))
+    response = client.post(step1, data={"csrf_token": token, "summary": "x" * (1024 * 1024 + 10)})
+    assert response.status_code == 413
+    assert "höchstens 1 MB" in response.get_data(as_text=True)

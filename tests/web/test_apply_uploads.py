@@ -7,6 +7,7 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -133,3 +134,91 @@ def test_a_very_long_name_is_shortened_and_keeps_its_extension():
     shown = display_name("x" * 300 + ".pdf")
     assert len(shown) <= 120
     assert shown.endswith(".pdf")
+
+
+def test_the_413_page_of_an_upload_names_the_upload_limit_not_the_request_limit(web_app):
+    """Issue 14: the page named the 20 MB of the whole request while a file may have 0.2 MB."""
+    client = web_app.test_client()
+    step1 = start(client)
+    response = _upload(client, step1, "gross.pdf", _pdf() + b"%" * 300_000)
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "höchstens 0,2 MB" in page
+    assert "20 MB" not in page
+
+
+def _uploads_section(page: str) -> str:
+    return page[page.index('id="uploads"') :]
+
+
+@pytest.fixture
+def configured(db_url: str, tmp_path: Path) -> Iterator[Any]:
+    """Makes the app with the given settings; its connections are closed after the test."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        made.append(make_app(db_url, tmp_path, **settings))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine().dispose()
+
+
+def test_files_per_application_are_capped_with_a_german_error_at_the_upload_field(
+    configured, tmp_path
+):
+    app = configured(UPLOAD_PATH=str(tmp_path / "uploads"), UPLOAD_MAX_FILES=2)
+    client = app.test_client()
+    step1 = start(client)
+    for number in range(2):
+        assert _upload(client, step1, f"Angebot{number}.pdf", _pdf()).status_code == 302
+    refused = _upload(client, step1, "Angebot3.pdf", _pdf())
+    assert refused.status_code == 302
+    page = client.get(refused.location).get_data(as_text=True)
+    section = _uploads_section(page)
+    assert "schon 2 Dateien, so viele wie möglich" in section
+    assert 'aria-invalid="true"' in section
+    assert "schon 2 Dateien" not in page[: page.index('id="uploads"')]  # not at the page's top
+    with app.app_context():
+        assert db.session().query(Upload).count() == 2
+        first = db.session().query(Upload).order_by(Upload.id).first()
+        remove = step1.rsplit("/", 1)[0] + f"/anlagen/{first.id}/loeschen"
+    # a removed file makes room again
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    client.post(remove, data={"csrf_token": csrf(client.get(declarations).get_data(as_text=True))})
+    assert _upload(client, step1, "Angebot3.pdf", _pdf()).status_code == 302
+    with app.app_context():
+        assert db.session().query(Upload).count() == 2
+
+
+def test_bytes_per_application_are_capped_with_a_german_error(configured, tmp_path):
+    files = [_pdf() + b"%" * 40_000 + name for name in (b"a", b"b", b"c")]
+    app = configured(
+        UPLOAD_PATH=str(tmp_path / "uploads"),
+        UPLOAD_MAX_TOTAL_BYTES=2 * len(files[0]) + 100,
+    )
+    client = app.test_client()
+    step1 = start(client)
+    assert _upload(client, step1, "a.pdf", files[0]).status_code == 302
+    assert _upload(client, step1, "b.pdf", files[1]).status_code == 302
+    refused = _upload(client, step1, "c.pdf", files[2])
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "zusammen größer als 0,1 MB" in _uploads_section(page)
+    with app.app_context():
+        assert db.session().query(Upload).count() == 2
+    stored = [p for p in (tmp_path / "uploads").rglob("*") if p.is_file()]
+    assert len(stored) == 2  # the refused file was never written
+
+
+def test_the_upload_hint_names_the_configured_limits(configured):
+    app = configured(
+        UPLOAD_MAX_BYTES=5 * 1024 * 1024,
+        UPLOAD_MAX_FILES=12,
+        UPLOAD_MAX_TOTAL_BYTES=30 * 1024 * 1024,
+    )
+    client = app.test_client()
+    step1 = start(client)
+    page = client.get(step1.replace("antragsteller", "erklaerungen")).get_data(as_text=True)
+    assert "jeweils höchstens 5 MB, bis zu 12 Dateien mit zusammen 30 MB" in page

@@ -1,4 +1,9 @@
-"""Uploads on the declarations step: add, remove and download the draft's PDFs."""
+"""Uploads on the declarations step: add, remove and download the draft's PDFs.
+
+A refused file is named at the upload field (flash category ``upload-error``, shown there
+rather than at the top of the page); a request over the size limit gets the 413 page, which
+names the upload limit (service/web/errors.py).
+"""
 
 from __future__ import annotations
 
@@ -7,36 +12,54 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import db
 from ...documents.storage import FolderStorage
+from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
 from ...operations.applications import NotEditable
 from .views import _actor, _own, _partnership, bp
 
-# Uploads live apart from the document register's store: its orphan sweep must not see them.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# the flash category of a message shown at the upload field (step_declarations.html)
+FIELD_ERROR = "upload-error"
 
 
 def _storage() -> FolderStorage:
+    # Uploads live apart from the document register's store: its orphan sweep must not see them.
     path = current_app.config.get("UPLOAD_PATH") or str(Path(current_app.instance_path) / "uploads")
     return FolderStorage(path)
 
 
 def _max_bytes() -> int:
-    return int(current_app.config.get("UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
+    return int(current_app.config["UPLOAD_MAX_BYTES"])
 
 
 def _messages() -> dict[str, str]:
+    config = current_app.config
+    most = int(config["UPLOAD_MAX_FILES"])
     return {
         "empty": _("The file is empty. Please choose the PDF file again."),
         "too-large": _(
-            "The file is larger than %(mb)s MB. Please make it smaller (for example scan with "
+            "The file is larger than %(limit)s. Please make it smaller (for example scan with "
             "a lower resolution) and upload it again.",
-            mb=_max_bytes() // (1024 * 1024),
+            limit=megabytes(_max_bytes()),
+        ),
+        "too-many-files": ngettext(
+            "This application already has %(num)s file, as many as possible. Please remove a "
+            "file you no longer need before you add another.",
+            "This application already has %(num)s files, as many as possible. Please remove a "
+            "file you no longer need before you add another.",
+            most,
+        ),
+        "too-much-in-total": _(
+            "With this file the attachments of this application would be larger than "
+            "%(limit)s together. Please make the file smaller or remove a file you no longer "
+            "need.",
+            limit=megabytes(int(config["UPLOAD_MAX_TOTAL_BYTES"])),
         ),
         "not-pdf": _("This file is not a PDF. Please save the document as PDF and upload that."),
         "encrypted": _(
@@ -61,7 +84,7 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
         abort(404)
     sent = request.files.get("file")
     if sent is None or not sent.filename:
-        flash(_("Please choose a PDF file first."), "error")
+        flash(_("Please choose a PDF file first."), FIELD_ERROR)
         return _back(slug, app_id)
     limit = _max_bytes()
     data = sent.stream.read(limit + 1)
@@ -77,11 +100,13 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
             data=data,
             kind=request.form.get("kind", "attachment"),
             max_bytes=limit,
+            max_files=int(current_app.config["UPLOAD_MAX_FILES"]),
+            max_total_bytes=int(current_app.config["UPLOAD_MAX_TOTAL_BYTES"]),
         )
         db.session().commit()
     except ops.UploadRefused as refused:
         db.session().rollback()
-        flash(_messages().get(refused.problem, _messages()["damaged"]), "error")
+        flash(_messages().get(refused.problem, _messages()["damaged"]), FIELD_ERROR)
         return _back(slug, app_id)
     except NotEditable:
         db.session().rollback()

@@ -45,6 +45,7 @@ from ...operations import applications as ops
 from ...operations import mail
 from ...operations.funds import overview_fund
 from ...operations.interchange import InterchangeError
+from .. import ratelimit
 from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
 
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
@@ -224,6 +225,7 @@ def start(slug: str, fund_key: str) -> ResponseReturnValue:
     fund = next((f for f in partnership.funds if f.key == fund_key), None)
     if fund is None or fund.current_guideline is None:
         abort(404)
+    ratelimit.hit("drafts", ratelimit.client())
     application = ops.start_application(db.session(), fund, _actor())
     db.session().commit()
     _remember(application)
@@ -694,6 +696,7 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
             "error",
         )
         return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+    _count_resume_mail(application.applicant_email)
     _bind_mail()
     _send_resume_mail(partnership, [application])
     db.session().commit()
@@ -705,6 +708,14 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+
+
+def _count_resume_mail(address: str) -> None:
+    """Resume mails per client and per address (issue 14): counted for every request, whether
+    or not the address has drafts, so the limit tells nobody who applied."""
+    ratelimit.hit("resume-client", ratelimit.client())
+    if address:
+        ratelimit.hit("resume-address", ratelimit.mail_address(address))
 
 
 def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> None:
@@ -730,6 +741,7 @@ def resume_request(slug: str) -> ResponseReturnValue:
     email = ""
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:254]
+        _count_resume_mail(email)
         drafts = ops.drafts_for_email(db.session(), partnership, email)
         if drafts:
             _bind_mail()
