@@ -22,11 +22,13 @@ from ..batch.progress import TerminalProgress, format_duration
 from ..i18n import BabelLocalizer
 from ..models import BatchJob, Partnership
 from ..operations import regeneration as ops
+from ..uow import Actor
 from . import cli
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
-CLI_ACTOR = "cli"
+CLI_ACTOR = Actor.system("cli")
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
 notices = AppGroup("notices", help=_("Notices: regenerate them in batches and follow the jobs."))
@@ -126,6 +128,7 @@ def _print_counts(plan: ops.Plan) -> None:
 @click.option(
     "--no-wait", is_flag=True, help=_("With Celery: send the job to the workers and return.")
 )
+@in_command_uow
 def regenerate_command(
     slug: str | None,
     fund: str | None,
@@ -152,7 +155,8 @@ def regenerate_command(
     if job is not None:
         progress = ops.job_progress(session, job.id)
         ops.adopt_job(session, job)
-        session.commit()
+        # committed before the runners start: they read the job from the database
+        current_command_uow().commit()
         click.echo(
             _("Resuming job %(job)s: %(finished)s of %(total)s done.")
             % {"job": job.id, "finished": progress.finished, "total": progress.total}
@@ -165,7 +169,7 @@ def regenerate_command(
         if dry_run:
             _print_plan(plan)
             _print_counts(plan)
-            session.rollback()
+            current_command_uow().rollback()
             click.echo(_("Dry run: nothing was written."))
             return
         _print_counts(plan)
@@ -176,7 +180,8 @@ def regenerate_command(
             mode="celery" if distributed else "local",
             workers=workers,
         )
-        session.commit()
+        # committed before the runners start: they read the job from the database
+        current_command_uow().commit()
         if job.total == 0:
             click.echo(_("Nothing to render."))
             return

@@ -23,10 +23,12 @@ from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application
 from ..operations import retention as ops
+from ..uow import Actor
 from . import cli
+from .uow import in_command_uow
 
 _ = BabelLocalizer().gettext
-ACTOR = "system:cli"
+ACTOR = Actor.system("cli")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -70,6 +72,7 @@ def retention_group() -> None:
     required=True,
     help=_("Why the file must be kept, e.g. the court file number; no personal names."),
 )
+@in_command_uow
 def hold_command(application_id: str, reason: str) -> None:
     application = _find(application_id)
     try:
@@ -77,7 +80,6 @@ def hold_command(application_id: str, reason: str) -> None:
     except ops.HoldReasonMissing:
         click.echo(_("Please give a reason for the legal hold."), err=True)
         sys.exit(2)
-    db.session().commit()
     click.echo(
         _("%(file)s is under a legal hold and will not be purged.") % {"file": _name(application)}
     )
@@ -87,12 +89,12 @@ def hold_command(application_id: str, reason: str) -> None:
     "release", help=_("Lift a legal hold; the file's retention period applies again.")
 )
 @click.argument("application_id")
+@in_command_uow
 def release_command(application_id: str) -> None:
     application = _find(application_id)
     if not ops.release_legal_hold(db.session(), application, ACTOR):
         click.echo(_("%(file)s is not under a legal hold.") % {"file": _name(application)})
         return
-    db.session().commit()
     click.echo(
         _("The legal hold on %(file)s is lifted; its retention period applies again.")
         % {"file": _name(application)}
@@ -166,6 +168,7 @@ def _policy() -> RetentionPolicy:
     default=None,
     help=_("Count the periods as on this day (YYYY-MM-DD), for tests; default: today."),
 )
+@in_command_uow
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     session = db.session()
     policy = _policy()
@@ -183,7 +186,6 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
         dry_run=dry_run,
         commit=session.commit,
     )
-    session.commit()
     line = _("%(file)s: would be purged (%(rule)s, kept until %(until)s)")
     if not dry_run:
         line = _("%(file)s: purged (%(rule)s, kept until %(until)s)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -33,6 +32,7 @@ from ..models import (
     UsageReport,
     allocate_reference,
 )
+from ..uow import Actor
 from .funds import committed_amount
 from .interchange import (
     application_to_interchange,
@@ -45,17 +45,6 @@ from .interchange import (
 RESUME_LINK_LIFETIME = timedelta(hours=24)
 # 32 random bytes = 256 bits, well above the 128 bits R15 asks for
 RESUME_TOKEN_BYTES = 32
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: ``applicant`` (identified by the browser session) or a staff account."""
-
-    kind: str
-    label: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.label}"
 
 
 class NotEditable(ValueError):

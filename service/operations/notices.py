@@ -10,7 +10,7 @@ points to the one it replaces and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,23 +32,25 @@ from ..documents.register import latest_version, read_document, register_documen
 from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_application
 from ..domain.findings import Finding, has_errors, sort_findings
-from ..domain.messages import Localizer
+from ..domain.messages import N_, Localizer, Message
 from ..domain.states import (
     ApplicationState,
     DecisionOutcome,
     NoticeKind,
     NoticeState,
-    require_transition,
+    can_transition,
 )
+from ..errors import Refused, StaleVersion, TransitionRefused
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from ..uow import UnitOfWork
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
 
-PdfConverter = Callable[[bytes, str, str, str], bytes]
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
 # bookmarks of the print file: legal titles, the same in every locale
+_NO_NOTICE = Message(N_("This decision already has its notice, or needs none."))
 _KIND_TITLES = {
     NoticeKind.zuwendung: "Zuwendungsbescheid",
     NoticeKind.ablehnung: "Ablehnungsbescheid",
@@ -57,12 +59,24 @@ _KIND_TITLES = {
 }
 
 
-class NoticeRefused(ValueError):
+class NoticeRefused(Refused):
     """The notice would state something false; ``findings`` say what."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
-        super().__init__(f"{len(self.findings)} finding(s)")
+        super().__init__(
+            Message(
+                N_("The notice cannot be issued as it would state something false: %(details)s")
+            ),
+            findings=findings,
+        )
+
+    def render(self, localizer: Localizer) -> str:
+        details = "; ".join(f.message.render(localizer) for f in self.findings[:5])
+        return Message(self.message.msgid, {"details": details}).render(localizer)
+
+
+class NotIssuedYet(Refused, LookupError):
+    """The session has no issued notice to print (a LookupError for older callers)."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +88,13 @@ class Rendered:
     findings: list[Finding]
 
 
-class StaleNotice(ValueError):
+class StaleNotice(StaleVersion):
     """The amendment was written against a version that has been replaced meanwhile (R19)."""
 
+    latest: Notice
+
     def __init__(self, latest: Notice) -> None:
-        self.latest = latest
-        super().__init__(f"{latest.number} is at version {latest.version}")
+        super().__init__(Message(N_("Changed in the meantime")), latest=latest)
 
 
 def allocate_notice_number(session: Session, fund: Fund) -> str:
@@ -213,18 +228,12 @@ def render_notice(
     return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
 
 
-def preview_notice(
-    session: Session,
-    decision: Decision,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    issued_on: date,
-) -> bytes:
+def preview_notice(uow: UnitOfWork, decision: Decision) -> bytes:
     """The notice as it would be issued today, as a PDF stamped ENTWURF; nothing is stored."""
     application = decision.application
-    data = notice_data(application, decision, number="ENTWURF", issued_on=issued_on)
-    rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    data = notice_data(application, decision, number="ENTWURF", issued_on=uow.today())
+    rendered = render_notice(uow.session, application, decision, data, uow.localizer)
+    pdf = uow.pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
     return stamp_draft(pdf)
 
 
@@ -294,35 +303,37 @@ def _register_pair(
 
 
 def issue_notice(
-    session: Session,
-    storage: Storage,
+    uow: UnitOfWork,
     decision: Decision,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    actor: str,
     *,
-    issued_on: date,
-    signatory: str = "",
     reasons: str = "",
+    signatory: str | None = None,
 ) -> Notice:
-    """Number, render, convert, register and issue the notice of a committee decision.
+    """Number, render, convert, register and issue the notice of a committee decision, dated
+    today (the unit of work's clock).
 
     ``reasons`` (Begründung) become the decision's reasons where the committee's record has
     none yet; a rejection needs them (§ 39 VwVfG), the rules refuse it otherwise.
+    ``signatory``: the lead office's signatory of the partnership unless given.
     """
-    if decision.outcome not in NOTICE_OUTCOMES:
-        raise ValueError(f"no notice for a {decision.outcome.value} decision")
-    if any(n.state is NoticeState.issued for n in decision.notices):
-        raise ValueError("this decision already has an issued notice")
+    session, storage, localizer, actor = uow.session, uow.storage, uow.localizer, uow.actor
+    to_pdf, issued_on = uow.pdf, uow.today()
+    if decision.outcome not in NOTICE_OUTCOMES or any(
+        n.state is NoticeState.issued for n in decision.notices
+    ):
+        raise TransitionRefused(_NO_NOTICE)
     if reasons.strip() and not decision.reasons.strip():
         decision.reasons = reasons.strip()
     application = decision.application
+    if signatory is None:
+        signatory = application.fund.partnership.lead_office_signatory
     target = (
         ApplicationState.notice_issued
         if decision.outcome is DecisionOutcome.approved
         else ApplicationState.closed
     )
-    require_transition(application.state, target)
+    if not can_transition(application.state, target):
+        raise TransitionRefused(_NO_NOTICE)
     # The notice carries the file number (Aktenzeichen) the applicant knows from the
     # receipt – per fund and year by construction; only a file without one (paper, import)
     # draws from the fund's own notice counter.
@@ -373,27 +384,25 @@ def issue_notice(
 
 
 def amend_notice(
-    session: Session,
-    storage: Storage,
+    uow: UnitOfWork,
     notice: Notice,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    actor: str,
     *,
     reason: str,
     amount: Decimal | None,
-    issued_on: date,
     shown_version: int | None = None,
 ) -> Notice:
-    """An Änderungsbescheid: a new version of the number that replaces the latest one.
+    """An Änderungsbescheid, dated today: a new version of the number that replaces the
+    latest one.
 
     ``shown_version`` is the version the form showed; if another amendment came first,
     :class:`StaleNotice` is raised instead of silently amending the amendment.
     """
+    session, storage, localizer, actor = uow.session, uow.storage, uow.localizer, uow.actor
+    to_pdf, issued_on = uow.pdf, uow.today()
     if not reason.strip():
-        raise ValueError("an amendment must say why")
+        raise Refused(Message(N_("Please say why the notice is amended.")))
     if notice.decision is None or notice.kind is NoticeKind.ablehnung:
-        raise ValueError("only a grant can be amended")
+        raise TransitionRefused(Message(N_("Only a grant notice can be amended.")))
     latest = session.scalars(
         select(Notice)
         .where(Notice.fund_id == notice.fund_id, Notice.number == notice.number)
@@ -508,10 +517,9 @@ def meeting_notices(session: Session, meeting: Meeting) -> list[Notice]:
     return [latest[number] for number in sorted(latest)]
 
 
-def print_file(
-    session: Session, storage: Storage, meeting: Meeting, actor: str
-) -> tuple[bytes, int]:
+def print_file(uow: UnitOfWork, meeting: Meeting) -> tuple[bytes, int]:
     """All issued notices of a session merged into one PDF for printing."""
+    session, storage, actor = uow.session, uow.storage, uow.actor
     parts = []
     for notice in meeting_notices(session, meeting):
         document = notice_pdf(session, notice)
@@ -524,7 +532,7 @@ def print_file(
             )
         )
     if not parts:
-        raise LookupError("no issued notices")
+        raise NotIssuedYet(Message(N_("No notice of this session has been issued yet.")))
     committee: Committee = meeting.committee
     merged = merge_print_file(
         parts,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -58,6 +58,7 @@ from ..models import (
     utcnow,
 )
 from ..paths import locale_dir
+from ..uow import Actor, PdfPort
 from . import audit
 from .funds import committed_amount
 from .notices import (
@@ -539,7 +540,7 @@ def create_draft_notice(session: Session, decision: Decision) -> Notice:
 def start_regeneration(
     session: Session,
     plan: Plan,
-    actor: str,
+    actor: Actor,
     *,
     mode: str = "local",
     workers: int = 1,
@@ -551,7 +552,7 @@ def start_regeneration(
         kind=JOB_KIND,
         scope=plan.scope.to_json(),
         reason=plan.reason,
-        actor=actor,
+        actor=str(actor),
         state=JobState.running,
         mode=mode,
         workers=workers,
@@ -734,7 +735,7 @@ def finish_job_if_complete(session: Session, job_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def cancel_job(session: Session, job_id: int, actor: str) -> None:
+def cancel_job(session: Session, job_id: int, actor: Actor) -> None:
     """Stop handing out the job's items; what is rendered stays."""
     job = session.get(BatchJob, job_id)
     if job is None or job.state is not JobState.running:
@@ -748,14 +749,6 @@ def cancel_job(session: Session, job_id: int, actor: str) -> None:
 # --------------------------------------------------------------------------- one item
 
 
-class BatchPdfConverter(Protocol):
-    """DOCX → PDF/A with metadata, and a watermark across every page for drafts."""
-
-    def __call__(
-        self, docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
-    ) -> bytes: ...
-
-
 @dataclass(frozen=True)
 class RenderedItem:
     item_id: int
@@ -766,7 +759,7 @@ class RenderedItem:
 
 
 def render_item(
-    session: Session, item_id: int, localizer: Localizer, to_pdf: BatchPdfConverter
+    session: Session, item_id: int, localizer: Localizer, to_pdf: PdfPort
 ) -> RenderedItem | None:
     """Render a pending item (read-only; no lock held). None when there is nothing to do:
     the item is finished already or its job was cancelled."""

@@ -53,6 +53,7 @@ from ..models import (
     Upload,
     UsageReport,
 )
+from ..uow import Actor
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class HoldReasonMissing(ValueError):
 
 
 def place_legal_hold(
-    session: Session, application: Application, reason: str, actor: str
+    session: Session, application: Application, reason: str, actor: Actor
 ) -> LegalHold:
     """Put the file under a legal hold (Sperrvermerk): it is never purged while held.
 
@@ -94,11 +95,11 @@ def place_legal_hold(
     hold = session.get(LegalHold, application.id)
     renewed = hold is not None
     if hold is None:
-        hold = LegalHold(application_id=application.id, reason=reason, placed_by=actor[:200])
+        hold = LegalHold(application_id=application.id, reason=reason, placed_by=str(actor)[:200])
         session.add(hold)
     else:
         hold.reason = reason
-        hold.placed_by = actor[:200]
+        hold.placed_by = str(actor)[:200]
         hold.placed_at = datetime.now(UTC)
     audit.record(
         session,
@@ -114,7 +115,7 @@ def place_legal_hold(
     return hold
 
 
-def release_legal_hold(session: Session, application: Application, actor: str) -> bool:
+def release_legal_hold(session: Session, application: Application, actor: Actor) -> bool:
     """Lift the hold; the file's ordinary retention period applies again. False if none."""
     hold = session.get(LegalHold, application.id)
     if hold is None:
@@ -352,7 +353,7 @@ def _amounts(session: Session, application: Application) -> dict[str, Decimal | 
     }
 
 
-def _tombstone(session: Session, plan: _Plan, today: date, actor: str) -> PurgedApplication:
+def _tombstone(session: Session, plan: _Plan, today: date, actor: Actor) -> PurgedApplication:
     application = plan.application
     retention = plan.retention
     started = application.submitted_on or _berlin_day(application.created_at)
@@ -370,7 +371,7 @@ def _tombstone(session: Session, plan: _Plan, today: date, actor: str) -> Purged
         anchor_on=retention.anchor_on,
         kept_until=retention.kept_until,
         purged_on=today,
-        purged_by=actor[:200],
+        purged_by=str(actor)[:200],
         **_amounts(session, application),
     )
 
@@ -532,7 +533,7 @@ def purge_files(
     session: Session,
     policy: RetentionPolicy,
     today: date,
-    actor: str,
+    actor: Actor,
     *,
     document_storage: Storage,
     upload_storage: Storage,

@@ -34,6 +34,7 @@ from ..models import (
     Partnership,
     allocate_reference,
 )
+from ..uow import Actor
 from . import audit
 from .demo import load_demo
 from .interchange import application_from_interchange, freeze_submission
@@ -188,7 +189,7 @@ def _application_data(number: int, rng: random.Random) -> tuple[dict[str, Any], 
     return data, requested
 
 
-def seed_notices(session: Session, n: int, actor: str) -> int:
+def seed_notices(session: Session, n: int, actor: Actor) -> int:
     """Add ``n`` approved applications with a committee decision and a draft notice each
     (rendered by the next regeneration run). Flushes, never commits; returns the fund id."""
     load_demo(session)

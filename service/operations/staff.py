@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 from ..domain.check import CheckResult, check_application
 from ..domain.messages import N_, Message
 from ..domain.passwords import password_problems
-from ..domain.states import ApplicationState, require_transition
+from ..domain.states import ApplicationState, can_transition
+from ..errors import TransitionRefused
 from ..models import (
     Application,
     ApplicationComment,
@@ -45,6 +46,7 @@ from ..models import (
     StaffUser,
     utcnow,
 )
+from ..uow import Actor
 from . import audit
 from .funds import committed_amount
 from .interchange import application_to_interchange
@@ -111,8 +113,8 @@ class InvalidResetLink(ValueError):
     """Unknown, used or expired – the page says the same for each."""
 
 
-def staff_actor(user: StaffUser) -> str:
-    return f"staff:{user.id}"
+def staff_actor(user: StaffUser) -> Actor:
+    return Actor("staff", str(user.id), user.name or user.email)
 
 
 def hash_password(password: str, *, email: str, name: str = "") -> str:
@@ -135,7 +137,7 @@ def add_staff_user(
     name: str,
     password: str,
     roles: list[tuple[Partnership, StaffRole]],
-    actor: str,
+    actor: Actor,
 ) -> StaffUser:
     """Create an account (or add roles to an existing one, leaving its password); flushes."""
     user = find_user(session, email)
@@ -151,7 +153,7 @@ def add_staff_user(
 
 
 def grant_roles(
-    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: str
+    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: Actor
 ) -> list[tuple[Partnership, StaffRole]]:
     """Give ``user`` the roles it does not have yet; returns those added. Flushes."""
     added = []
@@ -173,7 +175,7 @@ def grant_roles(
 
 
 def set_password(
-    session: Session, user: StaffUser, password: str, actor: str, *, keep_token: str | None = None
+    session: Session, user: StaffUser, password: str, actor: Actor, *, keep_token: str | None = None
 ) -> None:
     """A new password (checked against the rules); ends every session of the account but the
     one of ``keep_token`` and every reset link still open."""
@@ -184,7 +186,7 @@ def set_password(
     session.flush()
 
 
-def deactivate(session: Session, user: StaffUser, actor: str) -> None:
+def deactivate(session: Session, user: StaffUser, actor: Actor) -> None:
     """Lock the account and end every session of it on the server."""
     user.active = False
     revoke_sessions(session, user)
@@ -530,7 +532,7 @@ def load_demo_staff(session: Session, partnership: Partnership) -> int:
             name,
             DEMO_PASSWORD,
             [(partnership, role) for role in roles],
-            "system:demo",
+            Actor.system("demo"),
         )
     return created
 
@@ -690,7 +692,7 @@ def request_information(
 ) -> None:
     """Return the application to the applicant with a question and an answer deadline."""
     _touch(application, version)
-    application.state = require_transition(application.state, ApplicationState.info_requested)
+    application.state = _step(application.state, ApplicationState.info_requested)
     application.info_due_on = due_on
     add_comment(session, application, message, True, user)
     audit.record(
@@ -705,8 +707,20 @@ def request_information(
     session.flush()
 
 
-class MoveNotAllowed(ValueError):
-    pass
+_NOT_NOW = Message(N_("This step is not possible in the application's current state."))
+
+
+class MoveNotAllowed(TransitionRefused):
+    """Not a step staff take by hand, or not from the application's current state."""
+
+    def __init__(self) -> None:
+        super().__init__(_NOT_NOW)
+
+
+def _step(current: ApplicationState, target: ApplicationState) -> ApplicationState:
+    if not can_transition(current, target):
+        raise MoveNotAllowed
+    return target
 
 
 def move_application(
@@ -717,10 +731,10 @@ def move_application(
     user: StaffUser,
 ) -> None:
     if target not in MANUAL_MOVES:
-        raise MoveNotAllowed(target.value)
+        raise MoveNotAllowed
     _touch(application, version)
     before = application.state
-    application.state = require_transition(application.state, target)
+    application.state = _step(application.state, target)
     if target is not ApplicationState.info_requested:
         application.info_due_on = None
     audit.record(

@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
 from ..process_local import PerProcess
-from .applications import Actor, NotEditable
+from ..uow import Actor
+from .applications import NotEditable
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ the same for every address.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -22,6 +22,7 @@ from ..operations import mail
 from ..operations import staff as ops
 from .auth import SESSION_KEY, bp, current_staff
 from .proxy import client_address
+from .uow import current_uow
 
 RESET_KEY = "password_reset_token"
 
@@ -66,7 +67,8 @@ def password_change() -> ResponseReturnValue:
                 ]
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
-            db.session().commit()  # failed attempts count, a success is kept
+            # failed attempts count, a success is kept: the request commits either way
+            current_uow()
             if not errors:
                 flash(
                     _("Your password has been changed. You have been signed out everywhere else."),
@@ -91,19 +93,15 @@ def password_forgot() -> ResponseReturnValue:
             pass
         else:
             _queue_reset_mail(user.email, token)
-        db.session().commit()
+        current_uow()  # the request commits when the view returned
         # the same page for every address: nobody learns who has an account
         sent = True
     return render_template("staff/password_forgot.html", sent=sent, email=email)
 
 
 def _bind_mail() -> None:
-    mail.bind_transport(
-        db.session(),
-        mail.transport_from_config(current_app.config, current_app.instance_path),
-        mail.sender(current_app.config),
-        background_niceness=current_app.config["BACKGROUND_NICENESS"],
-    )
+    """The request's unit of work binds the mail transport when it is built."""
+    current_uow()
 
 
 def _queue_reset_mail(email: str, token: str) -> None:
@@ -151,7 +149,7 @@ def password_reset() -> ResponseReturnValue:
                 session.pop(RESET_KEY, None)
                 return render_template("staff/password_reset.html", valid=False), 410
             else:
-                db.session().commit()
+                current_uow()  # the request commits when the view returned
                 session.clear()  # whoever was signed in in this browser is not any more
                 flash(_("Your new password is set. Please sign in with it."), "success")
                 return redirect(url_for("auth.login"))

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from .. import db
 from ..i18n import BabelLocalizer
 from ..operations import mail
-from ..uow import Actor, UnitOfWork, build_uow
+from ..uow import Actor, UnitOfWork, build_uow, office_pdf
 
 
 def current_uow() -> UnitOfWork:
@@ -27,6 +27,8 @@ def current_uow() -> UnitOfWork:
             current_app.config,
             actor=request_actor(),
             localizer=BabelLocalizer(str(get_locale() or "de")),
+            # looked up per request, so that a test can put a stand-in for LibreOffice here
+            pdf=office_pdf,
         )
         mail.bind_transport(
             uow.session,
@@ -50,8 +52,8 @@ def request_actor() -> Actor:
 
 
 def commit_request() -> None:
-    """Commit the request's unit of work, if the view used one (old-style views commit
-    themselves until they are moved to the unit of work)."""
+    """Commit the request's unit of work, if the view used one (a view that changes
+    nothing needs none)."""
     uow: UnitOfWork | None = g.get("uow")
     if uow is not None and request:
         uow.commit()

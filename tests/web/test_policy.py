@@ -210,7 +210,7 @@ def _partnership_b(session, storage) -> Objects:
 def matrix(demo_app, monkeypatch):
     demo_app.config["WTF_CSRF_ENABLED"] = False
     # the preview converts with LibreOffice; the matrix is about access, not documents
-    monkeypatch.setattr("service.web.staff.notices.pdf_converter", lambda docx, *a: _pdf())
+    monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
     with demo_app.app_context():
         session = db.session()
         storage = storage_from_config(demo_app.config)

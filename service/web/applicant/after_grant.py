@@ -28,6 +28,7 @@ from ... import db
 from ...domain.catalogues import COST_CATEGORIES
 from ...models import Application, Partnership
 from ...operations import applications as ops
+from ..uow import current_uow
 from .views import _actor, _localizer, _own, _partnership, _today, bp
 
 
@@ -63,11 +64,10 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
                     today=_today(),
                 )
-                db.session().commit()
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
             except ops.RulesRefused as refused:
-                db.session().rollback()
+                current_uow().rollback()
                 entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
         status = 422
     form.idempotency_key.data = uuid.uuid4().hex
@@ -132,7 +132,6 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
                     today=_today(),
                 )
-                db.session().commit()
                 return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
             shown = [
                 f

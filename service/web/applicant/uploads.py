@@ -22,6 +22,7 @@ from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
 from ...operations.applications import NotEditable
+from ..uow import current_uow
 from .views import _actor, _own, _partnership, bp
 
 # the flash category of a message shown at the upload field (step_declarations.html)
@@ -103,13 +104,12 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
             max_files=int(current_app.config["UPLOAD_MAX_FILES"]),
             max_total_bytes=int(current_app.config["UPLOAD_MAX_TOTAL_BYTES"]),
         )
-        db.session().commit()
     except ops.UploadRefused as refused:
-        db.session().rollback()
+        current_uow().rollback()
         flash(_messages().get(refused.problem, _messages()["damaged"]), FIELD_ERROR)
         return _back(slug, app_id)
     except NotEditable:
-        db.session().rollback()
+        current_uow().rollback()
         abort(409)
     flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
     return _back(slug, app_id)
@@ -138,9 +138,8 @@ def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue
     name = upload.display_name
     try:
         ops.remove_upload(db.session(), upload, _actor())
-        db.session().commit()
     except NotEditable:
-        db.session().rollback()
+        current_uow().rollback()
         abort(409)
     flash(_("“%(name)s” has been removed.", name=name), "success")
     return _back(slug, app_id)

@@ -34,8 +34,8 @@ from forms.fields import format_german
 from forms.findings import SummaryEntry, attach_findings, parse_errors
 
 from ... import db
+from ...clock import clock_from_config
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
-from ...domain.check import today_in_germany
 from ...domain.findings import Finding
 from ...domain.reader import INPUT_INVALID
 from ...i18n import BabelLocalizer
@@ -45,7 +45,9 @@ from ...operations import applications as ops
 from ...operations import mail
 from ...operations.funds import overview_fund
 from ...operations.interchange import InterchangeError
-from .. import ratelimit
+from ...uow import Actor
+from .. import parse, ratelimit
+from ..uow import current_uow
 from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
 
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
@@ -62,8 +64,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _today() -> date:
     """Today in Germany; ``TODAY`` in the config or FOERDERWERK_TODAY (ISO) pins it for tests
     and demonstrations (the demo's sessions are all in 2026)."""
-    pinned = current_app.config.get("TODAY")
-    return date.fromisoformat(str(pinned)) if pinned else today_in_germany()
+    return clock_from_config(current_app.config).today()
 
 
 def _localizer() -> BabelLocalizer:
@@ -93,19 +94,15 @@ def _own(partnership: Partnership, app_id: int) -> Application | None:
     return application
 
 
-def _actor() -> ops.Actor:
-    session.setdefault("visitor", uuid.uuid4().hex[:12])
-    return ops.Actor("applicant", session["visitor"])
+def _actor() -> Actor:
+    """The applicant's browser session (the request's unit of work knows it)."""
+    return current_uow().actor
 
 
 def _bind_mail() -> None:
-    transport = mail.transport_from_config(current_app.config, current_app.instance_path)
-    mail.bind_transport(
-        db.session(),
-        transport,
-        mail.sender(current_app.config),
-        background_niceness=current_app.config["BACKGROUND_NICENESS"],
-    )
+    """Mail queued in this request goes out after its commit: the unit of work binds the
+    transport to the session when it is built."""
+    current_uow()
 
 
 def _is_youth(fund: Fund) -> bool:
@@ -227,7 +224,6 @@ def start(slug: str, fund_key: str) -> ResponseReturnValue:
         abort(404)
     ratelimit.hit("drafts", ratelimit.client())
     application = ops.start_application(db.session(), fund, _actor())
-    db.session().commit()
     _remember(application)
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
 
@@ -300,9 +296,8 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
     try:
         version = int(request.form.get("version") or 0) or None
         ops.save_draft(db.session(), application, data, _actor(), version=version)
-        db.session().commit()
     except StaleDataError:
-        db.session().rollback()
+        current_uow().rollback()
         form.version.data = str(application.version)
         note = _(
             "This application was changed in another window meanwhile. Your entries on this "
@@ -312,7 +307,7 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
             action, partnership, application, fund, current, form, [], status=409, note=note
         )
     except InterchangeError as exc:
-        db.session().rollback()
+        current_uow().rollback()
         entries = attach_findings(form, exc.findings, current.part, localizer, _fallback(current))
         return _reply(action, partnership, application, fund, current, form, entries, status=422)
 
@@ -600,14 +595,13 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
             db.session(), application, _actor(), idempotency_key=key, today=_today()
         )
     except ops.SubmissionRefused:
-        db.session().rollback()
+        current_uow().rollback()
         return _render_review(partnership, application, status=422)
     except ops.NotEditable:
-        db.session().rollback()
+        current_uow().rollback()
         return redirect(url_for(".receipt", slug=slug, app_id=app_id))
     if created:
         _queue_receipt_mail(partnership, submitted)
-    db.session().commit()
     _remember(submitted)
     return redirect(url_for(".receipt", slug=slug, app_id=submitted.id))
 
@@ -699,7 +693,6 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
     _count_resume_mail(application.applicant_email)
     _bind_mail()
     _send_resume_mail(partnership, [application])
-    db.session().commit()
     flash(
         _(
             "We have sent a link to your draft to %(email)s. It works once, for 24 hours.",
@@ -746,7 +739,6 @@ def resume_request(slug: str) -> ResponseReturnValue:
         if drafts:
             _bind_mail()
             _send_resume_mail(partnership, drafts)
-            db.session().commit()
         # the same answer whether or not drafts exist: nobody learns who applied
         sent = True
     return render_template(
@@ -770,8 +762,7 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
             "apply/resume_confirm.html", partnership=partnership, ready="resume_token" in session
         )
     token = session.pop("resume_token", "")
-    application = ops.redeem_resume_token(db.session(), partnership, token)
-    db.session().commit()
+    application = ops.redeem_resume_token(current_uow().session, partnership, token)
     if application is None:
         return render_template(
             "apply/resume_confirm.html", partnership=partnership, ready=False, failed=True
@@ -832,16 +823,13 @@ def euro(value: Any) -> str:
 
 @bp.app_template_filter("isodate")
 def isodate(value: Any) -> str:
-    from datetime import date
 
     from ..filters import shortdate
 
     if not value:
         return ""
-    try:
-        return shortdate(date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
+    parsed = parse.iso_date(str(value))
+    return shortdate(parsed) if parsed is not None else str(value)
 
 
 @bp.app_template_filter("catlabel")
