@@ -6,27 +6,23 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
 from flask import Flask
-from sqlalchemy import Engine, create_engine, pool, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from service import create_app
 from service.db import make_engine
 from service.models import Application, Fund, Partnership
-from service.models.migrate import upgrade
+from tests.databases import PG_URL as PG_URL
+from tests.databases import PostgresDatabases, Templates, install, pg_url, with_demo
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
-PG_URL = os.environ.get(
-    "FOERDERWERK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 REDIS_URL = os.environ.get("FOERDERWERK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -73,94 +69,97 @@ def app(tmp_path: Path, _sqlite_template: Path) -> Flask:
 
 
 # -- databases -------------------------------------------------------------------------------
-# `db_url` gives every test its own freshly migrated database, on SQLite and on PostgreSQL.
-# The migrations run once per backend and test session into a template; each test gets a
-# copy (a file copy, or CREATE DATABASE … TEMPLATE), so tests neither collide with each other
-# nor with other people's test runs on the same server, and everything is dropped afterwards.
+# `db_url` gives every test its own freshly migrated database. The migrations (and, for the
+# tests that want it, the demo partnership) run once per backend and test session into a
+# template; each test gets a copy (a file copy, or CREATE DATABASE … TEMPLATE), so tests
+# neither collide with each other nor with other people's test runs on the same server, and
+# everything is dropped afterwards (tests/databases.py).
+#
+# Every test that takes a database runs on SQLite. Only tests about the database's own
+# semantics also run on PostgreSQL: mark them `db_semantics` (module: `pytestmark`). That is
+# locking and concurrency, constraints and triggers, column types (money, times) and their
+# round trip, dumps and backups, the document storage in the database, migrations, and
+# queries whose SQL differs between the two (searching, sums). A web page, a form or a CLI
+# command on top of those is tested on SQLite only: PostgreSQL would run the same SQLAlchemy
+# code again and mostly measure the demo copy. A test may still choose its backends itself
+# with `@pytest.mark.parametrize("db_url", [...], indirect=True)`.
+
+# older names, imported by some tests
+_pg_url = pg_url
+_PostgresDatabases = PostgresDatabases
 
 DB_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# the fixtures whose backends pytest_generate_tests chooses
+_BACKEND_FIXTURES = ("db_url", "blank_db_url")
 
 
-def _pg_admin_engine() -> Engine:
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """SQLite for every test that takes a database, PostgreSQL too for `db_semantics`."""
+    chosen = {
+        name
+        for marker in metafunc.definition.iter_markers("parametrize")
+        for name in (
+            marker.args[0].replace(" ", "").split(",")
+            if isinstance(marker.args[0], str)
+            else marker.args[0]
+        )
+    }
+    semantics = metafunc.definition.get_closest_marker("db_semantics") is not None
+    for name in _BACKEND_FIXTURES:
+        if name in metafunc.fixturenames and name not in chosen:
+            metafunc.parametrize(name, DB_BACKENDS if semantics else ["sqlite"], indirect=True)
 
 
-def _pg_url(database: str) -> str:
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
-
-
-class _PostgresDatabases:
-    """Creates uniquely named databases on the test server and drops them all at the end."""
-
-    def __init__(self) -> None:
-        self.prefix = f"fw_{uuid.uuid4().hex[:10]}"
-        self.created: list[str] = []
-        self.engine = _pg_admin_engine()
-
-    def create(self, template: str | None = None) -> str:
-        name = f"{self.prefix}_{len(self.created)}"
-        clause = f' TEMPLATE "{template}"' if template else ""
-        with self.engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-        self.created.append(name)
-        return name
-
-    def drop(self, name: str) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    def drop_all(self) -> None:
-        for name in reversed(self.created):
-            self.drop(name)
-        self.engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    current = Templates(tmp_path_factory.mktemp("templates"))
+    install(current)
+    yield current
+    install(None)
+    current.close()
 
 
 @pytest.fixture(scope="session")
-def _postgres_databases() -> Iterator[_PostgresDatabases]:
+def _postgres_databases(_templates: Templates) -> PostgresDatabases:
     require_service("PostgreSQL", "127.0.0.1", 5432)
-    databases = _PostgresDatabases()
-    yield databases
-    databases.drop_all()
+    return _templates.postgres
 
 
 @pytest.fixture(scope="session")
-def _postgres_template(_postgres_databases: _PostgresDatabases) -> str:
-    name = _postgres_databases.create()
-    upgrade(_pg_url(name))
-    return name
+def _postgres_template(_postgres_databases: PostgresDatabases, _templates: Templates) -> str:
+    return _templates.postgres_blank()
 
 
 @pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
-    return path
+def _sqlite_template(_templates: Templates) -> Path:
+    return _templates.sqlite_blank()
 
 
-@pytest.fixture(params=DB_BACKENDS)
+@pytest.fixture
 def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty, never migrated database (for the migration tests)."""
-    if request.param == "sqlite":
+    if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
         return
-    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create()
-    yield _pg_url(name)
+    yield pg_url(name)
     databases.drop(name)
 
 
-@pytest.fixture(params=DB_BACKENDS)
+@pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated, empty database of its own."""
-    if request.param == "sqlite":
+    if getattr(request, "param", "sqlite") == "sqlite":
         template: Path = request.getfixturevalue("_sqlite_template")
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create(template=request.getfixturevalue("_postgres_template"))
-    yield _pg_url(name)
+    yield pg_url(name)
     databases.drop(name)
 
 
@@ -212,6 +211,8 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     from service import db
     from service.operations.demo import load_demo
 
+    # a copy of the session's demo template; loaded here only when that cannot be done
+    copied = with_demo(db_url)
     app = create_app(
         {
             "TESTING": True,
@@ -222,9 +223,10 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             "STORAGE_PATH": str(tmp_path / "documents"),
         }
     )
-    with app.app_context():
-        load_demo(db.session())
-        db.session().commit()
+    if not copied:
+        with app.app_context():
+            load_demo(db.session())
+            db.session().commit()
     yield app
     with app.app_context():
         db.engine().dispose()
