@@ -53,6 +53,33 @@ def require_service(name: str, host: str, port: int) -> None:
         cannot_run(f"{name} is not reachable at {host}:{port}")
 
 
+# -- `make unit`: the fast layer ---------------------------------------------------------------
+# FOERDERWERK_TEST_LAYER=unit (set by `make unit`) refuses to run a test that takes a database,
+# an app or an outside service, so the unit layer stays seconds long and needs nothing but
+# Python: a test that grows such a need belongs to the full suite (`make test`).
+UNIT_LAYER = os.environ.get("FOERDERWERK_TEST_LAYER") == "unit"
+_NOT_UNIT_FIXTURES = frozenset(
+    {"app", "demo_app", "db_url", "blank_db_url", "db_session", "db_engine", "_sqlite_template"}
+    | {"_postgres_databases", "_postgres_template"}
+)
+_NOT_UNIT_MARKERS = ("postgres", "redis", "libreoffice", "browser", "db_semantics")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not UNIT_LAYER:
+        return
+    wrong = [
+        item.nodeid
+        for item in items
+        if _NOT_UNIT_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        or any(item.get_closest_marker(name) for name in _NOT_UNIT_MARKERS)
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "make unit runs no test with a database, an app or a service:\n  " + "\n  ".join(wrong)
+        )
+
+
 @pytest.fixture
 def app(tmp_path: Path, _sqlite_template: Path) -> Flask:
     """The app on a migrated, empty SQLite database."""
