@@ -8,9 +8,10 @@ import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from service import create_app
 from service.db import make_engine
 from service.models import Application, Fund, Partnership
+from service.operations import staff as _staff
 from tests.databases import PG_URL as PG_URL
 from tests.databases import PostgresDatabases, Templates, install, pg_url, with_demo
 
@@ -136,6 +138,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for name in _BACKEND_FIXTURES:
         if name in metafunc.fixturenames and name not in chosen:
             metafunc.parametrize(name, DB_BACKENDS if semantics else ["sqlite"], indirect=True)
+
+
+# Argon2id with the service's parameters (64 MiB, 3 passes) costs 0.1–0.3 s per hash and per
+# login; the suite signs in thousands of times. Tests hash with the same algorithm at the
+# lowest cost; test_staff_auth.py checks the parameters the service itself uses.
+SERVICE_PASSWORD_HASHER = _staff._hasher
+_TEST_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_staff, "_hasher", _TEST_PASSWORD_HASHER)
+        _staff._dummy_hash.cache_clear()
+        yield
+    _staff._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -257,6 +275,18 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def pdf_converter() -> Any:
+    """The warm LibreOffice of the test process – the same one the app's routes and the CLI
+    get from ``get_converter()`` – shared by every test that only converts, so a session
+    starts one office instead of one per module. Tests that stop, time out or restart an
+    office make a ``PdfConverter`` of their own."""
+    require_tools("soffice")
+    from service.documents.pdf import get_converter
+
+    return get_converter()
 
 
 @pytest.fixture(autouse=True)
