@@ -277,11 +277,12 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine().dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def pdf_converter() -> Any:
-    """The warm LibreOffice of the test process – the same one the app's routes and the CLI
-    get from ``get_converter()`` – shared by every test that only converts, so a session
-    starts one office instead of one per module. Tests that stop, time out or restart an
+    """The warm LibreOffice of the test process – the one the app's routes and the CLI get
+    from ``get_converter()`` – shared by every test that only converts, so a session starts
+    one office instead of one per module. Asked for per test: a test that closes the process
+    converter gets a fresh one on the next call. Tests that stop, time out or restart an
     office make a ``PdfConverter`` of their own."""
     require_tools("soffice")
     from service.documents.pdf import get_converter
