@@ -190,7 +190,7 @@ def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create()
     yield pg_url(name)
-    databases.drop(name)
+    databases.drop_later(name)
 
 
 @pytest.fixture
@@ -205,7 +205,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create(template=request.getfixturevalue("_postgres_template"))
     yield pg_url(name)
-    databases.drop(name)
+    databases.drop_later(name)
 
 
 @pytest.fixture
