@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
+
 from service.operations.funds import committed_amount
 from tests.conftest import FIXTURES
 
@@ -112,6 +114,7 @@ def test_an_unknown_fund_answers_404_and_a_missing_fund_400(demo_app):
     assert _post(client, "/api/v1/check/nonsense", "{}").status_code == 404
 
 
+@pytest.mark.db_semantics
 def test_the_fund_s_committed_money_counts_against_its_budget(db_session, fund):
     """The API passes the money already approved in the fund to the rules: with 39,500 €
     of the 40,000 € budget committed, a request of 600 € exceeds it."""

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -592,17 +591,16 @@ def _need_libreoffice() -> None:
     require_tools("soffice", "pdftotext")
 
 
-@pytest.fixture(scope="module")
-def to_pdf() -> Iterator[Any]:
+@pytest.fixture
+def to_pdf(pdf_converter: Any) -> Any:
+    """Converts with the session's warm office (tests/conftest.py)."""
     _need_libreoffice()
-    from service.documents.pdf import PdfConverter
+    converter = pdf_converter
 
-    with PdfConverter() as converter:
+    def convert(docx: bytes) -> bytes:
+        return converter.convert(docx, pdfa=True, title="T", subject="S", author="A")
 
-        def convert(docx: bytes) -> bytes:
-            return converter.convert(docx, pdfa=True, title="T", subject="S", author="A")
-
-        yield convert
+    return convert
 
 
 def pdf_text(pdf: bytes) -> str:

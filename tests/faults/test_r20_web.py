@@ -28,6 +28,9 @@ from service.operations import uploads as upload_ops
 from ..web.apply_helpers import AIF_STEPS, csrf, fill_all, mails, make_app, start
 from .injection import InjectedFault, fail_before
 
+# on PostgreSQL too (tests/conftest.py): what a transaction leaves behind after a fault
+pytestmark = pytest.mark.db_semantics
+
 LATER = timedelta(hours=2)  # past the sweep's grace period
 
 

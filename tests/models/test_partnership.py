@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from service.models import Partnership, SettingsError
 from tests.conftest import FIXTURES
 
+# on PostgreSQL too (tests/conftest.py): unique and check constraints
+pytestmark = pytest.mark.db_semantics
+
 EXAMPLE = tomllib.loads((FIXTURES / "partnership.toml").read_text(encoding="utf-8"))
 
 

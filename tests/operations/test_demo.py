@@ -42,6 +42,7 @@ def _applications(session: Session) -> list[Application]:
     return list(session.scalars(select(Application).order_by(Application.id)))
 
 
+@pytest.mark.db_semantics
 def test_loading_the_demo_twice_changes_nothing(db_session: Session, demo: Partnership):
     before = _row_counts(db_session)
 

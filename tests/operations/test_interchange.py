@@ -24,6 +24,9 @@ from service.operations.interchange import (
 )
 from tests.conftest import FIXTURES, make_fund
 
+# on PostgreSQL too (tests/conftest.py): money, quantities and dates round-trip the columns
+pytestmark = pytest.mark.db_semantics
+
 EXAMPLE: dict[str, Any] = json.loads(
     (FIXTURES / "application-aif.json").read_text(encoding="utf-8")
 )

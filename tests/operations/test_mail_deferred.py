@@ -24,6 +24,9 @@ from service.operations.mail import (
 )
 from service.operations.mail_sender import BackgroundSender, wait_for_background_mail
 
+# on PostgreSQL too (tests/conftest.py): claims on outbox rows by concurrent senders
+pytestmark = pytest.mark.db_semantics
+
 FROM = "foerderwerk@localhost"
 
 

@@ -242,6 +242,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
         assert entry.details["reason"] == "Neuer Briefkopf der Stadt"
 
 
+@pytest.mark.db_semantics
 def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_once(seeded):
     with seeded.app_context():
         session = db.session()
@@ -316,6 +317,7 @@ def test_a_notice_the_rules_refuse_is_a_failed_item_of_the_job_with_its_codes(se
         assert "NoticeRefused" in failed.error
 
 
+@pytest.mark.db_semantics
 def test_a_job_whose_driver_is_gone_is_resumed_and_one_whose_driver_lives_is_not(seeded):
     with seeded.app_context():
         session = db.session()

@@ -45,6 +45,9 @@ from .retention_support import (
     some_audit,
 )
 
+# on PostgreSQL too (tests/conftest.py): cascading deletes, shared bytes, nothing left
+pytestmark = pytest.mark.db_semantics
+
 POLICY = RetentionPolicy(granted_years=10, rejected_years=3, draft_years=1)
 PURGE_DAY = date(2037, 1, 1)
 ACTOR = "system:test"

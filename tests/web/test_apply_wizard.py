@@ -60,6 +60,7 @@ def test_a_complete_application_is_submitted_and_gets_a_receipt(web_app, tmp_pat
     assert "kontakt@elbufer.example" in sent[0]
 
 
+@pytest.mark.db_semantics
 def test_a_double_click_on_submit_makes_exactly_one_submission(web_app):
     client = web_app.test_client()
     review_url = fill_all(client, start(client), AIF_STEPS)

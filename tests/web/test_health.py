@@ -14,6 +14,9 @@ from service import create_app
 from service.models.migrate import alembic_config, head, upgrade
 from service.web.health import _script
 
+# on PostgreSQL too (tests/conftest.py): the migration state the database reports
+pytestmark = pytest.mark.db_semantics
+
 SECRET = "test-secret-key-with-enough-entropy-0123456789"
 
 
