@@ -36,6 +36,7 @@ from forms.findings import SummaryEntry, attach_findings, parse_errors
 from ... import db
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from ...domain.check import today_in_germany
+from ...domain.emails import EmailAddressError, is_one_email_address, parse_email_address
 from ...domain.findings import Finding
 from ...domain.reader import INPUT_INVALID
 from ...i18n import BabelLocalizer
@@ -696,6 +697,16 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
             "error",
         )
         return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+    if not is_one_email_address(application.applicant_email):
+        # stored before addresses were checked on saving (issue 14): say so, no 500
+        flash(
+            _(
+                "The e-mail address saved in your draft cannot be used. Please enter exactly "
+                "one e-mail address on the first page, save, and ask for the link again."
+            ),
+            "error",
+        )
+        return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=STEPS[0].slug))
     _count_resume_mail(application.applicant_email)
     _bind_mail()
     _send_resume_mail(partnership, [application])
@@ -739,19 +750,43 @@ def resume_request(slug: str) -> ResponseReturnValue:
     partnership = _partnership(slug)
     sent = False
     email = ""
+    error = None
+    status = 200
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:254]
         _count_resume_mail(email)
-        drafts = ops.drafts_for_email(db.session(), partnership, email)
-        if drafts:
+        try:
+            address = parse_email_address(email)
+        except EmailAddressError as exc:
+            # about the typed text only: tells nothing about who applied
+            error, status = exc.message.render(_localizer()), 422
+        else:
+            # the same work for every address: the drafts are looked up by the background
+            # sender after this answer (issue 14) – nobody learns who applied, not even
+            # from the time the answer takes
             _bind_mail()
-            _send_resume_mail(partnership, drafts)
+            body = render_template(
+                "apply/mail_resume.txt",
+                partnership=partnership,
+                links_block=ops.RESUME_LINKS_SLOT,
+            )
+            ops.queue_resume_request(
+                db.session(),
+                partnership,
+                mail.Mail(
+                    to=address, subject=_("Your link to continue your application"), body=body
+                ),
+                _actor(),
+                link=site_url(
+                    "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT
+                ),
+                untitled=_("(no title yet)"),
+            )
             db.session().commit()
-        # the same answer whether or not drafts exist: nobody learns who applied
-        sent = True
+            sent = True
     return render_template(
-        "apply/resume_request.html", partnership=partnership, sent=sent, email=email
-    )
+        "apply/resume_request.html", partnership=partnership, sent=sent, email=email, error=error
+    ), status
 
 
 @bp.get("/fortsetzen/<token>")
