@@ -177,8 +177,8 @@ def test_a_lost_session_still_shows_what_was_typed(web_app):
     step1 = start(client)
     page = client.get(step1).get_data(as_text=True)
     token = csrf(page)
-    with client.session_transaction() as browser_session:
-        browser_session.pop("applications")
+    with client.session_transaction() as browser_session:  # idle for three hours
+        browser_session["applicant_seen"] -= 3 * 3600
     response = client.post(step1, data={"csrf_token": token, **AIF_STEPS["antragsteller"]})
     assert response.status_code == 403
     assert 'value="Jana Beispiel"' in response.get_data(as_text=True)

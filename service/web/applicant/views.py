@@ -34,6 +34,7 @@ from forms.fields import format_german
 from forms.findings import SummaryEntry, attach_findings, parse_errors
 
 from ... import db
+from ...clock import clock_from_config
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from ...domain.check import today_in_germany
 from ...domain.emails import EmailAddressError, is_one_email_address, parse_email_address
@@ -78,8 +79,20 @@ def _partnership(slug: str) -> Partnership:
     return found
 
 
+# the applicant's keys of the browser session (the staff's live apart: web/auth.py)
+ENDED_KEY = "ended_applications"
+SEEN_KEY = "applicant_seen"
+APPLICANT_KEYS = (SESSION_KEY, ENDED_KEY, SEEN_KEY, "visitor", "resume_token")
+
+
+def _now() -> int:
+    return int(clock_from_config(current_app.config).now().timestamp())
+
+
 def _remember(application: Application) -> None:
-    session.permanent = True
+    # not permanent: the cookie ends with the browser, and after APPLICANT_SESSION_IDLE_MINUTES
+    # without a request the session forgets its applications (issue 14: it lived 31 days)
+    session[SEEN_KEY] = _now()
     owned = [i for i in session.get(SESSION_KEY, []) if i != application.id]
     session[SESSION_KEY] = [*owned, application.id][-50:]
 
@@ -92,6 +105,11 @@ def _own(partnership: Partnership, app_id: int) -> Application | None:
     if application is None or application.fund.partnership_id != partnership.id:
         return None
     return application
+
+
+def _ended_here(app_id: int) -> bool:
+    """Whether ``app_id`` belonged to this browser's session before it ended (idle)."""
+    return app_id in session.get(ENDED_KEY, [])
 
 
 def _actor() -> ops.Actor:
@@ -190,6 +208,25 @@ def _totals(application: Application) -> dict[str, Any] | None:
 
 
 @bp.before_request
+def _end_idle_session() -> None:
+    """An applicant session idle for longer than APPLICANT_SESSION_IDLE_MINUTES forgets its
+    applications. Their numbers stay as "ended", so that a form sent after the end still
+    shows what was typed (R14) – for this browser's own applications only."""
+    if not session.get(SESSION_KEY):
+        return
+    now = _now()
+    seen = session.get(SEEN_KEY)
+    idle = int(current_app.config["APPLICANT_SESSION_IDLE_MINUTES"]) * 60
+    if isinstance(seen, int) and now - seen > idle:
+        ended = [*session.get(ENDED_KEY, []), *session.pop(SESSION_KEY)]
+        session[ENDED_KEY] = ended[-50:]
+        session.pop(SEEN_KEY, None)
+        return
+    if not isinstance(seen, int) or now - seen >= 60:  # not a new cookie on every request
+        session[SEEN_KEY] = now
+
+
+@bp.before_request
 def _refuse_too_many_fields() -> None:
     if request.method == "POST" and len(request.form) > MAX_FIELDS:
         abort(413)
@@ -244,8 +281,9 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         abort(404)
     application = _own(partnership, app_id)
     if application is None:
-        if request.method == "POST":
+        if request.method == "POST" and _ended_here(app_id):
             return _expired_session(partnership, app_id, current)
+        # someone else's application: the same 404 on every method, no fund name (issue 14)
         abort(404)
     if not application.state.applicant_may_edit:
         return redirect(url_for(".receipt", slug=slug, app_id=app_id))
@@ -484,6 +522,8 @@ def csrf_expired(_error: CSRFError) -> ResponseReturnValue:
         current = BY_SLUG[str(args["step_slug"])]
         fund = application.fund if application else None
         if fund is None:
+            if not _ended_here(int(args["app_id"])):
+                abort(404)
             return _expired_session(partnership, int(args["app_id"]), current)
         form = current.form(formdata=request.form)
         _prepare(form, current, fund)
@@ -816,6 +856,22 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
         return redirect(url_for(".mine", slug=slug))
     flash(_("Welcome back! Here is your draft."), "success")
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+
+
+@bp.post("/abmelden")
+def sign_out(slug: str) -> ResponseReturnValue:
+    """End the applicant session (a shared computer in a library, a youth centre)."""
+    partnership = _partnership(slug)
+    for key in APPLICANT_KEYS:
+        session.pop(key, None)
+    flash(
+        _(
+            "You have been signed out. To continue a draft later, ask for a link by e-mail "
+            "on the page “Continue a saved draft”."
+        ),
+        "success",
+    )
+    return redirect(url_for(".partnership_page", slug=partnership.slug))
 
 
 @bp.get("/meine-antraege")
