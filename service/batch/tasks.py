@@ -73,7 +73,8 @@ def _worker_app() -> Flask:
     return _apps[pid]
 
 
-@celery_app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+# Celery ships no type information: its decorator is untyped
+@celery_app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True, ignore_result=True)  # type: ignore[untyped-decorator]
 def regenerate_item(item_id: int) -> str:
     from .work import item_uow, process_item
 

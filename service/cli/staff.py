@@ -98,6 +98,7 @@ def add_command(
 ) -> None:
     session = db.session()
     partnership = _partnership(slug)
+    email = ops.staff_email(email)  # before the password is asked for
     if ops.find_user(session, email) is not None:
         # issue 14: adding kept the old password silently – whoever ran it believed they had
         # just set one

@@ -217,6 +217,59 @@ def redeem_resume_token(
     return application
 
 
+# placeholders of a resume request's mail, filled when it is sent (fill_resume_links)
+RESUME_TOKEN_SLOT = "__resume_token__"  # noqa: S105 – a placeholder, no secret
+RESUME_LINKS_SLOT = "[[resume-links]]"
+
+
+def queue_resume_request(
+    session: Session,
+    partnership: Partnership,
+    mail: Any,
+    actor: Actor,
+    *,
+    link: str,
+    untitled: str,
+) -> None:
+    """A resume request for ``mail.to``: the same work for every address (issue 14).
+
+    Whether the address has drafts is looked up only when the mail is sent, by the
+    background sender after the answer (:func:`fill_resume_links`): the request writes one
+    outbox row either way, so neither its time nor its database work tells who applied.
+    ``link`` holds :data:`RESUME_TOKEN_SLOT`, ``mail.body`` :data:`RESUME_LINKS_SLOT`."""
+    from dataclasses import replace
+
+    from . import mail as outbox
+
+    spec = {
+        "partnership_id": partnership.id,
+        "link": link,
+        "untitled": untitled,
+        "actor": actor.label[:100],
+    }
+    outbox.queue_mail(session, replace(mail, resume=spec), background=True)
+
+
+def fill_resume_links(session: Session, row: Any) -> bool:
+    """Issue the tokens of a queued resume request and write its links into the mail; False
+    when the address has no draft (nothing to send). Called by the outbox sender."""
+    attachments = dict(row.attachments or {})
+    spec = attachments.pop("resume")
+    partnership = session.get(Partnership, int(spec["partnership_id"]))
+    drafts = drafts_for_email(session, partnership, row.recipient) if partnership else []
+    if not drafts:
+        return False
+    actor = Actor("applicant", str(spec.get("actor") or "resume-request"))
+    lines = []
+    for draft in drafts:
+        token = issue_resume_token(session, draft, actor)
+        link = str(spec["link"]).replace(RESUME_TOKEN_SLOT, token)
+        lines.append(f"{draft.title or spec['untitled']}: {link}")
+    row.body = row.body.replace(RESUME_LINKS_SLOT, "\n".join(lines), 1)
+    row.attachments = attachments  # a new dict: the JSON column sees the change
+    return True
+
+
 def drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
     """The drafts of the partnership whose applicant e-mail is ``email`` (case-insensitive)."""
     wanted = email.strip().lower()

@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..domain import application as domain
+from ..domain.emails import EmailAddressError, parse_email_address
 from ..domain.findings import Finding
 from ..domain.money import to_json_money
+from ..domain.reader import INVALID
 from ..models import (
     DECLARATION_KEYS,
     Applicant,
@@ -162,7 +164,29 @@ def fill_from_interchange(application: Application, data: Mapping[str, Any]) -> 
     Raises :class:`InterchangeError` when the domain parser finds ``input.invalid`` problems
     (wrong types, unknown keys, unknown catalogue keys, another fund).
     """
-    _apply(application, _parse(application.fund, data))
+    parsed = _parse(application.fund, data)
+    _refuse_address_lists(parsed)
+    _apply(application, parsed)
+
+
+def _refuse_address_lists(parsed: domain.Application) -> None:
+    """A stored address becomes a mail's ``To``: a list or a line break in it is refused here,
+    before anything is stored, for every path (form, JSON) alike (issue 14). A single
+    malformed address is refused too – ``applicant.email-invalid`` tells the same at submit."""
+    problems: list[Finding] = []
+    contact = parsed.applicant.adult_contact
+    for path, value in (
+        ("applicant.email", parsed.applicant.email),
+        ("applicant.adult_contact.email", contact.email if contact else None),
+    ):
+        if value is None:
+            continue
+        try:
+            parse_email_address(value)
+        except EmailAddressError as exc:
+            problems.append(INVALID.finding_about(path, exc.message))
+    if problems:
+        raise InterchangeError(problems)
 
 
 def _parse(fund: Fund, data: Mapping[str, Any]) -> domain.Application:

@@ -32,6 +32,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, event, or_, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
+from ..domain.emails import EmailAddressError, parse_email_address
+from ..domain.messages import N_
 from ..models import OutboxMail
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,8 @@ class Mail:
     body: str
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
     deferred: tuple[DeferredAttachment, ...] = field(default_factory=tuple)
+    # resume links filled in when the mail is sent (operations.applications.fill_resume_links)
+    resume: dict[str, Any] | None = None
 
 
 Transport = Callable[[EmailMessage], None]
@@ -171,6 +175,7 @@ def queue_mail(session: Session, mail: Mail, *, background: bool = False) -> Out
                 if mail.deferred
                 else {}
             ),
+            **({"resume": mail.resume} if mail.resume else {}),
         },
     )
     session.add(row)
@@ -191,13 +196,15 @@ def _free_to_send(now: datetime) -> ColumnElement[bool]:
     """Not sent, and claimed by nobody – or by a sender that gave no sign for too long."""
     return and_(
         OutboxMail.sent_at.is_(None),
+        OutboxMail.failed_at.is_(None),
         or_(OutboxMail.claimed_at.is_(None), OutboxMail.claimed_at < now - CLAIM_TIMEOUT),
     )
 
 
 def is_deferred(row: OutboxMail) -> bool:
     """Whether the row still has attachments to render before it can be sent."""
-    return bool((row.attachments or {}).get("deferred"))
+    attachments = row.attachments or {}
+    return bool(attachments.get("deferred") or attachments.get("resume"))
 
 
 def _renderer(kind: str) -> Callable[[Session, int], bytes]:
@@ -267,16 +274,59 @@ def to_message(mail: Mail, from_address: str) -> EmailMessage:
     return message
 
 
-def send_pending(
+@dataclass(frozen=True)
+class Undeliverable:
+    """A mail set aside for good: ``reason`` is a msgid (for people), ``detail`` technical."""
+
+    mail_id: int
+    recipient: str
+    reason: str
+    detail: str
+
+
+@dataclass
+class Delivery:
+    """What one run of the outbox did: sent, set aside for good, left for the next try."""
+
+    sent: int = 0
+    undeliverable: list[Undeliverable] = field(default_factory=list)
+    retry: int = 0
+    # resume requests for an address without drafts: nothing to send, the row is deleted
+    dropped: int = 0
+
+
+# why a mail is set aside for good (shown by `mail send`; English msgids)
+BAD_RECIPIENT = N_("the recipient is not exactly one valid e-mail address")
+BAD_HEADER = N_("the subject or an address contains characters a mail header must not have")
+RECIPIENT_REFUSED = N_("the mail server refused the recipient")
+
+
+def _undeliverable(row: OutboxMail) -> str | None:
+    """Why ``row`` can never be sent as it is, or None. Checked before anything is rendered:
+    a line break in a stored address made every later mail of the queue wait (issue 14)."""
+    try:
+        parse_email_address(row.recipient)
+    except EmailAddressError:
+        return BAD_RECIPIENT
+    return None
+
+
+def deliver_outbox(
     session: Session, transport: Transport, from_address: str, ids: list[int] | None = None
-) -> int:
-    """Send the outbox's unsent mails (or those of ``ids``), committing after each one; the
-    number sent. Retries (a command or job) call it without ``ids``.
+) -> Delivery:
+    """Send the outbox's unsent mails (or those of ``ids``), committing after each one.
 
     Each mail is claimed first (a conditional update, committed), so that the background
-    sender and `mail send` running at the same time never send the same mail twice."""
-    sent = 0
-    query = select(OutboxMail.id).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
+    sender and `mail send` running at the same time never send the same mail twice. A mail
+    that can never be sent (bad recipient, header injection, the server refused the
+    recipient) is set aside with its reason (``failed_at``, ``last_error``) and the next one
+    is sent; one that failed for a passing reason (server down) stays for the next try."""
+    result = Delivery()
+    query = (
+        select(OutboxMail.id)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None))
+        .order_by(OutboxMail.id)
+    )
     if ids is not None:
         query = query.where(OutboxMail.id.in_(ids))
     for mail_id in list(session.scalars(query)):
@@ -285,20 +335,62 @@ def send_pending(
         row = session.get(OutboxMail, mail_id)
         if row is None:  # purged between the claim and now
             continue
-        try:
-            if is_deferred(row):
-                render_deferred(session, row)
-            transport(to_message(as_mail(row), from_address))
-        except (OSError, smtplib.SMTPException) as exc:
-            # the data is committed; a failed mail stays in the outbox for the next try
-            row.last_error = str(exc)[:500]
+        reason = _undeliverable(row)
+        detail = ""
+        if reason is None and (row.attachments or {}).get("resume"):
+            from .applications import fill_resume_links
+
+            if not fill_resume_links(session, row):
+                # no draft for this address: the request did the same work as for one
+                # with drafts (issue 14); the address is not kept
+                session.delete(row)
+                result.dropped += 1
+                session.commit()
+                continue
+        if reason is None:
+            try:
+                if is_deferred(row):
+                    render_deferred(session, row)
+                message = to_message(as_mail(row), from_address)
+            except ValueError as exc:  # the email package refuses CR/LF in headers
+                reason, detail = BAD_HEADER, str(exc)
+            else:
+                try:
+                    transport(message)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    reason, detail = RECIPIENT_REFUSED, str(exc.recipients)
+                except Exception as exc:  # server down, a bug: the next mail still goes out
+                    # the data is committed; the mail stays in the outbox for the next try
+                    row.last_error = str(exc)[:500]
+                    row.claimed_at = None
+                    result.retry += 1
+                    log.exception("e-mail %s could not be sent; it stays in the outbox", row.id)
+                    session.commit()
+                    continue
+        if reason is not None:
+            row.failed_at = datetime.now(UTC)
             row.claimed_at = None
-            log.exception("e-mail %s could not be sent", row.id)
+            row.last_error = f"{reason}: {detail}"[:500] if detail else reason
+            result.undeliverable.append(Undeliverable(row.id, row.recipient, reason, detail))
+            log.error(
+                "e-mail %s to %r set aside, it can never be sent: %s %s",
+                row.id,
+                row.recipient[:80],
+                reason,
+                detail[:200],
+            )
         else:
             row.sent_at = datetime.now(UTC)
-            sent += 1
+            result.sent += 1
         session.commit()
-    return sent
+    return result
+
+
+def send_pending(
+    session: Session, transport: Transport, from_address: str, ids: list[int] | None = None
+) -> int:
+    """:func:`deliver_outbox`, the number sent (the background sender, after a commit)."""
+    return deliver_outbox(session, transport, from_address, ids).sent
 
 
 def _claim(session: Session, mail_id: int) -> bool:

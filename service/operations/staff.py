@@ -28,10 +28,11 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.check import CheckResult, check_application
+from ..domain.emails import EmailAddressError, parse_email_address
 from ..domain.messages import N_, Message
 from ..domain.passwords import password_problems
 from ..domain.states import ApplicationState, can_transition
-from ..errors import TransitionRefused
+from ..errors import Refused, TransitionRefused
 from ..models import (
     Application,
     ApplicationComment,
@@ -131,6 +132,15 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     ).one_or_none()
 
 
+def staff_email(email: str) -> str:
+    """The account's address in its stored form: exactly one address (service.domain.emails),
+    lower case; :class:`~service.errors.Refused` with the reason otherwise (issue 14)."""
+    try:
+        return parse_email_address(email).lower()
+    except EmailAddressError as exc:
+        raise Refused(exc.message) from None
+
+
 def add_staff_user(
     session: Session,
     email: str,
@@ -140,6 +150,7 @@ def add_staff_user(
     actor: Actor,
 ) -> StaffUser:
     """Create an account (or add roles to an existing one, leaving its password); flushes."""
+    email = staff_email(email)
     user = find_user(session, email)
     if user is None:
         user = StaffUser(

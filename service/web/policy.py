@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     "apply.resume_token": PUBLIC,
     "apply.resume_confirm": PUBLIC,
     "apply.mine": APPLICANT,
+    "apply.sign_out": PUBLIC,
     "apply.payment": APPLICANT,
     "apply.report": APPLICANT,
     "apply.report_receipt": APPLICANT,

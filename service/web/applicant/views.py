@@ -36,6 +36,7 @@ from forms.findings import SummaryEntry, attach_findings, parse_errors
 from ... import db
 from ...clock import clock_from_config
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
+from ...domain.emails import EmailAddressError, is_one_email_address, parse_email_address
 from ...domain.findings import Finding
 from ...domain.reader import INPUT_INVALID
 from ...i18n import BabelLocalizer
@@ -78,8 +79,20 @@ def _partnership(slug: str) -> Partnership:
     return found
 
 
+# the applicant's keys of the browser session (the staff's live apart: web/auth.py)
+ENDED_KEY = "ended_applications"
+SEEN_KEY = "applicant_seen"
+APPLICANT_KEYS = (SESSION_KEY, ENDED_KEY, SEEN_KEY, "visitor", "resume_token")
+
+
+def _now() -> int:
+    return int(clock_from_config(current_app.config).now().timestamp())
+
+
 def _remember(application: Application) -> None:
-    session.permanent = True
+    # not permanent: the cookie ends with the browser, and after APPLICANT_SESSION_IDLE_MINUTES
+    # without a request the session forgets its applications (issue 14: it lived 31 days)
+    session[SEEN_KEY] = _now()
     owned = [i for i in session.get(SESSION_KEY, []) if i != application.id]
     session[SESSION_KEY] = [*owned, application.id][-50:]
 
@@ -92,6 +105,11 @@ def _own(partnership: Partnership, app_id: int) -> Application | None:
     if application is None or application.fund.partnership_id != partnership.id:
         return None
     return application
+
+
+def _ended_here(app_id: int) -> bool:
+    """Whether ``app_id`` belonged to this browser's session before it ended (idle)."""
+    return app_id in session.get(ENDED_KEY, [])
 
 
 def _actor() -> Actor:
@@ -186,6 +204,25 @@ def _totals(application: Application) -> dict[str, Any] | None:
 
 
 @bp.before_request
+def _end_idle_session() -> None:
+    """An applicant session idle for longer than APPLICANT_SESSION_IDLE_MINUTES forgets its
+    applications. Their numbers stay as "ended", so that a form sent after the end still
+    shows what was typed (R14) – for this browser's own applications only."""
+    if not session.get(SESSION_KEY):
+        return
+    now = _now()
+    seen = session.get(SEEN_KEY)
+    idle = int(current_app.config["APPLICANT_SESSION_IDLE_MINUTES"]) * 60
+    if isinstance(seen, int) and now - seen > idle:
+        ended = [*session.get(ENDED_KEY, []), *session.pop(SESSION_KEY)]
+        session[ENDED_KEY] = ended[-50:]
+        session.pop(SEEN_KEY, None)
+        return
+    if not isinstance(seen, int) or now - seen >= 60:  # not a new cookie on every request
+        session[SEEN_KEY] = now
+
+
+@bp.before_request
 def _refuse_too_many_fields() -> None:
     if request.method == "POST" and len(request.form) > MAX_FIELDS:
         abort(413)
@@ -239,8 +276,9 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         abort(404)
     application = _own(partnership, app_id)
     if application is None:
-        if request.method == "POST":
+        if request.method == "POST" and _ended_here(app_id):
             return _expired_session(partnership, app_id, current)
+        # someone else's application: the same 404 on every method, no fund name (issue 14)
         abort(404)
     if not application.state.applicant_may_edit:
         return redirect(url_for(".receipt", slug=slug, app_id=app_id))
@@ -478,6 +516,8 @@ def csrf_expired(_error: CSRFError) -> ResponseReturnValue:
         current = BY_SLUG[str(args["step_slug"])]
         fund = application.fund if application else None
         if fund is None:
+            if not _ended_here(int(args["app_id"])):
+                abort(404)
             return _expired_session(partnership, int(args["app_id"]), current)
         form = current.form(formdata=request.form)
         _prepare(form, current, fund)
@@ -690,6 +730,16 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
             "error",
         )
         return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+    if not is_one_email_address(application.applicant_email):
+        # stored before addresses were checked on saving (issue 14): say so, no 500
+        flash(
+            _(
+                "The e-mail address saved in your draft cannot be used. Please enter exactly "
+                "one e-mail address on the first page, save, and ask for the link again."
+            ),
+            "error",
+        )
+        return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=STEPS[0].slug))
     _count_resume_mail(application.applicant_email)
     _bind_mail()
     _send_resume_mail(partnership, [application])
@@ -732,18 +782,42 @@ def resume_request(slug: str) -> ResponseReturnValue:
     partnership = _partnership(slug)
     sent = False
     email = ""
+    error = None
+    status = 200
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:254]
         _count_resume_mail(email)
-        drafts = ops.drafts_for_email(db.session(), partnership, email)
-        if drafts:
+        try:
+            address = parse_email_address(email)
+        except EmailAddressError as exc:
+            # about the typed text only: tells nothing about who applied
+            error, status = exc.message.render(_localizer()), 422
+        else:
+            # the same work for every address: the drafts are looked up by the background
+            # sender after this answer (issue 14) – nobody learns who applied, not even
+            # from the time the answer takes
             _bind_mail()
-            _send_resume_mail(partnership, drafts)
-        # the same answer whether or not drafts exist: nobody learns who applied
-        sent = True
+            body = render_template(
+                "apply/mail_resume.txt",
+                partnership=partnership,
+                links_block=ops.RESUME_LINKS_SLOT,
+            )
+            ops.queue_resume_request(
+                current_uow().session,
+                partnership,
+                mail.Mail(
+                    to=address, subject=_("Your link to continue your application"), body=body
+                ),
+                _actor(),
+                link=site_url(
+                    "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT
+                ),
+                untitled=_("(no title yet)"),
+            )
+            sent = True
     return render_template(
-        "apply/resume_request.html", partnership=partnership, sent=sent, email=email
-    )
+        "apply/resume_request.html", partnership=partnership, sent=sent, email=email, error=error
+    ), status
 
 
 @bp.get("/fortsetzen/<token>")
@@ -772,6 +846,22 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
         return redirect(url_for(".mine", slug=slug))
     flash(_("Welcome back! Here is your draft."), "success")
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+
+
+@bp.post("/abmelden")
+def sign_out(slug: str) -> ResponseReturnValue:
+    """End the applicant session (a shared computer in a library, a youth centre)."""
+    partnership = _partnership(slug)
+    for key in APPLICANT_KEYS:
+        session.pop(key, None)
+    flash(
+        _(
+            "You have been signed out. To continue a draft later, ask for a link by e-mail "
+            "on the page “Continue a saved draft”."
+        ),
+        "success",
+    )
+    return redirect(url_for(".partnership_page", slug=partnership.slug))
 
 
 @bp.get("/meine-antraege")
