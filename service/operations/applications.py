@@ -245,7 +245,7 @@ def queue_resume_request(
         "partnership_id": partnership.id,
         "link": link,
         "untitled": untitled,
-        "actor": actor.label[:100],
+        "actor": actor.ident[:100],
     }
     outbox.queue_mail(session, replace(mail, resume=spec), background=True)
 
