@@ -124,6 +124,19 @@ def render_command(
         raise click.BadParameter(
             _say(N_("The output file must end in .docx or .pdf.")), param_hint="-o"
         )
+    if not target.parent.is_dir():
+        # checked before the (possibly long) PDF conversion, and without a traceback
+        _refuse_output(
+            ctx,
+            _say(
+                N_(
+                    "The folder “%(folder)s” does not exist. Please create it first or name "
+                    "an existing folder with -o."
+                ),
+                folder=str(target.parent),
+            ),
+        )
+        return
     kind = DOCUMENTS[document]
     try:
         data = _read_input(file)
@@ -175,8 +188,26 @@ def render_command(
             )
             ctx.exit(1)
             return
-    _write_atomically(target, content)
+    try:
+        _write_atomically(target, content)
+    except OSError as exc:
+        _refuse_output(
+            ctx,
+            _say(
+                N_("The document could not be written to the folder “%(folder)s”: %(detail)s"),
+                folder=str(target.parent),
+                detail=str(getattr(exc, "strerror", None) or exc)[:200],
+            ),
+        )
+        return
     _finish(ctx, outcome, target)
+
+
+def _refuse_output(ctx: click.Context, line: str) -> None:
+    """The output cannot be written where -o says: one German line, exit 2 (a usage problem
+    like unreadable input, not a finding about the document)."""
+    click.echo(line, err=True)
+    ctx.exit(2)
 
 
 def _finish(ctx: click.Context, outcome: Outcome, written: Path | None) -> None:

@@ -414,3 +414,13 @@ def test_templates_check_needs_the_kind_of_an_unknown_file(tmp_path: Path) -> No
     _bad_template(copy)
     assert invoke("templates", "check", str(copy)).exit_code == 2
     assert invoke("templates", "check", str(copy), "--kind", "approval").exit_code == 1
+
+
+def test_render_into_a_missing_folder_names_the_folder_and_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "MISSING" / "DIR"
+    result, target = render_notice(tmp_path, notice(tmp_path), "MISSING/DIR/file.pdf")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert str(missing) in result.stderr
+    assert "existiert nicht" in result.stderr
+    assert not target.exists()
