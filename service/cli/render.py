@@ -13,23 +13,24 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..config import setting
 from ..documents.docx import RenderError, load_manifest
 from ..documents.lint import lint_file
 from ..domain.check import (
     CheckResult,
     guideline_invalid_result,
     guideline_missing_result,
+    input_too_large_result,
     unreadable_input_result,
 )
 from ..domain.guideline import Guideline, GuidelineError, load_guideline
-from ..domain.jsonio import JsonInputError, load_json_text
+from ..domain.jsonio import JsonInputError
 from ..domain.messages import N_, Message
 from ..i18n import BabelLocalizer
 
@@ -44,6 +45,8 @@ from ..operations.documents import (
     render_pdf,
 )
 from . import cli
+from .check import InputTooLarge
+from .check import read_input as read_capped_input
 
 __all__ = ["DOCUMENTS", "Outcome", "build_document", "instance_partnership"]
 
@@ -55,11 +58,8 @@ def _say(msgid: str, **params: Any) -> str:
 
 
 def _read_input(file: str) -> Any:
-    if file == "-":
-        raw = sys.stdin.buffer.read().decode("utf-8-sig")
-    else:
-        raw = Path(file).read_text(encoding="utf-8-sig")
-    return load_json_text(raw)
+    # the same cap as ``check`` (CHECK_MAX_BYTES): never a whole large file in memory
+    return read_capped_input(file, int(setting("CHECK_MAX_BYTES")))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -140,6 +140,10 @@ def render_command(
     kind = DOCUMENTS[document]
     try:
         data = _read_input(file)
+    except InputTooLarge:
+        limit = int(setting("CHECK_MAX_BYTES"))
+        _finish(ctx, Outcome(2, input_too_large_result(kind, limit)), None)
+        return
     except JsonInputError as exc:
         _finish(ctx, Outcome(2, unreadable_input_result(kind, exc)), None)
         return

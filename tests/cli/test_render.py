@@ -424,3 +424,13 @@ def test_render_into_a_missing_folder_names_the_folder_and_exits_2(tmp_path: Pat
     assert str(missing) in result.stderr
     assert "existiert nicht" in result.stderr
     assert not target.exists()
+
+
+def test_render_caps_its_input_as_check_does(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FOERDERWERK_CHECK_MAX_BYTES", "5000")
+    big = tmp_path / "gross.json"
+    big.write_text('{"x": "' + "y" * 6000 + '"}', encoding="utf-8")
+    result, target = render_notice(tmp_path, str(big))
+    assert result.exit_code == 2
+    assert "nicht gelesen" in json.loads(result.stdout)["findings"][0]["message"]
+    assert not target.exists()
