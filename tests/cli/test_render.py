@@ -434,3 +434,18 @@ def test_render_caps_its_input_as_check_does(tmp_path: Path, monkeypatch) -> Non
     assert result.exit_code == 2
     assert "nicht gelesen" in json.loads(result.stdout)["findings"][0]["message"]
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["{% include 'zuwendungsbescheid.docx' %}", "{{ '{0.__class__}'.format(number) }}"],
+)
+def test_templates_check_refuses_include_and_format_tricks(tmp_path: Path, tag: str) -> None:
+    copy = tmp_path / "zuwendungsbescheid.docx"
+    document = Document()
+    document.add_paragraph(f"Bescheid {{{{ number }}}} {tag}")
+    document.save(str(copy))
+    result = invoke("templates", "check", str(copy))
+    assert result.exit_code == 1
+    assert tag in result.stdout
+    assert "abgelehnt" in result.stdout
