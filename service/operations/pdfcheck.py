@@ -20,7 +20,6 @@ import os
 import sys
 from typing import BinaryIO
 
-
 # Active content (issue 14: refused at the upload, docs/decisions.md "Uploads"): scripts, and
 # actions that run something rather than show a page. The same lists as the documents'
 # stripper (service/documents/pdftools.py), repeated here: this file imports nothing of the
