@@ -19,9 +19,14 @@ decides nothing by itself.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from dataclasses import dataclass
+
+from flask import Flask, current_app, flash, g, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from ..links import base_url, parse_base_url
 
@@ -80,3 +85,121 @@ def init_app(app: Flask) -> None:
     # replaced by check_origin: the form token stays required (Flask-WTF, CSRFProtect)
     app.config["WTF_CSRF_SSL_STRICT"] = False
     app.before_request(check_origin)
+    app.register_error_handler(CSRFError, form_expired)
+    app.jinja_env.globals.update(kept=kept, kept_checked=kept_checked)
+
+
+# --- an expired form token on a staff form: the same page again, WITH the typed text (R14) --
+
+# The form's endpoint → the page that shows it (its URL arguments are a subset of the form's).
+# Every staff form that takes typed text; password forms are not among them – a password is
+# never written back into a page.
+KEPT_FORMS: dict[str, str] = {
+    "staff.formal_check": "staff.application",
+    "staff.comment": "staff.application",
+    "staff.request_info": "staff.application",
+    "staff.notice_issue": "staff.notices",
+    "staff.notice_amend": "staff.notices",
+    "staff.session_new": "staff.sessions",
+    "staff.session_attendance": "staff.session",
+    "staff.session_item": "staff.session",
+    "staff.regenerate_start": "staff.regenerate",
+}
+# Sign-in and "forgot password": their page takes the typed e-mail address (never the password).
+_EMAIL_FORMS = {
+    "auth.login": "staff/login.html",
+    "auth.password_forgot": "staff/password_forgot.html",
+}
+
+
+@dataclass(frozen=True)
+class KeptForm:
+    action: str  # the path the form posts to: only that form on the page gets the values
+    values: MultiDict[str, str]
+
+
+def _kept_values() -> MultiDict[str, str]:
+    kept: MultiDict[str, str] = MultiDict()
+    for key, value in request.form.items(multi=True):
+        if key == "csrf_token" or "password" in key.lower():
+            continue
+        kept.add(key, value)
+    return kept
+
+
+def kept(action: str, name: str, default: object = "") -> object:
+    """In a template: the value typed into ``name`` of the form posting to ``action`` when its
+    token had expired, else ``default`` (what the page shows normally)."""
+    form: KeptForm | None = g.get("kept_form")
+    if form is None or form.action != action:
+        return default
+    return form.values.get(name, "")
+
+
+def kept_checked(action: str, name: str, value: str, default: bool) -> bool:
+    """For checkboxes, radio buttons and options: whether ``value`` was chosen."""
+    form: KeptForm | None = g.get("kept_form")
+    if form is None or form.action != action:
+        return default
+    return value in form.values.getlist(name)
+
+
+def _expired_note() -> str:
+    return str(
+        _(
+            "For your security this form expired before it was sent. Nothing you typed is "
+            "lost: please check your entries below and send the form again."
+        )
+    )
+
+
+def _page_again(page: str) -> ResponseReturnValue:
+    from . import policy
+
+    # The token is checked before the route's policy: without this the page would be shown
+    # to whoever sent the form.
+    try:
+        refused = policy.enforce()
+    except HTTPException as exc:
+        return current_app.handle_http_exception(exc)
+    if refused is not None:
+        return refused
+    args = request.view_args or {}
+    wanted = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(page)))
+    g.kept_form = KeptForm(request.path, _kept_values())
+    flash(_expired_note(), "error")
+    try:
+        response = current_app.make_response(
+            current_app.view_functions[page](**{k: v for k, v in args.items() if k in wanted})
+        )
+    except HTTPException as exc:
+        return current_app.handle_http_exception(exc)
+    response.status_code = 400
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def form_expired(error: CSRFError) -> ResponseReturnValue:
+    """An expired or missing form token outside the applicant's wizard (which has its own)."""
+    endpoint = request.endpoint or ""
+    if endpoint in KEPT_FORMS:
+        return _page_again(KEPT_FORMS[endpoint])
+    if endpoint in _EMAIL_FORMS:
+        email = request.form.get("email", "").strip()[:254]
+        return (
+            render_template(_EMAIL_FORMS[endpoint], email=email, error=_expired_note()),
+            400,
+            {"Cache-Control": "no-store"},
+        )
+    return (
+        render_template(
+            "error.html",
+            title=_("The form has expired"),
+            hint=_(
+                "For your security forms expire after a while. Please go back, reload the "
+                "page and send it again."
+            ),
+            code=400,
+        ),
+        400,
+    )
