@@ -119,3 +119,27 @@ def test_a_valid_token_still_saves(demo_app):
         data={"csrf_token": token, "body": "gespeichert", "visible": "0"},
     )
     assert response.status_code == 302
+
+
+def test_every_state_changing_route_refuses_a_post_without_a_token(demo_app):
+    """R14: a form token on every state change (the check API is a cookie-less JSON API)."""
+    client = demo_app.test_client()
+    log_in(client, KUF)
+    checked = refused_for_the_token = 0
+    for rule in demo_app.url_map.iter_rules():
+        if not rule.methods or not rule.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            continue
+        if rule.endpoint.startswith("api_check") or rule.rule.startswith("/api/"):
+            continue
+        values = {n: ("boizenburg-luebtheen" if n == "slug" else 1) for n in rule.arguments}
+        values.update({k: "x" for k in rule.arguments if k in ("token", "step_slug", "fund_key")})
+        with demo_app.test_request_context():
+            url = demo_app.url_map.bind("localhost").build(rule.endpoint, values)
+        response = client.post(url, data={"body": "x"})
+        # 400: refused for the token (a form's own page again, or the German page); 403/404
+        # where the page again is not for this role or its object does not exist
+        assert response.status_code in (400, 403, 404), (rule.rule, response.status_code)
+        refused_for_the_token += response.status_code == 400
+        checked += 1
+    assert checked >= 20
+    assert refused_for_the_token >= checked - 5
