@@ -39,7 +39,7 @@ class InputTooLarge(Exception):
     """The input is longer than the limit; nothing of it was parsed."""
 
 
-def _read_input(file: str, limit: int) -> Any:
+def read_input(file: str, limit: int) -> Any:
     """The input as JSON; raises InputTooLarge, OSError, UnicodeDecodeError or
     JsonInputError. At most ``limit`` + 1 bytes are read, whatever the file's size."""
     if file == "-":
@@ -62,7 +62,7 @@ def run_check(
 ) -> CheckResult:
     limit = max_bytes if max_bytes is not None else int(setting("CHECK_MAX_BYTES"))
     try:
-        data = _read_input(file, limit)
+        data = read_input(file, limit)
     except InputTooLarge:
         return input_too_large_result(kind, limit)
     except JsonInputError as exc:

@@ -48,7 +48,7 @@ PDFCHECK = Path(__file__).with_name("pdfcheck.py")
 
 class UploadRefused(ValueError):
     """``problem``: empty, too-large, too-many-files, too-much-in-total, not-pdf, encrypted,
-    damaged, timeout."""
+    damaged, active-content (scripts or actions, docs/decisions.md "Uploads"), timeout."""
 
     def __init__(self, problem: str) -> None:
         self.problem = problem

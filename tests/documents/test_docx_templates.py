@@ -378,3 +378,27 @@ def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> 
         assert path.read_bytes() == shipped.read_bytes(), (
             f"{path.name} differs: run `python -m service.documents.build_templates`"
         )
+
+
+# Issue 14: check passed both; rendering refused them
+INCLUDE_TRICK = "{% include 'zuwendungsbescheid.docx' %}"
+FORMAT_TRICK = "{{ '{0.__class__.__mro__}'.format(number) }}"
+
+
+@pytest.mark.parametrize(("tag", "name"), [(INCLUDE_TRICK, "include"), (FORMAT_TRICK, "format")])
+def test_what_rendering_refuses_the_check_refuses_naming_the_tag(tag: str, name: str) -> None:
+    data = template(f"Bescheid {{{{ number }}}} {tag}")
+    assert codes(data) == ["unsafe"]
+    (message,) = messages(data)
+    assert tag in message
+    assert name in message
+
+
+@pytest.mark.parametrize("tag", [INCLUDE_TRICK, FORMAT_TRICK, "{{ number.mro }}"])
+def test_the_renderer_refuses_the_same_template_before_rendering(tag: str) -> None:
+    from service.documents.docx import CompiledTemplate, RenderError
+
+    with pytest.raises(RenderError) as refused:
+        CompiledTemplate(template(tag), name="trick.docx").render({"number": "1"})
+    assert refused.value.code == "unsafe"
+    assert codes(template(tag), kind=None) == ["unsafe"]

@@ -67,6 +67,12 @@ def _messages() -> dict[str, str]:
             "This PDF is protected by a password. Please upload a copy without password protection."
         ),
         "damaged": _("This PDF cannot be read; it may be damaged. Please create it again."),
+        "active-content": _(
+            "This PDF contains active content (JavaScript or actions that run when it is "
+            "opened), which we do not accept for security reasons. Please create the PDF again "
+            "without it – for example open it and choose “Print” and then “Save as PDF” – and "
+            "upload that copy."
+        ),
         "timeout": _("Checking this PDF took too long. Please create it again or make it simpler."),
     }
 

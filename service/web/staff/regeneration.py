@@ -49,9 +49,9 @@ def _job_or_404(job_id: int) -> BatchJob:
 def regenerate(slug: str) -> ResponseReturnValue:
     p = partnership()
     s = db.session()
-    values = {
-        key: request.args.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")
-    }
+    # a POST here is the start form whose token had expired (web/csrf.py): its dry run again
+    source = request.form if request.method == "POST" else request.args
+    values = {key: source.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")}
     plan = None
     if values["scope"]:
         scope = _scope_from(values)
