@@ -25,7 +25,7 @@ from ..models import Application
 from ..operations import retention as ops
 from ..uow import Actor
 from . import cli
-from .uow import in_command_uow
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 ACTOR = Actor.system("cli")
@@ -172,7 +172,7 @@ def _policy() -> RetentionPolicy:
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     session = db.session()
     policy = _policy()
-    day = today.date() if today else datetime.now(BERLIN).date()
+    day = today.date() if today else current_command_uow().today()
     uploads = current_app.config.get("UPLOAD_PATH") or str(
         Path(current_app.instance_path) / "uploads"
     )

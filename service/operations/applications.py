@@ -95,7 +95,7 @@ def check_stored(
     fund = application.fund
     payload = dict(data if data is not None else application_to_interchange(application))
     payload.setdefault("submitted_on", today.isoformat())
-    return check_application(payload, fund.guideline, committed_amount(session, fund), today)
+    return check_application(payload, fund.guideline, committed_amount(session, fund), today=today)
 
 
 def save_draft(
@@ -350,7 +350,7 @@ def check_report_data(
 ) -> CheckResult:
     payload = {"notice": report_notice_part(session, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
-    return check_report(payload, application.fund.guideline, today)
+    return check_report(payload, application.fund.guideline, today=today)
 
 
 def submit_report(
@@ -378,7 +378,7 @@ def submit_report(
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
-    result = check_report(payload, application.fund.guideline, today)
+    result = check_report(payload, application.fund.guideline, today=today)
     if not result.ok:
         raise RulesRefused([f for f in result.findings if f.is_error])
     output = result.to_json(_PlainForStorage())

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..clock import Clock
 from ..domain import application as domain
 from ..domain.findings import Finding
 from ..domain.money import to_json_money
@@ -166,8 +167,9 @@ def fill_from_interchange(application: Application, data: Mapping[str, Any]) -> 
 
 
 def _parse(fund: Fund, data: Mapping[str, Any]) -> domain.Application:
-    # ``today`` only stands in for a missing submitted_on, which the callers do not take
-    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=date.today())
+    # ``today`` only stands in for a missing submitted_on, which no caller keeps (fill ignores
+    # it, an import takes only a date the data states) – so the unpinned clock is enough here
+    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=Clock().today())
     if parsed is None:
         raise InterchangeError(problems)
     return parsed

@@ -606,7 +606,9 @@ def application_findings(session: Session, application: Application) -> CheckRes
     """The rules engine on the frozen submission (the live data where none was frozen)."""
     data = dict(application.submission_snapshot or application_to_interchange(application))
     fund = application.fund
-    return check_application(data, fund.guideline, committed_amount(session, fund))
+    # the frozen copy states its date of receipt; the fallback keeps the verdict repeatable
+    day = application.submitted_on or application.created_at.date()
+    return check_application(data, fund.guideline, committed_amount(session, fund), today=day)
 
 
 def _touch(application: Application, version: int) -> None:

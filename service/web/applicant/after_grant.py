@@ -235,7 +235,13 @@ def report_document(slug: str, app_id: int) -> Response:
     if stored is None:
         abort(404)
     letterhead = parse_partnership(partnership.settings())
-    outcome = render_document("report", stored.data, application.fund.guideline, letterhead)
+    outcome = render_document(
+        "report",
+        stored.data,
+        application.fund.guideline,
+        letterhead,
+        today=current_uow().today(),
+    )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)
         abort(500)
