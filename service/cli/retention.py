@@ -77,8 +77,9 @@ def hold_command(application_id: str, reason: str) -> None:
     application = _find(application_id)
     try:
         ops.place_legal_hold(db.session(), application, reason, ACTOR)
-    except ops.HoldReasonMissing:
-        click.echo(_("Please give a reason for the legal hold."), err=True)
+    except ops.HoldReasonMissing as refused:
+        # a usage error of the command (exit 2, like a missing option), not the handler's 1
+        click.echo(refused.render(BabelLocalizer()), err=True)
         sys.exit(2)
     click.echo(
         _("%(file)s is under a legal hold and will not be purged.") % {"file": _name(application)}

@@ -19,7 +19,9 @@ from sqlalchemy.orm import Session
 from ..clock import Clock
 from ..domain import application as domain
 from ..domain.findings import Finding
+from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
+from ..errors import Refused
 from ..models import (
     DECLARATION_KEYS,
     Applicant,
@@ -31,12 +33,13 @@ from ..models import (
 )
 
 
-class InterchangeError(ValueError):
-    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones."""
+class InterchangeError(Refused):
+    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones.
+
+    A refusal: a person sent it (a form, an import) and is told what to correct."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
-        super().__init__("; ".join(f"{f.field or '(input)'}: {f.code}" for f in self.findings))
+        super().__init__(Message(N_("Please correct your entry")), findings=findings)
 
 
 # -- model → interchange --------------------------------------------------------------------

@@ -33,8 +33,10 @@ from ..documents.storage import (
     Storage,
     bind_storage,
 )
+from ..domain.messages import N_, Message
 from ..domain.retention import RetentionPolicy, RetentionRule, classify, is_due, kept_until
 from ..domain.states import ApplicationState, DecisionOutcome, NoticeKind, NoticeState
+from ..errors import Refused
 from ..models import (
     AgendaItem,
     Applicant,
@@ -76,8 +78,11 @@ def policy_from_config(config: Mapping[str, Any]) -> RetentionPolicy:
 # --------------------------------------------------------------------------- legal hold
 
 
-class HoldReasonMissing(ValueError):
+class HoldReasonMissing(Refused):
     """A legal hold needs a reason (the court file, the audit)."""
+
+    def __init__(self) -> None:
+        super().__init__(Message(N_("Please give a reason for the legal hold.")))
 
 
 def place_legal_hold(
@@ -91,7 +96,7 @@ def place_legal_hold(
     """
     reason = reason.strip()
     if not reason:
-        raise HoldReasonMissing("a legal hold needs a reason")
+        raise HoldReasonMissing()
     hold = session.get(LegalHold, application.id)
     renewed = hold is not None
     if hold is None:

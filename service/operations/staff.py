@@ -31,7 +31,7 @@ from ..domain.check import CheckResult, check_application
 from ..domain.messages import N_, Message
 from ..domain.passwords import password_problems
 from ..domain.states import ApplicationState, can_transition
-from ..errors import TransitionRefused
+from ..errors import Refused, TransitionRefused
 from ..models import (
     Application,
     ApplicationComment,
@@ -93,24 +93,42 @@ class Login:
     token: str | None = None
 
 
-class WeakPassword(ValueError):
-    """The password breaks the rules; ``problems`` say why, for the person to read."""
+class WeakPassword(Refused):
+    """The password breaks the rules; ``problems`` say why, for the person to read (the
+    message is the first of them)."""
 
     def __init__(self, problems: list[Message]) -> None:
-        super().__init__("; ".join(p.msgid for p in problems))
+        super().__init__(problems[0])
         self.problems = tuple(problems)
 
 
-class WrongPassword(ValueError):
-    pass
+class WrongPassword(Refused):
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("This is not your current password. Please enter it as you sign in."))
+        )
+        self.email = email
 
 
-class TooManyAttempts(ValueError):
-    pass
+class TooManyAttempts(Refused):
+    status = 429
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("Too many failed attempts. Please wait 15 minutes and try again."))
+        )
+        self.email = email
 
 
-class InvalidResetLink(ValueError):
+class InvalidResetLink(Refused):
     """Unknown, used or expired – the page says the same for each."""
+
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(N_("This link has expired or was already used. Please request a new one."))
+        )
 
 
 def staff_actor(user: StaffUser) -> Actor:

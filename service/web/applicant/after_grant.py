@@ -37,11 +37,8 @@ def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
     application = _own(partnership, app_id)
     if application is None:
         abort(404)
-    try:
-        notice = ops.grant_notice(application)
-    except ops.NoGrant:
-        abort(404)
-    return partnership, application, notice
+    # NoGrant is a NotFound: the one handler answers with the 404 page
+    return partnership, application, ops.grant_notice(application)
 
 
 @bp.route("/antrag/<int:app_id>/mittelabruf", methods=["GET", "POST"])

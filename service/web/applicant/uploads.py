@@ -21,7 +21,6 @@ from ...documents.storage import FolderStorage
 from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
-from ...operations.applications import NotEditable
 from ..uow import current_uow
 from .views import _actor, _own, _partnership, bp
 
@@ -105,12 +104,12 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
             max_total_bytes=int(current_app.config["UPLOAD_MAX_TOTAL_BYTES"]),
         )
     except ops.UploadRefused as refused:
+        # caught here, not by the one handler: the message is shown at the upload field (its
+        # own flash category) with this instance's limits and a plural; rolled back because
+        # the view returns normally and the request would commit
         current_uow().rollback()
         flash(_messages().get(refused.problem, _messages()["damaged"]), FIELD_ERROR)
         return _back(slug, app_id)
-    except NotEditable:
-        current_uow().rollback()
-        abort(409)
     flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
     return _back(slug, app_id)
 
@@ -136,11 +135,8 @@ def _own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
 def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
     upload = _own_upload(slug, app_id, upload_id)
     name = upload.display_name
-    try:
-        ops.remove_upload(db.session(), upload, _actor())
-    except NotEditable:
-        current_uow().rollback()
-        abort(409)
+    # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
+    ops.remove_upload(db.session(), upload, _actor())
     flash(_("“%(name)s” has been removed.", name=name), "success")
     return _back(slug, app_id)
 
