@@ -18,9 +18,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from service import create_app
+from service.clock import Clock
 from service.db import make_engine
+from service.domain.messages import PlainLocalizer
 from service.models import Application, Fund, Partnership
 from service.models.migrate import upgrade
+from service.uow import Actor, UnitOfWork
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -252,3 +255,16 @@ def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for engine in created:
         engine.dispose()
+
+
+def uow_on(session: Session, actor: str = "system:test") -> UnitOfWork:
+    """A unit of work on a test's session: the operations' first argument outside an
+    entry point (plain English messages, the real clock, no configuration)."""
+    kind, _, ident = actor.partition(":")
+    return UnitOfWork(
+        session,
+        actor=Actor(kind, ident),
+        localizer=PlainLocalizer(),
+        clock=Clock(),
+        config={},
+    )

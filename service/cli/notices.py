@@ -250,7 +250,8 @@ def _report(job_id: int) -> None:
     session = db.session()
     progress = ops.job_progress(session, job_id)
     failed = ops.failed_items(session, job_id)
-    session.rollback()
+    # only read: the command's unit of work ends the transaction (commits nothing, or rolls
+    # back when exit 1 follows)
     click.echo(
         _("Job %(job)s: %(done)s rendered, %(failed)s failed, %(pending)s waiting.")
         % {

@@ -76,7 +76,7 @@ def retention_group() -> None:
 def hold_command(application_id: str, reason: str) -> None:
     application = _find(application_id)
     try:
-        ops.place_legal_hold(db.session(), application, reason, ACTOR)
+        ops.place_legal_hold(current_command_uow(), application, reason)
     except ops.HoldReasonMissing as refused:
         # a usage error of the command (exit 2, like a missing option), not the handler's 1
         click.echo(refused.render(BabelLocalizer()), err=True)
@@ -93,7 +93,7 @@ def hold_command(application_id: str, reason: str) -> None:
 @in_command_uow
 def release_command(application_id: str) -> None:
     application = _find(application_id)
-    if not ops.release_legal_hold(db.session(), application, ACTOR):
+    if not ops.release_legal_hold(current_command_uow(), application):
         click.echo(_("%(file)s is not under a legal hold.") % {"file": _name(application)})
         return
     click.echo(

@@ -64,6 +64,8 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
             except ops.RulesRefused as refused:
+                # the form is shown again with the typed amount and the findings at it; the
+                # view returns normally, so the attempt is rolled back here
                 current_uow().rollback()
                 entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
         status = 422

@@ -22,7 +22,7 @@ from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
 from ..uow import current_uow
-from .views import _actor, _own, _partnership, bp
+from .views import _own, _partnership, bp
 
 # the flash category of a message shown at the upload field (step_declarations.html)
 FIELD_ERROR = "upload-error"
@@ -92,10 +92,9 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
         abort(413)
     try:
         upload = ops.add_upload(
-            db.session(),
+            current_uow(),
             _storage(),
             application,
-            _actor(),
             filename=sent.filename,
             data=data,
             kind=request.form.get("kind", "attachment"),
@@ -136,7 +135,7 @@ def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue
     upload = _own_upload(slug, app_id, upload_id)
     name = upload.display_name
     # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
-    ops.remove_upload(db.session(), upload, _actor())
+    ops.remove_upload(current_uow(), upload)
     flash(_("“%(name)s” has been removed.", name=name), "success")
     return _back(slug, app_id)
 

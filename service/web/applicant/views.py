@@ -298,6 +298,8 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         version = int(request.form.get("version") or 0) or None
         ops.save_draft(db.session(), application, data, _actor(), version=version)
     except StaleDataError:
+        # the page is shown again with the typed input (409); the view returns normally, so
+        # the failed save is rolled back here, not by the one handler
         current_uow().rollback()
         form.version.data = str(application.version)
         note = _(
