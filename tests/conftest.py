@@ -17,9 +17,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from service import create_app
+from service.clock import Clock
 from service.db import make_engine
+from service.domain.messages import PlainLocalizer
 from service.models import Application, Fund, Partnership
 from service.operations import staff as _staff
+from service.uow import Actor, UnitOfWork
 from tests.databases import PG_URL as PG_URL
 from tests.databases import PostgresDatabases, Templates, install, pg_url, with_demo
 
@@ -312,3 +315,16 @@ def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for engine in created:
         engine.dispose()
+
+
+def uow_on(session: Session, actor: str = "system:test") -> UnitOfWork:
+    """A unit of work on a test's session: the operations' first argument outside an
+    entry point (plain English messages, the real clock, no configuration)."""
+    kind, _, ident = actor.partition(":")
+    return UnitOfWork(
+        session,
+        actor=Actor(kind, ident),
+        localizer=PlainLocalizer(),
+        clock=Clock(),
+        config={},
+    )

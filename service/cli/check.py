@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..clock import clock_from_environment
 from ..config import setting
 from ..domain.check import (
     GUIDED_KINDS,
@@ -61,6 +62,7 @@ def run_check(
     max_bytes: int | None = None,
 ) -> CheckResult:
     limit = max_bytes if max_bytes is not None else int(setting("CHECK_MAX_BYTES"))
+    today = clock_from_environment().today()
     try:
         data = read_input(file, limit)
     except InputTooLarge:
@@ -71,13 +73,13 @@ def run_check(
         return unreadable_input_result(kind, _describe(exc, file))
 
     if kind not in GUIDED_KINDS:
-        return check(kind, data)
+        return check(kind, data, today=today)
     if not guideline_path:
         return guideline_missing_result(kind)
     try:
         guideline = load_guideline(guideline_path)
     except GuidelineError as exc:
-        return guideline_invalid_result(kind, exc, data)
+        return guideline_invalid_result(kind, exc, data, today=today)
     try:
         committed_amount = parse_money(committed)
     except AmountError:
@@ -91,7 +93,7 @@ def run_check(
                 )
             ),
         )
-    return check(kind, data, guideline, committed_amount)
+    return check(kind, data, guideline, committed_amount, today=today)
 
 
 def _describe(exc: OSError | UnicodeDecodeError, file: str) -> str:

@@ -9,9 +9,8 @@ from .. import db
 from ..i18n import BabelLocalizer
 from ..models import migrate
 from ..operations.demo import load_demo
-from ..uow import Actor
 from . import cli
-from .uow import in_command_uow
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
@@ -57,7 +56,7 @@ def demo_command(notices: int | None) -> None:
     if notices:
         from ..operations.seed import SEED_FUND, seed_notices
 
-        seed_notices(session, notices, Actor.system("cli"))
+        seed_notices(current_command_uow(), notices)
         click.echo(
             _("%(count)s approved applications with draft notices created in fund %(fund)s.")
             % {"count": notices, "fund": SEED_FUND}

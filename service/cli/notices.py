@@ -145,8 +145,9 @@ def regenerate_command(
         scope = ops.Scope(
             partnership_id=_partnership_id(slug), fund=fund, session=meeting, everything=everything
         )
-    except ops.ScopeError:
-        raise click.UsageError(_("Please choose --fund, --session or --all.")) from None
+    except ops.ScopeError as refused:
+        # a usage error (exit 2 with the usage line), not the one handler's exit 1
+        raise click.UsageError(refused.render(localizer)) from None
     workers = workers or default_workers()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     distributed = runner.broker_configured(app)
@@ -164,8 +165,8 @@ def regenerate_command(
     else:
         try:
             plan = ops.plan_regeneration(session, scope, localizer, reason=reason)
-        except ops.ScopeError as exc:
-            raise click.UsageError(_("Nothing selected: %(problem)s") % {"problem": exc}) from None
+        except ops.ScopeError as refused:
+            raise click.UsageError(refused.render(localizer)) from None
         if dry_run:
             _print_plan(plan)
             _print_counts(plan)
@@ -249,7 +250,8 @@ def _report(job_id: int) -> None:
     session = db.session()
     progress = ops.job_progress(session, job_id)
     failed = ops.failed_items(session, job_id)
-    session.rollback()
+    # only read: the command's unit of work ends the transaction (commits nothing, or rolls
+    # back when exit 1 follows)
     click.echo(
         _("Job %(job)s: %(done)s rendered, %(failed)s failed, %(pending)s waiting.")
         % {

@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from ..clock import clock_from_environment
 from ..config import setting
 from ..documents.docx import RenderError, load_manifest
 from ..documents.lint import lint_file
@@ -138,6 +139,7 @@ def render_command(
         )
         return
     kind = DOCUMENTS[document]
+    today = clock_from_environment().today()
     try:
         data = _read_input(file)
     except InputTooLarge:
@@ -167,11 +169,13 @@ def render_command(
             payload = data
             if document == "notice" and isinstance(data, dict):
                 payload = {k: v for k, v in data.items() if k != "decision"}
-            _finish(ctx, Outcome(2, guideline_invalid_result(kind, exc, payload)), None)
+            _finish(
+                ctx, Outcome(2, guideline_invalid_result(kind, exc, payload, today=today)), None
+            )
             return
 
     try:
-        outcome = build_document(document, data, guideline, partnership_path)
+        outcome = build_document(document, data, guideline, partnership_path, today=today)
     except RenderError as exc:
         click.echo(exc.message.render(BabelLocalizer()), err=True)
         ctx.exit(1)

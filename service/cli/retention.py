@@ -25,7 +25,7 @@ from ..models import Application
 from ..operations import retention as ops
 from ..uow import Actor
 from . import cli
-from .uow import in_command_uow
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 ACTOR = Actor.system("cli")
@@ -76,9 +76,10 @@ def retention_group() -> None:
 def hold_command(application_id: str, reason: str) -> None:
     application = _find(application_id)
     try:
-        ops.place_legal_hold(db.session(), application, reason, ACTOR)
-    except ops.HoldReasonMissing:
-        click.echo(_("Please give a reason for the legal hold."), err=True)
+        ops.place_legal_hold(current_command_uow(), application, reason)
+    except ops.HoldReasonMissing as refused:
+        # a usage error of the command (exit 2, like a missing option), not the handler's 1
+        click.echo(refused.render(BabelLocalizer()), err=True)
         sys.exit(2)
     click.echo(
         _("%(file)s is under a legal hold and will not be purged.") % {"file": _name(application)}
@@ -92,7 +93,7 @@ def hold_command(application_id: str, reason: str) -> None:
 @in_command_uow
 def release_command(application_id: str) -> None:
     application = _find(application_id)
-    if not ops.release_legal_hold(db.session(), application, ACTOR):
+    if not ops.release_legal_hold(current_command_uow(), application):
         click.echo(_("%(file)s is not under a legal hold.") % {"file": _name(application)})
         return
     click.echo(
@@ -172,7 +173,7 @@ def _policy() -> RetentionPolicy:
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     session = db.session()
     policy = _policy()
-    day = today.date() if today else datetime.now(BERLIN).date()
+    day = today.date() if today else current_command_uow().today()
     uploads = current_app.config.get("UPLOAD_PATH") or str(
         Path(current_app.instance_path) / "uploads"
     )

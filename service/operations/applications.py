@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..domain.check import CheckResult, check_application, check_report
 from ..domain.findings import Finding
+from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
 from ..domain.payments import PaymentRequest as PaymentRequestRule
 from ..domain.payments import payment_findings
 from ..domain.states import ApplicationState, NoticeKind, NoticeState, require_transition
+from ..errors import NotFound, Refused, TransitionRefused
 from ..models import (
     Application,
     AuditLog,
@@ -47,16 +49,25 @@ RESUME_LINK_LIFETIME = timedelta(hours=24)
 RESUME_TOKEN_BYTES = 32
 
 
-class NotEditable(ValueError):
+_CORRECT = Message(N_("Please correct your entry"))
+
+
+class NotEditable(TransitionRefused):
     """The application is no longer a draft the applicant may change."""
 
+    def __init__(self, state: str) -> None:
+        super().__init__(
+            Message(N_("This application has been submitted and can no longer be changed."))
+        )
+        self.state = state
 
-class SubmissionRefused(ValueError):
+
+class SubmissionRefused(Refused):
     """The rules engine found errors; ``result`` holds the findings to show."""
 
     def __init__(self, result: CheckResult) -> None:
+        super().__init__(_CORRECT, findings=[f for f in result.findings if f.is_error])
         self.result = result
-        super().__init__(f"{sum(f.is_error for f in result.findings)} error finding(s)")
 
 
 def _audit(
@@ -95,7 +106,7 @@ def check_stored(
     fund = application.fund
     payload = dict(data if data is not None else application_to_interchange(application))
     payload.setdefault("submitted_on", today.isoformat())
-    return check_application(payload, fund.guideline, committed_amount(session, fund), today)
+    return check_application(payload, fund.guideline, committed_amount(session, fund), today=today)
 
 
 def save_draft(
@@ -296,16 +307,20 @@ def remaining_gap(totals: Mapping[str, Any] | None) -> Decimal | None:
 REPORTING_STATES = (ApplicationState.notice_issued, ApplicationState.in_payment)
 
 
-class NoGrant(ValueError):
-    """The application has no issued grant notice to request money for or report on."""
+class NoGrant(NotFound):
+    """The application has no issued grant notice to request money for or report on: its
+    payment and report pages do not exist (404)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(Message(N_("This application has no grant notice.")))
+        self.state = state
 
 
-class RulesRefused(ValueError):
+class RulesRefused(Refused):
     """The rules engine found errors; ``findings`` are to be shown at the fields."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        super().__init__(f"{len(findings)} error finding(s)")
+        super().__init__(_CORRECT, findings=findings)
 
 
 def grant_notice(application: Application) -> Notice:
@@ -403,7 +418,7 @@ def check_report_data(
 ) -> CheckResult:
     payload = {"notice": report_notice_part(session, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
-    return check_report(payload, application.fund.guideline, today)
+    return check_report(payload, application.fund.guideline, today=today)
 
 
 def submit_report(
@@ -431,7 +446,7 @@ def submit_report(
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
-    result = check_report(payload, application.fund.guideline, today)
+    result = check_report(payload, application.fund.guideline, today=today)
     if not result.ok:
         raise RulesRefused([f for f in result.findings if f.is_error])
     output = result.to_json(_PlainForStorage())

@@ -142,7 +142,7 @@ def _metadata(title: str, subject: str, partnership: Partnership) -> Metadata:
 
 
 def _check(
-    document: str, data: Any, guideline: Guideline | None
+    document: str, data: Any, guideline: Guideline | None, today: date
 ) -> tuple[CheckResult, list[Finding]]:
     kind = DOCUMENTS[document]
     extra: list[Finding] = []
@@ -154,7 +154,7 @@ def _check(
             payload = {key: value for key, value in data.items() if key != "decision"}
     if kind != "meeting" and guideline is None:
         raise ValueError(f"rendering {document} needs a guideline")
-    return _with(check(kind, payload, guideline), extra), extra
+    return _with(check(kind, payload, guideline, today=today), extra), extra
 
 
 def _render_checked(
@@ -211,12 +211,18 @@ def _render_checked(
 
 
 def render_document(
-    document: str, data: Any, guideline: Guideline | None, partnership: Partnership
+    document: str,
+    data: Any,
+    guideline: Guideline | None,
+    partnership: Partnership,
+    *,
+    today: date,
 ) -> Outcome:
     """Check ``data`` (interchange JSON of ``document``: notice, application, minutes or
-    report), then render the DOCX with ``partnership``'s letterhead. No file is written.
+    report), then render the DOCX with ``partnership``'s letterhead (``today``, from the
+    caller's clock, stands in for a missing submission date). No file is written.
     Raises RenderError when the template itself cannot be filled."""
-    result, extra = _check(document, data, guideline)
+    result, extra = _check(document, data, guideline, today)
     if result.input_invalid:
         return Outcome(2, result)
     return _render_checked(document, data, guideline, partnership, result, extra, [])
@@ -227,10 +233,12 @@ def build_document(
     data: Any,
     guideline: Guideline | None,
     partnership_path: str | None,
+    *,
+    today: date,
 ) -> Outcome:
     """As :func:`render_document`, with the letterhead found by :func:`find_letterhead`
     (only once the input is known to be readable, so its findings come first)."""
-    result, extra = _check(document, data, guideline)
+    result, extra = _check(document, data, guideline, today)
     if result.input_invalid:
         return Outcome(2, result)
     notes: list[str] = []
@@ -287,6 +295,7 @@ def render_report_summary(
     signatory: str = "",
     checked_on: date | None = None,
     checked_by: str = "",
+    today: date,
 ) -> bytes:
     """The report's one-page summary sheet as PDF, filled from the checked report.
 
@@ -295,7 +304,7 @@ def render_report_summary(
     (reliability.md R11). Raises DocumentRefused when the report cannot be read, or when an
     issued sheet would lack the final grant (the rules engine could not compute it).
     """
-    result = check("report", data, guideline)
+    result = check("report", data, guideline, today=today)
     if result.input_invalid:
         raise DocumentRefused(result.findings)
     if issued and not isinstance(result.extra.get("result"), Mapping):

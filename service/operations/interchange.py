@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..clock import Clock
 from ..domain import application as domain
 from ..domain.emails import EmailAddressError, parse_email_address
 from ..domain.findings import Finding
+from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
 from ..domain.reader import INVALID
+from ..errors import Refused
 from ..models import (
     DECLARATION_KEYS,
     Applicant,
@@ -32,12 +35,13 @@ from ..models import (
 )
 
 
-class InterchangeError(ValueError):
-    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones."""
+class InterchangeError(Refused):
+    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones.
+
+    A refusal: a person sent it (a form, an import) and is told what to correct."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
-        super().__init__("; ".join(f"{f.field or '(input)'}: {f.code}" for f in self.findings))
+        super().__init__(Message(N_("Please correct your entry")), findings=findings)
 
 
 # -- model → interchange --------------------------------------------------------------------
@@ -190,8 +194,9 @@ def _refuse_address_lists(parsed: domain.Application) -> None:
 
 
 def _parse(fund: Fund, data: Mapping[str, Any]) -> domain.Application:
-    # ``today`` only stands in for a missing submitted_on, which the callers do not take
-    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=date.today())
+    # ``today`` only stands in for a missing submitted_on, which no caller keeps (fill ignores
+    # it, an import takes only a date the data states) – so the unpinned clock is enough here
+    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=Clock().today())
     if parsed is None:
         raise InterchangeError(problems)
     return parsed

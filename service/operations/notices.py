@@ -191,7 +191,10 @@ def prepare_notice(
     payload = {key: value for key, value in data.items() if key != "decision"}
     if committed is None:
         committed = _committed_without(session, application, decision)
-    result: CheckResult = check_application(payload, guideline, committed)
+    # the notice's own date stands in for a missing submission date: a notice renders the same
+    # whenever it is rendered again (regeneration compares fingerprints)
+    day = date.fromisoformat(data["decision"]["date"])
+    result: CheckResult = check_application(payload, guideline, committed, today=day)
     extra = decision_findings(data)
     findings = sort_findings([*result.findings, *extra])
     approved = data["decision"]["outcome"] == "approved"

@@ -25,8 +25,10 @@ def application_pdf(session: Session, application_id: int) -> bytes:
         raise NothingToRender(application_id)
     fund = application.fund
     letterhead = parse_partnership(fund.partnership.settings())
+    # the frozen copy states its date of receipt; the fallback keeps the render repeatable
+    day = application.submitted_on or application.created_at.date()
     outcome = render_document(
-        "application", application.submission_snapshot, fund.guideline, letterhead
+        "application", application.submission_snapshot, fund.guideline, letterhead, today=day
     )
     if outcome.document is None:
         raise NothingToRender(application_id)

@@ -44,8 +44,9 @@ from ..documents.register import (
     snapshot_context,
 )
 from ..documents.storage import Storage
-from ..domain.messages import N_, Localizer
+from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
+from ..errors import Refused
 from ..models import (
     AgendaItem,
     Application,
@@ -98,8 +99,11 @@ ACTION_LABELS = {
 }
 
 
-class ScopeError(ValueError):
+class ScopeError(Refused):
     """The scope names no fund or session that exists, or nothing at all."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class Scope:
 
     def __post_init__(self) -> None:
         if not (self.everything or self.fund or self.session):
-            raise ScopeError("choose --fund, --session or --all")
+            raise ScopeError(Message(N_("Please choose --fund, --session or --all.")))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -335,7 +339,9 @@ def _resolve_funds(session: Session, scope: Scope) -> list[int] | None:
         query = query.where(Fund.partnership_id == scope.partnership_id)
     ids = list(session.scalars(query))
     if not ids:
-        raise ScopeError(f"no fund {scope.fund}")
+        raise ScopeError(
+            Message(N_("Nothing selected: %(problem)s"), {"problem": f"no fund {scope.fund}"})
+        )
     return ids
 
 

@@ -94,24 +94,42 @@ class Login:
     token: str | None = None
 
 
-class WeakPassword(ValueError):
-    """The password breaks the rules; ``problems`` say why, for the person to read."""
+class WeakPassword(Refused):
+    """The password breaks the rules; ``problems`` say why, for the person to read (the
+    message is the first of them)."""
 
     def __init__(self, problems: list[Message]) -> None:
-        super().__init__("; ".join(p.msgid for p in problems))
+        super().__init__(problems[0])
         self.problems = tuple(problems)
 
 
-class WrongPassword(ValueError):
-    pass
+class WrongPassword(Refused):
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("This is not your current password. Please enter it as you sign in."))
+        )
+        self.email = email
 
 
-class TooManyAttempts(ValueError):
-    pass
+class TooManyAttempts(Refused):
+    status = 429
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("Too many failed attempts. Please wait 15 minutes and try again."))
+        )
+        self.email = email
 
 
-class InvalidResetLink(ValueError):
+class InvalidResetLink(Refused):
     """Unknown, used or expired – the page says the same for each."""
+
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__(
+            Message(N_("This link has expired or was already used. Please request a new one."))
+        )
 
 
 def staff_actor(user: StaffUser) -> Actor:
@@ -617,7 +635,9 @@ def application_findings(session: Session, application: Application) -> CheckRes
     """The rules engine on the frozen submission (the live data where none was frozen)."""
     data = dict(application.submission_snapshot or application_to_interchange(application))
     fund = application.fund
-    return check_application(data, fund.guideline, committed_amount(session, fund))
+    # the frozen copy states its date of receipt; the fallback keeps the verdict repeatable
+    day = application.submitted_on or application.created_at.date()
+    return check_application(data, fund.guideline, committed_amount(session, fund), today=day)
 
 
 def _touch(application: Application, version: int) -> None:

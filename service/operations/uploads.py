@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
 from ..process_local import PerProcess
-from ..uow import Actor
+from ..uow import UnitOfWork
 from .applications import NotEditable
 
 log = logging.getLogger(__name__)
@@ -250,10 +250,9 @@ def display_name(raw: str) -> str:
 
 
 def add_upload(
-    session: Session,
+    uow: UnitOfWork,
     storage: Any,
     application: Application,
-    actor: Actor,
     *,
     filename: str,
     data: bytes,
@@ -268,7 +267,11 @@ def add_upload(
     ``max_files`` and ``max_total_bytes`` bound what one application holds (issue 14: 65
     files, 53 MB in one draft); checked against the stored rows before the file is parsed.
     Two uploads to the same draft at the very same moment may both pass the check – the
-    bound can be exceeded by one file per request in flight, not by a loop of requests."""
+    bound can be exceeded by one file per request in flight, not by a loop of requests.
+
+    ``storage`` is the uploads' own store, apart from the unit of work's document store
+    (whose orphan sweep must not see them)."""
+    session, actor = uow.session, uow.actor
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
     if len(data) > max_bytes:
@@ -314,12 +317,12 @@ def uploads_of(session: Session, application: Application) -> tuple[int, int]:
     return int(files), int(stored)
 
 
-def remove_upload(session: Session, upload: Upload, actor: Actor) -> None:
+def remove_upload(uow: UnitOfWork, upload: Upload) -> None:
     """Drop the upload from the draft; the bytes stay until the orphan sweep (R20)."""
     if not upload.application.state.applicant_may_edit:
         raise NotEditable(upload.application.state.value)
-    session.delete(upload)
-    session.flush()
+    uow.session.delete(upload)
+    uow.session.flush()
 
 
 def sweep_orphan_uploads(

@@ -57,14 +57,10 @@ def password_change() -> ResponseReturnValue:
                     token=session.get(SESSION_KEY),
                     address=client_address(),
                 )
-            except ops.TooManyAttempts:
-                errors["current"] = [
-                    _("Too many failed attempts. Please wait 15 minutes and try again.")
-                ]
-            except ops.WrongPassword:
-                errors["current"] = [
-                    _("This is not your current password. Please enter it as you sign in.")
-                ]
+            # caught here, not by the one handler: the form is shown again with the message
+            # at its field – and the failed attempt must be counted, so the request commits
+            except (ops.TooManyAttempts, ops.WrongPassword) as error:
+                errors["current"] = [error.render(BabelLocalizer())]
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
             # failed attempts count, a success is kept: the request commits either way

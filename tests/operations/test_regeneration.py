@@ -25,6 +25,7 @@ from service.operations import regeneration as ops
 from service.operations.notices import issue_notice
 from service.operations.seed import SEED_FUND, seed_notices
 from service.uow import Actor, UnitOfWork
+from tests.conftest import uow_on
 
 
 def fake_pdf(docx: bytes, title: str, subject: str, author: str, *, watermark=None) -> bytes:
@@ -41,7 +42,7 @@ def fake_pdf(docx: bytes, title: str, subject: str, author: str, *, watermark=No
 @pytest.fixture
 def seeded(demo_app):
     with demo_app.app_context():
-        seed_notices(db.session(), 4, "test")
+        seed_notices(uow_on(db.session()), 4)
         db.session().commit()
     return demo_app
 

@@ -37,11 +37,8 @@ def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
     application = _own(partnership, app_id)
     if application is None:
         abort(404)
-    try:
-        notice = ops.grant_notice(application)
-    except ops.NoGrant:
-        abort(404)
-    return partnership, application, notice
+    # NoGrant is a NotFound: the one handler answers with the 404 page
+    return partnership, application, ops.grant_notice(application)
 
 
 @bp.route("/antrag/<int:app_id>/mittelabruf", methods=["GET", "POST"])
@@ -67,6 +64,8 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
             except ops.RulesRefused as refused:
+                # the form is shown again with the typed amount and the findings at it; the
+                # view returns normally, so the attempt is rolled back here
                 current_uow().rollback()
                 entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
         status = 422
@@ -235,7 +234,13 @@ def report_document(slug: str, app_id: int) -> Response:
     if stored is None:
         abort(404)
     letterhead = parse_partnership(partnership.settings())
-    outcome = render_document("report", stored.data, application.fund.guideline, letterhead)
+    outcome = render_document(
+        "report",
+        stored.data,
+        application.fund.guideline,
+        letterhead,
+        today=current_uow().today(),
+    )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)
         abort(500)

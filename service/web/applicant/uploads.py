@@ -21,9 +21,8 @@ from ...documents.storage import FolderStorage
 from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
-from ...operations.applications import NotEditable
 from ..uow import current_uow
-from .views import _actor, _own, _partnership, bp
+from .views import _own, _partnership, bp
 
 # the flash category of a message shown at the upload field (step_declarations.html)
 FIELD_ERROR = "upload-error"
@@ -99,10 +98,9 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
         abort(413)
     try:
         upload = ops.add_upload(
-            db.session(),
+            current_uow(),
             _storage(),
             application,
-            _actor(),
             filename=sent.filename,
             data=data,
             kind=request.form.get("kind", "attachment"),
@@ -111,12 +109,12 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
             max_total_bytes=int(current_app.config["UPLOAD_MAX_TOTAL_BYTES"]),
         )
     except ops.UploadRefused as refused:
+        # caught here, not by the one handler: the message is shown at the upload field (its
+        # own flash category) with this instance's limits and a plural; rolled back because
+        # the view returns normally and the request would commit
         current_uow().rollback()
         flash(_messages().get(refused.problem, _messages()["damaged"]), FIELD_ERROR)
         return _back(slug, app_id)
-    except NotEditable:
-        current_uow().rollback()
-        abort(409)
     flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
     return _back(slug, app_id)
 
@@ -142,11 +140,8 @@ def _own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
 def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
     upload = _own_upload(slug, app_id, upload_id)
     name = upload.display_name
-    try:
-        ops.remove_upload(db.session(), upload, _actor())
-    except NotEditable:
-        current_uow().rollback()
-        abort(409)
+    # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
+    ops.remove_upload(current_uow(), upload)
     flash(_("“%(name)s” has been removed.", name=name), "success")
     return _back(slug, app_id)
 

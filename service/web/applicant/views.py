@@ -48,6 +48,7 @@ from ...operations.funds import overview_fund
 from ...operations.interchange import InterchangeError
 from ...uow import Actor
 from .. import parse, ratelimit
+from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
 
@@ -335,6 +336,8 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         version = int(request.form.get("version") or 0) or None
         ops.save_draft(db.session(), application, data, _actor(), version=version)
     except StaleDataError:
+        # the page is shown again with the typed input (409); the view returns normally, so
+        # the failed save is rolled back here, not by the one handler
         current_uow().rollback()
         form.version.data = str(application.version)
         note = _(
@@ -345,6 +348,8 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
             action, partnership, application, fund, current, form, [], status=409, note=note
         )
     except InterchangeError as exc:
+        # caught here: the step is shown again with the typed input and the findings at
+        # their fields; the view returns normally, so the attempt is rolled back by hand
         current_uow().rollback()
         entries = attach_findings(form, exc.findings, current.part, localizer, _fallback(current))
         return _reply(action, partnership, application, fund, current, form, entries, status=422)
@@ -630,16 +635,17 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
     if not key:
         abort(400)
     _bind_mail()
+    # submitted meanwhile (NotEditable): the one handler says so and shows the receipt
+    refusal_goes_to(url_for(".receipt", slug=slug, app_id=app_id))
     try:
         submitted, created = ops.submit_application(
             db.session(), application, _actor(), idempotency_key=key, today=_today()
         )
     except ops.SubmissionRefused:
+        # caught here: the review page is shown again with the findings at their entries;
+        # the view returns normally, so nothing of the attempt may reach the request's commit
         current_uow().rollback()
         return _render_review(partnership, application, status=422)
-    except ops.NotEditable:
-        current_uow().rollback()
-        return redirect(url_for(".receipt", slug=slug, app_id=app_id))
     if created:
         _queue_receipt_mail(partnership, submitted)
     _remember(submitted)

@@ -117,7 +117,9 @@ def conflict_page(
     title: str, yours: Mapping[str, Any], stored: Mapping[str, Any], back: str
 ) -> ResponseReturnValue:
     """Someone saved the record after this form was opened (R19): show both versions.
-    Whatever the failed change flushed is discarded; the request then commits nothing."""
+    Whatever the failed change flushed is discarded; the request then commits nothing.
+    (A rollback by hand: the page shows both versions and returns normally, so the one
+    refusal handler never sees it.)"""
     current_uow().rollback()
     return (
         render_template("staff/conflict.html", title=title, yours=yours, stored=stored, back=back),

@@ -24,17 +24,15 @@ PREVIEW_ROWS = 200
 def _scope_from(values: dict[str, str]) -> ops.Scope | None:
     p = partnership()
     target = values.get("scope", "")
-    try:
-        if target == "all":
-            return ops.Scope(partnership_id=p.id, everything=True)
-        if target == "fund" and values.get("fund") in {f.key for f in p.funds}:
-            return ops.Scope(partnership_id=p.id, fund=values["fund"])
-        if target == "session" and values.get("session", "").isdigit():
-            meeting_id = int(values["session"])
-            if meeting_id in {m.id for m in list_meetings(db.session(), p)}:
-                return ops.Scope(partnership_id=p.id, session=meeting_id)
-    except ops.ScopeError:
-        return None
+    # every scope built here names something, so Scope raises no ScopeError
+    if target == "all":
+        return ops.Scope(partnership_id=p.id, everything=True)
+    if target == "fund" and values.get("fund") in {f.key for f in p.funds}:
+        return ops.Scope(partnership_id=p.id, fund=values["fund"])
+    if target == "session" and values.get("session", "").isdigit():
+        meeting_id = int(values["session"])
+        if meeting_id in {m.id for m in list_meetings(db.session(), p)}:
+            return ops.Scope(partnership_id=p.id, session=meeting_id)
     return None
 
 

@@ -11,8 +11,10 @@ from flask_babel import gettext as _
 
 from ... import db
 from ...domain.meeting import meeting_outcomes
+from ...domain.messages import N_, Message
 from ...domain.money import AmountError, parse_german_money
 from ...domain.states import DecisionOutcome
+from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
 from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
 from ...operations import sessions as ops
@@ -20,6 +22,13 @@ from .. import parse
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, conflict_page, form_list, form_values, partnership
+
+_MINUTES_FAILED = Message(
+    N_("The minutes could not be produced. Please try again in a few minutes.")
+)
+_INVITATION_FAILED = Message(
+    N_("The invitation could not be produced. Please try again in a few minutes.")
+)
 
 MAX_TEXT = 5000
 
@@ -325,16 +334,18 @@ def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
 def session_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
     form_values([])
     meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "dokumente"))
     uow = current_uow()
     try:
         ops.generate_minutes(uow, meeting)
         uow.session.flush()
-    except Exception:
-        # LibreOffice or the document store failed: the person is told to try again later
-        uow.rollback()
+    except Refused:
+        raise  # a refusal: the one handler says why
+    except Exception as exc:
+        # LibreOffice or the document store failed: logged with its traceback, then the one
+        # handler rolls back and tells the person to try again later
         current_app.logger.exception("minutes of meeting %s could not be produced", meeting.id)
-        flash(_("The minutes could not be produced. Please try again in a few minutes."), "error")
-        return _back(meeting, "dokumente")
+        raise Unavailable(_MINUTES_FAILED) from exc
     flash(_("The minutes have been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")
 
@@ -348,15 +359,11 @@ def session_invitation_document(slug: str, meeting_id: int) -> ResponseReturnVal
     try:
         ops.generate_invitation(uow, meeting)
         uow.session.flush()
-    except ops.SessionError:
+    except Refused:
         raise  # a refusal: the one handler says why
-    except Exception:
-        # LibreOffice or the document store failed: the person is told to try again later
-        uow.rollback()
+    except Exception as exc:
+        # as for the minutes: logged, then the one handler rolls back and says so
         current_app.logger.exception("invitation of meeting %s could not be produced", meeting.id)
-        flash(
-            _("The invitation could not be produced. Please try again in a few minutes."), "error"
-        )
-        return _back(meeting, "dokumente")
+        raise Unavailable(_INVITATION_FAILED) from exc
     flash(_("The invitation has been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")
