@@ -383,14 +383,14 @@ def _deliver(session: Session, transaction: SessionTransaction) -> None:
             "%d e-mail(s) committed without a mail transport; they wait in the outbox", len(rows)
         )
         return
-    transport, from_address, preparers, background = bound
+    transport, from_address, preparers, handoff = bound
     ids = [row.id for row in rows if row.id is not None]
-    if background is not None:
+    if handoff is not None:
         later = [
             row.id for row in rows if row.id is not None and (is_deferred(row) or row in background)
         ]
         if later:
-            background(session.get_bind(), transport, from_address, preparers, later)
+            handoff(session.get_bind(), transport, from_address, preparers, later)
             ids = [mail_id for mail_id in ids if mail_id not in later]
     if not ids:
         return
