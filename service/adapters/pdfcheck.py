@@ -18,7 +18,7 @@ import io
 import json
 import os
 import sys
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 def verdict(data: bytes) -> dict[str, object]:
@@ -36,7 +36,7 @@ def verdict(data: bytes) -> dict[str, object]:
         pages = len(reader.pages)
         for page in reader.pages:
             page.extract_text()
-        root = reader.trailer["/Root"]
+        root: Any = reader.trailer["/Root"]  # a dictionary object
         active = any(key in root for key in ("/OpenAction", "/AA")) or "/JavaScript" in str(
             root.get("/Names", {})
         )

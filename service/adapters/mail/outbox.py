@@ -24,9 +24,10 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, event, or_, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from ...domain.emails import EmailAddressError, parse_email_address
@@ -353,7 +354,8 @@ def _claim(session: Session, mail_id: int) -> bool:
         .values(claimed_at=now, attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    claimed = session.execute(claim).rowcount == 1
+    result: CursorResult[Any] = session.execute(claim)  # type: ignore[assignment]
+    claimed: bool = result.rowcount == 1
     session.commit()
     return claimed
 
