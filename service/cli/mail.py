@@ -10,8 +10,10 @@ import click
 from flask import current_app
 
 from .. import db
+from ..adapters.mail.outbox import deliver_outbox, pending_mails
+from ..adapters.mail.transport import sender, transport_from_config
 from ..i18n import BabelLocalizer
-from ..operations.mail import deliver_outbox, pending_mails, sender, transport_from_config
+from ..operations.outgoing import PREPARERS
 from . import cli
 
 _ = BabelLocalizer().gettext
@@ -31,7 +33,11 @@ def send_command(quiet: bool) -> None:
     ids = [row.id for row in pending_mails(session)]
     waiting = len(ids)
     result = deliver_outbox(
-        session, transport_from_config(config, current_app.instance_path), sender(config), ids
+        session,
+        transport_from_config(config, current_app.instance_path),
+        sender(config),
+        ids,
+        preparers=PREPARERS,
     )
     sent = result.sent
     if not quiet or sent < waiting:

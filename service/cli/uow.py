@@ -14,9 +14,10 @@ import click
 from flask import current_app
 
 from .. import db
+from ..adapters.mail import outbox, transport
 from ..errors import Refused
 from ..i18n import BabelLocalizer
-from ..operations import mail
+from ..operations.outgoing import PREPARERS
 from ..uow import Actor, UnitOfWork, build_uow
 
 P = ParamSpec("P")
@@ -32,10 +33,11 @@ def command_uow(actor: Actor | None = None) -> Iterator[UnitOfWork]:
         actor=actor or Actor.system("cli"),
         localizer=BabelLocalizer(),
     )
-    mail.bind_transport(
+    outbox.bind_transport(
         uow.session,
-        mail.transport_from_config(current_app.config, current_app.instance_path),
-        mail.sender(current_app.config),
+        transport.transport_from_config(current_app.config, current_app.instance_path),
+        transport.sender(current_app.config),
+        preparers=PREPARERS,
     )
     token = _current.set(uow)
     try:

@@ -1,7 +1,7 @@
 """Operations of the applicant: drafts, resume links, submission.
 
 Each takes plain data and an explicit actor, flushes and never commits: the entry point
-commits once, and only then do queued e-mails go out (service.operations.mail).
+commits once, and only then do queued e-mails go out (service.adapters.mail.outbox).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from .interchange import (
     fill_from_interchange,
     freeze_submission,
 )
+from .receipts import ReceiptMail, queue_receipt
 
 # Resume links are short-lived (R15): long enough to read the mail the same day.
 RESUME_LINK_LIFETIME = timedelta(hours=24)
@@ -140,12 +141,14 @@ def submit_application(
     idempotency_key: str,
     today: date,
     now: datetime | None = None,
+    receipt: ReceiptMail | None = None,
 ) -> tuple[Application, bool]:
-    """Submit the draft: file number, date of receipt, frozen copy and its SHA-256.
+    """Submit the draft: file number, date of receipt, frozen copy and its SHA-256; with
+    ``receipt``, the receipt e-mail is queued in the same transaction.
 
     Idempotent (R18): the same ``idempotency_key`` again returns the application submitted
-    with it and ``False`` (nothing happens twice). Raises :class:`SubmissionRefused` when the
-    rules engine finds errors.
+    with it and ``False`` (nothing happens twice, no second receipt). Raises
+    :class:`SubmissionRefused` when the rules engine finds errors.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValueError("an idempotency key of 1 to 64 characters is needed")
@@ -180,6 +183,8 @@ def submit_application(
         reference=application.reference,
         sha256=digest,
     )
+    if receipt is not None:
+        queue_receipt(session, application, receipt)
     return application, True
 
 
@@ -250,7 +255,7 @@ def queue_resume_request(
     ``link`` holds :data:`RESUME_TOKEN_SLOT`, ``mail.body`` :data:`RESUME_LINKS_SLOT`."""
     from dataclasses import replace
 
-    from . import mail as outbox
+    from ..adapters.mail import outbox
 
     spec = {
         "partnership_id": partnership.id,

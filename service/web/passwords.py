@@ -15,10 +15,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from .. import db
+from ..adapters.mail import outbox
+from ..adapters.mail.transport import Mail
 from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..links import site_url
-from ..operations import mail
 from ..operations import staff as ops
 from .auth import SESSION_KEY, bp, current_staff
 from .proxy import client_address
@@ -109,9 +110,9 @@ def _queue_reset_mail(email: str, token: str) -> None:
     )
     # sent by the background sender: a mail delivered before the answer would make the
     # answer for a known address measurably slower than for an unknown one
-    mail.queue_mail(
+    outbox.queue_mail(
         db.session(),
-        mail.Mail(to=email, subject=_("Setting a new password for Förderwerk"), body=body),
+        Mail(to=email, subject=_("Setting a new password for Förderwerk"), body=body),
         background=True,
     )
 

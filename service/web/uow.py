@@ -13,8 +13,9 @@ from flask import current_app, g, request, session
 from flask_babel import get_locale
 
 from .. import db
+from ..adapters.mail import outbox, sender, transport
 from ..i18n import BabelLocalizer
-from ..operations import mail
+from ..operations.outgoing import PREPARERS
 from ..uow import Actor, UnitOfWork, build_uow, office_pdf
 
 
@@ -30,11 +31,12 @@ def current_uow() -> UnitOfWork:
             # looked up per request, so that a test can put a stand-in for LibreOffice here
             pdf=office_pdf,
         )
-        mail.bind_transport(
+        outbox.bind_transport(
             uow.session,
-            mail.transport_from_config(current_app.config, current_app.instance_path),
-            mail.sender(current_app.config),
-            background_niceness=current_app.config["BACKGROUND_NICENESS"],
+            transport.transport_from_config(current_app.config, current_app.instance_path),
+            transport.sender(current_app.config),
+            preparers=PREPARERS,
+            background=sender.in_background(current_app.config["BACKGROUND_NICENESS"]),
         )
         g.uow = uow
     return uow

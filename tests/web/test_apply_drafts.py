@@ -13,9 +13,9 @@ from flask import Flask
 from sqlalchemy import event
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.models import Application, OutboxMail
 from service.operations.applications import token_hash
-from service.operations.mail_sender import wait_for_background_mail
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.links import InvalidBaseUrl, parse_base_url, site_url, trusted_hosts
-from service.operations.mail_sender import wait_for_background_mail
 from service.web.auth import InsecureConfiguration, check_production_config
 
 from .apply_helpers import SLUG, csrf, mails, make_app

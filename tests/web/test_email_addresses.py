@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import db
+from service.adapters.mail.outbox import Mail, queue_mail
 from service.cli import cli
 from service.models import Application, OutboxMail
-from service.operations.mail import Mail, queue_mail
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start
 
@@ -138,7 +138,7 @@ def test_a_recipient_the_server_refuses_is_set_aside_and_the_queue_goes_on(web_a
     import smtplib
     from email.message import EmailMessage
 
-    from service.operations.mail import deliver_outbox
+    from service.adapters.mail.outbox import deliver_outbox
 
     delivered: list[str] = []
 

@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from service import create_app, db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.models import Application
-from service.operations.mail_sender import wait_for_background_mail
 from tests.conftest import FIXTURES, REDIS_URL, require_service
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start

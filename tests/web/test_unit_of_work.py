@@ -17,7 +17,7 @@ from service.clock import Clock, clock_from_config
 from service.domain.messages import N_, Message
 from service.errors import NotFound, Refused
 from service.models import OutboxMail, Partnership
-from service.operations.mail import Mail
+from service.adapters.mail.transport import Mail
 from service.web.uow import current_uow
 
 REFUSAL = Message(N_("Please open the service at its official address."))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date, timedelta
@@ -34,6 +35,8 @@ from forms.fields import format_german
 from forms.findings import SummaryEntry, attach_findings, parse_errors
 
 from ... import db
+from ...adapters.mail import outbox
+from ...adapters.mail.transport import Mail
 from ...clock import clock_from_config
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from ...domain.emails import EmailAddressError, is_one_email_address, parse_email_address
@@ -43,9 +46,9 @@ from ...i18n import BabelLocalizer
 from ...links import site_url
 from ...models import Application, Fund, Partnership
 from ...operations import applications as ops
-from ...operations import mail
 from ...operations.funds import overview_fund
 from ...operations.interchange import InterchangeError
+from ...operations.receipts import ReceiptMail
 from ...uow import Actor
 from .. import parse, ratelimit
 from ..refusals import refusal_goes_to
@@ -638,53 +641,37 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
     # submitted meanwhile (NotEditable): the one handler says so and shows the receipt
     refusal_goes_to(url_for(".receipt", slug=slug, app_id=app_id))
     try:
-        submitted, created = ops.submit_application(
-            db.session(), application, _actor(), idempotency_key=key, today=_today()
+        submitted, _created = ops.submit_application(
+            db.session(),
+            application,
+            _actor(),
+            idempotency_key=key,
+            today=_today(),
+            receipt=ReceiptMail(
+                body=functools.partial(_receipt_body, partnership),
+                localizer=current_uow().localizer,
+                # ``APPLICATION_PDF_IN_MAIL = False`` leaves the PDF out (tests without
+                # LibreOffice)
+                with_pdf=bool(current_app.config.get("APPLICATION_PDF_IN_MAIL", True)),
+            ),
         )
     except ops.SubmissionRefused:
         # caught here: the review page is shown again with the findings at their entries;
         # the view returns normally, so nothing of the attempt may reach the request's commit
         current_uow().rollback()
         return _render_review(partnership, application, status=422)
-    if created:
-        _queue_receipt_mail(partnership, submitted)
     _remember(submitted)
     return redirect(url_for(".receipt", slug=slug, app_id=submitted.id))
 
 
-def _queue_receipt_mail(partnership: Partnership, application: Application) -> None:
-    if not application.applicant_email:
-        return
-    body = render_template(
+def _receipt_body(partnership: Partnership, application: Application) -> str:
+    """The receipt's text, for the submit operation that queues the mail."""
+    return render_template(
         "apply/mail_receipt.txt",
         partnership=partnership,
         application=application,
         submitted_at=_berlin(application),
         link=site_url("apply.mine", slug=partnership.slug),
-    )
-    # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
-    # conversion does not belong in the submit request); ``APPLICATION_PDF_IN_MAIL = False``
-    # leaves it out (tests that do not start LibreOffice).
-    deferred: tuple[mail.DeferredAttachment, ...] = ()
-    if current_app.config.get("APPLICATION_PDF_IN_MAIL", True):
-        deferred = (
-            mail.DeferredAttachment(
-                filename=f"Antrag-{application.reference}.pdf",
-                kind="application-pdf",
-                ref=application.id,
-                digest_line=_("SHA-256 of the attached PDF: %(digest)s"),
-            ),
-        )
-    mail.queue_mail(
-        db.session(),
-        mail.Mail(
-            to=application.applicant_email,
-            subject=_(
-                "Your application %(reference)s has been received", reference=application.reference
-            ),
-            body=body,
-            deferred=deferred,
-        ),
     )
 
 
@@ -773,9 +760,9 @@ def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> No
         token = ops.issue_resume_token(db.session(), draft, _actor())
         links.append((draft, site_url("apply.resume_token", slug=partnership.slug, token=token)))
     body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
-    mail.queue_mail(
+    outbox.queue_mail(
         db.session(),
-        mail.Mail(
+        Mail(
             to=drafts[0].applicant_email,
             subject=_("Your link to continue your application"),
             body=body,
@@ -811,9 +798,7 @@ def resume_request(slug: str) -> ResponseReturnValue:
             ops.queue_resume_request(
                 current_uow().session,
                 partnership,
-                mail.Mail(
-                    to=address, subject=_("Your link to continue your application"), body=body
-                ),
+                Mail(to=address, subject=_("Your link to continue your application"), body=body),
                 _actor(),
                 link=site_url(
                     "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT

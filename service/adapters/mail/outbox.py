@@ -1,17 +1,17 @@
-"""E-mail through an outbox that is delivered only after the database commit (R20).
+"""The e-mail outbox: delivered only after the database commit (R20).
 
 Operations call :func:`queue_mail`: the message is a row of the outbox table in the same
 transaction, and is sent when that transaction commits (a rollback takes it away), so nobody
 gets a receipt for a submission that was never stored, and a mail that could not be sent
-stays in the outbox for :func:`send_pending`. Delivery: SMTP when ``MAIL_SMTP_HOST`` is
-configured (environment ``FOERDERWERK_MAIL_SMTP_HOST``), else one ``.eml`` file per message in
-a local folder (development).
+stays in the outbox for :func:`send_pending`. How it leaves the process is the
+:mod:`.transport`'s business; a mail that can never be sent is set aside (``failed_at``).
 
 An attachment that is expensive to make (the application PDF of a receipt: a LibreOffice
 conversion) is queued as a :class:`DeferredAttachment` – what to render, not the bytes – and
-rendered when the mail is sent. With ``background_niceness`` on :func:`bind_transport` such
-mails are sent by this process's background sender (:mod:`.mail_sender`) after the commit, so the
-request that queued them answers without waiting for LibreOffice.
+rendered when the mail is sent, by the :class:`Preparers` the entry point hands over (the
+use cases that know how; this module imports none of them). With a ``background`` hand-off on
+:func:`bind_transport` (the web process's :mod:`.sender`) such mails are sent after the commit
+by a thread, so the request that queued them answers without waiting for LibreOffice.
 """
 
 from __future__ import annotations
@@ -20,21 +20,37 @@ import base64
 import hashlib
 import logging
 import smtplib
-import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, event, or_, select, update
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
-from ..domain.emails import EmailAddressError, parse_email_address
-from ..domain.messages import N_
-from ..models import OutboxMail
+from ...domain.emails import EmailAddressError, parse_email_address
+from ...domain.messages import N_
+from ...models import OutboxMail
+from .transport import Attachment, DeferredAttachment, Mail, Transport, to_message
+
+__all__ = [
+    "CLAIM_TIMEOUT",
+    "Attachment",
+    "DeferredAttachment",
+    "Delivery",
+    "Handoff",
+    "Mail",
+    "Preparers",
+    "Transport",
+    "Undeliverable",
+    "bind_transport",
+    "deliver_outbox",
+    "pending_mails",
+    "queue_mail",
+    "send_pending",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,79 +65,19 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mime_type: str = "application/pdf"
+class Preparers:
+    """What the use cases do to a queued mail before it can go out, handed in by the entry
+    point (service/operations/outgoing.py has the service's own): ``render(kind, session,
+    ref)`` makes a deferred attachment's bytes; ``fill_resume_links(session, row)`` writes a
+    resume request's links into the row, False when there is nothing to send."""
+
+    render: Callable[[str, Session, int], bytes]
+    fill_resume_links: Callable[[Session, OutboxMail], bool]
 
 
-@dataclass(frozen=True)
-class DeferredAttachment:
-    """An attachment rendered when the mail is sent: ``kind`` names the renderer (see
-    :func:`_renderer`), ``ref`` its record. ``digest_line`` (already translated, with
-    ``%(digest)s``) is appended to the body with the SHA-256 of the rendered bytes."""
-
-    filename: str
-    kind: str
-    ref: int
-    digest_line: str = ""
-    mime_type: str = "application/pdf"
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
-    attachments: tuple[Attachment, ...] = field(default_factory=tuple)
-    deferred: tuple[DeferredAttachment, ...] = field(default_factory=tuple)
-    # resume links filled in when the mail is sent (operations.applications.fill_resume_links)
-    resume: dict[str, Any] | None = None
-
-
-Transport = Callable[[EmailMessage], None]
-
-
-def folder_transport(folder: str | Path) -> Transport:
-    def deliver(message: EmailMessage) -> None:
-        target = Path(folder)
-        target.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        name = f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-        partial = target / (name + ".part")
-        partial.write_bytes(bytes(message))
-        partial.replace(target / name)
-
-    return deliver
-
-
-def smtp_transport(host: str, port: int, user: str | None, password: str | None) -> Transport:
-    def deliver(message: EmailMessage) -> None:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
-            if port != 25:
-                smtp.starttls()
-            if user:
-                smtp.login(user, password or "")
-            smtp.send_message(message)
-
-    return deliver
-
-
-def transport_from_config(config: dict[str, Any], instance_path: str) -> Transport:
-    # The MAIL_* settings come from FOERDERWERK_MAIL_* through service.config like every other.
-    host = config.get("MAIL_SMTP_HOST")
-    if host:
-        return smtp_transport(
-            host,
-            int(config.get("MAIL_SMTP_PORT") or 587),
-            config.get("MAIL_SMTP_USER"),
-            config.get("MAIL_SMTP_PASSWORD"),
-        )
-    return folder_transport(config.get("MAIL_FOLDER") or str(Path(instance_path) / "mail"))
-
-
-def sender(config: dict[str, Any]) -> str:
-    return str(config.get("MAIL_FROM") or "foerderwerk@localhost")
+# Hands committed mails to a background sender (service/adapters/mail/sender.py):
+# (bind, transport, from address, preparers, ids).
+Handoff = Callable[[Engine | Connection, Transport, str, "Preparers | None", list[int]], None]
 
 
 def bind_transport(
@@ -129,14 +85,15 @@ def bind_transport(
     transport: Transport,
     from_address: str,
     *,
-    background_niceness: int | None = None,
+    preparers: Preparers | None = None,
+    background: Handoff | None = None,
 ) -> None:
     """Tell the session where its queued mails go once it commits (done by the entry point).
 
-    ``background_niceness`` (web requests): mails with deferred attachments go to this
-    process's background sender, running at that nice value, instead of being rendered and
-    sent before the entry point can answer."""
-    session.info[_TRANSPORT] = (transport, from_address, background_niceness)
+    ``background`` (web requests): mails with deferred attachments go to this hand-off (the
+    process's background sender) instead of being rendered and sent before the entry point
+    can answer."""
+    session.info[_TRANSPORT] = (transport, from_address, preparers, background)
 
 
 def queue_mail(session: Session, mail: Mail, *, background: bool = False) -> OutboxMail:
@@ -207,29 +164,23 @@ def is_deferred(row: OutboxMail) -> bool:
     return bool(attachments.get("deferred") or attachments.get("resume"))
 
 
-def _renderer(kind: str) -> Callable[[Session, int], bytes]:
-    # Named here, not registered by import side effects: the web process, `mail send` and
-    # the background sender must all know every kind.
-    if kind == "application-pdf":
-        from .receipts import application_pdf
-
-        return application_pdf
-    raise LookupError(f"no renderer for deferred attachment {kind!r}")
-
-
-def render_deferred(session: Session, row: OutboxMail) -> None:
+def render_deferred(
+    session: Session, row: OutboxMail, render: Callable[[str, Session, int], bytes]
+) -> None:
     """Render the row's deferred attachments into it (bytes and digest lines), so that a
     retry sends the same bytes without rendering again.
 
     A receipt without its PDF is better than none: an attachment whose rendering fails is
-    left out (logged). An unknown kind is a programming error and raises."""
+    left out (logged). An unknown kind is a programming error: ``render`` raises
+    :class:`LookupError`, and so does this."""
     attachments = dict(row.attachments or {})
     items = list(attachments.get("items", []))
     body = row.body
     for spec in attachments.pop("deferred", []):
-        render = _renderer(spec["kind"])
         try:
-            content = render(session, int(spec["ref"]))
+            content = render(spec["kind"], session, int(spec["ref"]))
+        except LookupError:
+            raise
         except Exception:  # any rendering problem must not keep the mail back
             log.exception("deferred attachment %s of e-mail %s not rendered", spec["kind"], row.id)
             continue
@@ -258,20 +209,6 @@ def as_mail(row: OutboxMail) -> Mail:
             for item in row.attachments.get("items", [])
         ),
     )
-
-
-def to_message(mail: Mail, from_address: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = from_address
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    for attachment in mail.attachments:
-        maintype, _, subtype = attachment.mime_type.partition("/")
-        message.add_attachment(
-            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
-    return message
 
 
 @dataclass(frozen=True)
@@ -311,8 +248,17 @@ def _undeliverable(row: OutboxMail) -> str | None:
     return None
 
 
+def _no_preparers(what: str) -> LookupError:
+    return LookupError(f"{what}: no preparers were handed to the outbox")
+
+
 def deliver_outbox(
-    session: Session, transport: Transport, from_address: str, ids: list[int] | None = None
+    session: Session,
+    transport: Transport,
+    from_address: str,
+    ids: list[int] | None = None,
+    *,
+    preparers: Preparers | None = None,
 ) -> Delivery:
     """Send the outbox's unsent mails (or those of ``ids``), committing after each one.
 
@@ -338,9 +284,9 @@ def deliver_outbox(
         reason = _undeliverable(row)
         detail = ""
         if reason is None and (row.attachments or {}).get("resume"):
-            from .applications import fill_resume_links
-
-            if not fill_resume_links(session, row):
+            if preparers is None:
+                raise _no_preparers(f"resume request {row.id}")
+            if not preparers.fill_resume_links(session, row):
                 # no draft for this address: the request did the same work as for one
                 # with drafts (issue 14); the address is not kept
                 session.delete(row)
@@ -350,7 +296,9 @@ def deliver_outbox(
         if reason is None:
             try:
                 if is_deferred(row):
-                    render_deferred(session, row)
+                    if preparers is None:
+                        raise _no_preparers(f"deferred attachments of e-mail {row.id}")
+                    render_deferred(session, row, preparers.render)
                 message = to_message(as_mail(row), from_address)
             except ValueError as exc:  # the email package refuses CR/LF in headers
                 reason, detail = BAD_HEADER, str(exc)
@@ -387,10 +335,15 @@ def deliver_outbox(
 
 
 def send_pending(
-    session: Session, transport: Transport, from_address: str, ids: list[int] | None = None
+    session: Session,
+    transport: Transport,
+    from_address: str,
+    ids: list[int] | None = None,
+    *,
+    preparers: Preparers | None = None,
 ) -> int:
     """:func:`deliver_outbox`, the number sent (the background sender, after a commit)."""
-    return deliver_outbox(session, transport, from_address, ids).sent
+    return deliver_outbox(session, transport, from_address, ids, preparers=preparers).sent
 
 
 def _claim(session: Session, mail_id: int) -> bool:
@@ -401,7 +354,8 @@ def _claim(session: Session, mail_id: int) -> bool:
         .values(claimed_at=now, attempts=OutboxMail.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    claimed = session.execute(claim).rowcount == 1
+    result: CursorResult[Any] = session.execute(claim)  # type: ignore[assignment]
+    claimed: bool = result.rowcount == 1
     session.commit()
     return claimed
 
@@ -431,22 +385,20 @@ def _deliver(session: Session, transaction: SessionTransaction) -> None:
             "%d e-mail(s) committed without a mail transport; they wait in the outbox", len(rows)
         )
         return
-    transport, from_address, niceness = bound
+    transport, from_address, preparers, handoff = bound
     ids = [row.id for row in rows if row.id is not None]
-    if niceness is not None:
+    if handoff is not None:
         later = [
             row.id for row in rows if row.id is not None and (is_deferred(row) or row in background)
         ]
         if later:
-            from .mail_sender import send_in_background
-
-            send_in_background(session.get_bind(), transport, from_address, later, niceness)
+            handoff(session.get_bind(), transport, from_address, preparers, later)
             ids = [mail_id for mail_id in ids if mail_id not in later]
     if not ids:
         return
     # a session of its own: this one is between transactions
     with Session(bind=session.get_bind()) as sender_session:
-        send_pending(sender_session, transport, from_address, ids)
+        send_pending(sender_session, transport, from_address, ids, preparers=preparers)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,8 +1,8 @@
 """Child process of the upload check (R6): parse a PDF completely, give one JSON verdict.
 
-Run by its path, ``python -P …/service/operations/pdfcheck.py CPU MEMORY [--serve]`` (``-m``
+Run by its path, ``python -P …/service/adapters/pdfcheck.py CPU MEMORY [--serve]`` (``-m``
 would import the service package first), under the CPU, memory and wall-clock limits of
-:func:`service.operations.uploads.check_pdf`. Imports nothing of the service but pypdf, so a
+:func:`service.adapters.uploads.check_pdf`. Imports nothing of the service but pypdf, so a
 crafted file meets as little code as possible.
 
 Alone it reads one file on stdin and prints its verdict. With ``--serve`` it is the web
