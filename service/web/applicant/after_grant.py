@@ -219,9 +219,9 @@ def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
     from sqlalchemy import select
 
-    from ...documents.partnership import parse_partnership
     from ...models import UsageReport
     from ...operations.documents import render_document
+    from ...operations.partnerships import letterhead_of
 
     partnership = _partnership(slug)
     application = _own(partnership, app_id)
@@ -234,7 +234,7 @@ def report_document(slug: str, app_id: int) -> Response:
     )
     if stored is None:
         abort(404)
-    letterhead = parse_partnership(partnership.settings())
+    letterhead = letterhead_of(partnership)
     outcome = render_document("report", stored.data, application.fund.guideline, letterhead)
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)
