@@ -116,6 +116,8 @@ class SettingsProblem:
         return f"{self.section}.{self.key}" if self.key else self.section
 
     def where(self) -> str:
+        if not self.section:
+            return self.key  # the file itself (not readable, not TOML)
         return f"[{self.section}] {self.key}" if self.key else f"[{self.section}]"
 
     def render(self, localizer: Localizer) -> str:

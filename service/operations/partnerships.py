@@ -58,12 +58,7 @@ class SettingsRefused(Refused):
     """Settings with problems: nothing was saved; ``problems`` lists each, naming its key."""
 
     def __init__(self, problems: Sequence[SettingsProblem]) -> None:
-        super().__init__(
-            Message(
-                N_("The settings were not saved. Please correct these %(count)s points:"),
-                {"count": len(problems)},
-            )
-        )
+        super().__init__(Message(N_("The settings were not saved. Please correct the following:")))
         self.problems = tuple(problems)
 
     def render(self, localizer: Localizer) -> str:
@@ -87,7 +82,7 @@ def read_settings_file(path: str | Path) -> dict[str, Any]:
         raise SettingsRefused(
             [
                 SettingsProblem(
-                    str(path), "", Message(NOT_READABLE.msgid, {"file": f"{path} ({exc})"})
+                    "", str(path), Message(NOT_READABLE.msgid, {"file": f"{path} ({exc})"})
                 )
             ]
         ) from exc
@@ -95,8 +90,8 @@ def read_settings_file(path: str | Path) -> dict[str, Any]:
         raise SettingsRefused(
             [
                 SettingsProblem(
-                    str(path),
                     "",
+                    str(path),
                     Message(
                         N_("This is not valid TOML: %(detail)s. Please correct the file."),
                         {"detail": str(exc)},
