@@ -24,7 +24,7 @@ from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, form_values, partnership, user
 
-_TEXT_NAMES = [spec.name for spec in KEYS if not spec.is_file and spec.section != "partnership"]
+_TEXT_NAMES = [spec.name for spec in KEYS if not spec.is_file and spec.name != "partnership.slug"]
 _REMOVE = [f"{spec.name}.remove" for spec in FILE_KEYS]
 
 
