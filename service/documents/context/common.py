@@ -146,7 +146,6 @@ def lead_office(partnership: Partnership) -> Context:
         "phone": text(office.phone),
         "email": text(office.email),
         "bank": text(office.bank),
-        "signatory_function": text(office.signatory_function),
     }
 
 
@@ -173,7 +172,6 @@ def letterhead(partnership: Partnership) -> Context:
             "logo": _logo(partnership),
         },
         "lead_office": lead_office(partnership),
-        "legal": legal(partnership),
     }
 
 
@@ -186,8 +184,10 @@ def _logo(partnership: Partnership) -> Any:
 
 
 def legal(partnership: Partnership) -> Context:
-    """The partnership's [legal] settings; empty where an older partnership has none (the
-    templates then keep their general wording)."""
+    """The partnership's [legal] settings; empty where an older partnership has none.
+    Not in any template's context yet: the shipped templates carry their own wording until
+    they become editable source files (issue 16.4) – the manifest lists exactly what a
+    template uses."""
     found = partnership.legal
     if found is None:
         return {

@@ -215,7 +215,7 @@ def build_approval_context(
         "applied_on": short_date(get(data, "submitted_on")),
         "applied_on_long": long_date(get(data, "submitted_on")),
         "recipient": _recipient(data, localizer),
-        "fund": {**_fund(guideline), "budget_line": partnership.budget_line(guideline.fund_key)},
+        "fund": _fund(guideline),
         "project": {
             "title": text(get(data, "project.title")),
             "summary": text(get(data, "project.summary")),
