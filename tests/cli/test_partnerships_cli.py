@@ -60,7 +60,8 @@ def test_the_spec_example_is_accepted_as_it_is_with_its_annexes_as_bytes(app, tm
         assert row.file("annexes", "anbest_gk").data == PDF_GK
         assert row.file("branding", "logo") is None
         letterhead = letterhead_of(row)
-        assert letterhead.legal is not None and letterhead.legal.notification_days == 4
+        assert letterhead.legal is not None
+        assert letterhead.legal.notification_days == 4
         assert db.session().scalar(
             select(AuditLog.action).where(AuditLog.action == "partnership.create")
         )
@@ -143,7 +144,7 @@ def test_a_missing_required_key_is_named(app, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name,content",
+    ("name", "content"),
     [
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
         # an SVG behind a .png name is refused by its content
@@ -205,9 +206,8 @@ def test_a_slug_cannot_be_created_twice(app, tmp_path):
     assert count(app) == 1
 
 
-def test_export_then_create_on_a_fresh_database_gives_the_same_settings(
-    app, tmp_path, _sqlite_template
-):
+def test_export_then_create_on_a_fresh_database_gives_the_same_settings(app, tmp_path, request):
+    template = request.getfixturevalue("_sqlite_template")
     settings = spec_example(tmp_path)
     (tmp_path / "logo.png").write_bytes(png(30, 30))
     text = settings.read_text(encoding="utf-8").replace(
@@ -227,7 +227,7 @@ def test_export_then_create_on_a_fresh_database_gives_the_same_settings(
 
     fresh_folder = tmp_path / "fresh"
     fresh_folder.mkdir()
-    shutil.copyfile(_sqlite_template, fresh_folder / "test.sqlite3")
+    shutil.copyfile(template, fresh_folder / "test.sqlite3")
     from service import create_app
 
     fresh = create_app(

@@ -87,7 +87,8 @@ def test_the_admin_sees_every_setting_in_german_fieldsets(demo_app):
     ):
         assert legend in page
     html = response.get_data(as_text=True)
-    assert 'name="legal.notification_days"' in html and 'value="4"' in html
+    assert 'name="legal.notification_days"' in html
+    assert 'value="4"' in html
     assert 'name="budget_lines.AIF-2026"' in html
     assert 'enctype="multipart/form-data"' in html
     # every field has its label
@@ -207,7 +208,8 @@ def test_another_partnerships_admin_gets_404(two):
     assert client.get("/p/andere/staff/verwaltung/einstellungen").status_code == 200
     page = text(client.get("/p/andere/staff/verwaltung/konten"))
     assert OTHER_ADMIN in page
-    assert ADMIN not in page and KUF not in page
+    assert ADMIN not in page
+    assert KUF not in page
 
 
 # -- accounts --------------------------------------------------------------------------------
@@ -227,7 +229,8 @@ def test_the_admin_lists_the_partnerships_accounts(two):
 
     page = text(client.get(ACCOUNTS))
 
-    assert KUF in page and LEAD in page
+    assert KUF in page
+    assert LEAD in page
     assert OTHER_ADMIN not in page
 
 
@@ -256,7 +259,7 @@ def test_the_admin_creates_an_account_and_an_invitation_goes_out(demo_app):
 
 
 @pytest.mark.parametrize(
-    "data,message",
+    ("data", "message"),
     [
         ({"email": "a@b.de, c@d.de", "roles": ["lead"]}, "genau eine gültige E-Mail-Adresse"),
         ({"email": "ohne-at", "roles": ["lead"]}, "genau eine gültige E-Mail-Adresse"),
@@ -288,7 +291,8 @@ def test_the_admin_changes_roles_but_not_away_from_itself(demo_app):
     )
     own = post_accounts(client, f"{ACCOUNTS}/{admin_id}/rollen", {"roles": ["lead"]})
 
-    assert changed.status_code == 302 and own.status_code == 302
+    assert changed.status_code == 302
+    assert own.status_code == 302
     with demo_app.app_context():
         assert sorted(m.role.value for m in account(KUF).roles) == ["coordination", "lead"]
         assert [m.role for m in account(ADMIN).roles] == [StaffRole.admin]
