@@ -34,7 +34,6 @@ from ..documents.partnership import (
     PartnershipError,
     builtin_partnership,
     load_partnership,
-    parse_partnership,
 )
 from ..documents.pdftools import DocumentMetadata, fill_form
 from ..documents.summary_form import FORM_TITLE, load_template
@@ -98,6 +97,7 @@ def instance_partnership() -> Partnership | None:
     from ..config import build_config
     from ..db import make_engine
     from ..models.partnership import Partnership as PartnershipRow
+    from .partnerships import letterhead_of
 
     # The same configuration as the app (FOERDERWERK_* and the instance folder), without
     # building the whole web application for one query.
@@ -109,12 +109,13 @@ def instance_partnership() -> Partnership | None:
     try:
         with Session(engine) as session:
             row = session.scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
-            settings = row.settings() if row is not None else None
+            # read inside the session: the logo's bytes are a relationship of the row
+            found = letterhead_of(row) if row is not None else None
     except SQLAlchemyError:
-        settings = None
+        found = None
     finally:
         engine.dispose()  # a one-off command: close the pool now, not in the collector
-    return parse_partnership(settings) if settings is not None else None
+    return found
 
 
 def find_letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:

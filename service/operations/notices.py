@@ -26,7 +26,6 @@ from ..documents.context import (
     decision_findings,
 )
 from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
-from ..documents.partnership import parse_partnership
 from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
 from ..documents.register import latest_version, read_document, register_document
 from ..documents.storage import Storage
@@ -46,6 +45,7 @@ from ..uow import UnitOfWork
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
+from .partnerships import letterhead_of
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
@@ -205,7 +205,7 @@ def prepare_notice(
             findings = sort_findings([*findings, above])
     if has_errors(extra) or (approved and has_errors(findings)):
         raise NoticeRefused([f for f in findings if f.is_error])
-    letterhead = parse_partnership(application.fund.partnership.settings())
+    letterhead = letterhead_of(application.fund.partnership)
     if approved:
         template = "approval"
         context = build_approval_context(data, guideline, letterhead, result, localizer)

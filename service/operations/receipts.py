@@ -69,14 +69,14 @@ class NothingToRender(LookupError):
 
 def application_pdf(session: Session, application_id: int) -> bytes:
     """The PDF/A of the application's frozen copy, on this process's warm LibreOffice."""
-    from ..documents.partnership import parse_partnership
     from .documents import render_document, render_pdf
+    from .partnerships import letterhead_of
 
     application = session.get(Application, application_id)
     if application is None or application.submission_snapshot is None:
         raise NothingToRender(application_id)
     fund = application.fund
-    letterhead = parse_partnership(fund.partnership.settings())
+    letterhead = letterhead_of(fund.partnership)
     # the frozen copy states its date of receipt; the fallback keeps the render repeatable
     day = application.submitted_on or application.created_at.date()
     outcome = render_document(

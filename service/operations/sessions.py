@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from ..documents.context import build_invitation_context, build_minutes_context
 from ..documents.docx import Metadata, render_kind, template_hash
-from ..documents.partnership import parse_partnership
 from ..documents.register import latest_version, register_document
 from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_meeting
@@ -46,6 +45,7 @@ from ..models import (
 from ..uow import Actor, UnitOfWork
 from . import audit
 from .funds import committed_amount
+from .partnerships import letterhead_of
 
 # Applications that may go on an agenda: checked formally, or deferred by an earlier session.
 AGENDA_READY = (ApplicationState.in_check, ApplicationState.deferred)
@@ -523,7 +523,7 @@ def generate_minutes(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     data = minutes_data(session, meeting)
     result = check_meeting(data)
     partnership_row = meeting.committee.partnership
-    letterhead = parse_partnership(partnership_row.settings())
+    letterhead = letterhead_of(partnership_row)
     context = build_minutes_context(data, letterhead, result, localizer)
     day = meeting.held_on.strftime("%d.%m.%Y")
     title = (
@@ -616,7 +616,7 @@ def generate_invitation(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     if meeting.mode is MeetingMode.written:
         raise SessionError(N_("A written vote has no session to invite to."))
     partnership_row = meeting.committee.partnership
-    letterhead = parse_partnership(partnership_row.settings())
+    letterhead = letterhead_of(partnership_row)
     context = build_invitation_context(invitation_data(session, meeting, letter_date), letterhead)
     day = meeting.held_on.strftime("%d.%m.%Y")
     title = f"Einladung zur Sitzung vom {day}"

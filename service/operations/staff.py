@@ -304,6 +304,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
+# the invitation of a new account (operations/accounts.py) stores its link the same way
+token_hash = _token_hash
+
+
 def log_in(session: Session, email: str, password: str, address: str) -> Login:
     """Check the credentials under the rate limits; on success open a server-side session.
 

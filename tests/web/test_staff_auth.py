@@ -104,7 +104,12 @@ def test_deactivating_an_account_ends_its_open_sessions(demo_app):
     with demo_app.app_context():
         kuf_id = db.session().scalars(select(StaffUser.id).where(StaffUser.email == KUF)).one()
 
-    response = post(admin, f"{STAFF}/konten/{kuf_id}/deaktivieren", {}, page=f"{STAFF}/konten")
+    response = post(
+        admin,
+        f"{STAFF}/verwaltung/konten/{kuf_id}/deaktivieren",
+        {},
+        page=f"{STAFF}/verwaltung/konten",
+    )
 
     assert response.status_code == 302
     assert kuf.get(f"{STAFF}/antraege").status_code == 302

@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service import db
+from service.adapters.mail.transport import Mail
 from service.cli import cli
 from service.cli.uow import command_uow
 from service.clock import Clock, clock_from_config
 from service.domain.messages import N_, Message
 from service.errors import NotFound, Refused
 from service.models import OutboxMail, Partnership
-from service.adapters.mail.transport import Mail
 from service.web.uow import current_uow
 
 REFUSAL = Message(N_("Please open the service at its official address."))

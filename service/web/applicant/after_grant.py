@@ -218,9 +218,9 @@ def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
     from sqlalchemy import select
 
-    from ...documents.partnership import parse_partnership
     from ...models import UsageReport
     from ...operations.documents import render_document
+    from ...operations.partnerships import letterhead_of
 
     partnership = _partnership(slug)
     application = _own(partnership, app_id)
@@ -233,7 +233,7 @@ def report_document(slug: str, app_id: int) -> Response:
     )
     if stored is None:
         abort(404)
-    letterhead = parse_partnership(partnership.settings())
+    letterhead = letterhead_of(partnership)
     outcome = render_document(
         "report",
         stored.data,

@@ -1,5 +1,5 @@
 """Inbox, application detail, formal check, comments, request for information, state moves,
-audit log and staff accounts."""
+and audit log (staff accounts: administration.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ... import db
 from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
 from ...domain.states import ApplicationState
 from ...i18n import BabelLocalizer
-from ...models import AuditLog, StaffMembership, StaffRole, StaffUser
+from ...models import AuditLog, StaffRole
 from ...operations import staff as ops
 from .. import parse
 from ..refusals import refusal_goes_to
@@ -212,32 +212,3 @@ def audit_log(slug: str) -> ResponseReturnValue:
         .limit(300)
     )
     return render_template("staff/audit.html", entries=list(entries))
-
-
-@bp.get("/konten")
-def users(slug: str) -> ResponseReturnValue:
-    p = partnership()
-    accounts = db.session().scalars(
-        select(StaffUser)
-        .join(StaffMembership)
-        .where(StaffMembership.partnership_id == p.id)
-        .distinct()
-        .order_by(StaffUser.email)
-    )
-    return render_template("staff/users.html", accounts=list(accounts))
-
-
-@bp.post("/konten/<int:user_id>/deaktivieren")
-def user_deactivate(slug: str, user_id: int) -> ResponseReturnValue:
-    form_values([])
-    p = partnership()
-    account = db.session().get(StaffUser, user_id)
-    if account is None or not any(m.partnership_id == p.id for m in account.roles):
-        abort(404)
-    if account.id == user().id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("staff.users", slug=slug))
-    uow = current_uow()
-    ops.deactivate(uow.session, account, uow.actor)
-    flash(_("The account has been deactivated; its sessions have ended."), "info")
-    return redirect(url_for("staff.users", slug=slug))
