@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from ..adapters.mail.transport import Mail
 from ..domain.messages import N_, Message
 from ..domain.partnership_settings import email_is_valid
 from ..errors import NotFound, Refused
@@ -30,7 +31,6 @@ from ..models import (
 from ..uow import UnitOfWork
 from . import audit
 from . import staff as staff_ops
-from .mail import Mail
 
 # long enough for a new colleague who reads the mail the next morning or after a weekend
 INVITATION_LIFETIME_HOURS = 72
