@@ -40,7 +40,7 @@ unit: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict service/domain service/documents
+	$(BIN)/mypy --strict service forms
 
 # Known vulnerabilities in every installed package except the project itself. --strict: a
 # package that could not be audited (no network, no data for its version) fails the audit

@@ -426,7 +426,7 @@ def plan_regeneration(
     for decision in decisions:
         notice = current[decision.id]
         application = decision.application
-        common = {
+        common: dict[str, Any] = {
             "decision_id": decision.id,
             "fund": application.fund.key,
             "applicant": application.applicant_name or "",

@@ -20,6 +20,7 @@ decides nothing by itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, flash, g, render_template, request
 from flask.typing import ResponseReturnValue
@@ -169,9 +170,8 @@ def _page_again(page: str) -> ResponseReturnValue:
     g.kept_form = KeptForm(request.path, _kept_values())
     flash(_expired_note(), "error")
     try:
-        response = current_app.make_response(
-            current_app.view_functions[page](**{k: v for k, v in args.items() if k in wanted})
-        )
+        view: Any = current_app.view_functions[page]  # any view's answer, as Flask takes it
+        response = current_app.make_response(view(**{k: v for k, v in args.items() if k in wanted}))
     except HTTPException as exc:
         return current_app.handle_http_exception(exc)
     response.status_code = 400

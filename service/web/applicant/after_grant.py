@@ -120,8 +120,8 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
             if action == "calculate" and request.headers.get("X-Requested-With") == "fetch":
                 from .views import euro
 
-                shown = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
-                return jsonify(result=shown)
+                amounts = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
+                return jsonify(result=amounts)
             if action == "submit" and checked.ok:
                 ops.submit_report(
                     db.session(),

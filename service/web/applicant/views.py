@@ -477,7 +477,7 @@ def _change_rows(form: Any, action: str) -> Any:
         return form
     removed = int(index)
     pattern = re.compile(rf"{name}-(\d+)-(.+)")
-    renumbered = MultiDict()
+    renumbered: MultiDict[str, str] = MultiDict()
     for key, value in request.form.items(multi=True):
         match = pattern.fullmatch(key)
         if match is None:
