@@ -274,9 +274,14 @@ def test_the_axe_check_finds_a_violation_when_there_is_one(page, live_server):
 def test_a_timed_out_session_and_the_error_pages_keep_data_and_stay_accessible(page, live_server):
     _start(page, live_server, "AIF-2026")
     page.fill("#name", "Kulturverein Elbufer e.V.")
-    page.context.clear_cookies()
-    page.click(NEXT)
-    page.wait_for_selector(".notice")
+    # the session times out on the server while the page is open (a negative idle time ends
+    # it at the next request); the cookie stays, so it is this browser's own application
+    live_server.app.config["APPLICANT_SESSION_IDLE_MINUTES"] = -1
+    try:
+        page.click(NEXT)
+        page.wait_for_selector(".notice")
+    finally:
+        live_server.app.config["APPLICANT_SESSION_IDLE_MINUTES"] = 120
     assert page.locator("#name").input_value() == "Kulturverein Elbufer e.V."
     check_page(page, "13-sitzung-abgelaufen")
     page.goto(f"{live_server.url}/p/{SLUG}/gibt-es-nicht/x")

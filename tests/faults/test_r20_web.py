@@ -66,9 +66,10 @@ def _arm_after(
     right after (or, for ``before_flush``, inside) the operation."""
     original = getattr(module, name)
 
-    def wrapped(session: Any, *args: Any, **kwargs: Any) -> Any:
-        fail_before(session, hook)
-        return original(session, *args, **kwargs)
+    def wrapped(first: Any, *args: Any, **kwargs: Any) -> Any:
+        # operations take the unit of work first (issue 15), some still a session
+        fail_before(getattr(first, "session", first), hook)
+        return original(first, *args, **kwargs)
 
     monkeypatch.setattr(module, name, wrapped)
     return lambda: monkeypatch.setattr(module, name, original)
