@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from .notice import Heading
+from .notice import Heading, notice_heading
 
 __all__ = [
     "Heading",
     "application_heading",
     "invitation_heading",
     "minutes_heading",
+    "notice_heading",
     "report_heading",
 ]
 

@@ -10,7 +10,7 @@ points to the one it replaces and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,20 +19,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..documents.context import (
-    amount_above_request,
-    build_approval_context,
-    build_rejection_context,
-    decision_findings,
-)
-from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
+from ..documents.context import build_approval_context, build_rejection_context
+from ..documents.docx import Metadata
 from ..documents.partnership import parse_partnership
 from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
-from ..documents.register import latest_version, read_document, register_document
+from ..documents.register import read_document
 from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_application
-from ..domain.findings import Finding, has_errors, sort_findings
+from ..domain.findings import Finding
 from ..domain.messages import Localizer
+from ..domain.notice import decision_findings
 from ..domain.states import (
     ApplicationState,
     DecisionOutcome,
@@ -44,9 +40,22 @@ from ..models import Application, Committee, Decision, Document, Fund, Meeting, 
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
+from .publish import (
+    AuditEntry,
+    Filing,
+    Produced,
+    Publication,
+    bridge_uow,
+    convert,
+    file_documents,
+    notice_gate,
+    notice_metadata,
+    render_docx,
+    require_notice,
+)
+from .publish import NoticeRefused as NoticeRefused  # where the views and jobs import it
 
 PdfConverter = Callable[[bytes, str, str, str], bytes]
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
 # bookmarks of the print file: legal titles, the same in every locale
 _KIND_TITLES = {
@@ -55,14 +64,6 @@ _KIND_TITLES = {
     NoticeKind.aenderung: "Änderungsbescheid",
     NoticeKind.widerruf: "Widerrufs- und Rückforderungsbescheid",
 }
-
-
-class NoticeRefused(ValueError):
-    """The notice would state something false; ``findings`` say what."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
-        super().__init__(f"{len(self.findings)} finding(s)")
 
 
 @dataclass(frozen=True)
@@ -177,27 +178,14 @@ def prepare_notice(
     if committed is None:
         committed = _committed_without(session, application, decision)
     result: CheckResult = check_application(payload, guideline, committed)
-    extra = decision_findings(data)
-    findings = sort_findings([*result.findings, *extra])
-    approved = data["decision"]["outcome"] == "approved"
-    if approved:
-        requested = (result.extra.get("totals") or {}).get("requested")
-        above = amount_above_request(data, requested if isinstance(requested, Decimal) else None)
-        if above is not None:
-            findings = sort_findings([*findings, above])
-    if has_errors(extra) or (approved and has_errors(findings)):
-        raise NoticeRefused([f for f in findings if f.is_error])
+    verdict = require_notice(notice_gate(data, result, decision_findings(data)))
     letterhead = parse_partnership(application.fund.partnership.settings())
-    if approved:
-        template = "approval"
-        context = build_approval_context(data, guideline, letterhead, result, localizer)
-    else:
-        template = "rejection"
-        context = build_rejection_context(data, guideline, letterhead, result, localizer)
-    number = data["decision"]["number"]
-    title = f"{load_manifest().kinds[template].title} {number}"
-    meta = Metadata(title=title, subject=number, author=letterhead.lead_office.name)
-    return PreparedNotice(template, context, meta, findings)
+    build = build_approval_context if verdict.template == "approval" else build_rejection_context
+    context = build(data, guideline, letterhead, result, localizer)
+    meta = notice_metadata(
+        verdict.template, data["decision"]["number"], letterhead.lead_office.name
+    )
+    return PreparedNotice(verdict.template, context, meta, list(verdict.findings))
 
 
 def render_notice(
@@ -209,7 +197,7 @@ def render_notice(
 ) -> Rendered:
     """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
     prepared = prepare_notice(session, application, decision, data, localizer)
-    docx = render_kind(prepared.template, prepared.context, prepared.meta)
+    docx = render_docx(Publication(prepared.template, prepared.context, prepared.meta))
     return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
 
 
@@ -224,73 +212,50 @@ def preview_notice(
     application = decision.application
     data = notice_data(application, decision, number="ENTWURF", issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
-    return stamp_draft(pdf)
+    return stamp_draft(convert(to_pdf, rendered.docx, rendered.meta))
 
 
-def register_notice_files(
-    session: Session,
-    storage: Storage,
+def notice_filing(
     notice: Notice,
     *,
-    template: str,
-    template_sha256: str,
-    context: dict[str, Any],
-    pdf: bytes,
-    docx: bytes,
     kinds: tuple[str, str] = ("notice", "notice-docx"),
     issued: bool = True,
     file_stem: str | None = None,
     replacement_reason: str = "",
     source_sha256: str | None = None,
-) -> list[Document]:
-    """Register a notice's PDF and DOCX, each as the next version of its kind and number;
-    returns [pdf, docx]. The reason is kept only where a version is replaced."""
-    partnership_id = notice.fund.partnership_id
-    stem = file_stem or f"Bescheid-{notice.number}-v{notice.version}"
-    documents = []
-    for kind, content, suffix, media in (
-        (kinds[0], pdf, "pdf", "application/pdf"),
-        (kinds[1], docx, "docx", DOCX_TYPE),
-    ):
-        previous = latest_version(session, partnership_id, kind, notice.number)
-        documents.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_id,
-                kind=kind,
-                number=notice.number,
-                template_key=template,
-                template_hash=template_sha256,
-                context=context,
-                file_bytes=content,
-                file_name=f"{stem}.{suffix}",
-                media_type=media,
-                replaces=previous,
-                issued=issued,
-                application_id=notice.application_id,
-                notice_id=notice.id,
-                replacement_reason=replacement_reason if previous is not None else "",
-                source_sha256=source_sha256,
-            )
-        )
-    return documents
-
-
-def _register_pair(
-    session: Session, storage: Storage, notice: Notice, rendered: Rendered, pdf: bytes
-) -> list[Document]:
-    return register_notice_files(
-        session,
-        storage,
-        notice,
-        template=rendered.template,
-        template_sha256=template_hash(rendered.template),
-        context=rendered.context,
-        pdf=pdf,
-        docx=rendered.docx,
+    template_sha256: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> Filing:
+    """Where a notice's PDF and DOCX go: each the next version of its kind and number."""
+    return Filing(
+        partnership_id=notice.fund.partnership_id,
+        number=notice.number,
+        stem=file_stem or f"Bescheid-{notice.number}-v{notice.version}",
+        kinds=kinds,
+        issued=issued,
+        application_id=notice.application_id,
+        notice_id=notice.id,
+        replacement_reason=replacement_reason,
+        source_sha256=source_sha256,
+        template_sha256=template_sha256,
+        context=context,
     )
+
+
+def _file_notice(
+    session: Session,
+    storage: Storage,
+    localizer: Localizer,
+    notice: Notice,
+    rendered: Rendered,
+    pdf: bytes,
+    entry: AuditEntry,
+) -> list[Document]:
+    produced = Produced(
+        Publication(rendered.template, rendered.context, rendered.meta), rendered.docx, pdf
+    )
+    uow = bridge_uow(session, localizer=localizer, storage=storage)
+    return file_documents(uow, produced, notice_filing(notice), entry)
 
 
 def issue_notice(
@@ -336,7 +301,7 @@ def issue_notice(
     )
     data = notice_data(application, decision, number=number, issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta)
     approved = decision.outcome is DecisionOutcome.approved
     notice = draft if draft is not None else Notice(fund=application.fund, number=number)
     notice.application = application
@@ -354,20 +319,16 @@ def issue_notice(
     notice.issued_at = utcnow()
     session.add(notice)
     session.flush()
-    documents = _register_pair(session, storage, notice, rendered, pdf)
-    application.state = target
-    audit.record(
-        session,
-        actor,
+    entry = AuditEntry(
         "notice.issue",
         "notice",
         notice.id,
-        partnership_id=application.fund.partnership_id,
-        number=number,
-        kind=notice.kind.value,
-        application=application.id,
-        sha256=documents[0].file_sha256,
+        application.fund.partnership_id,
+        {"number": number, "kind": notice.kind.value, "application": application.id},
+        actor=actor,
     )
+    _file_notice(session, storage, localizer, notice, rendered, pdf, entry)
+    application.state = target
     session.flush()
     return notice
 
@@ -417,7 +378,7 @@ def amend_notice(
         conditions=list(latest.conditions or []),
     )
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta)
     amended = Notice(
         fund_id=latest.fund_id,
         application=application,
@@ -440,20 +401,20 @@ def amend_notice(
     )
     session.add(amended)
     session.flush()
-    documents = _register_pair(session, storage, amended, rendered, pdf)
-    audit.record(
-        session,
-        actor,
+    entry = AuditEntry(
         "notice.amend",
         "notice",
         amended.id,
-        partnership_id=application.fund.partnership_id,
-        number=amended.number,
-        version=amended.version,
-        replaces=latest.id,
-        reason=reason.strip(),
-        sha256=documents[0].file_sha256,
+        application.fund.partnership_id,
+        {
+            "number": amended.number,
+            "version": amended.version,
+            "replaces": latest.id,
+            "reason": reason.strip(),
+        },
+        actor=actor,
     )
+    _file_notice(session, storage, localizer, amended, rendered, pdf, entry)
     session.flush()
     return amended
 
