@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.orm import Session
 
 from .clock import Clock, clock_from_config
+from .documents.pdf import office_pdf as office_pdf  # the production PdfPort
 from .domain.messages import Localizer
 
 if TYPE_CHECKING:
@@ -52,17 +53,6 @@ class PdfPort(Protocol):
     def __call__(
         self, docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
     ) -> bytes: ...
-
-
-def office_pdf(
-    docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
-) -> bytes:
-    """The production :class:`PdfPort`: this process's warm LibreOffice, PDF/A."""
-    from .documents.pdf import get_converter
-
-    return get_converter().convert(
-        docx, pdfa=True, title=title, subject=subject, author=author, watermark=watermark
-    )
 
 
 class UnitOfWork:

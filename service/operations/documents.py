@@ -49,7 +49,6 @@ from ..domain.messages import N_, Message
 from ..domain.notice import decision_findings
 from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
 from ..i18n import BabelLocalizer
-from ..uow import office_pdf
 from .publish import Publication, convert, notice_gate, render_docx
 
 DOCUMENTS: dict[str, Kind] = {
@@ -252,6 +251,8 @@ def docx_metadata(docx: bytes) -> Metadata:
 def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
     """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice; the metadata
     defaults to the DOCX's own. Raises the converter's errors."""
+    from ..documents.pdf import office_pdf
+
     return convert(office_pdf, docx, meta or docx_metadata(docx))
 
 

@@ -38,6 +38,7 @@ from ..domain.states import (
 )
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
 from . import audit
+from .bridge import bridge_uow
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
 from .publish import (
@@ -45,7 +46,6 @@ from .publish import (
     Filing,
     Produced,
     Publication,
-    bridge_uow,
     convert,
     file_documents,
     notice_gate,

@@ -14,7 +14,7 @@ minutes, invitations, the application PDF of a receipt, the regeneration jobs an
 Rendering and filing are separate steps because the regeneration jobs render outside any
 transaction and file in a short one (R21), and a notice is rendered before its row exists.
 Operations take the unit of work first; those not yet converted build one with
-:func:`bridge_uow`. Flushes, never commits.
+:func:`service.operations.bridge.bridge_uow`. Flushes, never commits.
 """
 
 from __future__ import annotations
@@ -22,22 +22,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy.orm import Session
-
-from ..clock import Clock
 from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
 from ..documents.register import latest_version, register_document
-from ..documents.storage import Storage
 from ..domain.check import CheckResult
 from ..domain.findings import Finding
-from ..domain.messages import N_, Localizer, Message, PlainLocalizer
+from ..domain.messages import N_, Localizer, Message
 from ..domain.notice import NoticeVerdict, notice_heading, notice_verdict
 from ..errors import Refused
 from ..models import Document
-from ..uow import Actor, PdfPort, UnitOfWork, office_pdf
 from . import audit
+
+if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one
+    from ..uow import PdfPort, UnitOfWork
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -136,7 +134,7 @@ def convert(
     for: converters without it stay usable for everything else)."""
     if watermark is None:
         return pdf(docx, meta.title, meta.subject, meta.author)
-    port = cast(PdfPort, pdf)
+    port = cast("PdfPort", pdf)
     return port(docx, meta.title, meta.subject, meta.author, watermark=watermark)
 
 
@@ -242,34 +240,3 @@ def publish(
     """Render, convert, register and audit: the whole sequence for a document whose record
     exists already (minutes, invitations)."""
     return file_documents(uow, render(uow, publication), filing, entry)
-
-
-# --------------------------------------------------------------------------- bridge
-
-
-def bridge_uow(
-    session: Session,
-    *,
-    localizer: Localizer | None = None,
-    storage: Storage | None = None,
-    pdf: PdfPort | None = None,
-) -> UnitOfWork:
-    """A unit of work around the parts an operation not yet converted to take one was given
-    (its callers still pass session, storage and converter). Its actor is never recorded:
-    those operations name their actor in the :class:`AuditEntry`."""
-
-    def given_storage(_session: Session) -> Storage:
-        if storage is None:
-            raise RuntimeError("this operation was given no document store")
-        return storage
-
-    return UnitOfWork(
-        session,
-        actor=Actor.system("publish"),
-        # filing renders no text; rendering is given the caller's localizer
-        localizer=localizer or PlainLocalizer(),
-        clock=Clock(),
-        config={},
-        pdf=pdf or office_pdf,
-        storage_factory=given_storage,
-    )

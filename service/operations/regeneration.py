@@ -59,6 +59,7 @@ from ..models import (
 )
 from ..paths import locale_dir
 from . import audit
+from .bridge import bridge_uow
 from .funds import committed_amount
 from .notices import (
     NOTICE_OUTCOMES,
@@ -68,7 +69,7 @@ from .notices import (
     notice_filing,
     prepare_notice,
 )
-from .publish import AuditEntry, Produced, Publication, bridge_uow, file_documents, render
+from .publish import AuditEntry, Produced, Publication, file_documents, render
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_KIND = "notices.regenerate"

@@ -43,8 +43,9 @@ from ..models import (
     VoteChoice,
 )
 from . import audit
+from .bridge import bridge_uow
 from .funds import committed_amount
-from .publish import AuditEntry, Filing, Publication, bridge_uow, publish
+from .publish import AuditEntry, Filing, Publication, publish
 
 # Applications that may go on an agenda: checked formally, or deferred by an earlier session.
 AGENDA_READY = (ApplicationState.in_check, ApplicationState.deferred)
