@@ -85,7 +85,7 @@ class UnitOfWork:
             if self._storage_factory is not None:
                 self._storage = self._storage_factory(self.session)
             else:
-                from .documents.storage import storage_from_config
+                from .documents.backends import storage_from_config
 
                 self._storage = storage_from_config(self.config, self.session)
         return self._storage

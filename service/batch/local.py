@@ -152,7 +152,7 @@ def chunked(item_ids: list[int], workers: int) -> list[list[int]]:
 
 
 def _run_item(item_id: int) -> ItemResult:
-    from ..documents.storage import storage_from_config
+    from ..documents.backends import storage_from_config
     from ..i18n import BabelLocalizer
     from .work import process_item
 

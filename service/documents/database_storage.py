@@ -129,7 +129,7 @@ class DatabaseStorage:
     """Document bytes in the ``document_blob`` table, reached through a SQLAlchemy session.
 
     ``session`` is either a session or a function returning the current one (the Flask
-    request's session, see :func:`~service.documents.storage.storage_from_config`). Nothing is
+    request's session, see :func:`~service.documents.backends.storage_from_config`). Nothing is
     committed here: the entry point commits, as for every other row.
     """
 

@@ -42,6 +42,7 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, pool, s
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
+from ..documents.backends import storage_from_config
 from ..documents.register import verify_register
 from ..documents.storage import (
     CHUNK_SIZE,
@@ -49,7 +50,6 @@ from ..documents.storage import (
     FolderStorage,
     StorageError,
     TamperedDocumentError,
-    storage_from_config,
     storage_kind,
 )
 from ..domain.messages import N_, Message

@@ -24,13 +24,9 @@ from sqlalchemy.orm import Session
 from service import create_app, db
 from service.cli import cli
 from service.db import make_engine
+from service.documents.backends import storage_from_config
 from service.documents.register import register_document, verify_register
-from service.documents.storage import (
-    FolderStorage,
-    bind_storage,
-    storage_from_config,
-    storage_kind,
-)
+from service.documents.storage import FolderStorage, bind_storage, storage_kind
 from service.models import (
     Application,
     AuditLog,

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from service.config import build_config
+from service.documents.backends import storage_from_config
 from service.documents.database_storage import DatabaseStorage
 from service.documents.register import (
     open_download,
@@ -27,7 +28,6 @@ from service.documents.storage import (
     Storage,
     TamperedDocumentError,
     content_address,
-    storage_from_config,
     storage_kind,
 )
 from service.models import Document, DocumentBlob, Partnership

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.documents import storage as storage_module
+from service.documents.backends import storage_from_config
 from service.documents.storage import (
     DocumentNotFoundError,
     FolderStorage,
@@ -18,7 +19,6 @@ from service.documents.storage import (
     StorageWriteError,
     TamperedDocumentError,
     content_address,
-    storage_from_config,
     sweep_orphans,
 )
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from service import db
 from service.batch.work import DONE, FAILED, NOOP, process_item
+from service.documents.backends import storage_from_config
 from service.documents.pdftools import stamp_draft
 from service.documents.register import read_document
-from service.documents.storage import storage_from_config
 from service.domain.states import ItemState, JobState, NoticeState
 from service.i18n import BabelLocalizer
 from service.models import AuditLog, BatchItem, BatchJob, Decision, Document, Notice

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...documents.storage import storage_from_config
+from ...documents.backends import storage_from_config
 from ...domain.check import today_in_germany
 from ...domain.meeting import meeting_outcomes
 from ...domain.money import AmountError, parse_german_money
