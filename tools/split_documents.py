@@ -34,10 +34,9 @@ MOVES = {
     "backends": "service.archive.backends",
 }
 PACKAGE_DOCS = {
-    "rendering": "Rendering documents: templates (DOCX), their contexts, letterhead and images.",
-    "archive": "The document archive: content-addressed storage (folder or database) and the "
-    "register of every rendered document (versions, hashes, transfers); it always works in "
-    "the session it is given.",
+    "rendering": "Rendering documents: DOCX templates, their contexts, letterhead and images.",
+    "archive": "The document archive: content-addressed storage (folder or database) and the\n"
+    "register of every rendered document (versions, hashes, transfers).",
 }
 
 

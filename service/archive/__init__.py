@@ -1,0 +1,1 @@
+"""The document archive: content-addressed storage (folder or database) and the register of every rendered document (versions, hashes, transfers); it always works in the session it is given."""

@@ -1,0 +1,1 @@
+"""Rendering documents: templates (DOCX), their contexts, letterhead and images."""
