@@ -32,7 +32,7 @@ test: sysdeps install-dev lint $(if $(filter 1,$(AUDIT)),audit)
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict service/domain service/rendering service/pdf service/archive
+	$(BIN)/mypy --strict service/domain service/documents
 
 # Known vulnerabilities in every installed package except the project itself. --strict: a
 # package that could not be audited (no network, no data for its version) fails the audit

@@ -102,7 +102,7 @@ def _init_worker(config: dict[str, Any]) -> None:
 
 
 def _leave_worker() -> None:
-    from ..pdf.converter import close_process_converter
+    from ..documents.pdf.converter import close_process_converter
 
     _worker["threads"].shutdown(wait=True)
     close_process_converter()
@@ -110,7 +110,7 @@ def _leave_worker() -> None:
 
 
 def _warm_up() -> None:
-    from ..pdf import get_converter
+    from ..documents.pdf import get_converter
 
     try:
         get_converter().start()
@@ -152,7 +152,7 @@ def chunked(item_ids: list[int], workers: int) -> list[list[int]]:
 
 
 def _run_item(item_id: int) -> ItemResult:
-    from ..archive.backends import storage_from_config
+    from ..documents.backends import storage_from_config
     from ..i18n import BabelLocalizer
     from .work import process_item
 

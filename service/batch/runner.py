@@ -118,7 +118,7 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
     ends, the job is resumed from the staff page or by the command."""
 
     def work_off() -> None:
-        from ..archive.backends import storage_from_config
+        from ..documents.backends import storage_from_config
         from ..i18n import BabelLocalizer
         from . import work
 

@@ -76,7 +76,7 @@ def _worker_app() -> Flask:
 @celery_app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def regenerate_item(item_id: int) -> str:
     from .. import db
-    from ..archive.backends import storage_from_config
+    from ..documents.backends import storage_from_config
     from ..i18n import BabelLocalizer
     from .work import process_item
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import click
 
+from ..documents.docx import RenderError, load_manifest
+from ..documents.lint import lint_file
 from ..domain.check import (
     CheckResult,
     guideline_invalid_result,
@@ -41,8 +43,6 @@ from ..operations.documents import (
     instance_partnership,
     render_pdf,
 )
-from ..rendering.docx import RenderError, load_manifest
-from ..rendering.lint import lint_file
 from . import cli
 
 __all__ = ["DOCUMENTS", "Outcome", "build_document", "instance_partnership"]

@@ -42,9 +42,9 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, pool, s
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from ..archive.backends import storage_from_config
-from ..archive.register import verify_register
-from ..archive.storage import (
+from ..documents.backends import storage_from_config
+from ..documents.register import verify_register
+from ..documents.storage import (
     CHUNK_SIZE,
     DocumentNotFoundError,
     FolderStorage,

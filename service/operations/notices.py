@@ -19,8 +19,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..archive.register import read_document
-from ..archive.storage import Storage
+from ..documents.context import build_approval_context, build_rejection_context
+from ..documents.docx import Metadata
+from ..documents.partnership import parse_partnership
+from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
+from ..documents.register import read_document
+from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_application
 from ..domain.findings import Finding
 from ..domain.messages import Localizer
@@ -33,10 +37,6 @@ from ..domain.states import (
     require_transition,
 )
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
-from ..pdf.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
-from ..rendering.context import build_approval_context, build_rejection_context
-from ..rendering.docx import Metadata
-from ..rendering.partnership import parse_partnership
 from . import audit
 from .bridge import bridge_uow
 from .funds import COMMITTING_STATES, committed_amount

@@ -17,7 +17,7 @@ class NothingToRender(LookupError):
 
 def application_pdf(session: Session, application_id: int) -> bytes:
     """The PDF/A of the application's frozen copy, on this process's warm LibreOffice."""
-    from ..rendering.partnership import parse_partnership
+    from ..documents.partnership import parse_partnership
     from .documents import render_document, render_pdf
 
     application = session.get(Application, application_id)

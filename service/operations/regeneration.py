@@ -36,12 +36,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..archive.register import (
+from ..documents.docx import Metadata, template_hash
+from ..documents.pdftools import DRAFT_STAMP
+from ..documents.register import (
     context_hash,
     latest_version,
     snapshot_context,
 )
-from ..archive.storage import Storage
+from ..documents.storage import Storage
 from ..domain.messages import N_, Localizer
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
 from ..models import (
@@ -56,8 +58,6 @@ from ..models import (
     utcnow,
 )
 from ..paths import locale_dir
-from ..pdf.pdftools import DRAFT_STAMP
-from ..rendering.docx import Metadata, template_hash
 from . import audit
 from .bridge import bridge_uow
 from .funds import committed_amount
@@ -206,8 +206,8 @@ def code_fingerprint() -> str:
     files = sorted(
         [
             *root.joinpath("domain").glob("*.py"),
-            *root.joinpath("rendering", "context").glob("*.py"),
-            root / "rendering" / "partnership.py",
+            *root.joinpath("documents", "context").glob("*.py"),
+            root / "documents" / "partnership.py",
             root / "operations" / "notices.py",
             root / "operations" / "interchange.py",
             Path(locale_dir()) / "de" / "LC_MESSAGES" / "messages.mo",

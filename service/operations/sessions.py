@@ -18,7 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..archive.storage import Storage
+from ..documents.context import build_invitation_context, build_minutes_context
+from ..documents.docx import Metadata
+from ..documents.partnership import parse_partnership
+from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_meeting
 from ..domain.headings import invitation_heading, minutes_heading
 from ..domain.messages import N_, Localizer
@@ -39,9 +42,6 @@ from ..models import (
     Vote,
     VoteChoice,
 )
-from ..rendering.context import build_invitation_context, build_minutes_context
-from ..rendering.docx import Metadata
-from ..rendering.partnership import parse_partnership
 from . import audit
 from .bridge import bridge_uow
 from .funds import committed_amount

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..archive.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
+from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
 from ..process_local import PerProcess
 from .applications import Actor, NotEditable

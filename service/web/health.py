@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..archive.storage import storage_kind
+from ..documents.storage import storage_kind
 from ..models.migrate import alembic_config
 
 log = logging.getLogger("foerderwerk.health")
@@ -83,7 +83,7 @@ def _probe_folder(root: Path) -> None:
 
 
 def _probe_database() -> None:
-    from ..archive.database_storage import DatabaseStorage
+    from ..documents.database_storage import DatabaseStorage
 
     # its own session: a probe row inserted, read back and rolled back, never committed
     with Session(db.engine()) as session:

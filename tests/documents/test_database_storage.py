@@ -11,16 +11,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from service.archive.backends import storage_from_config
-from service.archive.database_storage import DatabaseStorage
-from service.archive.register import (
+from service.config import build_config
+from service.documents.backends import storage_from_config
+from service.documents.database_storage import DatabaseStorage
+from service.documents.register import (
     open_download,
     read_document,
     register_document,
     sweep_orphan_files,
     verify_register,
 )
-from service.archive.storage import (
+from service.documents.storage import (
     DocumentNotFoundError,
     FolderStorage,
     InvalidAddressError,
@@ -29,7 +30,6 @@ from service.archive.storage import (
     content_address,
     storage_kind,
 )
-from service.config import build_config
 from service.models import Document, DocumentBlob, Partnership
 
 NOTICE = b"%PDF-1.7\n" + "Zuwendungsbescheid für Jürgen Groß".encode() + bytes(range(256)) * 600

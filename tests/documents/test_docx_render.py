@@ -22,9 +22,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from service.domain.guideline import load_guideline
-from service.operations.documents import Outcome, build_document
-from service.rendering.docx import (
+from service.documents.docx import (
     CompiledTemplate,
     Metadata,
     RenderError,
@@ -34,7 +32,9 @@ from service.rendering.docx import (
     load_manifest,
     render_naive,
 )
-from service.rendering.partnership import load_partnership
+from service.documents.partnership import load_partnership
+from service.domain.guideline import load_guideline
+from service.operations.documents import Outcome, build_document
 from tests.conftest import FIXTURES, ON_CI, require_tools
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -166,9 +166,9 @@ def test_the_compiled_renderer_writes_the_same_text_as_plain_docxtpl(example: st
 
 def _context_of(example: str) -> dict[str, Any]:
     """The context build_document used, rebuilt through the same public builders."""
+    from service.documents import context as builders
     from service.domain.check import check_application, check_meeting, check_report
     from service.i18n import BabelLocalizer
-    from service.rendering import context as builders
 
     document, make = EXAMPLES[example]
     data = make()
@@ -493,8 +493,8 @@ class StubCheck:
 
 
 def _approval_context(data: dict[str, Any]) -> dict[str, Any]:
+    from service.documents.context import build_approval_context
     from service.i18n import BabelLocalizer
-    from service.rendering.context import build_approval_context
 
     return build_approval_context(
         data,
@@ -595,7 +595,7 @@ def _need_libreoffice() -> None:
 @pytest.fixture(scope="module")
 def to_pdf() -> Iterator[Any]:
     _need_libreoffice()
-    from service.pdf import PdfConverter
+    from service.documents.pdf import PdfConverter
 
     with PdfConverter() as converter:
 

@@ -13,18 +13,18 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.domain.check import check_application, check_meeting, check_report
-from service.domain.guideline import load_guideline
-from service.i18n import BabelLocalizer
-from service.rendering import context as builders
-from service.rendering.docx import (
+from service.documents import context as builders
+from service.documents.docx import (
     CompiledTemplate,
     clean_text,
     docx_text,
     load_manifest,
 )
-from service.rendering.lint import lint_file, lint_template, manifest_keys, used_paths
-from service.rendering.partnership import builtin_partnership, load_partnership
+from service.documents.lint import lint_file, lint_template, manifest_keys, used_paths
+from service.documents.partnership import builtin_partnership, load_partnership
+from service.domain.check import check_application, check_meeting, check_report
+from service.domain.guideline import load_guideline
+from service.i18n import BabelLocalizer
 from tests.conftest import FIXTURES
 from tests.documents.test_docx_render import (
     GUIDELINE,
@@ -371,10 +371,10 @@ def test_placeholders_in_headers_and_footers_are_checked_too() -> None:
 
 
 def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> None:
-    from service.rendering.build_templates import build_all
+    from service.documents.build_templates import build_all
 
     for path in build_all(tmp_path):
         shipped = MANIFEST.folder / path.name
         assert path.read_bytes() == shipped.read_bytes(), (
-            f"{path.name} differs: run `python -m service.rendering.build_templates`"
+            f"{path.name} differs: run `python -m service.documents.build_templates`"
         )

@@ -220,9 +220,9 @@ def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
     from sqlalchemy import select
 
+    from ...documents.partnership import parse_partnership
     from ...models import UsageReport
     from ...operations.documents import render_document
-    from ...rendering.partnership import parse_partnership
 
     partnership = _partnership(slug)
     application = _own(partnership, app_id)

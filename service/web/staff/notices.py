@@ -9,9 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...archive.backends import storage_from_config
-from ...archive.register import open_download
-from ...archive.storage import DocumentStream, StorageError
+from ...documents.backends import storage_from_config
+from ...documents.register import open_download
+from ...documents.storage import DocumentStream, StorageError
 from ...domain.check import today_in_germany
 from ...domain.money import AmountError, parse_german_money
 from ...i18n import BabelLocalizer

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...archive.backends import storage_from_config
+from ...documents.backends import storage_from_config
 from ...domain.check import today_in_germany
 from ...domain.meeting import meeting_outcomes
 from ...domain.money import AmountError, parse_german_money
@@ -336,7 +336,7 @@ def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
 
 
 def pdf_converter(docx: bytes, title: str, subject: str, author: str) -> bytes:
-    from ...pdf import get_converter
+    from ...documents.pdf import get_converter
 
     return get_converter().convert(docx, pdfa=True, title=title, subject=subject, author=author)
 

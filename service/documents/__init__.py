@@ -1,0 +1,1 @@
+"""Rendering adapters: DOCX from templates, PDF conversion, storage."""

@@ -1,1 +1,0 @@
-"""Rendering documents: templates (DOCX), their contexts, letterhead and images."""
