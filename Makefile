@@ -1,6 +1,7 @@
 # Förderwerk – the two commands of the README:
 #   make run    set up everything, migrate, load the demo partnership, serve http://127.0.0.1:5000
 #   make test   set up everything including the dev tools, then run lint and the whole suite
+#   make unit   (for developers) the fast test layer: domain and forms, seconds, no database
 # CI runs `make test` with CI=true (see .ci/run): then PostgreSQL, Redis, LibreOffice and
 # browser tests fail instead of skipping when something they need is missing.
 
@@ -15,7 +16,7 @@ PORT ?= 5000
 # previews), chromium (browser tests).
 SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-crosextra-carlito poppler-utils libjemalloc2 chromium
 
-.PHONY: run test lint audit sysdeps install install-dev migrate demo rules-doc i18n-extract i18n-update i18n-compile
+.PHONY: run test unit lint audit sysdeps install install-dev migrate demo rules-doc i18n-extract i18n-update i18n-compile
 
 run: sysdeps install migrate demo
 	$(BIN)/foerderwerk serve --bind $(HOST):$(PORT)
@@ -29,10 +30,17 @@ AUDIT ?= 0
 test: sysdeps install-dev lint $(if $(filter 1,$(AUDIT)),audit)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The fast layer: the pure funding rules and the forms, no database, no LibreOffice, no
+# service – seconds. tests/conftest.py refuses a test here that takes a database or an app.
+UNIT_TESTS := tests/domain tests/forms tests/test_dependencies.py
+
+unit: install-dev
+	FOERDERWERK_TEST_LAYER=unit $(BIN)/python -m pytest -q $(UNIT_TESTS) $(PYTEST_ARGS)
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict service/domain service/documents
+	$(BIN)/mypy --strict service forms
 
 # Known vulnerabilities in every installed package except the project itself. --strict: a
 # package that could not be audited (no network, no data for its version) fails the audit

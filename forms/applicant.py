@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 
 from .base import StepForm
-from .fields import GermanDateField
+from .fields import GermanDateField, OneEmailAddress
 
 TEXT_FIELDS = (
     "name",
@@ -38,7 +38,11 @@ class ApplicantForm(StepForm):
     city = StringField(_l("Town"), render_kw={"autocomplete": "address-level2"})
     representative = StringField(_l("Person authorised to represent the applicant"))
     contact_name = StringField(_l("Contact person"), render_kw={"autocomplete": "name"})
-    email = EmailField(_l("E-mail address"), render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[OneEmailAddress()],
+        render_kw={"autocomplete": "email"},
+    )
     phone = TelField(_l("Telephone (optional)"), render_kw={"autocomplete": "tel"})
     iban = StringField(_l("IBAN"), render_kw={"autocomplete": "off", "spellcheck": "false"})
     account_holder = StringField(_l("Account holder"))
@@ -48,7 +52,9 @@ class ApplicantForm(StepForm):
     )
     adult_contact_name = StringField(_l("Name of the adult contact person"))
     adult_contact_email = EmailField(
-        _l("E-mail of the adult contact person"), render_kw={"autocomplete": "off"}
+        _l("E-mail of the adult contact person"),
+        validators=[OneEmailAddress()],
+        render_kw={"autocomplete": "off"},
     )
     adult_contact_phone = TelField(
         _l("Telephone of the adult contact person"), render_kw={"autocomplete": "off"}

@@ -11,10 +11,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
+from wtforms.validators import ValidationError
 
+from service.domain.emails import EmailAddressError, parse_email_address
 from service.domain.money import AmountError, parse_decimal, parse_german_money
+from service.i18n import BabelLocalizer
 
 _GERMAN_DECIMAL = re.compile(r"(?:[0-9]{1,3}(?:[. \u00a0\u202f][0-9]{3})+|[0-9]+)(?:,[0-9]+)?")
 _GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
@@ -154,3 +158,19 @@ def format_german(value: Decimal, places: int | None) -> str:
 def typed_text(field: Field) -> str:
     """What the person typed into ``field`` (for re-rendering without loss)."""
     return str(field._value()) if hasattr(field, "_value") else str(field.data or "")
+
+
+class OneEmailAddress:
+    """Validator: an empty field or exactly one address (service.domain.emails) – the same
+    gate as the JSON and CLI paths, so a draft with a list is refused at the field."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        try:
+            parse_email_address(text)
+        except EmailAddressError as exc:
+            raise ValidationError(
+                exc.message.render(BabelLocalizer(str(get_locale() or "de")))
+            ) from None

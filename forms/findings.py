@@ -59,7 +59,7 @@ def field_anchor(field: Field) -> str:
     choices = getattr(field, "choices", None)
     if field.type == "MultiCheckboxField" and choices:
         return f"{field.id}-0"
-    return field.id
+    return str(field.id)
 
 
 def attach_findings(

@@ -23,7 +23,7 @@ def _select_locale() -> str:
 
 
 class _Foerderwerk(Flask):
-    def dispatch_request(self) -> ResponseReturnValue:  # type: ignore[override]
+    def dispatch_request(self) -> ResponseReturnValue:
         # One commit per request, when the view returned (Indico's RH does the same): a view
         # that raised never commits – the error handler rolls back, teardown closes.
         response = super().dispatch_request()

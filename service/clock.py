@@ -39,3 +39,11 @@ def clock_from_config(config: Mapping[str, Any]) -> Clock:
     if not pinned:
         return Clock()
     return Clock(pinned if isinstance(pinned, date) else date.fromisoformat(str(pinned)))
+
+
+def clock_from_environment() -> Clock:
+    """The clock of a command that runs without the application (``foerderwerk check`` and
+    ``render``): FOERDERWERK_TODAY from the environment, like :func:`clock_from_config`."""
+    from .config import setting
+
+    return clock_from_config({"TODAY": setting("TODAY")})

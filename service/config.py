@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     # address is the socket peer – behind a proxy always the proxy itself – and
     # X-Forwarded-For/-Proto are ignored (service/web/proxy.py).
     "TRUSTED_PROXIES": 0,
+    # minutes without a request after which an applicant's browser session forgets its
+    # applications (issue 14: it lived 31 days); the cookie itself ends with the browser
+    "APPLICANT_SESSION_IDLE_MINUTES": 120,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,

@@ -72,3 +72,10 @@ class TransitionRefused(Refused):
     """The record's state does not allow this step (e.g. a notice for a draft)."""
 
     status = 409
+
+
+class Unavailable(Refused):
+    """A part the use case needs (LibreOffice, the document store) failed; the person is
+    told to try again later. The entry point logs the cause before raising this."""
+
+    status = 503

@@ -23,8 +23,8 @@ from .documents.pdf import office_pdf as office_pdf  # the production PdfPort
 from .domain.messages import Localizer
 
 if TYPE_CHECKING:
+    from .adapters.mail.transport import Mail
     from .documents.storage import Storage
-    from .operations.mail import Mail
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class UnitOfWork:
 
     def mail(self, mail: Mail) -> None:
         """Queue an e-mail: written to the outbox in this transaction, sent after the commit."""
-        from .operations.mail import queue_mail
+        from .adapters.mail.outbox import queue_mail
 
         queue_mail(self.session, mail)
 

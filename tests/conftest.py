@@ -6,27 +6,28 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
-from sqlalchemy import Engine, create_engine, pool, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from service import create_app
+from service.clock import Clock
 from service.db import make_engine
+from service.domain.messages import PlainLocalizer
 from service.models import Application, Fund, Partnership
-from service.models.migrate import upgrade
+from service.operations import staff as _staff
+from service.uow import Actor, UnitOfWork
+from tests.databases import PG_URL as PG_URL
+from tests.databases import PostgresDatabases, Templates, install, pg_url, with_demo
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
-PG_URL = os.environ.get(
-    "FOERDERWERK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 REDIS_URL = os.environ.get("FOERDERWERK_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -57,6 +58,33 @@ def require_service(name: str, host: str, port: int) -> None:
         cannot_run(f"{name} is not reachable at {host}:{port}")
 
 
+# -- `make unit`: the fast layer ---------------------------------------------------------------
+# FOERDERWERK_TEST_LAYER=unit (set by `make unit`) refuses to run a test that takes a database,
+# an app or an outside service, so the unit layer stays seconds long and needs nothing but
+# Python: a test that grows such a need belongs to the full suite (`make test`).
+UNIT_LAYER = os.environ.get("FOERDERWERK_TEST_LAYER") == "unit"
+_NOT_UNIT_FIXTURES = frozenset(
+    {"app", "demo_app", "db_url", "blank_db_url", "db_session", "db_engine", "_sqlite_template"}
+    | {"_postgres_databases", "_postgres_template"}
+)
+_NOT_UNIT_MARKERS = ("postgres", "redis", "libreoffice", "browser", "db_semantics")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not UNIT_LAYER:
+        return
+    wrong = [
+        item.nodeid
+        for item in items
+        if _NOT_UNIT_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        or any(item.get_closest_marker(name) for name in _NOT_UNIT_MARKERS)
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "make unit runs no test with a database, an app or a service:\n  " + "\n  ".join(wrong)
+        )
+
+
 @pytest.fixture
 def app(tmp_path: Path, _sqlite_template: Path) -> Flask:
     """The app on a migrated, empty SQLite database."""
@@ -73,95 +101,114 @@ def app(tmp_path: Path, _sqlite_template: Path) -> Flask:
 
 
 # -- databases -------------------------------------------------------------------------------
-# `db_url` gives every test its own freshly migrated database, on SQLite and on PostgreSQL.
-# The migrations run once per backend and test session into a template; each test gets a
-# copy (a file copy, or CREATE DATABASE … TEMPLATE), so tests neither collide with each other
-# nor with other people's test runs on the same server, and everything is dropped afterwards.
+# `db_url` gives every test its own freshly migrated database. The migrations (and, for the
+# tests that want it, the demo partnership) run once per backend and test session into a
+# template; each test gets a copy (a file copy, or CREATE DATABASE … TEMPLATE), so tests
+# neither collide with each other nor with other people's test runs on the same server, and
+# everything is dropped afterwards (tests/databases.py).
+#
+# Every test that takes a database runs on SQLite. Only tests about the database's own
+# semantics also run on PostgreSQL: mark them `db_semantics` (module: `pytestmark`). That is
+# locking and concurrency, constraints and triggers, column types (money, times) and their
+# round trip, dumps and backups, the document storage in the database, migrations, and
+# queries whose SQL differs between the two (searching, sums). A web page, a form or a CLI
+# command on top of those is tested on SQLite only: PostgreSQL would run the same SQLAlchemy
+# code again and mostly measure the demo copy. A test may still choose its backends itself
+# with `@pytest.mark.parametrize("db_url", [...], indirect=True)`.
+
+# older names, imported by some tests
+_pg_url = pg_url
+_PostgresDatabases = PostgresDatabases
 
 DB_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# the fixtures whose backends pytest_generate_tests chooses
+_BACKEND_FIXTURES = ("db_url", "blank_db_url")
 
 
-def _pg_admin_engine() -> Engine:
-    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """SQLite for every test that takes a database, PostgreSQL too for `db_semantics`."""
+    chosen = {
+        name
+        for marker in metafunc.definition.iter_markers("parametrize")
+        for name in (
+            marker.args[0].replace(" ", "").split(",")
+            if isinstance(marker.args[0], str)
+            else marker.args[0]
+        )
+    }
+    semantics = metafunc.definition.get_closest_marker("db_semantics") is not None
+    for name in _BACKEND_FIXTURES:
+        if name in metafunc.fixturenames and name not in chosen:
+            metafunc.parametrize(name, DB_BACKENDS if semantics else ["sqlite"], indirect=True)
 
 
-def _pg_url(database: str) -> str:
-    return make_url(PG_URL).set(database=database).render_as_string(hide_password=False)
+# Argon2id with the service's parameters (64 MiB, 3 passes) costs 0.1–0.3 s per hash and per
+# login; the suite signs in thousands of times. Tests hash with the same algorithm at the
+# lowest cost; test_staff_auth.py checks the parameters the service itself uses.
+SERVICE_PASSWORD_HASHER = _staff._hasher
+_TEST_PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
-class _PostgresDatabases:
-    """Creates uniquely named databases on the test server and drops them all at the end."""
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_staff, "_hasher", _TEST_PASSWORD_HASHER)
+        _staff._dummy_hash.cache_clear()
+        yield
+    _staff._dummy_hash.cache_clear()
 
-    def __init__(self) -> None:
-        self.prefix = f"fw_{uuid.uuid4().hex[:10]}"
-        self.created: list[str] = []
-        self.engine = _pg_admin_engine()
 
-    def create(self, template: str | None = None) -> str:
-        name = f"{self.prefix}_{len(self.created)}"
-        clause = f' TEMPLATE "{template}"' if template else ""
-        with self.engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-        self.created.append(name)
-        return name
-
-    def drop(self, name: str) -> None:
-        with self.engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    def drop_all(self) -> None:
-        for name in reversed(self.created):
-            self.drop(name)
-        self.engine.dispose()
+@pytest.fixture(scope="session", autouse=True)
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    current = Templates(tmp_path_factory.mktemp("templates"))
+    install(current)
+    yield current
+    install(None)
+    current.close()
 
 
 @pytest.fixture(scope="session")
-def _postgres_databases() -> Iterator[_PostgresDatabases]:
+def _postgres_databases(_templates: Templates) -> PostgresDatabases:
     require_service("PostgreSQL", "127.0.0.1", 5432)
-    databases = _PostgresDatabases()
-    yield databases
-    databases.drop_all()
+    return _templates.postgres
 
 
 @pytest.fixture(scope="session")
-def _postgres_template(_postgres_databases: _PostgresDatabases) -> str:
-    name = _postgres_databases.create()
-    upgrade(_pg_url(name))
-    return name
+def _postgres_template(_postgres_databases: PostgresDatabases, _templates: Templates) -> str:
+    return _templates.postgres_blank()
 
 
 @pytest.fixture(scope="session")
-def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
-    upgrade(f"sqlite:///{path}")
-    return path
+def _sqlite_template(_templates: Templates) -> Path:
+    return _templates.sqlite_blank()
 
 
-@pytest.fixture(params=DB_BACKENDS)
+@pytest.fixture
 def blank_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of an empty, never migrated database (for the migration tests)."""
-    if request.param == "sqlite":
+    if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite:///{tmp_path / 'blank.sqlite3'}"
         return
-    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create()
-    yield _pg_url(name)
-    databases.drop(name)
+    yield pg_url(name)
+    databases.drop_later(name)
 
 
-@pytest.fixture(params=DB_BACKENDS)
+@pytest.fixture
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """URL of a freshly migrated, empty database of its own."""
-    if request.param == "sqlite":
+    if getattr(request, "param", "sqlite") == "sqlite":
         template: Path = request.getfixturevalue("_sqlite_template")
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    databases: _PostgresDatabases = request.getfixturevalue("_postgres_databases")
+    databases: PostgresDatabases = request.getfixturevalue("_postgres_databases")
     name = databases.create(template=request.getfixturevalue("_postgres_template"))
-    yield _pg_url(name)
-    databases.drop(name)
+    yield pg_url(name)
+    databases.drop_later(name)
 
 
 @pytest.fixture
@@ -212,6 +259,8 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     from service import db
     from service.operations.demo import load_demo
 
+    # a copy of the session's demo template; loaded here only when that cannot be done
+    copied = with_demo(db_url)
     app = create_app(
         {
             "TESTING": True,
@@ -222,12 +271,26 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
             "STORAGE_PATH": str(tmp_path / "documents"),
         }
     )
-    with app.app_context():
-        load_demo(db.session())
-        db.session().commit()
+    if not copied:
+        with app.app_context():
+            load_demo(db.session())
+            db.session().commit()
     yield app
     with app.app_context():
         db.engine().dispose()
+
+
+@pytest.fixture
+def pdf_converter() -> Any:
+    """The warm LibreOffice of the test process – the one the app's routes and the CLI get
+    from ``get_converter()`` – shared by every test that only converts, so a session starts
+    one office instead of one per module. Asked for per test: a test that closes the process
+    converter gets a fresh one on the next call. Tests that stop, time out or restart an
+    office make a ``PdfConverter`` of their own."""
+    require_tools("soffice")
+    from service.documents.pdf import get_converter
+
+    return get_converter()
 
 
 @pytest.fixture(autouse=True)
@@ -252,3 +315,16 @@ def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for engine in created:
         engine.dispose()
+
+
+def uow_on(session: Session, actor: str = "system:test") -> UnitOfWork:
+    """A unit of work on a test's session: the operations' first argument outside an
+    entry point (plain English messages, the real clock, no configuration)."""
+    kind, _, ident = actor.partition(":")
+    return UnitOfWork(
+        session,
+        actor=Actor(kind, ident),
+        localizer=PlainLocalizer(),
+        clock=Clock(),
+        config={},
+    )

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import db
+from ..clock import clock_from_config
 from ..domain.check import KINDS, Kind, input_too_large_result, unreadable_input_result
 from ..domain.jsonio import JsonInputError, load_json_text
 from ..i18n import BabelLocalizer
@@ -52,6 +53,7 @@ def check_input(kind: str, partnership: str | None = None) -> ResponseReturnValu
                 data,
                 request.args.get("fund"),
                 partnership or request.args.get("partnership"),
+                today=clock_from_config(current_app.config).today(),
             )
         except FundNotFound:
             abort(404)

@@ -152,18 +152,10 @@ def chunked(item_ids: list[int], workers: int) -> list[list[int]]:
 
 
 def _run_item(item_id: int) -> ItemResult:
-    from ..documents.backends import storage_from_config
-    from ..i18n import BabelLocalizer
-    from .work import process_item
+    from .work import item_uow, process_item
 
     app: Flask = _worker["app"]
-    return process_item(
-        db.session(),
-        storage_from_config(app.config),
-        item_id,
-        BabelLocalizer(),
-        measure=True,
-    )
+    return process_item(item_uow(app.config, db.session()), item_id, measure=True)
 
 
 def run_local(

@@ -118,8 +118,6 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
     ends, the job is resumed from the staff page or by the command."""
 
     def work_off() -> None:
-        from ..documents.backends import storage_from_config
-        from ..i18n import BabelLocalizer
         from . import work
 
         with app.app_context():
@@ -129,11 +127,10 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
                 for item_id in ops.pending_items(session, job_id):
                     session.commit()
                     work.process_item(
-                        session,
-                        storage_from_config(app.config),
+                        # one unit of work per item; the PDF port is looked up now: tests
+                        # put a stand-in there
+                        work.item_uow(app.config, session, work.convert_pdf),
                         item_id,
-                        BabelLocalizer(),
-                        work.convert_pdf,  # looked up now: tests put a stand-in there
                     )
                     if time.monotonic() - last_beat >= HEARTBEAT_EVERY:
                         ops.beat(session, job_id)

@@ -73,21 +73,15 @@ def _worker_app() -> Flask:
     return _apps[pid]
 
 
-@celery_app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+# Celery ships no type information: its decorator is untyped
+@celery_app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True, ignore_result=True)  # type: ignore[untyped-decorator]
 def regenerate_item(item_id: int) -> str:
-    from .. import db
-    from ..documents.backends import storage_from_config
-    from ..i18n import BabelLocalizer
-    from .work import process_item
+    from .work import item_uow, process_item
 
     app = _worker_app()
     with app.app_context():
         result = process_item(
-            db.session(),
-            storage_from_config(app.config),
-            item_id,
-            BabelLocalizer(),
-            worker=f"celery:{socket.gethostname()}:{os.getpid()}",
+            item_uow(app.config), item_id, worker=f"celery:{socket.gethostname()}:{os.getpid()}"
         )
     return result.outcome
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 import os
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..documents.storage import Storage
-from ..domain.messages import Localizer
 from ..models import BatchItem
 from ..operations import regeneration as ops
+from ..uow import Actor, PdfPort, UnitOfWork, build_uow
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +46,33 @@ def convert_pdf(
     )
 
 
+def item_uow(
+    config: Mapping[str, Any], session: Session | None = None, pdf: PdfPort = convert_pdf
+) -> UnitOfWork:
+    """The unit of work of one batch item (one per item, never shared between items)."""
+    from .. import db
+    from ..i18n import BabelLocalizer
+
+    return build_uow(
+        session if session is not None else db.session(),
+        config,
+        actor=Actor.system("batch"),
+        localizer=BabelLocalizer(),
+        pdf=pdf,
+    )
+
+
 def process_item(
-    session: Session,
-    storage: Storage,
+    uow: UnitOfWork,
     item_id: int,
-    localizer: Localizer,
-    to_pdf: ops.BatchPdfConverter = convert_pdf,
     worker: str | None = None,
     *,
     measure: bool = False,
 ) -> ItemResult:
+    """Render and register one item in ``uow`` – its own unit of work. The unit commits more
+    than once: the failure record and the registration are separate transactions."""
     worker = worker or ops.this_process()
+    session, localizer, to_pdf = uow.session, uow.localizer, uow.pdf
     item = session.get(BatchItem, item_id)
     if item is None:
         session.rollback()
@@ -69,7 +85,7 @@ def process_item(
         log.warning("batch item %s failed: %s", item_id, type(exc).__name__)
         if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
             ops.finish_job_if_complete(session, job_id)
-        session.commit()
+        uow.commit()
         return _result(item_id, FAILED, worker, measure)
     # end the read transaction: on SQLite a reader that later writes could deadlock with
     # another worker's write; on PostgreSQL the claim below re-reads under its row lock
@@ -77,19 +93,19 @@ def process_item(
     if rendered is None:
         return _result(item_id, NOOP, worker, measure)
     try:
-        if not ops.complete_item(session, storage, rendered, worker):
+        if not ops.complete_item(session, uow.storage, rendered, worker):
             session.rollback()
             return _result(item_id, NOOP, worker, measure)
-        session.commit()
+        uow.commit()
     except Exception as exc:
         session.rollback()
         log.warning("batch item %s could not be registered: %s", item_id, type(exc).__name__)
         if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
             ops.finish_job_if_complete(session, job_id)
-        session.commit()
+        uow.commit()
         return _result(item_id, FAILED, worker, measure)
     ops.finish_job_if_complete(session, job_id)
-    session.commit()
+    uow.commit()
     return _result(item_id, DONE, worker, measure)
 
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "demo": "demo",
     "mail": "mail",
     "notices": "notices",
+    "partnerships": "partnerships",
     "render": "render",
     "templates": "render",
     "retention": "retention",

@@ -1,6 +1,7 @@
 """``foerderwerk backup TARGET`` and ``foerderwerk restore SOURCE`` (R25).
 
-The work is done in :mod:`service.operations.backup`; here the results are told in German.
+The work is done in :mod:`service.operations.backup` (with the adapters in
+service/adapters/backup); here the results are told in German.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from ..adapters.backup.common import BackupError
 from ..i18n import BabelLocalizer
-from ..operations.backup import BackupError, create_backup, restore_backup
+from ..operations.backup import create_backup, restore_backup
 from . import cli
 
 _localizer = BabelLocalizer()

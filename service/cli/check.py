@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..clock import clock_from_environment
 from ..config import setting
 from ..domain.check import (
     GUIDED_KINDS,
@@ -39,7 +40,7 @@ class InputTooLarge(Exception):
     """The input is longer than the limit; nothing of it was parsed."""
 
 
-def _read_input(file: str, limit: int) -> Any:
+def read_input(file: str, limit: int) -> Any:
     """The input as JSON; raises InputTooLarge, OSError, UnicodeDecodeError or
     JsonInputError. At most ``limit`` + 1 bytes are read, whatever the file's size."""
     if file == "-":
@@ -61,8 +62,9 @@ def run_check(
     max_bytes: int | None = None,
 ) -> CheckResult:
     limit = max_bytes if max_bytes is not None else int(setting("CHECK_MAX_BYTES"))
+    today = clock_from_environment().today()
     try:
-        data = _read_input(file, limit)
+        data = read_input(file, limit)
     except InputTooLarge:
         return input_too_large_result(kind, limit)
     except JsonInputError as exc:
@@ -71,13 +73,13 @@ def run_check(
         return unreadable_input_result(kind, _describe(exc, file))
 
     if kind not in GUIDED_KINDS:
-        return check(kind, data)
+        return check(kind, data, today=today)
     if not guideline_path:
         return guideline_missing_result(kind)
     try:
         guideline = load_guideline(guideline_path)
     except GuidelineError as exc:
-        return guideline_invalid_result(kind, exc, data)
+        return guideline_invalid_result(kind, exc, data, today=today)
     try:
         committed_amount = parse_money(committed)
     except AmountError:
@@ -91,7 +93,7 @@ def run_check(
                 )
             ),
         )
-    return check(kind, data, guideline, committed_amount)
+    return check(kind, data, guideline, committed_amount, today=today)
 
 
 def _describe(exc: OSError | UnicodeDecodeError, file: str) -> str:

@@ -10,6 +10,7 @@ from ..i18n import BabelLocalizer
 from ..models import migrate
 from ..operations.demo import load_demo
 from . import cli
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
@@ -30,6 +31,7 @@ _ = BabelLocalizer().gettext
         "own, for measuring batch regeneration)."
     ),
 )
+@in_command_uow
 def demo_command(notices: int | None) -> None:
     if str(current_app.config.get("ENV", "")).lower() == "production":
         # the demo's staff accounts have the password the README publishes (issue 14)
@@ -51,12 +53,10 @@ def demo_command(notices: int | None) -> None:
         raise SystemExit(1)
     session = db.session()
     created = load_demo(session)
-    session.commit()
     if notices:
         from ..operations.seed import SEED_FUND, seed_notices
 
-        seed_notices(session, notices, "cli")
-        session.commit()
+        seed_notices(current_command_uow(), notices)
         click.echo(
             _("%(count)s approved applications with draft notices created in fund %(fund)s.")
             % {"count": notices, "fund": SEED_FUND}

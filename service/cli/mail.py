@@ -10,8 +10,10 @@ import click
 from flask import current_app
 
 from .. import db
+from ..adapters.mail.outbox import deliver_outbox, pending_mails
+from ..adapters.mail.transport import sender, transport_from_config
 from ..i18n import BabelLocalizer
-from ..operations.mail import pending_mails, send_pending, sender, transport_from_config
+from ..operations.outgoing import PREPARERS
 from . import cli
 
 _ = BabelLocalizer().gettext
@@ -30,17 +32,43 @@ def send_command(quiet: bool) -> None:
     # mails a web process's background sender is rendering right now are its business
     ids = [row.id for row in pending_mails(session)]
     waiting = len(ids)
-    sent = send_pending(
-        session, transport_from_config(config, current_app.instance_path), sender(config), ids
+    result = deliver_outbox(
+        session,
+        transport_from_config(config, current_app.instance_path),
+        sender(config),
+        ids,
+        preparers=PREPARERS,
     )
+    sent = result.sent
     if not quiet or sent < waiting:
         click.echo(
             _("%(sent)s of %(waiting)s waiting e-mail(s) sent.")
             % {"sent": sent, "waiting": waiting}
         )
-    if sent < waiting:
+    for mail in result.undeliverable:
+        click.echo(
+            _("E-mail %(id)s to %(recipient)s cannot be sent and was set aside: %(reason)s.")
+            % {
+                "id": mail.mail_id,
+                # escaped: a line break in the address must not forge a line of this report
+                "recipient": mail.recipient.encode("unicode_escape").decode("ascii")[:120],
+                "reason": _(mail.reason),
+            },
+            err=True,
+        )
+    if result.undeliverable:
+        click.echo(
+            _(
+                "%(count)s e-mail(s) set aside for good; please correct the address and "
+                "write to the person another way."
+            )
+            % {"count": len(result.undeliverable)},
+            err=True,
+        )
+    if sent + len(result.undeliverable) + result.dropped < waiting:
         click.echo(
             _("The others stay in the outbox. Please check the mail server and try again."),
             err=True,
         )
+    if sent + result.dropped < waiting:
         raise SystemExit(1)

@@ -22,11 +22,13 @@ from ..batch.progress import TerminalProgress, format_duration
 from ..i18n import BabelLocalizer
 from ..models import BatchJob, Partnership
 from ..operations import regeneration as ops
+from ..uow import Actor
 from . import cli
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
-CLI_ACTOR = "cli"
+CLI_ACTOR = Actor.system("cli")
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
 notices = AppGroup("notices", help=_("Notices: regenerate them in batches and follow the jobs."))
@@ -126,6 +128,7 @@ def _print_counts(plan: ops.Plan) -> None:
 @click.option(
     "--no-wait", is_flag=True, help=_("With Celery: send the job to the workers and return.")
 )
+@in_command_uow
 def regenerate_command(
     slug: str | None,
     fund: str | None,
@@ -142,8 +145,9 @@ def regenerate_command(
         scope = ops.Scope(
             partnership_id=_partnership_id(slug), fund=fund, session=meeting, everything=everything
         )
-    except ops.ScopeError:
-        raise click.UsageError(_("Please choose --fund, --session or --all.")) from None
+    except ops.ScopeError as refused:
+        # a usage error (exit 2 with the usage line), not the one handler's exit 1
+        raise click.UsageError(refused.render(localizer)) from None
     workers = workers or default_workers()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     distributed = runner.broker_configured(app)
@@ -152,7 +156,8 @@ def regenerate_command(
     if job is not None:
         progress = ops.job_progress(session, job.id)
         ops.adopt_job(session, job)
-        session.commit()
+        # committed before the runners start: they read the job from the database
+        current_command_uow().commit()
         click.echo(
             _("Resuming job %(job)s: %(finished)s of %(total)s done.")
             % {"job": job.id, "finished": progress.finished, "total": progress.total}
@@ -160,12 +165,12 @@ def regenerate_command(
     else:
         try:
             plan = ops.plan_regeneration(session, scope, localizer, reason=reason)
-        except ops.ScopeError as exc:
-            raise click.UsageError(_("Nothing selected: %(problem)s") % {"problem": exc}) from None
+        except ops.ScopeError as refused:
+            raise click.UsageError(refused.render(localizer)) from None
         if dry_run:
             _print_plan(plan)
             _print_counts(plan)
-            session.rollback()
+            current_command_uow().rollback()
             click.echo(_("Dry run: nothing was written."))
             return
         _print_counts(plan)
@@ -176,7 +181,8 @@ def regenerate_command(
             mode="celery" if distributed else "local",
             workers=workers,
         )
-        session.commit()
+        # committed before the runners start: they read the job from the database
+        current_command_uow().commit()
         if job.total == 0:
             click.echo(_("Nothing to render."))
             return
@@ -244,7 +250,8 @@ def _report(job_id: int) -> None:
     session = db.session()
     progress = ops.job_progress(session, job_id)
     failed = ops.failed_items(session, job_id)
-    session.rollback()
+    # only read: the command's unit of work ends the transaction (commits nothing, or rolls
+    # back when exit 1 follows)
     click.echo(
         _("Job %(job)s: %(done)s rendered, %(failed)s failed, %(pending)s waiting.")
         % {

@@ -13,23 +13,25 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..clock import clock_from_environment
+from ..config import setting
 from ..documents.docx import RenderError, load_manifest
 from ..documents.lint import lint_file
 from ..domain.check import (
     CheckResult,
     guideline_invalid_result,
     guideline_missing_result,
+    input_too_large_result,
     unreadable_input_result,
 )
 from ..domain.guideline import Guideline, GuidelineError, load_guideline
-from ..domain.jsonio import JsonInputError, load_json_text
+from ..domain.jsonio import JsonInputError
 from ..domain.messages import N_, Message
 from ..i18n import BabelLocalizer
 
@@ -44,6 +46,8 @@ from ..operations.documents import (
     render_pdf,
 )
 from . import cli
+from .check import InputTooLarge
+from .check import read_input as read_capped_input
 
 __all__ = ["DOCUMENTS", "Outcome", "build_document", "instance_partnership"]
 
@@ -55,11 +59,8 @@ def _say(msgid: str, **params: Any) -> str:
 
 
 def _read_input(file: str) -> Any:
-    if file == "-":
-        raw = sys.stdin.buffer.read().decode("utf-8-sig")
-    else:
-        raw = Path(file).read_text(encoding="utf-8-sig")
-    return load_json_text(raw)
+    # the same cap as ``check`` (CHECK_MAX_BYTES): never a whole large file in memory
+    return read_capped_input(file, int(setting("CHECK_MAX_BYTES")))
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -124,9 +125,27 @@ def render_command(
         raise click.BadParameter(
             _say(N_("The output file must end in .docx or .pdf.")), param_hint="-o"
         )
+    if not target.parent.is_dir():
+        # checked before the (possibly long) PDF conversion, and without a traceback
+        _refuse_output(
+            ctx,
+            _say(
+                N_(
+                    "The folder “%(folder)s” does not exist. Please create it first or name "
+                    "an existing folder with -o."
+                ),
+                folder=str(target.parent),
+            ),
+        )
+        return
     kind = DOCUMENTS[document]
+    today = clock_from_environment().today()
     try:
         data = _read_input(file)
+    except InputTooLarge:
+        limit = int(setting("CHECK_MAX_BYTES"))
+        _finish(ctx, Outcome(2, input_too_large_result(kind, limit)), None)
+        return
     except JsonInputError as exc:
         _finish(ctx, Outcome(2, unreadable_input_result(kind, exc)), None)
         return
@@ -150,11 +169,13 @@ def render_command(
             payload = data
             if document == "notice" and isinstance(data, dict):
                 payload = {k: v for k, v in data.items() if k != "decision"}
-            _finish(ctx, Outcome(2, guideline_invalid_result(kind, exc, payload)), None)
+            _finish(
+                ctx, Outcome(2, guideline_invalid_result(kind, exc, payload, today=today)), None
+            )
             return
 
     try:
-        outcome = build_document(document, data, guideline, partnership_path)
+        outcome = build_document(document, data, guideline, partnership_path, today=today)
     except RenderError as exc:
         click.echo(exc.message.render(BabelLocalizer()), err=True)
         ctx.exit(1)
@@ -175,8 +196,26 @@ def render_command(
             )
             ctx.exit(1)
             return
-    _write_atomically(target, content)
+    try:
+        _write_atomically(target, content)
+    except OSError as exc:
+        _refuse_output(
+            ctx,
+            _say(
+                N_("The document could not be written to the folder “%(folder)s”: %(detail)s"),
+                folder=str(target.parent),
+                detail=str(getattr(exc, "strerror", None) or exc)[:200],
+            ),
+        )
+        return
     _finish(ctx, outcome, target)
+
+
+def _refuse_output(ctx: click.Context, line: str) -> None:
+    """The output cannot be written where -o says: one German line, exit 2 (a usage problem
+    like unreadable input, not a finding about the document)."""
+    click.echo(line, err=True)
+    ctx.exit(2)
 
 
 def _finish(ctx: click.Context, outcome: Outcome, written: Path | None) -> None:

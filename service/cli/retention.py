@@ -24,10 +24,12 @@ from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application
 from ..operations import retention as ops
+from ..uow import Actor
 from . import cli
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
-ACTOR = "system:cli"
+ACTOR = Actor.system("cli")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -71,14 +73,15 @@ def retention_group() -> None:
     required=True,
     help=_("Why the file must be kept, e.g. the court file number; no personal names."),
 )
+@in_command_uow
 def hold_command(application_id: str, reason: str) -> None:
     application = _find(application_id)
     try:
-        ops.place_legal_hold(db.session(), application, reason, ACTOR)
-    except ops.HoldReasonMissing:
-        click.echo(_("Please give a reason for the legal hold."), err=True)
+        ops.place_legal_hold(current_command_uow(), application, reason)
+    except ops.HoldReasonMissing as refused:
+        # a usage error of the command (exit 2, like a missing option), not the handler's 1
+        click.echo(refused.render(BabelLocalizer()), err=True)
         sys.exit(2)
-    db.session().commit()
     click.echo(
         _("%(file)s is under a legal hold and will not be purged.") % {"file": _name(application)}
     )
@@ -88,12 +91,12 @@ def hold_command(application_id: str, reason: str) -> None:
     "release", help=_("Lift a legal hold; the file's retention period applies again.")
 )
 @click.argument("application_id")
+@in_command_uow
 def release_command(application_id: str) -> None:
     application = _find(application_id)
-    if not ops.release_legal_hold(db.session(), application, ACTOR):
+    if not ops.release_legal_hold(current_command_uow(), application):
         click.echo(_("%(file)s is not under a legal hold.") % {"file": _name(application)})
         return
-    db.session().commit()
     click.echo(
         _("The legal hold on %(file)s is lifted; its retention period applies again.")
         % {"file": _name(application)}
@@ -167,10 +170,11 @@ def _policy() -> RetentionPolicy:
     default=None,
     help=_("Count the periods as on this day (YYYY-MM-DD), for tests; default: today."),
 )
+@in_command_uow
 def purge_command(dry_run: bool, today: datetime | None) -> None:
     session = db.session()
     policy = _policy()
-    day = today.date() if today else datetime.now(BERLIN).date()
+    day = today.date() if today else current_command_uow().today()
     uploads = current_app.config.get("UPLOAD_PATH") or str(
         Path(current_app.instance_path) / "uploads"
     )
@@ -184,7 +188,6 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
         dry_run=dry_run,
         commit=session.commit,
     )
-    session.commit()
     line = _("%(file)s: would be purged (%(rule)s, kept until %(until)s)")
     if not dry_run:
         line = _("%(file)s: purged (%(rule)s, kept until %(until)s)")

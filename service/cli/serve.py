@@ -62,7 +62,7 @@ class JsonLogger(GunicornLogger):
             logger.propagate = False
 
 
-class FoerderwerkServer(BaseApplication):  # type: ignore[misc]
+class FoerderwerkServer(BaseApplication):
     def __init__(self, app: Flask, options: dict[str, Any]) -> None:
         self.application = app
         self.options = options

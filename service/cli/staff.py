@@ -13,11 +13,13 @@ from ..domain.passwords import MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..models import Partnership, StaffRole, StaffUser
 from ..operations import staff as ops
+from ..uow import Actor
 from . import cli
+from .uow import in_command_uow
 
 _localizer = BabelLocalizer()
 _ = _localizer.gettext
-ACTOR = "system:cli"
+ACTOR = Actor.system("cli")
 
 _ROLE_OPTION = click.option(
     "--role",
@@ -90,11 +92,13 @@ def _refuse_weak(error: ops.WeakPassword) -> None:
 @_PARTNERSHIP_OPTION
 @click.option("--name", default="", help=_("Full name shown in the back office."))
 @_STDIN_OPTION
+@in_command_uow
 def add_command(
     email: str, roles: tuple[str, ...], slug: str, name: str, password_stdin: bool
 ) -> None:
     session = db.session()
     partnership = _partnership(slug)
+    email = ops.staff_email(email)  # before the password is asked for
     if ops.find_user(session, email) is not None:
         # issue 14: adding kept the old password silently – whoever ran it believed they had
         # just set one
@@ -121,7 +125,6 @@ def add_command(
     except ops.WeakPassword as error:
         _refuse_weak(error)
         return
-    session.commit()
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
         % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
@@ -132,12 +135,12 @@ def add_command(
 @click.argument("email")
 @_ROLE_OPTION
 @_PARTNERSHIP_OPTION
+@in_command_uow
 def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
     session = db.session()
     partnership = _partnership(slug)
     user = _account(email)
     ops.grant_roles(session, user, [(partnership, StaffRole(role)) for role in roles], ACTOR)
-    session.commit()
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
         % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
@@ -150,6 +153,7 @@ def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
 )
 @click.argument("email")
 @_STDIN_OPTION
+@in_command_uow
 def set_password_command(email: str, password_stdin: bool) -> None:
     session = db.session()
     user = _account(email)
@@ -159,7 +163,6 @@ def set_password_command(email: str, password_stdin: bool) -> None:
     except ops.WeakPassword as error:
         _refuse_weak(error)
         return
-    session.commit()
     click.echo(
         _("New password for %(email)s set; its sessions have ended.") % {"email": user.email}
     )
@@ -167,9 +170,9 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 
 @staff_group.command("deactivate", help=_("Lock an account and end all of its sessions."))
 @click.argument("email")
+@in_command_uow
 def deactivate_command(email: str) -> None:
     session = db.session()
     user = _account(email)
     ops.deactivate(session, user, ACTOR)
-    session.commit()
     click.echo(_("Account %(email)s deactivated; its sessions have ended.") % {"email": email})

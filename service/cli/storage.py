@@ -26,6 +26,7 @@ from ..i18n import BabelLocalizer
 from ..models import Document
 from ..operations.uploads import sweep_orphan_uploads
 from . import cli
+from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
@@ -60,12 +61,14 @@ def _backend(kind: str) -> Storage:
     help=_("The backend the documents are copied into."),
 )
 @click.option("--quiet", is_flag=True, help=_("Print only the summary."))
+@in_command_uow
 def migrate_command(target_kind: str, quiet: bool) -> None:
     session = db.session()
     source_kind = "folder" if target_kind == "database" else "database"
     source, target = _backend(source_kind), _backend(target_kind)
     referenced = list(session.scalars(select(Document.file_sha256).distinct()))
-    session.commit()
+    # end the read transaction before the long copy (no lock held while files move)
+    current_command_uow().commit()
 
     def progress(done: int, total: int, address: str, outcome: str) -> None:
         if not quiet and (outcome != "present" or done == total or done % 100 == 0):
@@ -159,6 +162,7 @@ def verify_command() -> None:
     ),
 )
 @click.option("--dry-run", is_flag=True, help=_("Only list the orphan files; remove nothing."))
+@in_command_uow
 def sweep_command(dry_run: bool) -> None:
     """R20: a request that failed after writing its file leaves an orphan; run from cron.
     Files younger than the grace period are kept – their rows may not be committed yet."""
@@ -178,7 +182,6 @@ def sweep_command(dry_run: bool) -> None:
             sweep_orphan_uploads(session, FolderStorage(uploads_path), dry_run=dry_run),
         ),
     ]
-    session.commit()  # the database store deletes in the session's transaction
     for name, report in reports:
         _echo_sweep(name, report)
     if dry_run:

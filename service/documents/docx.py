@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import sandbox as jinja_sandbox
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
@@ -135,6 +136,89 @@ def make_environment() -> SandboxedEnvironment:
         finalize=_finalize,
         keep_trailing_newline=True,
     )
+
+
+# --- what no template may contain: refused by the renderer and by ``templates check`` alike --
+
+# Tags that load other files: a document template is one file (there is no loader, so the
+# renderer could only fail on them half-way through a document).
+_REFUSED_TAGS: dict[type[nodes.Node], str] = {
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "import",
+    nodes.Extends: "extends",
+}
+# str.format/format_map reach attributes through the format string ("{0.__class__}"), which
+# no look at the expression can see; the sandbox refuses such a field only while rendering.
+_REFUSED_METHODS = frozenset({"format", "format_map"})
+# Attributes the sandbox refuses besides names beginning with "_".
+_INTERNAL_NAMES = frozenset(
+    {
+        "mro",
+        *jinja_sandbox.UNSAFE_FUNCTION_ATTRIBUTES,
+        *jinja_sandbox.UNSAFE_METHOD_ATTRIBUTES,
+        *jinja_sandbox.UNSAFE_GENERATOR_ATTRIBUTES,
+        *jinja_sandbox.UNSAFE_COROUTINE_ATTRIBUTES,
+        *jinja_sandbox.UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One construct a template may not use: ``what`` is "tag", "method" or "name";
+    ``name`` what the tag says (``include``, ``format``, ``__class__``, ``attr``)."""
+
+    lineno: int
+    what: str
+    name: str
+
+
+def refusals(tree: nodes.Template) -> list[Refusal]:
+    """Everything in a parsed template the renderer refuses before rendering (R9)."""
+    found: list[Refusal] = []
+    for node in tree.find_all(nodes.Node):
+        tag = _REFUSED_TAGS.get(type(node))
+        if tag is not None:
+            found.append(Refusal(node.lineno, "tag", tag))
+        elif isinstance(node, nodes.Filter | nodes.Test) and node.name == "attr":
+            found.append(Refusal(node.lineno, "name", "attr"))
+        elif isinstance(node, nodes.Getattr | nodes.Getitem):
+            key = _constant_key(node)
+            if key is None:
+                continue
+            if key.startswith("_") or key in _INTERNAL_NAMES:
+                found.append(Refusal(node.lineno, "name", key))
+            elif key in _REFUSED_METHODS:
+                found.append(Refusal(node.lineno, "method", key))
+    found.sort(key=lambda refusal: refusal.lineno)
+    return found
+
+
+def _constant_key(node: nodes.Getattr | nodes.Getitem) -> str | None:
+    if isinstance(node, nodes.Getattr):
+        return str(node.attr)
+    if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        return node.arg.value
+    return None
+
+
+def _refused(env: SandboxedEnvironment, sources: list[str], name: str) -> RenderError | None:
+    """The error a template with refused constructs renders as (the first one named)."""
+    for source in sources:
+        found = refusals(env.parse(source))
+        if found:
+            return RenderError(
+                "unsafe",
+                Message(
+                    N_(
+                        "The template “%(template)s” contains an unsafe expression and is not "
+                        "used (%(detail)s). Please check it with “foerderwerk templates check”."
+                    ),
+                    {"template": name, "detail": found[0].name},
+                ),
+            )
+    return None
 
 
 # --- docxtpl's per-part processing, applied once (compile) and per document (post) ----------
@@ -342,7 +426,9 @@ class CompiledTemplate:
         self._suffix = document[end:]
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()
-        self._body = env.from_string(patch_source(tpl.get_xml()))
+        body_source = patch_source(tpl.get_xml())
+        self._body = env.from_string(body_source)
+        sources = [body_source]
         parts: list[_Part] = []
         for rel in tpl.docx.part.rels.values():
             if rel.is_external or rel.reltype not in (HEADER_REL, FOOTER_REL):
@@ -350,14 +436,18 @@ class CompiledTemplate:
             part = rel.target_part
             label = "header" if rel.reltype == HEADER_REL else "footer"
             source = patch_source(tpl.get_part_xml(part))
+            sources.append(source)
             parts.append(_Part(str(part.partname).lstrip("/"), label, env.from_string(source)))
         for part in tpl.docx.part.package.parts:
             if part.content_type == FOOTNOTES_TYPE:
                 source = patch_source(part.blob.decode("utf-8"))
+                sources.append(source)
                 parts.append(
                     _Part(str(part.partname).lstrip("/"), "footnotes", env.from_string(source))
                 )
         self._parts = parts
+        # refused when used, not when compiled: the error names the template like any other
+        self._refusal = _refused(env, sources, name)
         self._core = _strict_parse(raw[CORE_PART], CORE_PART) if CORE_PART in raw else None
         rendered = {"word/document.xml", CORE_PART, *(p.name for p in parts)}
         self._order = order
@@ -372,6 +462,8 @@ class CompiledTemplate:
         self._image_entries: dict[tuple[str, tuple[str, ...]], _Entry] = {}
 
     def render(self, context: Mapping[str, Any], meta: Metadata | None = None) -> bytes:
+        if self._refusal is not None:
+            raise self._refusal
         meta = meta or Metadata()
         produced: dict[str, bytes] = {}
         entries: dict[str, _Entry] = dict(self._fixed)
@@ -545,6 +637,10 @@ def render_naive(
     """The plain docxtpl way (template loaded per document): the reference for speed and text."""
     meta = meta or Metadata()
     tpl = DocxTemplate(str(path))
+    tpl.init_docx()
+    refusal = _refused(make_environment(), [patch_source(tpl.get_xml())], Path(path).name)
+    if refusal is not None:
+        raise refusal
     try:
         tpl.render(dict(context), jinja_env=make_environment(), autoescape=True)
     except Exception as exc:

@@ -5,8 +5,9 @@ renders it (R9: refused at upload, with a German message naming the expression):
 
 * ``syntax`` – the Jinja text cannot be compiled (an ``if`` without ``endif`` …);
 * ``unknown`` – a placeholder the kind's context does not have (``doc_templates/manifest.toml``);
-* ``unsafe`` – an attribute or key starting with ``_`` (``''.__class__.__mro__``) or the
-  ``attr`` filter: the sandbox would refuse it anyway, the linter says so at upload;
+* ``unsafe`` – what the renderer refuses (``docx.refusals``, the one list both use): an
+  attribute or key starting with ``_`` (``''.__class__.__mro__``), the ``attr`` filter,
+  ``{% include %}``/``import``/``extends`` and a text's ``.format``;
 * ``split`` – a tag spread over several text runs (Word does this after a spelling correction
   or a formatting change inside the tag);
 * ``quotes`` – typographic quotation marks inside a tag (Word's autocorrect), which are no
@@ -35,6 +36,7 @@ from .docx import (
     W,
     make_environment,
     patch_source,
+    refusals,
 )
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -171,6 +173,24 @@ def _expression(source: str, lineno: int | None, needle: str) -> str:
     return tags[0] if tags else needle
 
 
+_REFUSAL_TEXTS = {
+    "name": N_(
+        "The expression “%(expression)s” uses “%(name)s”. Templates may not use names "
+        "beginning with an underscore, the program's internals or the “attr” filter; the "
+        "template is refused. Please remove the expression."
+    ),
+    "tag": N_(
+        "The tag “%(expression)s” uses “%(name)s”. A template may not load other files; the "
+        "template is refused. Please copy the text into this template instead."
+    ),
+    "method": N_(
+        "The expression “%(expression)s” uses “.%(name)s”. Templates may not call the "
+        "format method of a text; the template is refused. Please write the placeholders "
+        "directly, e.g. {{ recipient.name }}, or use the “format” filter."
+    ),
+}
+
+
 # --- the AST walk --------------------------------------------------------------------------
 
 
@@ -184,7 +204,6 @@ class _Use:
 @dataclass
 class _Walk:
     uses: list[_Use] = field(default_factory=list)
-    unsafe: list[_Use] = field(default_factory=list)
 
     def visit(self, node: nodes.Node, scope: Mapping[str, str], in_loop: bool) -> None:
         if isinstance(node, nodes.For):
@@ -205,8 +224,6 @@ class _Walk:
                 for name in _store_names(node.target):
                     scope[name] = path or "?"
             return
-        if isinstance(node, nodes.Filter | nodes.Test) and node.name == "attr":
-            self.unsafe.append(_Use("attr", node.lineno, "attr"))
         if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
             self.reference(node, scope, in_loop)
             return
@@ -220,9 +237,6 @@ class _Walk:
             chain.append(current)
             current = current.node
         for link in chain:
-            key = _key(link)
-            if key is not None and key.startswith("_"):
-                self.unsafe.append(_Use(key, link.lineno, key))
             if isinstance(link, nodes.Getitem) and not isinstance(link.arg, nodes.Const):
                 self.visit(link.arg, scope, in_loop)
         if not isinstance(current, nodes.Name):
@@ -342,20 +356,18 @@ def lint_template(data: bytes, spec: TemplateSpec | None) -> list[Problem]:
             continue
         walk = _Walk()
         walk.visit(tree, {}, False)
-        for use in walk.unsafe:
+        # exactly what the renderer refuses (docx.refusals), so check never passes a template
+        # that rendering then refuses
+        for refusal in refusals(tree):
             problems.append(
                 Problem(
                     "unsafe",
                     part.kind,
                     Message(
-                        N_(
-                            "The expression “%(expression)s” uses “%(name)s”. Templates may not "
-                            "use names beginning with an underscore or the “attr” filter; the "
-                            "template is refused. Please remove the expression."
-                        ),
+                        _REFUSAL_TEXTS[refusal.what],
                         {
-                            "expression": _expression(source, use.lineno, use.needle),
-                            "name": use.needle,
+                            "expression": _expression(source, refusal.lineno, refusal.name),
+                            "name": refusal.name,
                         },
                     ),
                 )

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .application import (
     Application,
@@ -113,14 +112,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def today_in_germany() -> date:
-    """Legal dates of a German authority follow Europe/Berlin, not the server's clock zone."""
-    try:
-        return datetime.now(ZoneInfo("Europe/Berlin")).date()
-    except ZoneInfoNotFoundError:  # a system without tz data: the local date is the best guess
-        return date.today()
-
-
 def _result(kind: Kind, findings: Sequence[Finding], **kwargs: Any) -> CheckResult:
     extra = dict(_EMPTY_EXTRA[kind])
     extra.update(kwargs.pop("extra", {}))
@@ -131,12 +122,13 @@ def check_application(
     data: Mapping[str, Any],
     guideline: Guideline,
     committed: Decimal = Decimal(0),
-    today: date | None = None,
+    *,
+    today: date,
 ) -> CheckResult:
-    """All rules for an application; ``committed`` is the money already committed in the fund."""
-    app, problems = parse_application(
-        data, fund_key=guideline.fund_key, today=today or today_in_germany()
-    )
+    """All rules for an application; ``committed`` is the money already committed in the fund.
+    ``today`` comes from the caller's clock (service/clock.py: the pinned date in tests and
+    demonstrations) – the domain never asks the system."""
+    app, problems = parse_application(data, fund_key=guideline.fund_key, today=today)
     if app is None:
         return _result("application", problems)
     totals = application_totals(app)
@@ -156,11 +148,9 @@ def check_application(
     )
 
 
-def check_report(
-    data: Mapping[str, Any], guideline: Guideline, today: date | None = None
-) -> CheckResult:
+def check_report(data: Mapping[str, Any], guideline: Guideline, *, today: date) -> CheckResult:
     """All rules for a usage-of-funds report, with the final grant."""
-    report, problems = parse_report(data, today=today or today_in_germany())
+    report, problems = parse_report(data, today=today)
     if report is None:
         return _result("report", problems)
     final = report_result(report, guideline)
@@ -208,10 +198,11 @@ def check(
     data: Any,
     guideline: Guideline | None = None,
     committed: Decimal = Decimal(0),
-    today: date | None = None,
+    *,
+    today: date,
 ) -> CheckResult:
     """Dispatch by kind (the API's and CLI's ``<kind>``); application and report need a
-    guideline."""
+    guideline. ``today`` comes from the caller's clock."""
     if kind == "meeting":
         return check_meeting(data)
     if kind == "closing":
@@ -219,8 +210,8 @@ def check(
     if guideline is None:
         raise ValueError(f"checking an {kind} needs a guideline")
     if kind == "application":
-        return check_application(data, guideline, committed, today)
-    return check_report(data, guideline, today)
+        return check_application(data, guideline, committed, today=today)
+    return check_report(data, guideline, today=today)
 
 
 # -- results for input that cannot be checked ----------------------------------------------
@@ -286,17 +277,16 @@ def guideline_findings(problem: GuidelineError) -> list[Finding]:
 
 
 def guideline_invalid_result(
-    kind: Kind, problem: GuidelineError, data: Any = None, *, today: date | None = None
+    kind: Kind, problem: GuidelineError, data: Any = None, *, today: date
 ) -> CheckResult:
     """The guideline cannot be used: its findings, plus the input's own input.invalid
     problems when ``data`` is given (so that one run shows everything to fix)."""
     findings = guideline_findings(problem)
     if data is not None:
-        day = today or today_in_germany()
         if kind == "application":
-            findings += parse_application(data, fund_key=None, today=day)[1]
+            findings += parse_application(data, fund_key=None, today=today)[1]
         elif kind == "report":
-            findings += parse_report(data, today=day)[1]
+            findings += parse_report(data, today=today)[1]
     return _result(kind, findings)
 
 

@@ -9,11 +9,10 @@ anchors a file; this module only does the calendar arithmetic and the classifica
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
+from .labelled import LabelledEnum
 from .messages import N_
 from .states import ApplicationState
 
@@ -22,23 +21,12 @@ from .states import ApplicationState
 MINIMUM_GRANTED_YEARS = 5
 
 
-class RetentionRule(StrEnum):
+class RetentionRule(LabelledEnum):
     """Which period applies to a file; stored on the tombstone."""
 
-    granted = "granted"
-    rejected = "rejected"
-    draft = "draft"
-
-    @property
-    def label(self) -> str:
-        return _RULE_TITLES[self]
-
-
-_RULE_TITLES: Mapping[RetentionRule, str] = {
-    RetentionRule.granted: N_("Granted file"),
-    RetentionRule.rejected: N_("Rejected or withdrawn application"),
-    RetentionRule.draft: N_("Draft never submitted"),
-}
+    granted = "granted", N_("Granted file")
+    rejected = "rejected", N_("Rejected or withdrawn application")
+    draft = "draft", N_("Draft never submitted")
 
 
 class RetentionConfigError(ValueError):

@@ -11,31 +11,26 @@ makes a grant (``notice_issued``). The two are separate steps on purpose (domain
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
+from .labelled import LabelledEnum
 from .messages import N_
 
 
-class ApplicationState(StrEnum):
-    draft = "draft"
-    submitted = "submitted"
-    in_check = "in_check"
-    info_requested = "info_requested"
-    on_agenda = "on_agenda"
-    approved = "approved"
-    rejected = "rejected"
-    deferred = "deferred"
-    notice_issued = "notice_issued"
-    in_payment = "in_payment"
-    report_submitted = "report_submitted"
-    revoked = "revoked"
-    withdrawn = "withdrawn"
-    closed = "closed"
-
-    @property
-    def label(self) -> str:
-        """English msgid of the German title; translate it at the entry point."""
-        return _STATE_TITLES[self]
+class ApplicationState(LabelledEnum):
+    draft = "draft", N_("Draft")
+    submitted = "submitted", N_("Submitted")
+    in_check = "in_check", N_("Formal check")
+    info_requested = "info_requested", N_("Information requested")
+    on_agenda = "on_agenda", N_("On the agenda")
+    approved = "approved", N_("Approved by the committee")
+    rejected = "rejected", N_("Rejected by the committee")
+    deferred = "deferred", N_("Deferred")
+    notice_issued = "notice_issued", N_("Grant notice issued")
+    in_payment = "in_payment", N_("Funds being paid out")
+    report_submitted = "report_submitted", N_("Usage-of-funds report submitted")
+    revoked = "revoked", N_("Grant revoked")
+    withdrawn = "withdrawn", N_("Withdrawn")
+    closed = "closed", N_("Closed")
 
     @property
     def next_states(self) -> frozenset[ApplicationState]:
@@ -54,22 +49,6 @@ class ApplicationState(StrEnum):
 
 S = ApplicationState
 
-_STATE_TITLES: Mapping[ApplicationState, str] = {
-    S.draft: N_("Draft"),
-    S.submitted: N_("Submitted"),
-    S.in_check: N_("Formal check"),
-    S.info_requested: N_("Information requested"),
-    S.on_agenda: N_("On the agenda"),
-    S.approved: N_("Approved by the committee"),
-    S.rejected: N_("Rejected by the committee"),
-    S.deferred: N_("Deferred"),
-    S.notice_issued: N_("Grant notice issued"),
-    S.in_payment: N_("Funds being paid out"),
-    S.report_submitted: N_("Usage-of-funds report submitted"),
-    S.revoked: N_("Grant revoked"),
-    S.withdrawn: N_("Withdrawn"),
-    S.closed: N_("Closed"),
-}
 
 TRANSITIONS: Mapping[ApplicationState, frozenset[ApplicationState]] = {
     S.draft: frozenset({S.submitted, S.withdrawn}),
@@ -117,30 +96,19 @@ def require_transition(current: ApplicationState, target: ApplicationState) -> A
     return target
 
 
-class DecisionOutcome(StrEnum):
+class DecisionOutcome(LabelledEnum):
     """The committee's outcome for one agenda item; the values of the meeting interchange."""
 
-    approved = "approved"
-    rejected = "rejected"
-    deferred = "deferred"
-    not_decided = "not-decided"
-
-    @property
-    def label(self) -> str:
-        return _OUTCOME_TITLES[self]
+    approved = "approved", N_("Approved")
+    rejected = "rejected", N_("Rejected")
+    deferred = "deferred", N_("Deferred")
+    not_decided = "not-decided", N_("Not decided")
 
     @property
     def application_state(self) -> ApplicationState:
         """The state an application on the agenda reaches through this outcome."""
         return _STATE_AFTER_OUTCOME[self]
 
-
-_OUTCOME_TITLES: Mapping[DecisionOutcome, str] = {
-    DecisionOutcome.approved: N_("Approved"),
-    DecisionOutcome.rejected: N_("Rejected"),
-    DecisionOutcome.deferred: N_("Deferred"),
-    DecisionOutcome.not_decided: N_("Not decided"),
-}
 
 _STATE_AFTER_OUTCOME: Mapping[DecisionOutcome, ApplicationState] = {
     DecisionOutcome.approved: S.approved,
@@ -151,74 +119,30 @@ _STATE_AFTER_OUTCOME: Mapping[DecisionOutcome, ApplicationState] = {
 }
 
 
-class NoticeKind(StrEnum):
-    zuwendung = "zuwendung"
-    ablehnung = "ablehnung"
-    aenderung = "aenderung"
-    widerruf = "widerruf"
-
-    @property
-    def label(self) -> str:
-        return _NOTICE_KIND_TITLES[self]
+class NoticeKind(LabelledEnum):
+    zuwendung = "zuwendung", N_("Grant notice")
+    ablehnung = "ablehnung", N_("Rejection notice")
+    aenderung = "aenderung", N_("Amendment notice")
+    widerruf = "widerruf", N_("Revocation and refund notice")
 
 
-_NOTICE_KIND_TITLES: Mapping[NoticeKind, str] = {
-    NoticeKind.zuwendung: N_("Grant notice"),
-    NoticeKind.ablehnung: N_("Rejection notice"),
-    NoticeKind.aenderung: N_("Amendment notice"),
-    NoticeKind.widerruf: N_("Revocation and refund notice"),
-}
+class NoticeState(LabelledEnum):
+    draft = "draft", N_("Draft")
+    issued = "issued", N_("Issued")
 
 
-class NoticeState(StrEnum):
-    draft = "draft"
-    issued = "issued"
-
-    @property
-    def label(self) -> str:
-        return _NOTICE_STATE_TITLES[self]
-
-
-_NOTICE_STATE_TITLES: Mapping[NoticeState, str] = {
-    NoticeState.draft: N_("Draft"),
-    NoticeState.issued: N_("Issued"),
-}
-
-
-class JobState(StrEnum):
+class JobState(LabelledEnum):
     """A batch job (regeneration of notices): planned, then worked off item by item."""
 
-    running = "running"
-    done = "done"
-    cancelled = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return _JOB_STATE_TITLES[self]
+    running = "running", N_("Running")
+    done = "done", N_("Finished")
+    cancelled = "cancelled", N_("Cancelled")
 
 
-_JOB_STATE_TITLES: Mapping[JobState, str] = {
-    JobState.running: N_("Running"),
-    JobState.done: N_("Finished"),
-    JobState.cancelled: N_("Cancelled"),
-}
-
-
-class ItemState(StrEnum):
+class ItemState(LabelledEnum):
     """One record of a batch job. ``done`` is written in the same transaction as the
     documents it produced, so an item is either finished with its documents or not at all."""
 
-    pending = "pending"
-    done = "done"
-    failed = "failed"
-
-    @property
-    def label(self) -> str:
-        return _ITEM_STATE_TITLES[self]
-
-
-_ITEM_STATE_TITLES: Mapping[ItemState, str] = {
-    ItemState.pending: N_("Waiting"),
-    ItemState.done: N_("Rendered"),
-    ItemState.failed: N_("Failed"),
-}
+    pending = "pending", N_("Waiting")
+    done = "done", N_("Rendered")
+    failed = "failed", N_("Failed")

@@ -33,7 +33,7 @@ from .meeting import (
 )
 from .notice import Notice
 from .outbox import OutboxMail
-from .partnership import Partnership, SettingsError
+from .partnership import Partnership, PartnershipFile, SettingsError
 from .reporting import PaymentRequest, UsageReport
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
@@ -69,6 +69,7 @@ __all__ = [
     "Notice",
     "OutboxMail",
     "Partnership",
+    "PartnershipFile",
     "PaymentRequest",
     "PurgedApplication",
     "Sector",

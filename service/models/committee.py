@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.catalogues import DECIDING_BODIES
+from ..domain.labelled import LabelledEnum
 from ..domain.messages import N_
 from .base import Base, enum_type, utcnow
 
@@ -30,21 +30,11 @@ class CommitteeBody(StrEnum):
         return DECIDING_BODIES[self.value]
 
 
-class Sector(StrEnum):
+class Sector(LabelledEnum):
     """Where a member comes from; civil society must hold the majority of a Begleitausschuss."""
 
-    civil = "civil"
-    admin = "admin"
-
-    @property
-    def label(self) -> str:
-        return _SECTOR_TITLES[self]
-
-
-_SECTOR_TITLES: Mapping[Sector, str] = {
-    Sector.civil: N_("Civil society"),
-    Sector.admin: N_("Administration and politics"),
-}
+    civil = "civil", N_("Civil society")
+    admin = "admin", N_("Administration and politics")
 
 
 class Committee(Base):

@@ -6,15 +6,14 @@ facts (spec/interchange.md, "Meeting").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.labelled import LabelledEnum
 from ..domain.messages import N_
 from ..domain.states import DecisionOutcome
 from .base import Base, enum_type, utcnow
@@ -25,37 +24,16 @@ if TYPE_CHECKING:
     from .notice import Notice
 
 
-class MeetingMode(StrEnum):
-    session = "session"
+class MeetingMode(LabelledEnum):
+    session = "session", N_("Session")
     # Umlaufverfahren: valid only when no voting member objects
-    written = "written"
-
-    @property
-    def label(self) -> str:
-        return _MODE_TITLES[self]
+    written = "written", N_("Written vote")
 
 
-_MODE_TITLES: Mapping[MeetingMode, str] = {
-    MeetingMode.session: N_("Session"),
-    MeetingMode.written: N_("Written vote"),
-}
-
-
-class VoteChoice(StrEnum):
-    yes = "yes"
-    no = "no"
-    abstain = "abstain"
-
-    @property
-    def label(self) -> str:
-        return _CHOICE_TITLES[self]
-
-
-_CHOICE_TITLES: Mapping[VoteChoice, str] = {
-    VoteChoice.yes: N_("Yes"),
-    VoteChoice.no: N_("No"),
-    VoteChoice.abstain: N_("Abstention"),
-}
+class VoteChoice(LabelledEnum):
+    yes = "yes", N_("Yes")
+    no = "no", N_("No")
+    abstain = "abstain", N_("Abstention")
 
 
 class Meeting(Base):

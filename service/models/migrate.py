@@ -1,17 +1,20 @@
 """Running the Alembic migrations from Python: ``upgrade(url)``, ``current(url)``.
 
-Used by ``foerderwerk db upgrade``, ``make run`` and the tests; no alembic.ini needed.
+Used by ``foerderwerk db upgrade``, ``make run`` and the tests; no alembic.ini needed. The
+only door to Alembic: the health check and the backup ask here (:func:`current_revision`,
+:func:`head_revision`, :func:`is_known_revision`), nothing outside service/models imports it.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, pool
+from sqlalchemy import Connection, create_engine, pool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -44,6 +47,31 @@ def current(url: str) -> str | None:
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return current_revision(connection)
     finally:
         engine.dispose()
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database behind ``connection`` is at; None when never migrated."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@lru_cache(maxsize=1)
+def _script() -> ScriptDirectory:
+    # the migration scripts do not change while the process runs; reading them is not free
+    return ScriptDirectory.from_config(alembic_config(""))
+
+
+def head_revision() -> str | None:
+    """The code's migration head (read once per process)."""
+    return _script().get_current_head()
+
+
+def is_known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of the code's migrations (an older database), not one of
+    a newer version or garbage."""
+    try:
+        return _script().get_revision(revision) is not None
+    except Exception:  # alembic: unknown or ambiguous revision
+        return False

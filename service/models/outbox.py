@@ -28,3 +28,7 @@ class OutboxMail(Base):
     # set by the sender that is on it (rendering, delivering); see mail.CLAIM_TIMEOUT
     claimed_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str] = mapped_column(String(500), default="")
+    # a mail that can never be sent (a bad recipient, a refused header, the server refused
+    # the recipient): set aside with the reason in last_error, so it no longer stops or
+    # slows the mails queued behind it (issue 14); `mail send` reports it
+    failed_at: Mapped[datetime | None] = mapped_column()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from ..domain.labelled import LabelledEnum
 from ..domain.messages import N_
 from .base import Base, enum_type, utcnow
 
@@ -17,23 +16,11 @@ if TYPE_CHECKING:
     from .partnership import Partnership
 
 
-class StaffRole(StrEnum):
-    coordination = "coordination"
-    lead = "lead"
-    committee = "committee"
-    admin = "admin"
-
-    @property
-    def label(self) -> str:
-        return _ROLE_TITLES[self]
-
-
-_ROLE_TITLES: Mapping[StaffRole, str] = {
-    StaffRole.coordination: N_("Coordination office"),
-    StaffRole.lead: N_("Lead office"),
-    StaffRole.committee: N_("Committee member"),
-    StaffRole.admin: N_("Administrator"),
-}
+class StaffRole(LabelledEnum):
+    coordination = "coordination", N_("Coordination office")
+    lead = "lead", N_("Lead office")
+    committee = "committee", N_("Committee member")
+    admin = "admin", N_("Administrator")
 
 
 class StaffUser(Base):

@@ -1,7 +1,7 @@
 """Operations of the applicant: drafts, resume links, submission.
 
 Each takes plain data and an explicit actor, flushes and never commits: the entry point
-commits once, and only then do queued e-mails go out (service.operations.mail).
+commits once, and only then do queued e-mails go out (service.adapters.mail.outbox).
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from ..domain.check import CheckResult, check_application, check_report
 from ..domain.findings import Finding
+from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
 from ..domain.payments import PaymentRequest as PaymentRequestRule
 from ..domain.payments import payment_findings
 from ..domain.states import ApplicationState, NoticeKind, NoticeState, require_transition
+from ..errors import NotFound, Refused, TransitionRefused
 from ..models import (
     Application,
     AuditLog,
@@ -33,6 +34,7 @@ from ..models import (
     UsageReport,
     allocate_reference,
 )
+from ..uow import Actor
 from .funds import committed_amount
 from .interchange import (
     application_to_interchange,
@@ -40,6 +42,7 @@ from .interchange import (
     fill_from_interchange,
     freeze_submission,
 )
+from .receipts import ReceiptMail, queue_receipt
 
 # Resume links are short-lived (R15): long enough to read the mail the same day.
 RESUME_LINK_LIFETIME = timedelta(hours=24)
@@ -47,27 +50,25 @@ RESUME_LINK_LIFETIME = timedelta(hours=24)
 RESUME_TOKEN_BYTES = 32
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: ``applicant`` (identified by the browser session) or a staff account."""
-
-    kind: str
-    label: str
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.label}"
+_CORRECT = Message(N_("Please correct your entry"))
 
 
-class NotEditable(ValueError):
+class NotEditable(TransitionRefused):
     """The application is no longer a draft the applicant may change."""
 
+    def __init__(self, state: str) -> None:
+        super().__init__(
+            Message(N_("This application has been submitted and can no longer be changed."))
+        )
+        self.state = state
 
-class SubmissionRefused(ValueError):
+
+class SubmissionRefused(Refused):
     """The rules engine found errors; ``result`` holds the findings to show."""
 
     def __init__(self, result: CheckResult) -> None:
+        super().__init__(_CORRECT, findings=[f for f in result.findings if f.is_error])
         self.result = result
-        super().__init__(f"{sum(f.is_error for f in result.findings)} error finding(s)")
 
 
 def _audit(
@@ -106,7 +107,7 @@ def check_stored(
     fund = application.fund
     payload = dict(data if data is not None else application_to_interchange(application))
     payload.setdefault("submitted_on", today.isoformat())
-    return check_application(payload, fund.guideline, committed_amount(session, fund), today)
+    return check_application(payload, fund.guideline, committed_amount(session, fund), today=today)
 
 
 def save_draft(
@@ -140,12 +141,14 @@ def submit_application(
     idempotency_key: str,
     today: date,
     now: datetime | None = None,
+    receipt: ReceiptMail | None = None,
 ) -> tuple[Application, bool]:
-    """Submit the draft: file number, date of receipt, frozen copy and its SHA-256.
+    """Submit the draft: file number, date of receipt, frozen copy and its SHA-256; with
+    ``receipt``, the receipt e-mail is queued in the same transaction.
 
     Idempotent (R18): the same ``idempotency_key`` again returns the application submitted
-    with it and ``False`` (nothing happens twice). Raises :class:`SubmissionRefused` when the
-    rules engine finds errors.
+    with it and ``False`` (nothing happens twice, no second receipt). Raises
+    :class:`SubmissionRefused` when the rules engine finds errors.
     """
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValueError("an idempotency key of 1 to 64 characters is needed")
@@ -180,6 +183,8 @@ def submit_application(
         reference=application.reference,
         sha256=digest,
     )
+    if receipt is not None:
+        queue_receipt(session, application, receipt)
     return application, True
 
 
@@ -228,6 +233,59 @@ def redeem_resume_token(
     return application
 
 
+# placeholders of a resume request's mail, filled when it is sent (fill_resume_links)
+RESUME_TOKEN_SLOT = "__resume_token__"  # noqa: S105 – a placeholder, no secret
+RESUME_LINKS_SLOT = "[[resume-links]]"
+
+
+def queue_resume_request(
+    session: Session,
+    partnership: Partnership,
+    mail: Any,
+    actor: Actor,
+    *,
+    link: str,
+    untitled: str,
+) -> None:
+    """A resume request for ``mail.to``: the same work for every address (issue 14).
+
+    Whether the address has drafts is looked up only when the mail is sent, by the
+    background sender after the answer (:func:`fill_resume_links`): the request writes one
+    outbox row either way, so neither its time nor its database work tells who applied.
+    ``link`` holds :data:`RESUME_TOKEN_SLOT`, ``mail.body`` :data:`RESUME_LINKS_SLOT`."""
+    from dataclasses import replace
+
+    from ..adapters.mail import outbox
+
+    spec = {
+        "partnership_id": partnership.id,
+        "link": link,
+        "untitled": untitled,
+        "actor": actor.ident[:100],
+    }
+    outbox.queue_mail(session, replace(mail, resume=spec), background=True)
+
+
+def fill_resume_links(session: Session, row: Any) -> bool:
+    """Issue the tokens of a queued resume request and write its links into the mail; False
+    when the address has no draft (nothing to send). Called by the outbox sender."""
+    attachments = dict(row.attachments or {})
+    spec = attachments.pop("resume")
+    partnership = session.get(Partnership, int(spec["partnership_id"]))
+    drafts = drafts_for_email(session, partnership, row.recipient) if partnership else []
+    if not drafts:
+        return False
+    actor = Actor("applicant", str(spec.get("actor") or "resume-request"))
+    lines = []
+    for draft in drafts:
+        token = issue_resume_token(session, draft, actor)
+        link = str(spec["link"]).replace(RESUME_TOKEN_SLOT, token)
+        lines.append(f"{draft.title or spec['untitled']}: {link}")
+    row.body = row.body.replace(RESUME_LINKS_SLOT, "\n".join(lines), 1)
+    row.attachments = attachments  # a new dict: the JSON column sees the change
+    return True
+
+
 def drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
     """The drafts of the partnership whose applicant e-mail is ``email`` (case-insensitive)."""
     wanted = email.strip().lower()
@@ -254,16 +312,20 @@ def remaining_gap(totals: Mapping[str, Any] | None) -> Decimal | None:
 REPORTING_STATES = (ApplicationState.notice_issued, ApplicationState.in_payment)
 
 
-class NoGrant(ValueError):
-    """The application has no issued grant notice to request money for or report on."""
+class NoGrant(NotFound):
+    """The application has no issued grant notice to request money for or report on: its
+    payment and report pages do not exist (404)."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(Message(N_("This application has no grant notice.")))
+        self.state = state
 
 
-class RulesRefused(ValueError):
+class RulesRefused(Refused):
     """The rules engine found errors; ``findings`` are to be shown at the fields."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        super().__init__(f"{len(findings)} error finding(s)")
+        super().__init__(_CORRECT, findings=findings)
 
 
 def grant_notice(application: Application) -> Notice:
@@ -361,7 +423,7 @@ def check_report_data(
 ) -> CheckResult:
     payload = {"notice": report_notice_part(session, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
-    return check_report(payload, application.fund.guideline, today)
+    return check_report(payload, application.fund.guideline, today=today)
 
 
 def submit_report(
@@ -389,7 +451,7 @@ def submit_report(
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
-    result = check_report(payload, application.fund.guideline, today)
+    result = check_report(payload, application.fund.guideline, today=today)
     if not result.ok:
         raise RulesRefused([f for f in result.findings if f.is_error])
     output = result.to_json(_PlainForStorage())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..models import AuditLog
+from ..uow import Actor
 
 log = logging.getLogger("foerderwerk.audit")
 
@@ -57,7 +58,7 @@ def _clean_value(value: Any) -> Any:
 
 def record(
     session: Session,
-    actor: str,
+    actor: Actor | str,
     action: str,
     object_type: str = "",
     object_id: object = "",
@@ -68,7 +69,7 @@ def record(
     """Append one entry; flushes nothing (the caller's flush/commit carries it)."""
     entry = AuditLog(
         partnership_id=partnership_id,
-        actor=escape(actor)[:200],
+        actor=escape(str(actor))[:200],
         action=escape(action)[:64],
         object_type=escape(object_type)[:64],
         object_id=escape(str(object_id))[:64],

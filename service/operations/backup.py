@@ -22,87 +22,53 @@ listed document and upload, the row counts and the audit log.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-import re
 import shutil
-import sqlite3
-import subprocess
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, func, inspect, pool, select, table
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import Connection, func, inspect, select, table
 from sqlalchemy.orm import Session
 
+from ..adapters.backup import postgres, sqlite
+from ..adapters.backup.common import BackupError, database_kind, database_tables, engine, error
+from ..adapters.backup.manifest import (
+    DATABASE_FILES,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    copy_store,
+    foreign_files,
+    read_manifest,
+    restore_folder,
+    sha256_file,
+    verify_backup,
+    write_file,
+)
 from ..documents.backends import storage_from_config
 from ..documents.register import verify_register
-from ..documents.storage import (
-    CHUNK_SIZE,
-    DocumentNotFoundError,
-    FolderStorage,
-    StorageError,
-    TamperedDocumentError,
-    storage_kind,
-)
+from ..documents.storage import FolderStorage, StorageError, storage_kind
 from ..domain.messages import N_, Message
 from ..models import AuditLog, Document, DocumentBlob, Upload, migrate
 
-FORMAT = "foerderwerk-backup"
-FORMAT_VERSION = 1
-MANIFEST = "MANIFEST.json"
-DATABASE_FILES = {
-    "sqlite": "database/foerderwerk.sqlite3",
-    "postgresql": "database/foerderwerk.pgdump",
-}
-FOLDERS = ("database", "documents", "uploads")
-_ADDRESS = re.compile(r"[0-9a-f]{64}")
-
-
-class BackupError(Exception):
-    """Backup or restore refused or failed; ``message`` says why, for people (German)."""
-
-    def __init__(self, message: Message) -> None:
-        self.message = message
-        super().__init__(message.msgid % {k: str(v) for k, v in message.params.items()})
-
-
-def _error(msgid: str, **params: str | int) -> BackupError:
-    return BackupError(Message(msgid, params))
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def database_kind(url: str) -> str:
-    backend = make_url(url).get_backend_name()
-    if backend == "sqlite":
-        return "sqlite"
-    if backend in ("postgresql", "postgres"):
-        return "postgresql"
-    raise _error(
-        N_("Backups are supported for SQLite and PostgreSQL only, not %(kind)s."), kind=backend
-    )
-
-
-def upload_path(config: Mapping[str, Any], instance_path: str) -> Path:
-    """The applicants' upload folder, by the same rule as web/applicant/uploads.py."""
-    return Path(config.get("UPLOAD_PATH") or Path(instance_path) / "uploads")
-
-
-def _engine(url: str) -> Engine:
-    # Its own engine without a pool: nothing stays connected after the command.
-    return create_engine(url, poolclass=pool.NullPool)
-
-
-# --------------------------------------------------------------------------- facts
+__all__ = [
+    "BackupError",
+    "BackupSummary",
+    "RestoreSummary",
+    "create_backup",
+    "database_kind",
+    "read_manifest",
+    "restore_backup",
+    "upload_path",
+    "verify_backup",
+]
 
 
 def _audit_digest(session: Session, rows: int | None = None) -> tuple[int, str]:
@@ -156,7 +122,7 @@ def _snapshot(connection: Connection, documents_in_database: bool) -> _Snapshot:
     with Session(bind=connection) as session:
         rows, digest = _audit_digest(session)
         snapshot = _Snapshot(
-            revision=MigrationContext.configure(connection).get_current_revision(),
+            revision=migrate.current_revision(connection),
             counts=_table_counts(connection),
             audit_rows=rows,
             audit_sha256=digest,
@@ -175,128 +141,6 @@ def _snapshot(connection: Connection, documents_in_database: bool) -> _Snapshot:
                     snapshot.damaged.append(address)
                 snapshot.blobs[address] = len(data)
     return snapshot
-
-
-# --------------------------------------------------------------------------- files
-
-
-def _sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK_SIZE):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
-        os.fsync(handle.fileno())
-
-
-def _copy_store(
-    store: FolderStorage, referenced: list[str], into: Path
-) -> tuple[list[str], list[str], list[str]]:
-    """Every file of ``store`` plus every referenced address, verified, into ``into/ab/…``.
-    Returns (copied, missing referenced, damaged)."""
-    copied: list[str] = []
-    missing: list[str] = []
-    damaged: list[str] = []
-    wanted = set(referenced)
-    for address in sorted(set(store.iter_addresses()) | wanted):
-        try:
-            data = store.get(address)  # hash-checked: damaged bytes are not backed up
-        except DocumentNotFoundError:
-            if address in wanted:
-                missing.append(address)
-            continue
-        except TamperedDocumentError:
-            damaged.append(address)
-            continue
-        _write_file(into / address[:2] / address, data)
-        copied.append(address)
-    return copied, missing, damaged
-
-
-# --------------------------------------------------------------------------- PostgreSQL tools
-
-
-def _libpq(url: str) -> tuple[str, dict[str, str]]:
-    """A libpq URI without the password, which goes into the environment (never argv)."""
-    parsed = make_url(url)
-    uri = URL.create(
-        "postgresql",
-        username=parsed.username,
-        host=parsed.host,
-        port=parsed.port,
-        database=parsed.database,
-        query=parsed.query,
-    ).render_as_string(hide_password=False)
-    env = dict(os.environ)
-    if parsed.password is not None:
-        env["PGPASSWORD"] = str(parsed.password)
-    return uri, env
-
-
-def _tool(name: str, connection: Connection) -> str:
-    found = shutil.which(name)
-    if found is None:
-        raise _error(
-            N_(
-                "The program %(tool)s is missing. Please install the PostgreSQL client of the "
-                "server's version (Debian: apt-get install postgresql-client-%(major)s)."
-            ),
-            tool=name,
-            major=_server_major(connection),
-        )
-    completed = subprocess.run(  # noqa: S603 - a fixed program, no shell
-        [found, "--version"], capture_output=True, text=True, check=False
-    )
-    version = re.search(r"(\d+)(?:\.\d+)?", completed.stdout)
-    client = int(version.group(1)) if version else 0
-    server = _server_major(connection)
-    if client < server:
-        raise _error(
-            N_(
-                "%(tool)s is of PostgreSQL %(client)s, the server runs PostgreSQL %(server)s. "
-                "Please install the PostgreSQL client %(server)s "
-                "(Debian: apt-get install postgresql-client-%(server)s)."
-            ),
-            tool=name,
-            client=client,
-            server=server,
-        )
-    return found
-
-
-def _server_major(connection: Connection) -> int:
-    return int(connection.exec_driver_sql("SHOW server_version_num").scalar_one()) // 10000
-
-
-def _run(argv: list[str], env: dict[str, str], tool: str) -> None:
-    completed = subprocess.run(  # noqa: S603 - fixed programs, arguments as a list
-        argv, capture_output=True, text=True, env=env, check=False
-    )
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip()[-2000:]
-        raise _error(
-            N_("%(tool)s failed (exit code %(code)s): %(detail)s"),
-            tool=tool,
-            code=completed.returncode,
-            detail=detail,
-        )
-
-
-# --------------------------------------------------------------------------- backup
 
 
 @dataclass
@@ -320,7 +164,7 @@ class BackupSummary:
 
 def _prepare_target(target: Path) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise _error(
+        raise error(
             N_(
                 "%(path)s already exists and is not an empty folder. Please name a new folder "
                 "for the backup; an existing backup is never overwritten."
@@ -334,64 +178,6 @@ def _prepare_target(target: Path) -> Path:
     return work
 
 
-def _sqlite_path(url: str) -> Path:
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        raise _error(N_("An in-memory database cannot be backed up or restored."))
-    return Path(database)
-
-
-def _backup_sqlite(url: str, into: Path, documents_in_database: bool) -> _Snapshot:
-    source = _sqlite_path(url)
-    if not source.is_file():
-        raise _error(N_("The database %(path)s does not exist."), path=str(source))
-    into.parent.mkdir(parents=True, exist_ok=True)
-    reader = sqlite3.connect(source, timeout=30)
-    copy = sqlite3.connect(into)
-    try:
-        reader.execute("PRAGMA busy_timeout=30000")
-        # All pages in one step: one read transaction, one consistent snapshot; WAL lets the
-        # service go on writing meanwhile.
-        reader.backup(copy)
-        # A self-contained file: no -wal next to it, so its hash stays what the manifest says
-        copy.execute("PRAGMA journal_mode=DELETE")
-        copy.commit()
-    finally:
-        copy.close()
-        reader.close()
-    engine = _engine(f"sqlite:///{into}")
-    try:
-        with engine.connect() as connection:
-            return _snapshot(connection, documents_in_database)
-    finally:
-        engine.dispose()
-        _fsync(into)
-
-
-def _backup_postgresql(url: str, into: Path, documents_in_database: bool) -> _Snapshot:
-    into.parent.mkdir(parents=True, exist_ok=True)
-    engine = _engine(url)
-    try:
-        with engine.connect() as connection:
-            pg_dump = _tool("pg_dump", connection)
-        snapshot_connection = engine.connect().execution_options(isolation_level="REPEATABLE READ")
-        with snapshot_connection as connection, connection.begin():
-            # pg_dump reads the very snapshot this transaction sees, so the manifest's
-            # facts (references, counts, audit digest) describe exactly the dump.
-            exported = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
-            snapshot = _snapshot(connection, documents_in_database)
-            uri, env = _libpq(url)
-            _run(
-                [pg_dump, "--format=custom", f"--snapshot={exported}", f"--file={into}", uri],
-                env,
-                "pg_dump",
-            )
-    finally:
-        engine.dispose()
-    _fsync(into)
-    return snapshot
-
-
 def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -> BackupSummary:
     url = str(config["DATABASE_URL"])
     kind = database_kind(url)
@@ -399,13 +185,17 @@ def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -
     work = _prepare_target(target)
     try:
         database_file = work / DATABASE_FILES[kind]
-        backup = _backup_sqlite if kind == "sqlite" else _backup_postgresql
-        snapshot = backup(url, database_file, store_kind == "database")
+        backup = sqlite.backup if kind == "sqlite" else postgres.backup
+        snapshot = backup(
+            url,
+            database_file,
+            functools.partial(_snapshot, documents_in_database=store_kind == "database"),
+        )
         missing: list[str] = []
         damaged = list(snapshot.damaged)
         documents: list[dict[str, Any]] = []
         if store_kind == "folder":
-            copied, lost, broken = _copy_store(
+            copied, lost, broken = copy_store(
                 FolderStorage(config["STORAGE_PATH"]),
                 snapshot.referenced_documents,
                 work / "documents",
@@ -419,7 +209,7 @@ def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -
                 for a, size in sorted(snapshot.blobs.items())
             ]
             missing += sorted(set(snapshot.referenced_documents) - set(snapshot.blobs))
-        uploads, lost, broken = _copy_store(
+        uploads, lost, broken = copy_store(
             FolderStorage(upload_path(config, instance_path)),
             snapshot.referenced_uploads,
             work / "uploads",
@@ -430,7 +220,7 @@ def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -
         files: dict[str, dict[str, Any]] = {}
         total = 0
         for path in sorted(p for p in work.rglob("*") if p.is_file()):
-            digest, size = _sha256_file(path)
+            digest, size = sha256_file(path)
             files[path.relative_to(work).as_posix()] = {"sha256": digest, "size": size}
             total += size
         for entry in documents:
@@ -450,7 +240,7 @@ def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -
             "problems": {"missing": sorted(missing), "damaged": sorted(damaged)},
             "files": files,
         }
-        _write_file(
+        write_file(
             work / MANIFEST,
             json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8") + b"\n",
         )
@@ -475,9 +265,6 @@ def create_backup(config: Mapping[str, Any], instance_path: str, target: Path) -
     )
 
 
-# --------------------------------------------------------------------------- restore
-
-
 @dataclass
 class RestoreSummary:
     database: str
@@ -500,223 +287,17 @@ class RestoreSummary:
         return not self.problems
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
-    path = source / MANIFEST
-    if not source.is_dir():
-        raise _error(N_("The folder %(path)s does not exist."), path=str(source))
-    if not path.is_file():
-        raise _error(
-            N_("%(path)s is not a Förderwerk backup: MANIFEST.json is missing."), path=str(source)
-        )
-    try:
-        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise _error(N_("MANIFEST.json of the backup cannot be read.")) from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _error(
-            N_("%(path)s is not a Förderwerk backup: MANIFEST.json is missing."), path=str(source)
-        )
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise _error(
-            N_(
-                "The backup has format version %(found)s; this version of Förderwerk reads "
-                "version %(expected)s only."
-            ),
-            found=str(manifest.get("format_version")),
-            expected=FORMAT_VERSION,
-        )
-    return manifest
-
-
-def _safe_relative(name: str) -> bool:
-    path = PurePosixPath(name)
-    return (
-        not path.is_absolute()
-        and ".." not in path.parts
-        and len(path.parts) >= 2
-        and path.parts[0] in FOLDERS
-    )
-
-
-def verify_backup(source: Path, manifest: Mapping[str, Any]) -> int:
-    """Every listed file present with its size and SHA-256, nothing unlisted; the stores'
-    files named by their hash. Raises BackupError naming the first file that fails."""
-    files = manifest.get("files")
-    if not isinstance(files, dict):
-        raise _error(N_("MANIFEST.json of the backup cannot be read."))
-    damaged = N_(
-        "The backup is damaged: the file %(file)s does not match the checksum in MANIFEST.json. "
-        "Nothing was restored. Please use another backup."
-    )
-    for name, entry in sorted(files.items()):
-        if not _safe_relative(name) or not isinstance(entry, dict):
-            raise _error(damaged, file=name)
-        path = source / name
-        if not path.is_file() or path.is_symlink():
-            raise _error(
-                N_(
-                    "The backup is incomplete: the file %(file)s is missing. Nothing was "
-                    "restored. Please use another backup."
-                ),
-                file=name,
-            )
-        digest, size = _sha256_file(path)
-        if digest != entry.get("sha256") or size != entry.get("size"):
-            raise _error(damaged, file=name)
-        parts = PurePosixPath(name).parts
-        if parts[0] in ("documents", "uploads") and not (
-            len(parts) == 3 and parts[2] == digest and parts[1] == digest[:2]
-        ):
-            raise _error(damaged, file=name)
-    for folder in FOLDERS:
-        for path in sorted((source / folder).rglob("*")):
-            name = path.relative_to(source).as_posix()
-            if (path.is_file() or path.is_symlink()) and name not in files:
-                raise _error(
-                    N_(
-                        "The backup contains the file %(file)s, which MANIFEST.json does not "
-                        "list. Nothing was restored. Please use an unchanged backup."
-                    ),
-                    file=name,
-                )
-    database = manifest.get("database") or {}
-    if (
-        not isinstance(database, dict)
-        or database.get("kind") not in DATABASE_FILES
-        or database.get("file") != DATABASE_FILES[database["kind"]]
-        or database["file"] not in files
-    ):
-        raise _error(N_("MANIFEST.json of the backup cannot be read."))
-    for entry in list(manifest.get("documents") or []) + list(manifest.get("uploads") or []):
-        if not isinstance(entry, dict) or not _ADDRESS.fullmatch(str(entry.get("address"))):
-            raise _error(N_("MANIFEST.json of the backup cannot be read."))
-        location = entry.get("location")
-        if location != "database" and (
-            location not in files or PurePosixPath(str(location)).name != entry["address"]
-        ):
-            raise _error(
-                N_(
-                    "The backup is incomplete: the file %(file)s is missing. Nothing was "
-                    "restored. Please use another backup."
-                ),
-                file=str(location),
-            )
-    return len(files)
-
-
 def _check_revision(revision: str | None) -> None:
     if revision is None:
-        raise _error(N_("MANIFEST.json of the backup cannot be read."))
-    script = ScriptDirectory.from_config(migrate.alembic_config(""))
-    try:
-        known = script.get_revision(revision)
-    except Exception:  # alembic: unknown or ambiguous revision
-        known = None
-    if known is None:
-        raise _error(
+        raise error(N_("MANIFEST.json of the backup cannot be read."))
+    if not migrate.is_known_revision(revision):
+        raise error(
             N_(
                 "The backup was made by a newer version of Förderwerk (database revision "
                 "%(revision)s). Please install that version or a newer one and restore again."
             ),
             revision=revision,
         )
-
-
-def _database_tables(url: str, kind: str) -> list[str]:
-    if kind == "sqlite":
-        path = _sqlite_path(url)
-        if not path.exists():
-            return []
-    engine = _engine(url)
-    try:
-        with engine.connect() as connection:
-            if kind == "sqlite":
-                rows = connection.exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%'"
-                )
-            else:
-                rows = connection.exec_driver_sql(
-                    "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                    "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
-                )
-            return sorted(str(name) for (name,) in rows)
-    except Exception as exc:
-        if isinstance(exc, BackupError):
-            raise
-        raise _error(
-            N_("The target database cannot be reached: %(detail)s"),
-            detail=str(exc).splitlines()[0][:300],
-        ) from None
-    finally:
-        engine.dispose()
-
-
-def _foreign_files(folder: Path, allowed: set[str]) -> bool:
-    """Anything in ``folder`` that a restore of this backup would not have put there."""
-    if not folder.exists():
-        return False
-    if not folder.is_dir():
-        return True
-    for path in folder.rglob("*"):
-        if path.is_dir():
-            continue
-        if not (_ADDRESS.fullmatch(path.name) and path.name in allowed):
-            return True
-    return False
-
-
-def _restore_folder(source: Path, entries: list[dict[str, Any]], store: FolderStorage) -> int:
-    for entry in entries:
-        data = (source / entry["location"]).read_bytes()
-        if hashlib.sha256(data).hexdigest() != entry["address"]:
-            # verified a moment ago; changed since – stop rather than restore it
-            raise _error(
-                N_(
-                    "The backup is damaged: the file %(file)s does not match the checksum in "
-                    "MANIFEST.json. Nothing was restored. Please use another backup."
-                ),
-                file=str(entry["location"]),
-            )
-        store.put(data)  # content-addressed: an existing equal file is checked and kept
-    return len(entries)
-
-
-def _restore_sqlite(dump: Path, url: str) -> None:
-    target = _sqlite_path(url)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    reader = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
-    writer = sqlite3.connect(target, timeout=30)
-    try:
-        # through SQLite itself, not a file copy: right even if the (empty) file is open
-        reader.backup(writer)
-    finally:
-        writer.close()
-        reader.close()
-
-
-def _restore_postgresql(dump: Path, url: str) -> None:
-    engine = _engine(url)
-    try:
-        with engine.connect() as connection:
-            pg_restore = _tool("pg_restore", connection)
-    finally:
-        engine.dispose()
-    uri, env = _libpq(url)
-    _run(
-        [
-            pg_restore,
-            "--no-owner",
-            "--no-acl",
-            "--exit-on-error",
-            # all or nothing: a failed restore leaves the database empty, to be run again
-            "--single-transaction",
-            f"--dbname={uri}",
-            str(dump),
-        ],
-        env,
-        "pg_restore",
-    )
 
 
 def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) -> RestoreSummary:
@@ -729,7 +310,7 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
     backup_kind = manifest["database"]["kind"]
     backup_store = (manifest.get("storage") or {}).get("kind")
     if backup_kind != kind:
-        raise _error(
+        raise error(
             N_(
                 "The backup is of a %(backup)s database, the target is %(target)s. Please "
                 "restore into a database of the same kind."
@@ -738,7 +319,7 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
             target=kind,
         )
     if backup_store != store_kind:
-        raise _error(
+        raise error(
             N_(
                 "The backup keeps its documents in the %(backup)s backend, the target is "
                 "configured for %(target)s. Please restore with FOERDERWERK_STORAGE=%(backup)s "
@@ -752,9 +333,9 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
 
     documents = [e for e in manifest.get("documents") or [] if e.get("location") != "database"]
     uploads = list(manifest.get("uploads") or [])
-    tables = _database_tables(url, kind)
+    tables = database_tables(url, kind)
     if tables:
-        raise _error(
+        raise error(
             N_(
                 "The target database is not empty (it has %(count)s tables). A restore never "
                 "overwrites data. Please create a new, empty database and restore into it."
@@ -766,8 +347,8 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
     for folder, entries in ((upload_folder, uploads),) + (
         ((document_folder, documents),) if store_kind == "folder" else ()
     ):
-        if _foreign_files(folder, {e["address"] for e in entries}):
-            raise _error(
+        if foreign_files(folder, {e["address"] for e in entries}):
+            raise error(
                 N_(
                     "The folder %(path)s is not empty. A restore never overwrites data. Please "
                     "empty it or configure an empty folder."
@@ -785,17 +366,17 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
         created_at=str(manifest.get("created_at")),
     )
     if store_kind == "folder":
-        summary.document_files = _restore_folder(source, documents, FolderStorage(document_folder))
-    summary.uploads = _restore_folder(source, uploads, FolderStorage(upload_folder))
+        summary.document_files = restore_folder(source, documents, FolderStorage(document_folder))
+    summary.uploads = restore_folder(source, uploads, FolderStorage(upload_folder))
     dump = source / manifest["database"]["file"]
     if kind == "sqlite":
-        _restore_sqlite(dump, url)
+        sqlite.restore(dump, url)
     else:
-        _restore_postgresql(dump, url)
+        postgres.restore(dump, url)
 
     restored = migrate.current(url)
     if restored != backup_revision:
-        raise _error(
+        raise error(
             N_(
                 "The restored database is at revision %(found)s, the backup says %(expected)s. "
                 "Please use another backup."
@@ -819,9 +400,9 @@ def _check_restored(
     url: str,
     upload_folder: Path,
 ) -> None:
-    engine = _engine(url)
+    database = engine(url)
     try:
-        with Session(engine) as session:
+        with Session(database) as session:
             storage = storage_from_config(config, session)
             report = verify_register(session, storage)
             summary.checked_documents = report.checked
@@ -870,7 +451,7 @@ def _check_restored(
                     Message(N_("The audit log differs from the one in the backup."))
                 )
             if not summary.upgraded:
-                with engine.connect() as connection:
+                with database.connect() as connection:
                     counts = _table_counts(connection)
                 for name, expected in sorted((manifest.get("counts") or {}).items()):
                     if counts.get(name) != expected:
@@ -888,4 +469,9 @@ def _check_restored(
                             )
                         )
     finally:
-        engine.dispose()
+        database.dispose()
+
+
+def upload_path(config: Mapping[str, Any], instance_path: str) -> Path:
+    """The applicants' upload folder, by the same rule as web/applicant/uploads.py."""
+    return Path(config.get("UPLOAD_PATH") or Path(instance_path) / "uploads")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,6 +22,8 @@ def check_against_fund(
     data: Any,
     fund_key: str | None,
     partnership_slug: str | None = None,
+    *,
+    today: date,
 ) -> CheckResult:
     """Run the rules of ``kind`` on ``data`` with the fund's current guideline and the money
     already committed in it. A meeting and a closing need no fund (a closing brings its own
@@ -30,7 +33,7 @@ def check_against_fund(
     the key.
     """
     if kind not in GUIDED_KINDS:
-        return check(kind, data)
+        return check(kind, data, today=today)
     if not fund_key:
         return invalid_option_result(
             kind,
@@ -46,4 +49,4 @@ def check_against_fund(
     if len(funds) != 1:
         raise FundNotFound(fund_key)
     fund = funds[0]
-    return check(kind, data, fund.guideline, committed_amount(session, fund))
+    return check(kind, data, fund.guideline, committed_amount(session, fund), today=today)

@@ -31,7 +31,6 @@ from ..documents.partnership import (
     PartnershipError,
     builtin_partnership,
     load_partnership,
-    parse_partnership,
 )
 from ..documents.pdftools import DocumentMetadata, fill_form
 from ..documents.summary_form import FORM_TITLE, load_template
@@ -104,6 +103,7 @@ def instance_partnership() -> Partnership | None:
     from ..config import build_config
     from ..db import make_engine
     from ..models.partnership import Partnership as PartnershipRow
+    from .partnerships import letterhead_of
 
     # The same configuration as the app (FOERDERWERK_* and the instance folder), without
     # building the whole web application for one query.
@@ -115,12 +115,13 @@ def instance_partnership() -> Partnership | None:
     try:
         with Session(engine) as session:
             row = session.scalars(select(PartnershipRow).order_by(PartnershipRow.id)).first()
-            settings = row.settings() if row is not None else None
+            # read inside the session: the logo's bytes are a relationship of the row
+            found = letterhead_of(row) if row is not None else None
     except SQLAlchemyError:
-        settings = None
+        found = None
     finally:
         engine.dispose()  # a one-off command: close the pool now, not in the collector
-    return parse_partnership(settings) if settings is not None else None
+    return found
 
 
 def find_letterhead(partnership_path: str | None, notes: list[str]) -> Partnership:
@@ -144,7 +145,7 @@ def find_letterhead(partnership_path: str | None, notes: list[str]) -> Partnersh
 
 
 def _check(
-    document: str, data: Any, guideline: Guideline | None
+    document: str, data: Any, guideline: Guideline | None, today: date
 ) -> tuple[CheckResult, list[Finding]]:
     kind = DOCUMENTS[document]
     extra: list[Finding] = []
@@ -157,7 +158,7 @@ def _check(
     if kind != "meeting" and guideline is None:
         raise ValueError(f"rendering {document} needs a guideline")
     # unmerged: the notice gate weighs the decision's findings apart from the application's
-    return check(kind, payload, guideline), extra
+    return check(kind, payload, guideline, today=today), extra
 
 
 def _render_checked(
@@ -203,12 +204,18 @@ def _render_checked(
 
 
 def render_document(
-    document: str, data: Any, guideline: Guideline | None, partnership: Partnership
+    document: str,
+    data: Any,
+    guideline: Guideline | None,
+    partnership: Partnership,
+    *,
+    today: date,
 ) -> Outcome:
     """Check ``data`` (interchange JSON of ``document``: notice, application, minutes or
-    report), then render the DOCX with ``partnership``'s letterhead. No file is written.
+    report), then render the DOCX with ``partnership``'s letterhead (``today``, from the
+    caller's clock, stands in for a missing submission date). No file is written.
     Raises RenderError when the template itself cannot be filled."""
-    result, extra = _check(document, data, guideline)
+    result, extra = _check(document, data, guideline, today)
     if _with(result, extra).input_invalid:
         return Outcome(2, _with(result, extra))
     return _render_checked(document, data, guideline, partnership, result, extra, [])
@@ -219,10 +226,12 @@ def build_document(
     data: Any,
     guideline: Guideline | None,
     partnership_path: str | None,
+    *,
+    today: date,
 ) -> Outcome:
     """As :func:`render_document`, with the letterhead found by :func:`find_letterhead`
     (only once the input is known to be readable, so its findings come first)."""
-    result, extra = _check(document, data, guideline)
+    result, extra = _check(document, data, guideline, today)
     if _with(result, extra).input_invalid:
         return Outcome(2, _with(result, extra))
     notes: list[str] = []
@@ -276,6 +285,7 @@ def render_report_summary(
     signatory: str = "",
     checked_on: date | None = None,
     checked_by: str = "",
+    today: date,
 ) -> bytes:
     """The report's one-page summary sheet as PDF, filled from the checked report.
 
@@ -284,7 +294,7 @@ def render_report_summary(
     (reliability.md R11). Raises DocumentRefused when the report cannot be read, or when an
     issued sheet would lack the final grant (the rules engine could not compute it).
     """
-    result = check("report", data, guideline)
+    result = check("report", data, guideline, today=today)
     if result.input_invalid:
         raise DocumentRefused(result.findings)
     if issued and not isinstance(result.extra.get("result"), Mapping):

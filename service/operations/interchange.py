@@ -16,9 +16,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..clock import Clock
 from ..domain import application as domain
+from ..domain.emails import EmailAddressError, parse_email_address
 from ..domain.findings import Finding
+from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
+from ..domain.reader import INVALID
+from ..errors import Refused
 from ..models import (
     DECLARATION_KEYS,
     Applicant,
@@ -30,12 +35,13 @@ from ..models import (
 )
 
 
-class InterchangeError(ValueError):
-    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones."""
+class InterchangeError(Refused):
+    """Data that is no readable application; ``findings`` are the ``input.invalid`` ones.
+
+    A refusal: a person sent it (a form, an import) and is told what to correct."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = list(findings)
-        super().__init__("; ".join(f"{f.field or '(input)'}: {f.code}" for f in self.findings))
+        super().__init__(Message(N_("Please correct your entry")), findings=findings)
 
 
 # -- model → interchange --------------------------------------------------------------------
@@ -162,12 +168,35 @@ def fill_from_interchange(application: Application, data: Mapping[str, Any]) -> 
     Raises :class:`InterchangeError` when the domain parser finds ``input.invalid`` problems
     (wrong types, unknown keys, unknown catalogue keys, another fund).
     """
-    _apply(application, _parse(application.fund, data))
+    parsed = _parse(application.fund, data)
+    _refuse_address_lists(parsed)
+    _apply(application, parsed)
+
+
+def _refuse_address_lists(parsed: domain.Application) -> None:
+    """A stored address becomes a mail's ``To``: a list or a line break in it is refused here,
+    before anything is stored, for every path (form, JSON) alike (issue 14). A single
+    malformed address is refused too – ``applicant.email-invalid`` tells the same at submit."""
+    problems: list[Finding] = []
+    contact = parsed.applicant.adult_contact
+    for path, value in (
+        ("applicant.email", parsed.applicant.email),
+        ("applicant.adult_contact.email", contact.email if contact else None),
+    ):
+        if value is None:
+            continue
+        try:
+            parse_email_address(value)
+        except EmailAddressError as exc:
+            problems.append(INVALID.finding_about(path, exc.message))
+    if problems:
+        raise InterchangeError(problems)
 
 
 def _parse(fund: Fund, data: Mapping[str, Any]) -> domain.Application:
-    # ``today`` only stands in for a missing submitted_on, which the callers do not take
-    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=date.today())
+    # ``today`` only stands in for a missing submitted_on, which no caller keeps (fill ignores
+    # it, an import takes only a date the data states) – so the unpinned clock is enough here
+    parsed, problems = domain.parse_application(data, fund_key=fund.key, today=Clock().today())
     if parsed is None:
         raise InterchangeError(problems)
     return parsed

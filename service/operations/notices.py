@@ -10,7 +10,6 @@ points to the one it replaces and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,26 +20,26 @@ from sqlalchemy.orm import Session
 
 from ..documents.context import build_approval_context, build_rejection_context
 from ..documents.docx import Metadata
-from ..documents.partnership import parse_partnership
 from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
 from ..documents.register import read_document
-from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_application
 from ..domain.findings import Finding
-from ..domain.messages import Localizer
+from ..domain.messages import N_, Localizer, Message
 from ..domain.notice import decision_findings
 from ..domain.states import (
     ApplicationState,
     DecisionOutcome,
     NoticeKind,
     NoticeState,
-    require_transition,
+    can_transition,
 )
+from ..errors import Refused, StaleVersion, TransitionRefused
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from ..uow import UnitOfWork
 from . import audit
-from .bridge import bridge_uow
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
+from .partnerships import letterhead_of
 from .publish import (
     AuditEntry,
     Filing,
@@ -55,9 +54,9 @@ from .publish import (
 )
 from .publish import NoticeRefused as NoticeRefused  # where the views and jobs import it
 
-PdfConverter = Callable[[bytes, str, str, str], bytes]
 NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
 # bookmarks of the print file: legal titles, the same in every locale
+_NO_NOTICE = Message(N_("This decision already has its notice, or needs none."))
 _KIND_TITLES = {
     NoticeKind.zuwendung: "Zuwendungsbescheid",
     NoticeKind.ablehnung: "Ablehnungsbescheid",
@@ -75,12 +74,17 @@ class Rendered:
     findings: list[Finding]
 
 
-class StaleNotice(ValueError):
+class NotIssuedYet(Refused, LookupError):
+    """The session has no issued notice to print (a LookupError for older callers)."""
+
+
+class StaleNotice(StaleVersion):
     """The amendment was written against a version that has been replaced meanwhile (R19)."""
 
+    latest: Notice
+
     def __init__(self, latest: Notice) -> None:
-        self.latest = latest
-        super().__init__(f"{latest.number} is at version {latest.version}")
+        super().__init__(Message(N_("Changed in the meantime")), latest=latest)
 
 
 def allocate_notice_number(session: Session, fund: Fund) -> str:
@@ -177,9 +181,12 @@ def prepare_notice(
     payload = {key: value for key, value in data.items() if key != "decision"}
     if committed is None:
         committed = _committed_without(session, application, decision)
-    result: CheckResult = check_application(payload, guideline, committed)
+    # the notice's own date stands in for a missing submission date: a notice renders the same
+    # whenever it is rendered again (regeneration compares fingerprints)
+    day = date.fromisoformat(data["decision"]["date"])
+    result: CheckResult = check_application(payload, guideline, committed, today=day)
     verdict = require_notice(notice_gate(data, result, decision_findings(data)))
-    letterhead = parse_partnership(application.fund.partnership.settings())
+    letterhead = letterhead_of(application.fund.partnership)
     build = build_approval_context if verdict.template == "approval" else build_rejection_context
     context = build(data, guideline, letterhead, result, localizer)
     meta = notice_metadata(
@@ -201,18 +208,12 @@ def render_notice(
     return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
 
 
-def preview_notice(
-    session: Session,
-    decision: Decision,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    issued_on: date,
-) -> bytes:
+def preview_notice(uow: UnitOfWork, decision: Decision) -> bytes:
     """The notice as it would be issued today, as a PDF stamped ENTWURF; nothing is stored."""
     application = decision.application
-    data = notice_data(application, decision, number="ENTWURF", issued_on=issued_on)
-    rendered = render_notice(session, application, decision, data, localizer)
-    return stamp_draft(convert(to_pdf, rendered.docx, rendered.meta))
+    data = notice_data(application, decision, number="ENTWURF", issued_on=uow.today())
+    rendered = render_notice(uow.session, application, decision, data, uow.localizer)
+    return stamp_draft(convert(uow.pdf, rendered.docx, rendered.meta))
 
 
 def notice_filing(
@@ -243,51 +244,46 @@ def notice_filing(
 
 
 def _file_notice(
-    session: Session,
-    storage: Storage,
-    localizer: Localizer,
-    notice: Notice,
-    rendered: Rendered,
-    pdf: bytes,
-    entry: AuditEntry,
+    uow: UnitOfWork, notice: Notice, rendered: Rendered, pdf: bytes, entry: AuditEntry
 ) -> list[Document]:
     produced = Produced(
         Publication(rendered.template, rendered.context, rendered.meta), rendered.docx, pdf
     )
-    uow = bridge_uow(session, localizer=localizer, storage=storage)
     return file_documents(uow, produced, notice_filing(notice), entry)
 
 
 def issue_notice(
-    session: Session,
-    storage: Storage,
+    uow: UnitOfWork,
     decision: Decision,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    actor: str,
     *,
-    issued_on: date,
-    signatory: str = "",
     reasons: str = "",
+    signatory: str | None = None,
 ) -> Notice:
-    """Number, render, convert, register and issue the notice of a committee decision.
+    """Number, render, convert, register and issue the notice of a committee decision, dated
+    today (the unit of work's clock).
 
     ``reasons`` (Begründung) become the decision's reasons where the committee's record has
     none yet; a rejection needs them (§ 39 VwVfG), the rules refuse it otherwise.
+    ``signatory``: the lead office's signatory of the partnership unless given.
     """
-    if decision.outcome not in NOTICE_OUTCOMES:
-        raise ValueError(f"no notice for a {decision.outcome.value} decision")
-    if any(n.state is NoticeState.issued for n in decision.notices):
-        raise ValueError("this decision already has an issued notice")
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
+    to_pdf, issued_on = uow.pdf, uow.today()
+    if decision.outcome not in NOTICE_OUTCOMES or any(
+        n.state is NoticeState.issued for n in decision.notices
+    ):
+        raise TransitionRefused(_NO_NOTICE)
     if reasons.strip() and not decision.reasons.strip():
         decision.reasons = reasons.strip()
     application = decision.application
+    if signatory is None:
+        signatory = application.fund.partnership.lead_office_signatory
     target = (
         ApplicationState.notice_issued
         if decision.outcome is DecisionOutcome.approved
         else ApplicationState.closed
     )
-    require_transition(application.state, target)
+    if not can_transition(application.state, target):
+        raise TransitionRefused(_NO_NOTICE)
     # The notice carries the file number (Aktenzeichen) the applicant knows from the
     # receipt – per fund and year by construction; only a file without one (paper, import)
     # draws from the fund's own notice counter.
@@ -327,34 +323,32 @@ def issue_notice(
         {"number": number, "kind": notice.kind.value, "application": application.id},
         actor=actor,
     )
-    _file_notice(session, storage, localizer, notice, rendered, pdf, entry)
+    _file_notice(uow, notice, rendered, pdf, entry)
     application.state = target
     session.flush()
     return notice
 
 
 def amend_notice(
-    session: Session,
-    storage: Storage,
+    uow: UnitOfWork,
     notice: Notice,
-    localizer: Localizer,
-    to_pdf: PdfConverter,
-    actor: str,
     *,
     reason: str,
     amount: Decimal | None,
-    issued_on: date,
     shown_version: int | None = None,
 ) -> Notice:
-    """An Änderungsbescheid: a new version of the number that replaces the latest one.
+    """An Änderungsbescheid, dated today: a new version of the number that replaces the
+    latest one.
 
     ``shown_version`` is the version the form showed; if another amendment came first,
     :class:`StaleNotice` is raised instead of silently amending the amendment.
     """
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
+    to_pdf, issued_on = uow.pdf, uow.today()
     if not reason.strip():
-        raise ValueError("an amendment must say why")
+        raise Refused(Message(N_("Please say why the notice is amended.")))
     if notice.decision is None or notice.kind is NoticeKind.ablehnung:
-        raise ValueError("only a grant can be amended")
+        raise TransitionRefused(Message(N_("Only a grant notice can be amended.")))
     latest = session.scalars(
         select(Notice)
         .where(Notice.fund_id == notice.fund_id, Notice.number == notice.number)
@@ -414,7 +408,7 @@ def amend_notice(
         },
         actor=actor,
     )
-    _file_notice(session, storage, localizer, amended, rendered, pdf, entry)
+    _file_notice(uow, amended, rendered, pdf, entry)
     session.flush()
     return amended
 
@@ -469,10 +463,9 @@ def meeting_notices(session: Session, meeting: Meeting) -> list[Notice]:
     return [latest[number] for number in sorted(latest)]
 
 
-def print_file(
-    session: Session, storage: Storage, meeting: Meeting, actor: str
-) -> tuple[bytes, int]:
+def print_file(uow: UnitOfWork, meeting: Meeting) -> tuple[bytes, int]:
     """All issued notices of a session merged into one PDF for printing."""
+    session, storage, actor = uow.session, uow.storage, uow.actor
     parts = []
     for notice in meeting_notices(session, meeting):
         document = notice_pdf(session, notice)
@@ -485,7 +478,7 @@ def print_file(
             )
         )
     if not parts:
-        raise LookupError("no issued notices")
+        raise NotIssuedYet(Message(N_("No notice of this session has been issued yet.")))
     committee: Committee = meeting.committee
     merged = merge_print_file(
         parts,

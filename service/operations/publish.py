@@ -35,36 +35,26 @@ from ..models import Document
 from . import audit
 
 if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one
-    from ..uow import PdfPort, UnitOfWork
+    from ..uow import Actor, PdfPort, UnitOfWork
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-class _FindingsText(Message):
-    """The findings' messages, joined: the ``details`` of a refusal, in the reader's locale."""
+class NoticeRefused(Refused):
+    """The notice would state something false; ``findings`` (the errors) say what."""
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        super().__init__("", {})
-        object.__setattr__(self, "_findings", tuple(findings[:5]))
+        super().__init__(
+            Message(
+                N_("The notice cannot be issued as it would state something false: %(details)s")
+            ),
+            findings=findings,
+        )
 
     def render(self, localizer: Localizer) -> str:
-        found: tuple[Finding, ...] = object.__getattribute__(self, "_findings")
-        return "; ".join(f.message.render(localizer) for f in found)
-
-
-class NoticeRefused(Refused, ValueError):
-    """The notice would state something false; ``findings`` (the errors) say what.
-
-    Still a ValueError for the callers that catch that until they are converted."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        message = N_("The notice cannot be issued as it would state something false: %(details)s")
-        super().__init__(Message(message, {"details": _FindingsText(findings)}))
-        self.findings: list[Finding] = list(findings)  # type: ignore[assignment]
-
-    def render(self, localizer: Localizer) -> str:
-        return self.message.render(localizer)  # the findings are in the message already
+        details = "; ".join(f.message.render(localizer) for f in self.findings[:5])
+        return Message(self.message.msgid, {"details": details}).render(localizer)
 
 
 # --------------------------------------------------------------------------- the gate
@@ -180,7 +170,7 @@ class AuditEntry:
     partnership_id: int | None
     details: Mapping[str, Any] = field(default_factory=dict)
     list_documents: bool = False
-    actor: str | None = None
+    actor: Actor | str | None = None
 
 
 def file_documents(
@@ -222,7 +212,7 @@ def file_documents(
         listed = {"documents": [d.id for d in documents]} if entry.list_documents else {}
         audit.record(
             uow.session,
-            entry.actor or str(uow.actor),
+            entry.actor or uow.actor,
             entry.action,
             entry.object_type,
             entry.object_id,

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -44,8 +44,9 @@ from ..documents.register import (
     snapshot_context,
 )
 from ..documents.storage import Storage
-from ..domain.messages import N_, Localizer
+from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
+from ..errors import Refused
 from ..models import (
     AgendaItem,
     Application,
@@ -58,6 +59,7 @@ from ..models import (
     utcnow,
 )
 from ..paths import locale_dir
+from ..uow import Actor, PdfPort
 from . import audit
 from .bridge import bridge_uow
 from .funds import committed_amount
@@ -99,8 +101,11 @@ ACTION_LABELS = {
 }
 
 
-class ScopeError(ValueError):
+class ScopeError(Refused):
     """The scope names no fund or session that exists, or nothing at all."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ class Scope:
 
     def __post_init__(self) -> None:
         if not (self.everything or self.fund or self.session):
-            raise ScopeError("choose --fund, --session or --all")
+            raise ScopeError(Message(N_("Please choose --fund, --session or --all.")))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -336,7 +341,9 @@ def _resolve_funds(session: Session, scope: Scope) -> list[int] | None:
         query = query.where(Fund.partnership_id == scope.partnership_id)
     ids = list(session.scalars(query))
     if not ids:
-        raise ScopeError(f"no fund {scope.fund}")
+        raise ScopeError(
+            Message(N_("Nothing selected: %(problem)s"), {"problem": f"no fund {scope.fund}"})
+        )
     return ids
 
 
@@ -421,7 +428,7 @@ def plan_regeneration(
     for decision in decisions:
         notice = current[decision.id]
         application = decision.application
-        common = {
+        common: dict[str, Any] = {
             "decision_id": decision.id,
             "fund": application.fund.key,
             "applicant": application.applicant_name or "",
@@ -541,7 +548,7 @@ def create_draft_notice(session: Session, decision: Decision) -> Notice:
 def start_regeneration(
     session: Session,
     plan: Plan,
-    actor: str,
+    actor: Actor,
     *,
     mode: str = "local",
     workers: int = 1,
@@ -553,7 +560,7 @@ def start_regeneration(
         kind=JOB_KIND,
         scope=plan.scope.to_json(),
         reason=plan.reason,
-        actor=actor,
+        actor=str(actor),
         state=JobState.running,
         mode=mode,
         workers=workers,
@@ -736,7 +743,7 @@ def finish_job_if_complete(session: Session, job_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def cancel_job(session: Session, job_id: int, actor: str) -> None:
+def cancel_job(session: Session, job_id: int, actor: Actor) -> None:
     """Stop handing out the job's items; what is rendered stays."""
     job = session.get(BatchJob, job_id)
     if job is None or job.state is not JobState.running:
@@ -750,14 +757,6 @@ def cancel_job(session: Session, job_id: int, actor: str) -> None:
 # --------------------------------------------------------------------------- one item
 
 
-class BatchPdfConverter(Protocol):
-    """DOCX → PDF/A with metadata, and a watermark across every page for drafts."""
-
-    def __call__(
-        self, docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
-    ) -> bytes: ...
-
-
 @dataclass(frozen=True)
 class RenderedItem:
     item_id: int
@@ -768,7 +767,7 @@ class RenderedItem:
 
 
 def render_item(
-    session: Session, item_id: int, localizer: Localizer, to_pdf: BatchPdfConverter
+    session: Session, item_id: int, localizer: Localizer, to_pdf: PdfPort
 ) -> RenderedItem | None:
     """Render a pending item (read-only; no lock held). None when there is nothing to do:
     the item is finished already or its job was cancelled."""

@@ -33,8 +33,10 @@ from ..documents.storage import (
     Storage,
     bind_storage,
 )
+from ..domain.messages import N_, Message
 from ..domain.retention import RetentionPolicy, RetentionRule, classify, is_due, kept_until
 from ..domain.states import ApplicationState, DecisionOutcome, NoticeKind, NoticeState
+from ..errors import Refused
 from ..models import (
     AgendaItem,
     Applicant,
@@ -53,6 +55,7 @@ from ..models import (
     Upload,
     UsageReport,
 )
+from ..uow import Actor, UnitOfWork
 from . import audit
 
 log = logging.getLogger(__name__)
@@ -75,30 +78,32 @@ def policy_from_config(config: Mapping[str, Any]) -> RetentionPolicy:
 # --------------------------------------------------------------------------- legal hold
 
 
-class HoldReasonMissing(ValueError):
+class HoldReasonMissing(Refused):
     """A legal hold needs a reason (the court file, the audit)."""
 
+    def __init__(self) -> None:
+        super().__init__(Message(N_("Please give a reason for the legal hold.")))
 
-def place_legal_hold(
-    session: Session, application: Application, reason: str, actor: str
-) -> LegalHold:
+
+def place_legal_hold(uow: UnitOfWork, application: Application, reason: str) -> LegalHold:
     """Put the file under a legal hold (Sperrvermerk): it is never purged while held.
 
     Placing a hold on a held file replaces its reason (a second lawsuit). The audit entry
     names the file, not the reason: the reason is free text and might name people, while the
     audit log can never be cleaned (R24); the reason stays on the hold itself.
     """
+    session, actor = uow.session, uow.actor
     reason = reason.strip()
     if not reason:
-        raise HoldReasonMissing("a legal hold needs a reason")
+        raise HoldReasonMissing()
     hold = session.get(LegalHold, application.id)
     renewed = hold is not None
     if hold is None:
-        hold = LegalHold(application_id=application.id, reason=reason, placed_by=actor[:200])
+        hold = LegalHold(application_id=application.id, reason=reason, placed_by=str(actor)[:200])
         session.add(hold)
     else:
         hold.reason = reason
-        hold.placed_by = actor[:200]
+        hold.placed_by = str(actor)[:200]
         hold.placed_at = datetime.now(UTC)
     audit.record(
         session,
@@ -114,8 +119,9 @@ def place_legal_hold(
     return hold
 
 
-def release_legal_hold(session: Session, application: Application, actor: str) -> bool:
+def release_legal_hold(uow: UnitOfWork, application: Application) -> bool:
     """Lift the hold; the file's ordinary retention period applies again. False if none."""
+    session, actor = uow.session, uow.actor
     hold = session.get(LegalHold, application.id)
     if hold is None:
         return False
@@ -352,7 +358,7 @@ def _amounts(session: Session, application: Application) -> dict[str, Decimal | 
     }
 
 
-def _tombstone(session: Session, plan: _Plan, today: date, actor: str) -> PurgedApplication:
+def _tombstone(session: Session, plan: _Plan, today: date, actor: Actor) -> PurgedApplication:
     application = plan.application
     retention = plan.retention
     started = application.submitted_on or _berlin_day(application.created_at)
@@ -370,7 +376,7 @@ def _tombstone(session: Session, plan: _Plan, today: date, actor: str) -> Purged
         anchor_on=retention.anchor_on,
         kept_until=retention.kept_until,
         purged_on=today,
-        purged_by=actor[:200],
+        purged_by=str(actor)[:200],
         **_amounts(session, application),
     )
 
@@ -532,7 +538,7 @@ def purge_files(
     session: Session,
     policy: RetentionPolicy,
     today: date,
-    actor: str,
+    actor: Actor,
     *,
     document_storage: Storage,
     upload_storage: Storage,

@@ -34,6 +34,7 @@ from ..models import (
     Partnership,
     allocate_reference,
 )
+from ..uow import UnitOfWork
 from . import audit
 from .demo import load_demo
 from .interchange import application_from_interchange, freeze_submission
@@ -188,9 +189,10 @@ def _application_data(number: int, rng: random.Random) -> tuple[dict[str, Any], 
     return data, requested
 
 
-def seed_notices(session: Session, n: int, actor: str) -> int:
+def seed_notices(uow: UnitOfWork, n: int) -> int:
     """Add ``n`` approved applications with a committee decision and a draft notice each
     (rendered by the next regeneration run). Flushes, never commits; returns the fund id."""
+    session, actor = uow.session, uow.actor
     load_demo(session)
     partnership = session.scalars(select(Partnership).order_by(Partnership.id)).first()
     if partnership is None:  # pragma: no cover - load_demo just created it

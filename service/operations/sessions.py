@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..documents.context import build_invitation_context, build_minutes_context
 from ..documents.docx import Metadata
-from ..documents.partnership import parse_partnership
-from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_meeting
 from ..domain.headings import invitation_heading, minutes_heading
-from ..domain.messages import N_, Localizer
+from ..domain.messages import N_, Message
 from ..domain.states import ApplicationState, DecisionOutcome, require_transition
+from ..errors import StaleVersion, TransitionRefused
 from ..models import (
     AgendaItem,
     Application,
@@ -42,26 +41,31 @@ from ..models import (
     Vote,
     VoteChoice,
 )
+from ..uow import Actor, UnitOfWork
 from . import audit
-from .bridge import bridge_uow
 from .funds import committed_amount
+from .partnerships import letterhead_of
 from .publish import AuditEntry, Filing, Publication, publish
 
 # Applications that may go on an agenda: checked formally, or deferred by an earlier session.
 AGENDA_READY = (ApplicationState.in_check, ApplicationState.deferred)
 
 
-class SessionError(ValueError):
+class SessionError(TransitionRefused):
     """A step the session's records do not allow; ``msgid`` is shown to the user."""
 
     def __init__(self, msgid: str, **params: Any) -> None:
+        super().__init__(Message(msgid, params))
         self.msgid = msgid
         self.params = params
-        super().__init__(msgid % params if params else msgid)
 
 
-class StaleRecords(ValueError):
+class StaleRecords(StaleVersion):
     """The form showed other records than are stored now (R19): someone saved meanwhile."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(Message(N_("Changed in the meantime")))
+        self.detail = detail
 
 
 def records_version(meeting: Meeting, item: AgendaItem | None = None) -> str:
@@ -128,7 +132,7 @@ def create_meeting(
     held_on: date,
     mode: MeetingMode,
     place: str,
-    actor: str,
+    actor: Actor,
     *,
     start_time: time | None = None,
     fill: bool = True,
@@ -181,7 +185,7 @@ def candidates(session: Session, meeting: Meeting) -> list[tuple[Application, bo
     ]
 
 
-def fill_agenda(session: Session, meeting: Meeting, actor: str) -> list[AgendaItem]:
+def fill_agenda(session: Session, meeting: Meeting, actor: Actor) -> list[AgendaItem]:
     """Put every application submitted in time on the agenda; late ones wait."""
     added = []
     for application, in_time in candidates(session, meeting):
@@ -191,7 +195,7 @@ def fill_agenda(session: Session, meeting: Meeting, actor: str) -> list[AgendaIt
 
 
 def add_to_agenda(
-    session: Session, meeting: Meeting, application: Application, actor: str
+    session: Session, meeting: Meeting, application: Application, actor: Actor
 ) -> AgendaItem:
     if is_decided(meeting) and meeting.items:
         raise SessionError(N_("The session has already decided; its agenda is closed."))
@@ -223,7 +227,7 @@ def add_to_agenda(
     return item
 
 
-def remove_from_agenda(session: Session, meeting: Meeting, item: AgendaItem, actor: str) -> None:
+def remove_from_agenda(session: Session, meeting: Meeting, item: AgendaItem, actor: Actor) -> None:
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be taken off the agenda."))
     application = item.application
@@ -263,7 +267,7 @@ def record_attendance(
     start_time: time | None,
     end_time: time | None,
     place: str,
-    actor: str,
+    actor: Actor,
     version: str | None = None,
 ) -> None:
     if is_decided(meeting):
@@ -299,7 +303,7 @@ def record_item(
     conditions: str,
     conflicts: Mapping[int, str],
     votes: Mapping[int, VoteChoice],
-    actor: str,
+    actor: Actor,
     version: str | None = None,
 ) -> None:
     """Replace the item's conflicts and votes with what the form shows."""
@@ -403,7 +407,7 @@ def budgets(session: Session, committee: Committee) -> list[BudgetLine]:
     ]
 
 
-def decide(session: Session, meeting: Meeting, actor: str) -> list[Decision]:
+def decide(session: Session, meeting: Meeting, actor: Actor) -> list[Decision]:
     """Record the committee's decisions as the rules engine computed them."""
     if not meeting.items:
         raise SessionError(N_("The agenda is empty."))
@@ -503,28 +507,22 @@ def minutes_number(meeting: Meeting) -> str:
     return f"{prefix}-{kind}-{meeting.held_on.isoformat()}-{meeting.id}"
 
 
-def generate_minutes(
-    session: Session,
-    storage: Storage,
-    meeting: Meeting,
-    localizer: Localizer,
-    actor: str,
-    to_pdf: Any,
-) -> list[Document]:
+def generate_minutes(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     """Render the minutes from the records (DOCX and PDF/A) and register both.
 
-    ``to_pdf(docx, title, subject, author) -> bytes`` is the PDF converter (injected, so
-    tests and batch jobs can choose). A second run adds new versions; the old bytes stay.
+    The PDF comes from the unit of work's PDF port. A second run adds new versions; the old
+    bytes stay.
     """
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
     data = minutes_data(session, meeting)
     result = check_meeting(data)
-    letterhead = parse_partnership(meeting.committee.partnership.settings())
+    letterhead = letterhead_of(meeting.committee.partnership)
     context = build_minutes_context(data, letterhead, result, localizer)
     heading = minutes_heading(meeting.mode.value, meeting.held_on, meeting.committee.name)
     meta = Metadata(heading.title, heading.subject, letterhead.lead_office.name)
     number = minutes_number(meeting)
     return publish(
-        bridge_uow(session, localizer=localizer, storage=storage, pdf=to_pdf),
+        uow,
         Publication("minutes", context, meta),
         *_meeting_filing(meeting, "minutes", number, f"Protokoll-{number}", actor),
     )
@@ -575,28 +573,23 @@ def invitation_number(meeting: Meeting) -> str:
     return f"Einladung {prefix} {meeting.held_on.isoformat()}"
 
 
-def generate_invitation(
-    session: Session,
-    storage: Storage,
-    meeting: Meeting,
-    letter_date: date,
-    actor: str,
-    to_pdf: Any,
-) -> list[Document]:
+def generate_invitation(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     """Render the invitation with agenda (PDF/A and DOCX) and register both.
 
-    ``to_pdf`` as for :func:`generate_minutes`. Producing it again (the agenda changed)
-    adds new versions that replace the old ones; the old bytes stay.
+    Dated today (the unit of work's clock), converted by its PDF port. Producing it again
+    (the agenda changed) adds new versions that replace the old ones; the old bytes stay.
     """
+    session, actor = uow.session, uow.actor
+    letter_date = uow.today()
     if meeting.mode is MeetingMode.written:
         raise SessionError(N_("A written vote has no session to invite to."))
-    letterhead = parse_partnership(meeting.committee.partnership.settings())
+    letterhead = letterhead_of(meeting.committee.partnership)
     context = build_invitation_context(invitation_data(session, meeting, letter_date), letterhead)
     heading = invitation_heading(meeting.held_on, meeting.committee.name)
     author = letterhead.coordination_office.name or letterhead.lead_office.name
     number = invitation_number(meeting)
     return publish(
-        bridge_uow(session, storage=storage, pdf=to_pdf),
+        uow,
         Publication("invitation", context, Metadata(heading.title, heading.subject, author)),
         *_meeting_filing(meeting, "invitation", number, number.replace(" ", "-"), actor),
     )
@@ -613,7 +606,7 @@ def meeting_documents(session: Session, meeting: Meeting) -> list[Document]:
 
 
 def _meeting_filing(
-    meeting: Meeting, template_key: str, number: str, stem: str, actor: str
+    meeting: Meeting, template_key: str, number: str, stem: str, actor: Actor
 ) -> tuple[Filing, AuditEntry]:
     """A session document: PDF/A (kind ``template_key``) and editable DOCX (kind
     ``<template_key>-docx``), each a new version of what was registered before; audited as

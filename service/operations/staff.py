@@ -28,9 +28,11 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.check import CheckResult, check_application
+from ..domain.emails import EmailAddressError, parse_email_address
 from ..domain.messages import N_, Message
 from ..domain.passwords import password_problems
-from ..domain.states import ApplicationState, require_transition
+from ..domain.states import ApplicationState, can_transition
+from ..errors import Refused, TransitionRefused
 from ..models import (
     Application,
     ApplicationComment,
@@ -45,6 +47,7 @@ from ..models import (
     StaffUser,
     utcnow,
 )
+from ..uow import Actor
 from . import audit
 from .funds import committed_amount
 from .interchange import application_to_interchange
@@ -91,28 +94,46 @@ class Login:
     token: str | None = None
 
 
-class WeakPassword(ValueError):
-    """The password breaks the rules; ``problems`` say why, for the person to read."""
+class WeakPassword(Refused):
+    """The password breaks the rules; ``problems`` say why, for the person to read (the
+    message is the first of them)."""
 
     def __init__(self, problems: list[Message]) -> None:
-        super().__init__("; ".join(p.msgid for p in problems))
+        super().__init__(problems[0])
         self.problems = tuple(problems)
 
 
-class WrongPassword(ValueError):
-    pass
+class WrongPassword(Refused):
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("This is not your current password. Please enter it as you sign in."))
+        )
+        self.email = email
 
 
-class TooManyAttempts(ValueError):
-    pass
+class TooManyAttempts(Refused):
+    status = 429
+
+    def __init__(self, email: str) -> None:
+        super().__init__(
+            Message(N_("Too many failed attempts. Please wait 15 minutes and try again."))
+        )
+        self.email = email
 
 
-class InvalidResetLink(ValueError):
+class InvalidResetLink(Refused):
     """Unknown, used or expired – the page says the same for each."""
 
+    status = 410
 
-def staff_actor(user: StaffUser) -> str:
-    return f"staff:{user.id}"
+    def __init__(self) -> None:
+        super().__init__(
+            Message(N_("This link has expired or was already used. Please request a new one."))
+        )
+
+
+def staff_actor(user: StaffUser) -> Actor:
+    return Actor("staff", str(user.id), user.name or user.email)
 
 
 def hash_password(password: str, *, email: str, name: str = "") -> str:
@@ -129,15 +150,25 @@ def find_user(session: Session, email: str) -> StaffUser | None:
     ).one_or_none()
 
 
+def staff_email(email: str) -> str:
+    """The account's address in its stored form: exactly one address (service.domain.emails),
+    lower case; :class:`~service.errors.Refused` with the reason otherwise (issue 14)."""
+    try:
+        return parse_email_address(email).lower()
+    except EmailAddressError as exc:
+        raise Refused(exc.message) from None
+
+
 def add_staff_user(
     session: Session,
     email: str,
     name: str,
     password: str,
     roles: list[tuple[Partnership, StaffRole]],
-    actor: str,
+    actor: Actor,
 ) -> StaffUser:
     """Create an account (or add roles to an existing one, leaving its password); flushes."""
+    email = staff_email(email)
     user = find_user(session, email)
     if user is None:
         user = StaffUser(
@@ -151,7 +182,7 @@ def add_staff_user(
 
 
 def grant_roles(
-    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: str
+    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: Actor
 ) -> list[tuple[Partnership, StaffRole]]:
     """Give ``user`` the roles it does not have yet; returns those added. Flushes."""
     added = []
@@ -173,7 +204,7 @@ def grant_roles(
 
 
 def set_password(
-    session: Session, user: StaffUser, password: str, actor: str, *, keep_token: str | None = None
+    session: Session, user: StaffUser, password: str, actor: Actor, *, keep_token: str | None = None
 ) -> None:
     """A new password (checked against the rules); ends every session of the account but the
     one of ``keep_token`` and every reset link still open."""
@@ -184,7 +215,7 @@ def set_password(
     session.flush()
 
 
-def deactivate(session: Session, user: StaffUser, actor: str) -> None:
+def deactivate(session: Session, user: StaffUser, actor: Actor) -> None:
     """Lock the account and end every session of it on the server."""
     user.active = False
     revoke_sessions(session, user)
@@ -271,6 +302,10 @@ def _verify(user: StaffUser | None, password: str) -> bool:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+# the invitation of a new account (operations/accounts.py) stores its link the same way
+token_hash = _token_hash
 
 
 def log_in(session: Session, email: str, password: str, address: str) -> Login:
@@ -530,7 +565,7 @@ def load_demo_staff(session: Session, partnership: Partnership) -> int:
             name,
             DEMO_PASSWORD,
             [(partnership, role) for role in roles],
-            "system:demo",
+            Actor.system("demo"),
         )
     return created
 
@@ -604,7 +639,9 @@ def application_findings(session: Session, application: Application) -> CheckRes
     """The rules engine on the frozen submission (the live data where none was frozen)."""
     data = dict(application.submission_snapshot or application_to_interchange(application))
     fund = application.fund
-    return check_application(data, fund.guideline, committed_amount(session, fund))
+    # the frozen copy states its date of receipt; the fallback keeps the verdict repeatable
+    day = application.submitted_on or application.created_at.date()
+    return check_application(data, fund.guideline, committed_amount(session, fund), today=day)
 
 
 def _touch(application: Application, version: int) -> None:
@@ -690,7 +727,7 @@ def request_information(
 ) -> None:
     """Return the application to the applicant with a question and an answer deadline."""
     _touch(application, version)
-    application.state = require_transition(application.state, ApplicationState.info_requested)
+    application.state = _step(application.state, ApplicationState.info_requested)
     application.info_due_on = due_on
     add_comment(session, application, message, True, user)
     audit.record(
@@ -705,8 +742,20 @@ def request_information(
     session.flush()
 
 
-class MoveNotAllowed(ValueError):
-    pass
+_NOT_NOW = Message(N_("This step is not possible in the application's current state."))
+
+
+class MoveNotAllowed(TransitionRefused):
+    """Not a step staff take by hand, or not from the application's current state."""
+
+    def __init__(self) -> None:
+        super().__init__(_NOT_NOW)
+
+
+def _step(current: ApplicationState, target: ApplicationState) -> ApplicationState:
+    if not can_transition(current, target):
+        raise MoveNotAllowed
+    return target
 
 
 def move_application(
@@ -717,10 +766,10 @@ def move_application(
     user: StaffUser,
 ) -> None:
     if target not in MANUAL_MOVES:
-        raise MoveNotAllowed(target.value)
+        raise MoveNotAllowed
     _touch(application, version)
     before = application.state
-    application.state = require_transition(application.state, target)
+    application.state = _step(application.state, target)
     if target is not ApplicationState.info_requested:
         application.info_due_on = None
     audit.record(

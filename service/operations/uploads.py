@@ -8,210 +8,45 @@ control characters and excess length. R5: the size limit is checked before anyth
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import json
 import logging
-import os
-import selectors
-import signal
-import subprocess
-import sys
-import threading
-import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..adapters import uploads as sandbox
+from ..adapters.uploads import WALL_SECONDS, PdfVerdict
 from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
-from ..process_local import PerProcess
-from .applications import Actor, NotEditable
+from ..uow import UnitOfWork
+from .applications import NotEditable
 
 log = logging.getLogger(__name__)
 
-# Limits of the checking process: a real offer parses in well under a second.
-CPU_SECONDS = 5
-MEMORY_BYTES = 512 * 1024 * 1024
-WALL_SECONDS = 10
 MAX_NAME = 120
 UPLOAD_KINDS = ("offer", "attachment")
-PDFCHECK = Path(__file__).with_name("pdfcheck.py")
 
 
 class UploadRefused(ValueError):
     """``problem``: empty, too-large, too-many-files, too-much-in-total, not-pdf, encrypted,
-    damaged, timeout."""
+    damaged, active-content (scripts or actions, docs/decisions.md "Uploads"), timeout."""
 
     def __init__(self, problem: str) -> None:
         self.problem = problem
         super().__init__(problem)
 
 
-@dataclass(frozen=True)
-class PdfVerdict:
-    pages: int
-    active_content: bool
-
-
 def check_pdf(
     data: bytes, command: Sequence[str] | None = None, wall_seconds: float = WALL_SECONDS
 ) -> PdfVerdict:
-    """Parse ``data`` in a limited child process; raises :class:`UploadRefused`.
-
-    The child sets its own CPU and memory limits before it reads the file (no preexec_fn:
-    the web server runs threads); the wall clock is watched here. By default the child is
-    forked by this process's checking server (:class:`_CheckServer`); ``command`` runs that
-    command once instead, with the file on stdin (tests of hostile children)."""
-    if not data:
-        raise UploadRefused("empty")
-    if command is None:
-        return _verdict(_check_server().check(data, wall_seconds))
+    """The upload sandbox's verdict on ``data``; a rejected file as :class:`UploadRefused`."""
     try:
-        completed = subprocess.run(  # noqa: S603 – fixed argv, the file goes to stdin only
-            list(command),
-            input=data,
-            capture_output=True,
-            timeout=wall_seconds,
-            env=_child_env(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise UploadRefused("timeout") from None
-    if completed.returncode != 0:
-        raise UploadRefused("damaged")  # killed by the CPU or memory limit, or crashed
-    return _verdict(completed.stdout)
-
-
-def checker_argv(*extra: str) -> list[str]:
-    """The checking child by its path, not ``-m service.operations.pdfcheck``: -m imports
-    the service package first (Flask, SQLAlchemy, Babel) – 0.4 s of CPU per upload for
-    nothing (bench/load.py, docs/performance.md); -P keeps the script's folder off sys.path,
-    so nothing of the service shadows."""
-    return [
-        sys.executable,
-        "-P",
-        str(PDFCHECK),
-        str(CPU_SECONDS),
-        str(MEMORY_BYTES),
-        *extra,
-    ]
-
-
-def _child_env() -> dict[str, str]:
-    return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.pathsep.join(sys.path)}
-
-
-def _verdict(raw: bytes) -> PdfVerdict:
-    try:
-        answer: dict[str, Any] = json.loads(raw.decode() or "{}")
-    except ValueError:
-        answer = {}
-    if not answer:
-        raise UploadRefused("damaged")
-    if not answer.get("ok"):
-        raise UploadRefused(str(answer.get("problem") or "damaged"))
-    return PdfVerdict(int(answer.get("pages", 0)), bool(answer.get("active_content")))
-
-
-class _CheckServer:
-    """This process's checking server (``pdfcheck.py --serve``): started with the first
-    upload, it forks one limited child per file. One file at a time (a lock); a server that
-    does not answer within the wall-clock limit is killed with its child, and the next upload
-    starts a new one. A forked process (a gunicorn worker) starts its own."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def check(self, data: bytes, wall_seconds: float) -> bytes:
-        with self._lock:
-            process = self._running()
-            deadline = time.monotonic() + wall_seconds
-            try:
-                self._send(process, len(data).to_bytes(8, "big") + data, deadline)
-                size = int.from_bytes(self._receive(process, 4, deadline), "big")
-                return self._receive(process, size, deadline)
-            except TimeoutError:
-                self.stop()
-                raise UploadRefused("timeout") from None
-            except OSError:
-                self.stop()  # it died (or was killed): the file is not accepted
-                raise UploadRefused("damaged") from None
-
-    def _running(self) -> subprocess.Popen[bytes]:
-        if self._process is None or self._process.poll() is not None:
-            self._process = subprocess.Popen(  # noqa: S603 – fixed argv
-                checker_argv("--serve"),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=_child_env(),
-                start_new_session=True,  # killed as a group with the child it forked
-            )
-        return self._process
-
-    @staticmethod
-    def _send(process: subprocess.Popen[bytes], payload: bytes, deadline: float) -> None:
-        assert process.stdin is not None  # noqa: S101 – Popen with stdin=PIPE
-        fd = process.stdin.fileno()
-        view = memoryview(payload)
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_WRITE)
-            while view:
-                if not selector.select(max(0.0, deadline - time.monotonic())):
-                    raise TimeoutError
-                written = os.write(fd, view[:65536])
-                view = view[written:]
-
-    @staticmethod
-    def _receive(process: subprocess.Popen[bytes], size: int, deadline: float) -> bytes:
-        assert process.stdout is not None  # noqa: S101 – Popen with stdout=PIPE
-        fd = process.stdout.fileno()
-        chunks: list[bytes] = []
-        with selectors.DefaultSelector() as selector:
-            selector.register(fd, selectors.EVENT_READ)
-            while size:
-                if not selector.select(max(0.0, deadline - time.monotonic())):
-                    raise TimeoutError
-                chunk = os.read(fd, size)
-                if not chunk:
-                    raise BrokenPipeError("the checking server ended")
-                chunks.append(chunk)
-                size -= len(chunk)
-        return b"".join(chunks)
-
-    def stop(self) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-
-
-_server: PerProcess[_CheckServer] = PerProcess(_CheckServer)
-
-
-def _check_server() -> _CheckServer:
-    return _server.get()
-
-
-@atexit.register
-def _stop_check_server() -> None:
-    server = _server.current()
-    if server is not None:
-        server.stop()
+        return sandbox.check_pdf(data, command, wall_seconds)
+    except sandbox.PdfRejected as rejected:
+        raise UploadRefused(rejected.problem) from None
 
 
 _UNSAFE = {
@@ -249,10 +84,9 @@ def display_name(raw: str) -> str:
 
 
 def add_upload(
-    session: Session,
+    uow: UnitOfWork,
     storage: Any,
     application: Application,
-    actor: Actor,
     *,
     filename: str,
     data: bytes,
@@ -267,7 +101,11 @@ def add_upload(
     ``max_files`` and ``max_total_bytes`` bound what one application holds (issue 14: 65
     files, 53 MB in one draft); checked against the stored rows before the file is parsed.
     Two uploads to the same draft at the very same moment may both pass the check – the
-    bound can be exceeded by one file per request in flight, not by a loop of requests."""
+    bound can be exceeded by one file per request in flight, not by a loop of requests.
+
+    ``storage`` is the uploads' own store, apart from the unit of work's document store
+    (whose orphan sweep must not see them)."""
+    session, actor = uow.session, uow.actor
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
     if len(data) > max_bytes:
@@ -313,12 +151,12 @@ def uploads_of(session: Session, application: Application) -> tuple[int, int]:
     return int(files), int(stored)
 
 
-def remove_upload(session: Session, upload: Upload, actor: Actor) -> None:
+def remove_upload(uow: UnitOfWork, upload: Upload) -> None:
     """Drop the upload from the draft; the bytes stay until the orphan sweep (R20)."""
     if not upload.application.state.applicant_may_edit:
         raise NotEditable(upload.application.state.value)
-    session.delete(upload)
-    session.flush()
+    uow.session.delete(upload)
+    uow.session.flush()
 
 
 def sweep_orphan_uploads(

@@ -6,13 +6,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import errors, filters, proxy, ratelimit, refusals, security
+    from . import csrf, errors, filters, proxy, ratelimit, refusals, security
     from .public import bp as public_bp
 
     # first: every later hook (limits, audit, logs) must see the client's real address
     proxy.init_app(app)
     ratelimit.init_app(app)
     security.init_app(app)
+    # before Flask-WTF's token check (applicant.init_app): a foreign site is told so plainly
+    csrf.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     refusals.init_app(app)

@@ -28,6 +28,7 @@ from ..links import InvalidBaseUrl, parse_base_url
 from ..models import StaffUser
 from ..operations import staff as ops
 from .proxy import client_address
+from .uow import current_uow
 
 log = logging.getLogger("foerderwerk.auth")
 
@@ -136,7 +137,7 @@ def login() -> ResponseReturnValue:
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
     result = ops.log_in(db.session(), email, password, client_address())
-    db.session().commit()
+    current_uow()  # the request commits when the view returned
     if result.result is ops.LoginResult.limited:
         return _login_page(
             email,
@@ -161,7 +162,7 @@ def _login_page(
 @bp.post("/abmelden")
 def logout() -> ResponseReturnValue:
     ops.log_out(db.session(), session.get(SESSION_KEY))
-    db.session().commit()
+    current_uow()  # the request commits when the view returned
     session.clear()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -16,11 +16,8 @@ import logging
 import os
 import secrets
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
@@ -28,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from .. import db
 from ..documents.storage import storage_kind
-from ..models.migrate import alembic_config
+from ..models.migrate import current_revision, head_revision, is_known_revision
 
 log = logging.getLogger("foerderwerk.health")
 
@@ -39,31 +36,21 @@ ERROR = "error"
 AT_HEAD = "at head"
 
 
-@lru_cache(maxsize=1)
-def _script() -> ScriptDirectory:
-    # the migration scripts do not change while the process runs; reading them is not free
-    return ScriptDirectory.from_config(alembic_config(""))
-
-
 def _database_and_migrations() -> tuple[str, str]:
     try:
         with db.engine().connect() as connection:
             connection.execute(text("SELECT 1"))
-            current = MigrationContext.configure(connection).get_current_revision()
+            current = current_revision(connection)
     except Exception as exc:
         log.error("health: database not reachable (%s)", type(exc).__name__)
         return ERROR, "unknown"
-    head = _script().get_current_head()
+    head = head_revision()
     if current == head:
         return OK, AT_HEAD
     if current is None:
         state = "not migrated"
     else:
-        try:
-            known = _script().get_revision(current) is not None
-        except Exception:
-            known = False
-        state = "behind" if known else "unknown revision"
+        state = "behind" if is_known_revision(current) else "unknown revision"
     log.warning("health: database migration %s, code at %s (%s)", current, head, state)
     return OK, state
 

@@ -10,18 +10,20 @@ the same for every address.
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from .. import db
+from ..adapters.mail import outbox
+from ..adapters.mail.transport import Mail
 from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..links import site_url
-from ..operations import mail
 from ..operations import staff as ops
 from .auth import SESSION_KEY, bp, current_staff
 from .proxy import client_address
+from .uow import current_uow
 
 RESET_KEY = "password_reset_token"
 
@@ -56,17 +58,14 @@ def password_change() -> ResponseReturnValue:
                     token=session.get(SESSION_KEY),
                     address=client_address(),
                 )
-            except ops.TooManyAttempts:
-                errors["current"] = [
-                    _("Too many failed attempts. Please wait 15 minutes and try again.")
-                ]
-            except ops.WrongPassword:
-                errors["current"] = [
-                    _("This is not your current password. Please enter it as you sign in.")
-                ]
+            # caught here, not by the one handler: the form is shown again with the message
+            # at its field – and the failed attempt must be counted, so the request commits
+            except (ops.TooManyAttempts, ops.WrongPassword) as error:
+                errors["current"] = [error.render(BabelLocalizer())]
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
-            db.session().commit()  # failed attempts count, a success is kept
+            # failed attempts count, a success is kept: the request commits either way
+            current_uow()
             if not errors:
                 flash(
                     _("Your password has been changed. You have been signed out everywhere else."),
@@ -91,19 +90,15 @@ def password_forgot() -> ResponseReturnValue:
             pass
         else:
             _queue_reset_mail(user.email, token)
-        db.session().commit()
+        current_uow()  # the request commits when the view returned
         # the same page for every address: nobody learns who has an account
         sent = True
     return render_template("staff/password_forgot.html", sent=sent, email=email)
 
 
 def _bind_mail() -> None:
-    mail.bind_transport(
-        db.session(),
-        mail.transport_from_config(current_app.config, current_app.instance_path),
-        mail.sender(current_app.config),
-        background_niceness=current_app.config["BACKGROUND_NICENESS"],
-    )
+    """The request's unit of work binds the mail transport when it is built."""
+    current_uow()
 
 
 def _queue_reset_mail(email: str, token: str) -> None:
@@ -115,9 +110,9 @@ def _queue_reset_mail(email: str, token: str) -> None:
     )
     # sent by the background sender: a mail delivered before the answer would make the
     # answer for a known address measurably slower than for an unknown one
-    mail.queue_mail(
+    outbox.queue_mail(
         db.session(),
-        mail.Mail(to=email, subject=_("Setting a new password for Förderwerk"), body=body),
+        Mail(to=email, subject=_("Setting a new password for Förderwerk"), body=body),
         background=True,
     )
 
@@ -151,7 +146,7 @@ def password_reset() -> ResponseReturnValue:
                 session.pop(RESET_KEY, None)
                 return render_template("staff/password_reset.html", valid=False), 410
             else:
-                db.session().commit()
+                current_uow()  # the request commits when the view returned
                 session.clear()  # whoever was signed in in this browser is not any more
                 flash(_("Your new password is set. Please sign in with it."), "success")
                 return redirect(url_for("auth.login"))

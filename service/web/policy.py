@@ -71,6 +71,7 @@ POLICY: dict[str, Rule] = {
     "apply.resume_token": PUBLIC,
     "apply.resume_confirm": PUBLIC,
     "apply.mine": APPLICANT,
+    "apply.sign_out": PUBLIC,
     "apply.payment": APPLICANT,
     "apply.report": APPLICANT,
     "apply.report_receipt": APPLICANT,
@@ -123,8 +124,12 @@ POLICY: dict[str, Rule] = {
     "staff.regenerate_resume": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
-    "staff.users": _staff(A),
-    "staff.user_deactivate": _staff(A),
+    # administration (issue 16): the partnership's settings and its staff accounts
+    "staff.admin_settings": _staff(A),
+    "staff.admin_accounts": _staff(A),
+    "staff.admin_account_create": _staff(A),
+    "staff.admin_account_roles": _staff(A),
+    "staff.admin_account_deactivate": _staff(A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")

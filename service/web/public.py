@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from .. import db
-from ..domain.check import today_in_germany
 from ..operations.funds import list_partnerships
+from .uow import current_uow
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def index() -> str:
-    partnerships = list_partnerships(db.session(), today_in_germany())
+    uow = current_uow()
+    # which funds are open is decided on the pinned date too (FOERDERWERK_TODAY)
+    partnerships = list_partnerships(uow.session, uow.today())
     return render_template("public/index.html", partnerships=partnerships)

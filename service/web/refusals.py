@@ -25,9 +25,17 @@ def _roll_back() -> None:
         (uow.session if uow is not None else db.session()).rollback()
 
 
+def refusal_goes_to(url: str) -> None:
+    """Where a refusal during this request sends the person (instead of the page they came
+    from): a view states it up front and catches nothing."""
+    g.refusal_back = url
+
+
 def _back(refusal: Refused) -> str:
     if refusal.back:
         return refusal.back
+    if g.get("refusal_back"):
+        return str(g.refusal_back)
     referrer = request.referrer
     if referrer:
         parts = urlsplit(referrer)

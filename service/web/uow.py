@@ -13,9 +13,10 @@ from flask import current_app, g, request, session
 from flask_babel import get_locale
 
 from .. import db
+from ..adapters.mail import outbox, sender, transport
 from ..i18n import BabelLocalizer
-from ..operations import mail
-from ..uow import Actor, UnitOfWork, build_uow
+from ..operations.outgoing import PREPARERS
+from ..uow import Actor, UnitOfWork, build_uow, office_pdf
 
 
 def current_uow() -> UnitOfWork:
@@ -27,12 +28,15 @@ def current_uow() -> UnitOfWork:
             current_app.config,
             actor=request_actor(),
             localizer=BabelLocalizer(str(get_locale() or "de")),
+            # looked up per request, so that a test can put a stand-in for LibreOffice here
+            pdf=office_pdf,
         )
-        mail.bind_transport(
+        outbox.bind_transport(
             uow.session,
-            mail.transport_from_config(current_app.config, current_app.instance_path),
-            mail.sender(current_app.config),
-            background_niceness=current_app.config["BACKGROUND_NICENESS"],
+            transport.transport_from_config(current_app.config, current_app.instance_path),
+            transport.sender(current_app.config),
+            preparers=PREPARERS,
+            background=sender.in_background(current_app.config["BACKGROUND_NICENESS"]),
         )
         g.uow = uow
     return uow
@@ -50,8 +54,8 @@ def request_actor() -> Actor:
 
 
 def commit_request() -> None:
-    """Commit the request's unit of work, if the view used one (old-style views commit
-    themselves until they are moved to the unit of work)."""
+    """Commit the request's unit of work, if the view used one (a view that changes
+    nothing needs none)."""
     uow: UnitOfWork | None = g.get("uow")
     if uow is not None and request:
         uow.commit()

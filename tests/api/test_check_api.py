@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
+
+import pytest
 
 from service.operations.funds import committed_amount
 from tests.conftest import FIXTURES
+
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 
 def _post(client, path: str, body: bytes | str):
@@ -112,6 +118,7 @@ def test_an_unknown_fund_answers_404_and_a_missing_fund_400(demo_app):
     assert _post(client, "/api/v1/check/nonsense", "{}").status_code == 404
 
 
+@pytest.mark.db_semantics
 def test_the_fund_s_committed_money_counts_against_its_budget(db_session, fund):
     """The API passes the money already approved in the fund to the rules: with 39,500 €
     of the 40,000 € budget committed, a request of 600 € exceeds it."""
@@ -122,7 +129,7 @@ def test_the_fund_s_committed_money_counts_against_its_budget(db_session, fund):
     from service.operations.checks import check_against_fund
 
     data = json.loads((FIXTURES / "application-aif.json").read_text(encoding="utf-8"))
-    before = check_against_fund(db_session, "application", data, "AIF-2026")
+    before = check_against_fund(db_session, "application", data, "AIF-2026", today=TODAY)
     assert "grant.exceeds-budget" not in {f.code for f in before.findings}
 
     for amount, state in (
@@ -146,7 +153,7 @@ def test_the_fund_s_committed_money_counts_against_its_budget(db_session, fund):
         fund.current_guideline.toml_text.replace('budget = "40000.00"', 'budget = "10000.00"')
     )
     db_session.flush()
-    after = check_against_fund(db_session, "application", data, "AIF-2026")
+    after = check_against_fund(db_session, "application", data, "AIF-2026", today=TODAY)
     assert "grant.exceeds-budget" in {f.code for f in after.findings}
 
 

@@ -18,6 +18,7 @@ from service import create_app, db
 from service.domain.states import ItemState
 from service.models import BatchItem
 from service.operations.seed import seed_notices
+from tests.conftest import uow_on
 
 FOERDERWERK = str(Path(sys.executable).with_name("foerderwerk"))
 
@@ -46,7 +47,7 @@ def environment(db_url: str, workdir: Path, **extra: str) -> dict[str, str]:
 def seed(db_url: str, count: int, **config: object) -> None:
     app = create_app({"DATABASE_URL": db_url, **config})
     with app.app_context():
-        seed_notices(db.session(), count, "test")
+        seed_notices(uow_on(db.session()), count)
         db.session().commit()
         db.engine().dispose()
 

@@ -88,7 +88,7 @@ def test_the_lead_offices_and_the_admins_pages_have_no_accessibility_violations(
 
     page.context.clear_cookies()
     _sign_in_with_the_keyboard(page, base, "admin@demo.example")
-    page.goto(f"{base}/p/{SLUG}/staff/konten")
+    page.goto(f"{base}/p/{SLUG}/staff/verwaltung/konten")
     check_page(page, "staff-konten")
     assert page.get_by_role("cell", name="kuf@demo.example", exact=True).count() == 1
 

@@ -38,6 +38,9 @@ from service.models import (
 )
 from tests.web.staff_support import KUF, SLUG, log_in
 
+# on PostgreSQL too (tests/conftest.py): dumps and restores
+pytestmark = pytest.mark.db_semantics
+
 TEMPLATE_HASH = hashlib.sha256(b"zuwendungsbescheid.docx").hexdigest()
 PARTNERSHIP_NAME = "Partnerschaft für Demokratie Boizenburg/Elbe – Lübtheen"
 UPLOAD_BYTES = b"%PDF-1.7\n1 0 obj <</Angebot (Druckerei \xc3\x9cbersee)>> endobj\n%%EOF\n"

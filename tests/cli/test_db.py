@@ -17,6 +17,9 @@ from service.db import make_engine
 from service.models import Application, Partnership
 from service.models.migrate import current, head
 
+# on PostgreSQL too (tests/conftest.py): the migrations
+pytestmark = pytest.mark.db_semantics
+
 
 def _app(url: str, tmp_path: Path) -> Flask:
     return create_app(

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from service import db
+from service.adapters.mail.outbox import Mail, queue_mail
 from service.cli import cli
 from service.models import OutboxMail
-from service.operations.mail import Mail, queue_mail
 
 
 def test_mail_send_delivers_what_waits_in_the_outbox(app, tmp_path: Path):

@@ -414,3 +414,38 @@ def test_templates_check_needs_the_kind_of_an_unknown_file(tmp_path: Path) -> No
     _bad_template(copy)
     assert invoke("templates", "check", str(copy)).exit_code == 2
     assert invoke("templates", "check", str(copy), "--kind", "approval").exit_code == 1
+
+
+def test_render_into_a_missing_folder_names_the_folder_and_exits_2(tmp_path: Path) -> None:
+    missing = tmp_path / "MISSING" / "DIR"
+    result, target = render_notice(tmp_path, notice(tmp_path), "MISSING/DIR/file.pdf")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert str(missing) in result.stderr
+    assert "existiert nicht" in result.stderr
+    assert not target.exists()
+
+
+def test_render_caps_its_input_as_check_does(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FOERDERWERK_CHECK_MAX_BYTES", "5000")
+    big = tmp_path / "gross.json"
+    big.write_text('{"x": "' + "y" * 6000 + '"}', encoding="utf-8")
+    result, target = render_notice(tmp_path, str(big))
+    assert result.exit_code == 2
+    assert "nicht gelesen" in json.loads(result.stdout)["findings"][0]["message"]
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["{% include 'zuwendungsbescheid.docx' %}", "{{ '{0.__class__}'.format(number) }}"],
+)
+def test_templates_check_refuses_include_and_format_tricks(tmp_path: Path, tag: str) -> None:
+    copy = tmp_path / "zuwendungsbescheid.docx"
+    document = Document()
+    document.add_paragraph(f"Bescheid {{{{ number }}}} {tag}")
+    document.save(str(copy))
+    result = invoke("templates", "check", str(copy))
+    assert result.exit_code == 1
+    assert tag in result.stdout
+    assert "abgelehnt" in result.stdout

@@ -21,6 +21,9 @@ from service.documents.storage import FolderStorage, Storage
 from service.documents.transfer import transfer_documents
 from service.models import Document, DocumentBlob, Partnership
 
+# on PostgreSQL too (tests/conftest.py): moving the document storage into the database and back
+pytestmark = pytest.mark.db_semantics
+
 COUNT = 300
 TEMPLATE_HASH = hashlib.sha256(b"zuwendungsbescheid.docx").hexdigest()
 

@@ -32,6 +32,9 @@ from service.documents.storage import (
 )
 from service.models import Document, DocumentBlob, Partnership
 
+# on PostgreSQL too (tests/conftest.py): document bytes stored in the database
+pytestmark = pytest.mark.db_semantics
+
 NOTICE = b"%PDF-1.7\n" + "Zuwendungsbescheid für Jürgen Groß".encode() + bytes(range(256)) * 600
 TEMPLATE_HASH = hashlib.sha256(b"zuwendungsbescheid.docx").hexdigest()
 

@@ -14,8 +14,8 @@ import json
 import os
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ from service.documents.partnership import load_partnership
 from service.domain.guideline import load_guideline
 from service.operations.documents import Outcome, build_document
 from tests.conftest import FIXTURES, ON_CI, require_tools
+
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 GUIDELINE = FIXTURES / "guideline-aif-2026.toml"
@@ -80,7 +83,7 @@ def rejected_notice() -> dict[str, Any]:
 
 def render(document: str, data: Any) -> Outcome:
     guideline = None if document == "minutes" else load_guideline(GUIDELINE)
-    return build_document(document, data, guideline, str(PARTNERSHIP))
+    return build_document(document, data, guideline, str(PARTNERSHIP), today=TODAY)
 
 
 def rendered(document: str, data: Any) -> bytes:
@@ -176,7 +179,9 @@ def _context_of(example: str) -> dict[str, Any]:
     partnership = load_partnership(PARTNERSHIP)
     localizer = BabelLocalizer()
     if document == "notice":
-        result = check_application({k: v for k, v in data.items() if k != "decision"}, guideline)
+        result = check_application(
+            {k: v for k, v in data.items() if k != "decision"}, guideline, today=TODAY
+        )
         build = (
             builders.build_approval_context
             if data["decision"]["outcome"] == "approved"
@@ -186,9 +191,9 @@ def _context_of(example: str) -> dict[str, Any]:
     if document == "minutes":
         return builders.build_minutes_context(data, partnership, check_meeting(data), localizer)
     if document == "report":
-        result = check_report(data, guideline)
+        result = check_report(data, guideline, today=TODAY)
         return builders.build_report_context(data, guideline, partnership, result, localizer)
-    result = check_application(data, guideline)
+    result = check_application(data, guideline, today=TODAY)
     return builders.build_application_context(data, guideline, partnership, result, localizer)
 
 
@@ -592,17 +597,16 @@ def _need_libreoffice() -> None:
     require_tools("soffice", "pdftotext")
 
 
-@pytest.fixture(scope="module")
-def to_pdf() -> Iterator[Any]:
+@pytest.fixture
+def to_pdf(pdf_converter: Any) -> Any:
+    """Converts with the session's warm office (tests/conftest.py)."""
     _need_libreoffice()
-    from service.documents.pdf import PdfConverter
+    converter = pdf_converter
 
-    with PdfConverter() as converter:
+    def convert(docx: bytes) -> bytes:
+        return converter.convert(docx, pdfa=True, title="T", subject="S", author="A")
 
-        def convert(docx: bytes) -> bytes:
-            return converter.convert(docx, pdfa=True, title="T", subject="S", author="A")
-
-        yield convert
+    return convert
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ from tests.documents.test_docx_render import (
     rejected_notice,
 )
 from tests.documents.test_invitation import INVITATION
+
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 MANIFEST = load_manifest()
 KINDS = list(MANIFEST.kinds)
@@ -72,7 +76,7 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
     localizer = BabelLocalizer()
     notice = approved_notice(amount="500.00", start="2026-05-02", reasons="Gründe.")
     application = {k: v for k, v in notice.items() if k != "decision"}
-    checked = check_application(application, guideline)
+    checked = check_application(application, guideline, today=TODAY)
     rejection = rejected_notice()
     rejection["declarations"]["publicity"] = False
     meeting = load("meeting-bga.json")
@@ -100,7 +104,7 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
     young["applicant"]["adult_contact"] = {"name": "Erika", "email": "e@x.example", "phone": "1"}
     young["costs"][0]["amount"] = "481.00"  # a finding of each severity
     young["costs"].append({"category": "sachausgaben", "description": "Beamer", "amount": "900.00"})
-    young_check = check_application(young, guideline)
+    young_check = check_application(young, guideline, today=TODAY)
     return {
         "approval": builders.build_approval_context(
             notice, guideline, partnership, checked, localizer
@@ -109,14 +113,16 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
             rejection,
             guideline,
             partnership,
-            check_application({k: v for k, v in rejection.items() if k != "decision"}, guideline),
+            check_application(
+                {k: v for k, v in rejection.items() if k != "decision"}, guideline, today=TODAY
+            ),
             localizer,
         ),
         "minutes": builders.build_minutes_context(
             meeting, partnership, check_meeting(meeting), localizer
         ),
         "report": builders.build_report_context(
-            report, guideline, partnership, check_report(report, guideline), localizer
+            report, guideline, partnership, check_report(report, guideline, today=TODAY), localizer
         ),
         "application": builders.build_application_context(
             young, guideline, partnership, young_check, localizer
@@ -378,3 +384,27 @@ def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> 
         assert path.read_bytes() == shipped.read_bytes(), (
             f"{path.name} differs: run `python -m service.documents.build_templates`"
         )
+
+
+# Issue 14: check passed both; rendering refused them
+INCLUDE_TRICK = "{% include 'zuwendungsbescheid.docx' %}"
+FORMAT_TRICK = "{{ '{0.__class__.__mro__}'.format(number) }}"
+
+
+@pytest.mark.parametrize(("tag", "name"), [(INCLUDE_TRICK, "include"), (FORMAT_TRICK, "format")])
+def test_what_rendering_refuses_the_check_refuses_naming_the_tag(tag: str, name: str) -> None:
+    data = template(f"Bescheid {{{{ number }}}} {tag}")
+    assert codes(data) == ["unsafe"]
+    (message,) = messages(data)
+    assert tag in message
+    assert name in message
+
+
+@pytest.mark.parametrize("tag", [INCLUDE_TRICK, FORMAT_TRICK, "{{ number.mro }}"])
+def test_the_renderer_refuses_the_same_template_before_rendering(tag: str) -> None:
+    from service.documents.docx import CompiledTemplate, RenderError
+
+    with pytest.raises(RenderError) as refused:
+        CompiledTemplate(template(tag), name="trick.docx").render({"number": "1"})
+    assert refused.value.code == "unsafe"
+    assert codes(template(tag), kind=None) == ["unsafe"]

@@ -8,6 +8,7 @@ import json
 import struct
 import subprocess
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from service.documents.register import snapshot_context
 from service.domain.guideline import load_guideline
 from service.operations.documents import render_document, render_pdf
 from tests.conftest import FIXTURES, require_tools
+
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 GUIDELINE = FIXTURES / "guideline-aif-2026.toml"
 
@@ -59,7 +63,11 @@ def load(name: str) -> Any:
 
 def report_docx(partnership: Path) -> bytes:
     outcome = render_document(
-        "report", load("report-aif.json"), load_guideline(GUIDELINE), load_partnership(partnership)
+        "report",
+        load("report-aif.json"),
+        load_guideline(GUIDELINE),
+        load_partnership(partnership),
+        today=TODAY,
     )
     assert outcome.document is not None
     return outcome.document
@@ -118,7 +126,7 @@ def test_every_template_shows_the_logo(tmp_path: Path) -> None:
         "report": load("report-aif.json"),
     }
     for document, data in documents.items():
-        outcome = render_document(document, data, guideline, partnership)
+        outcome = render_document(document, data, guideline, partnership, today=TODAY)
         assert outcome.document is not None, document
         assert any(n.startswith("word/media/fw-") for n in docx_parts(outcome.document)), document
 

@@ -70,10 +70,10 @@ def _libreoffice_installed() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def converter() -> Iterator[PdfConverter]:
-    with PdfConverter() as shared:
-        yield shared
+@pytest.fixture
+def converter(pdf_converter: PdfConverter) -> PdfConverter:
+    """The session's warm office (tests/conftest.py)."""
+    return pdf_converter
 
 
 # -- documents --------------------------------------------------------------------------------

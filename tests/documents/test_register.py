@@ -31,6 +31,9 @@ from service.documents.register import (
 from service.documents.storage import FolderStorage, TamperedDocumentError
 from service.models import Document, Partnership
 
+# on PostgreSQL too (tests/conftest.py): the register's constraints, triggers and transactions
+pytestmark = pytest.mark.db_semantics
+
 TEMPLATE_HASH = hashlib.sha256(b"zuwendungsbescheid.docx").hexdigest()
 CONTEXT: dict[str, Any] = {
     "recipient": {"name": "Kinder & Jugend <Verein> \"Elbe\" 'Süd'"},

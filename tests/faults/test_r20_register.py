@@ -19,6 +19,9 @@ from service.models import Document, Fund
 
 from .injection import InjectedFault, fail_before
 
+# on PostgreSQL too (tests/conftest.py): what a transaction leaves behind after a fault
+pytestmark = pytest.mark.db_semantics
+
 TEMPLATE_HASH = content_address(b"template of the test notice")
 LATER = timedelta(hours=2)  # past the sweep's grace period
 

@@ -19,6 +19,9 @@ from service.documents.storage import FolderStorage, content_address
 
 from ..conftest import make_fund
 
+# on PostgreSQL too (tests/conftest.py): what a transaction leaves behind after a fault
+pytestmark = pytest.mark.db_semantics
+
 HOURS_AGO = 2 * 3600  # past the sweep's one-hour grace period
 
 

@@ -28,6 +28,9 @@ from service.operations import uploads as upload_ops
 from ..web.apply_helpers import AIF_STEPS, csrf, fill_all, mails, make_app, start
 from .injection import InjectedFault, fail_before
 
+# on PostgreSQL too (tests/conftest.py): what a transaction leaves behind after a fault
+pytestmark = pytest.mark.db_semantics
+
 LATER = timedelta(hours=2)  # past the sweep's grace period
 
 
@@ -129,7 +132,7 @@ def _review(client: Any) -> tuple[str, dict[str, str]]:
 def test_a_submission_whose_commit_fails_keeps_the_draft_and_sends_no_mail(
     web_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.operations import mail as mail_ops
+    from service.adapters.mail import outbox as mail_ops
 
     client = web_app.test_client()
     review_url, form = _review(client)

@@ -137,12 +137,11 @@ def test_a_full_disk_during_an_upload_gives_a_503_and_keeps_the_saved_draft(
 def test_a_full_disk_while_a_notice_is_registered_gives_a_503_and_keeps_the_decision(
     web_app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import service.web.staff.notices as notice_views
 
     # LibreOffice is not what is tested here: the register's file write is. A fixed PDF
     # stands in for the conversion.
     pdf = _pdf()
-    monkeypatch.setattr(notice_views, "pdf_converter", lambda *_args: pdf)
+    monkeypatch.setattr("service.web.uow.office_pdf", lambda *_args, **_kw: pdf)
     lead = web_app.test_client()
     log_in(lead, LEAD)
     with web_app.app_context():

@@ -16,6 +16,9 @@ from service.domain.catalogues import DECLARATIONS
 from service.domain.states import ApplicationState
 from service.models import DECLARATION_KEYS, Application, CostLine, Fund
 
+# on PostgreSQL too (tests/conftest.py): constraints, optimistic locking, money and time types
+pytestmark = pytest.mark.db_semantics
+
 
 def test_the_second_of_two_concurrent_saves_raises_stale_data_error(
     db_engine: Engine, stored_application: Application

@@ -14,6 +14,9 @@ from service.models import Fund, FundGuideline, Partnership, allocate_reference
 from service.models.fund import sha256_text
 from tests.conftest import AIF_GUIDELINE
 
+# on PostgreSQL too (tests/conftest.py): unique constraints and the per-fund file-number counter
+pytestmark = pytest.mark.db_semantics
+
 
 def test_the_current_guideline_gives_the_rules_of_the_fund(fund: Fund):
     assert fund.guideline.budget == Decimal("40000.00")

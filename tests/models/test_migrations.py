@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, pool
 
 from service.models import Base
 from service.models.migrate import current, downgrade, head, upgrade
+
+# on PostgreSQL too (tests/conftest.py): the migrations
+pytestmark = pytest.mark.db_semantics
 
 
 def _schema_diff(url: str) -> list[object]:

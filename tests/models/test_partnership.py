@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 from service.models import Partnership, SettingsError
 from tests.conftest import FIXTURES
 
+# on PostgreSQL too (tests/conftest.py): unique and check constraints
+pytestmark = pytest.mark.db_semantics
+
 EXAMPLE = tomllib.loads((FIXTURES / "partnership.toml").read_text(encoding="utf-8"))
 
 
@@ -18,7 +21,12 @@ def test_the_settings_of_the_example_file_are_kept_completely():
     partnership = Partnership()
     partnership.apply_settings(EXAMPLE)
 
-    assert partnership.settings() == EXAMPLE
+    stored = partnership.settings()
+    # the older letterhead file: every key it has comes back; the newer sections stay empty
+    assert {
+        section: {key: stored[section][key] for key in keys} for section, keys in EXAMPLE.items()
+    } == EXAMPLE
+    assert stored["legal"]["notification_days"] is None
     assert partnership.slug == "boizenburg-luebtheen"
     assert partnership.lead_office_street == "Kirchplatz 1"
 
@@ -50,3 +58,21 @@ def test_an_empty_slug_is_refused(db_session: Session):
     db_session.add(Partnership(slug="", name="ohne Adresse"))
     with pytest.raises(IntegrityError):
         db_session.flush()
+
+
+def test_the_files_of_the_settings_are_kept_as_bytes_and_replaced_in_place(db_session: Session):
+    partnership = Partnership(slug="musterstadt", name="PfD Musterstadt")
+    partnership.set_file("annexes", "anbest_p", "anbest-p.pdf", b"%PDF-1.4 eins")
+    db_session.add(partnership)
+    db_session.flush()
+
+    partnership.set_file("annexes", "anbest_p", "anbest-p-2027.pdf", b"%PDF-1.4 zwei")
+    db_session.flush()
+
+    assert [(f.kind, f.name, f.data) for f in partnership.files] == [
+        ("annexes.anbest_p", "anbest-p-2027.pdf", b"%PDF-1.4 zwei")
+    ]
+    assert partnership.settings()["annexes"]["anbest_p"]["name"] == "anbest-p-2027.pdf"
+    partnership.set_file("annexes", "anbest_p", None, None)
+    db_session.flush()
+    assert partnership.files == []

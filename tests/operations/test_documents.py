@@ -27,6 +27,9 @@ from service.operations.documents import (
 from tests.conftest import FIXTURES
 from tests.documents.test_pdftools import dark_pixels, field_rect, pdftotext
 
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
+
 GUIDELINE = FIXTURES / "guideline-aif-2026.toml"
 PARTNERSHIP = FIXTURES / "partnership.toml"
 
@@ -37,8 +40,10 @@ def report() -> Any:
 
 def test_a_report_rendered_with_a_partnership_object_equals_the_one_rendered_from_its_file():
     guideline = load_guideline(GUIDELINE)
-    by_object = render_document("report", report(), guideline, load_partnership(PARTNERSHIP))
-    by_path = build_document("report", report(), guideline, str(PARTNERSHIP))
+    by_object = render_document(
+        "report", report(), guideline, load_partnership(PARTNERSHIP), today=TODAY
+    )
+    by_path = build_document("report", report(), guideline, str(PARTNERSHIP), today=TODAY)
     assert by_object.exit_code == 0
     assert by_object.document == by_path.document
     assert "576,40 €" in docx_text(by_object.document or b"")
@@ -46,7 +51,11 @@ def test_a_report_rendered_with_a_partnership_object_equals_the_one_rendered_fro
 
 def test_unreadable_report_data_renders_nothing_and_says_the_input_is_invalid():
     outcome = render_document(
-        "report", ["not", "a", "report"], load_guideline(GUIDELINE), load_partnership(PARTNERSHIP)
+        "report",
+        ["not", "a", "report"],
+        load_guideline(GUIDELINE),
+        load_partnership(PARTNERSHIP),
+        today=TODAY,
     )
     assert outcome.exit_code == 2
     assert outcome.document is None
@@ -67,12 +76,13 @@ def summary(*, issued: bool, recipient: str = NAME) -> bytes:
         recipient=recipient,
         project_title="Demokratiefest am Elbufer",
         notice_date=date(2026, 3, 17),
+        today=TODAY,
     )
 
 
 def report_values() -> dict[str, str]:
     guideline = load_guideline(GUIDELINE)
-    result = check("report", report(), guideline)
+    result = check("report", report(), guideline, today=TODAY)
     return build_report_summary_values(
         report(),
         guideline,
@@ -140,5 +150,6 @@ def test_an_unreadable_report_gives_no_summary_sheet():
             load_guideline(GUIDELINE),
             load_partnership(PARTNERSHIP),
             issued=False,
+            today=TODAY,
         )
     assert refused.value.findings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,6 +24,11 @@ from service.operations.interchange import (
     freeze_submission,
 )
 from tests.conftest import FIXTURES, make_fund
+
+# on PostgreSQL too (tests/conftest.py): money, quantities and dates round-trip the columns
+pytestmark = pytest.mark.db_semantics
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 EXAMPLE: dict[str, Any] = json.loads(
     (FIXTURES / "application-aif.json").read_text(encoding="utf-8")
@@ -65,8 +71,8 @@ def test_a_stored_application_gets_the_same_check_result_as_its_json(
     db_session.commit()
     db_session.expire_all()
 
-    stored = check_application(application_to_interchange(application), fund.guideline)
-    original = check_application(data, fund.guideline)
+    stored = check_application(application_to_interchange(application), fund.guideline, today=TODAY)
+    original = check_application(data, fund.guideline, today=TODAY)
 
     assert stored.to_json(PlainLocalizer()) == original.to_json(PlainLocalizer())
 

@@ -13,7 +13,8 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
 from service import db
-from service.batch.work import DONE, FAILED, NOOP, process_item
+from service.batch.work import DONE, FAILED, NOOP, item_uow, process_item
+from service.clock import Clock
 from service.documents.backends import storage_from_config
 from service.documents.pdftools import stamp_draft
 from service.documents.register import read_document
@@ -23,6 +24,8 @@ from service.models import AuditLog, BatchItem, BatchJob, Decision, Document, No
 from service.operations import regeneration as ops
 from service.operations.notices import issue_notice
 from service.operations.seed import SEED_FUND, seed_notices
+from service.uow import Actor, UnitOfWork
+from tests.conftest import uow_on
 
 
 def fake_pdf(docx: bytes, title: str, subject: str, author: str, *, watermark=None) -> bytes:
@@ -39,7 +42,7 @@ def fake_pdf(docx: bytes, title: str, subject: str, author: str, *, watermark=No
 @pytest.fixture
 def seeded(demo_app):
     with demo_app.app_context():
-        seed_notices(db.session(), 4, "test")
+        seed_notices(uow_on(db.session()), 4)
         db.session().commit()
     return demo_app
 
@@ -54,9 +57,8 @@ def _run(app, plan, to_pdf=fake_pdf, actor="test"):
         session = db.session()
         job = ops.start_regeneration(session, plan, actor)
         session.commit()
-        storage = storage_from_config(app.config)
         outcomes = [
-            process_item(session, storage, item_id, BabelLocalizer(), to_pdf).outcome
+            process_item(item_uow(app.config, session, to_pdf), item_id).outcome
             for item_id in ops.pending_items(session, job.id)
         ]
         return job.id, outcomes
@@ -171,16 +173,16 @@ def _issue_first(app):
         notice = session.scalars(
             select(Notice).where(Notice.state == NoticeState.draft).order_by(Notice.id)
         ).first()
-        issued = issue_notice(
+        uow = UnitOfWork(
             session,
-            storage_from_config(app.config),
-            notice.decision,
-            BabelLocalizer(),
-            fake_pdf,
-            "lead@demo.example",
-            issued_on=date(2026, 3, 20),
+            actor=Actor("staff", "lead@demo.example"),
+            localizer=BabelLocalizer(),
+            clock=Clock(date(2026, 3, 20)),
+            config=app.config,
+            pdf=fake_pdf,
         )
-        session.commit()
+        issued = issue_notice(uow, notice.decision, signatory="")
+        uow.commit()
         return notice.id, issued.id, issued.number
 
 
@@ -241,6 +243,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
         assert entry.details["reason"] == "Neuer Briefkopf der Stadt"
 
 
+@pytest.mark.db_semantics
 def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_once(seeded):
     with seeded.app_context():
         session = db.session()
@@ -259,7 +262,7 @@ def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_
         assert not ops.complete_item(session, storage, rendered_b, "worker-b")
         session.rollback()
         # and a later redelivery of the finished item does nothing
-        assert process_item(session, storage, first, BabelLocalizer(), fake_pdf).outcome == NOOP
+        assert process_item(item_uow(seeded.config, session, fake_pdf), first).outcome == NOOP
 
         item = session.get(BatchItem, first)
         assert (item.state, item.worker, item.attempts) == (ItemState.done, "worker-a", 1)
@@ -315,6 +318,7 @@ def test_a_notice_the_rules_refuse_is_a_failed_item_of_the_job_with_its_codes(se
         assert "NoticeRefused" in failed.error
 
 
+@pytest.mark.db_semantics
 def test_a_job_whose_driver_is_gone_is_resumed_and_one_whose_driver_lives_is_not(seeded):
     with seeded.app_context():
         session = db.session()

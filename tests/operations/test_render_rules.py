@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from service.domain.rule_catalogue import all_rules
 from service.operations.documents import build_document
 from tests.conftest import FIXTURES
 from tests.domain.test_rule_registry import DOMAIN_KINDS
+
+# any date: every fixture states its date of receipt
+TODAY = date(2026, 3, 1)
 
 RENDER_KINDS = {"notice", "documents"}
 DECISION = {
@@ -50,7 +54,7 @@ def settings(
 
 def _render(data: Any, partnership: str) -> list[Finding]:
     guideline = load_guideline(FIXTURES / "guideline-aif-2026.toml")
-    outcome = build_document("notice", data, guideline, partnership)
+    outcome = build_document("notice", data, guideline, partnership, today=TODAY)
     assert outcome.document is None  # every case here is refused
     return list(outcome.result.findings)
 

@@ -28,7 +28,7 @@ from service.models import (
     PurgedApplication,
 )
 from service.operations import retention as ops
-from tests.conftest import make_fund
+from tests.conftest import make_fund, uow_on
 
 from .retention_support import (
     SHARED_OFFER,
@@ -45,6 +45,9 @@ from .retention_support import (
     snapshot,
     some_audit,
 )
+
+# on PostgreSQL too (tests/conftest.py): cascading deletes, shared bytes, nothing left
+pytestmark = pytest.mark.db_semantics
 
 POLICY = RetentionPolicy(granted_years=10, rejected_years=3, draft_years=1)
 PURGE_DAY = date(2037, 1, 1)
@@ -128,7 +131,7 @@ def world(db_session: Session, tmp_path: Path) -> World:
     held = make_file(session, fund, w, title="Fest W", state=closed, ended_on=date(2026, 9, 30))
     decision = decide(session, held, april, member, DecisionOutcome.approved, Decimal("600.00"))
     grant(session, documents, uploads, held, decision)
-    ops.place_legal_hold(session, held, "Klage VG Schwerin 3 A 123/36", "staff:7")
+    ops.place_legal_hold(uow_on(session, "staff:7"), held, "Klage VG Schwerin 3 A 123/36")
 
     kept = make_file(session, fund, z, title="Fest Z", state=closed, ended_on=date(2029, 11, 30))
     decision = decide(session, kept, april, member, DecisionOutcome.approved, Decimal("600.00"))
@@ -357,7 +360,7 @@ def test_a_released_hold_lets_the_next_purge_take_the_file(world: World) -> None
     _purge(world)
     assert world.session.get(Application, held_id) is not None
 
-    assert ops.release_legal_hold(world.session, world.held, "staff:7") is True
+    assert ops.release_legal_hold(uow_on(world.session, "staff:7"), world.held) is True
     world.session.commit()
     report = _purge(world)
 
@@ -383,9 +386,11 @@ def test_a_legal_hold_needs_a_reason_and_keeps_it_out_of_the_audit_log(db_sessio
     db_session.flush()
 
     with pytest.raises(ops.HoldReasonMissing):
-        ops.place_legal_hold(db_session, application, "   ", "staff:1")
-    hold = ops.place_legal_hold(db_session, application, "Prüfung durch das BAFzA", "staff:1")
-    again = ops.place_legal_hold(db_session, application, "Klage 3 A 1/27", "staff:2")
+        ops.place_legal_hold(uow_on(db_session, "staff:1"), application, "   ")
+    hold = ops.place_legal_hold(
+        uow_on(db_session, "staff:1"), application, "Prüfung durch das BAFzA"
+    )
+    again = ops.place_legal_hold(uow_on(db_session, "staff:2"), application, "Klage 3 A 1/27")
     db_session.commit()
 
     assert again is hold
@@ -393,8 +398,8 @@ def test_a_legal_hold_needs_a_reason_and_keeps_it_out_of_the_audit_log(db_sessio
     entries = list(db_session.scalars(select(AuditLog).where(AuditLog.action == "retention.hold")))
     assert [e.details["renewed"] for e in entries] == [False, True]
     assert "Klage" not in repr([e.details for e in entries])
-    assert ops.release_legal_hold(db_session, application, "staff:1") is True
-    assert ops.release_legal_hold(db_session, application, "staff:1") is False
+    assert ops.release_legal_hold(uow_on(db_session, "staff:1"), application) is True
+    assert ops.release_legal_hold(uow_on(db_session, "staff:1"), application) is False
 
 
 def test_the_day_a_file_reaches_its_final_state_is_recorded(db_session: Session) -> None:

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from service import create_app, db
 from service.operations.demo import load_demo
+from tests.databases import with_demo
 
 SLUG = "boizenburg-luebtheen"
 # The demo's fund year is 2026; the wizard is tried as on the example's date of receipt.
@@ -80,6 +81,9 @@ AIF_STEPS: dict[str, dict[str, Any]] = {
 
 
 def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
+    """The app with the demo partnership on the migrated database at ``db_url``: a copy of the
+    test session's demo template while the database is untouched, else ``load_demo``."""
+    copied = with_demo(db_url)
     app = create_app(
         {
             "TESTING": True,
@@ -95,9 +99,10 @@ def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
             **config,
         }
     )
-    with app.app_context():
-        load_demo(db.session())
-        db.session().commit()
+    if not copied:
+        with app.app_context():
+            load_demo(db.session())
+            db.session().commit()
     return app
 
 

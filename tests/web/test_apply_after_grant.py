@@ -33,6 +33,7 @@ def _post(client, url, data):
     return client.post(url, data=body)
 
 
+@pytest.mark.db_semantics
 def test_a_payment_request_within_the_rules_is_recorded_once(web_app):
     client = web_app.test_client()
     app_id = grant(web_app, client)

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.orm import Session
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.models import Application, OutboxMail
 from service.operations import receipts
-from service.operations.mail_sender import wait_for_background_mail
 
 from .apply_helpers import make_app, submit_application
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.models import OutboxMail
-from service.operations.mail_sender import wait_for_background_mail
 from tests.conftest import require_tools
 
 from .apply_helpers import make_app, submit_application

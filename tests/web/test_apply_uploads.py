@@ -222,3 +222,77 @@ def test_the_upload_hint_names_the_configured_limits(configured):
     step1 = start(client)
     page = client.get(step1.replace("antragsteller", "erklaerungen")).get_data(as_text=True)
     assert "jeweils höchstens 5 MB, bis zu 12 Dateien mit zusammen 30 MB" in page
+
+
+def _pdf_with_open_action(action: object) -> bytes:
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(_pdf()))
+    writer.root_object[NameObject("/OpenAction")] = action
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _javascript_open_action() -> bytes:
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    return _pdf_with_open_action(
+        DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.alert('hallo');"),
+            }
+        )
+    )
+
+
+def test_a_pdf_with_javascript_in_its_open_action_is_refused_at_the_field(web_app):
+    """Issue 14: such a file was accepted and only flagged in the database."""
+    client = web_app.test_client()
+    step1 = start(client)
+    response = _upload(client, step1, "angebot.pdf", _javascript_open_action())
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "aktive Inhalte" in page
+    assert "Als PDF speichern" in page
+    with web_app.app_context():
+        assert db.session().query(Upload).count() == 0
+
+
+def test_launch_actions_and_page_scripts_are_refused_too():
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    launch = DictionaryObject(
+        {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
+    )
+    with pytest.raises(UploadRefused) as refused:
+        check_pdf(_pdf_with_open_action(launch))
+    assert refused.value.problem == "active-content"
+    writer = PdfWriter(clone_from=io.BytesIO(_pdf()))
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {
+            NameObject("/O"): DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/JavaScript"),
+                    NameObject("/JS"): TextStringObject("1"),
+                }
+            )
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(UploadRefused):
+        check_pdf(buffer.getvalue())
+
+
+def test_an_open_action_that_only_shows_the_first_page_is_accepted():
+    from pypdf.generic import ArrayObject, NameObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(_pdf()))
+    writer.root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert check_pdf(buffer.getvalue()).pages == 1

@@ -60,6 +60,7 @@ def test_a_complete_application_is_submitted_and_gets_a_receipt(web_app, tmp_pat
     assert "kontakt@elbufer.example" in sent[0]
 
 
+@pytest.mark.db_semantics
 def test_a_double_click_on_submit_makes_exactly_one_submission(web_app):
     client = web_app.test_client()
     review_url = fill_all(client, start(client), AIF_STEPS)
@@ -123,13 +124,25 @@ def test_an_impossible_date_is_refused_with_the_typed_text_kept(web_app):
 def test_save_draft_confirms_and_keeps_every_entry(web_app):
     client = web_app.test_client()
     step1 = start(client)
-    partial = {"name": "Kulturverein Elbufer e.V.", "email": "kaputt"}
+    partial = {"name": "Kulturverein Elbufer e.V.", "postal_code": "1925"}
     response = post_step(client, step1, partial, action="save")
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
     assert 'id="saved-confirmation"' in html
     assert 'value="Kulturverein Elbufer e.V."' in html
+    assert 'value="1925"' in html
+
+
+def test_save_draft_refuses_an_address_that_is_not_one_address_keeping_the_text(web_app):
+    # issue 14: an address becomes the To of the resume mail, so it is checked on saving
+    client = web_app.test_client()
+    step1 = start(client)
+    partial = {"name": "Kulturverein Elbufer e.V.", "email": "kaputt"}
+    response = post_step(client, step1, partial, action="save")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
     assert 'value="kaputt"' in html
+    assert 'id="email-error-1"' in html
 
 
 def test_cost_rows_are_added_and_removed_without_javascript(web_app):
@@ -165,8 +178,8 @@ def test_a_lost_session_still_shows_what_was_typed(web_app):
     step1 = start(client)
     page = client.get(step1).get_data(as_text=True)
     token = csrf(page)
-    with client.session_transaction() as browser_session:
-        browser_session.pop("applications")
+    with client.session_transaction() as browser_session:  # idle for three hours
+        browser_session["applicant_seen"] -= 3 * 3600
     response = client.post(step1, data={"csrf_token": token, **AIF_STEPS["antragsteller"]})
     assert response.status_code == 403
     assert 'value="Jana Beispiel"' in response.get_data(as_text=True)

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.links import InvalidBaseUrl, parse_base_url, site_url, trusted_hosts
 from service.web.auth import InsecureConfiguration, check_production_config
 
@@ -59,6 +60,7 @@ def test_the_resume_link_names_the_configured_site_whatever_host_the_request_nam
     client.environ_base["HTTP_HOST"] = "evil.example"
     _draft_with_email(client)
     assert _ask_for_link(client, "evil.example", page_host="evil.example") == 200
+    assert wait_for_background_mail(30)  # the links are filled in after the answer
     text = mails(tmp_path)[-1]
     assert "evil.example" not in text
     assert re.search(rf"{re.escape(SITE)}/p/{SLUG}/fortsetzen/[A-Za-z0-9_\-]+", text)

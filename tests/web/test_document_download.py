@@ -18,6 +18,9 @@ from service.models import DocumentBlob, Partnership
 
 from .staff_support import LEAD, STAFF, log_in
 
+# on PostgreSQL too (tests/conftest.py): document bytes stored in the database
+pytestmark = pytest.mark.db_semantics
+
 
 def _big_pdf() -> bytes:
     # large enough for the database store to stream it in chunks over its own connection

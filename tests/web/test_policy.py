@@ -210,7 +210,7 @@ def _partnership_b(session, storage) -> Objects:
 def matrix(demo_app, monkeypatch):
     demo_app.config["WTF_CSRF_ENABLED"] = False
     # the preview converts with LibreOffice; the matrix is about access, not documents
-    monkeypatch.setattr("service.web.staff.notices.pdf_converter", lambda docx, *a: _pdf())
+    monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
     with demo_app.app_context():
         session = db.session()
         storage = storage_from_config(demo_app.config)
@@ -380,6 +380,15 @@ def test_posting_state_or_amount_fields_is_ignored_and_logged(matrix):
 def test_the_matrix_covers_every_staff_route(demo_app):
     staff_endpoints = {r.endpoint for r in _staff_rules(demo_app)}
 
-    assert {"staff.inbox", "staff.session_item", "staff.notice_issue"} <= staff_endpoints
+    assert {
+        "staff.inbox",
+        "staff.session_item",
+        "staff.notice_issue",
+        "staff.admin_settings",
+        "staff.admin_accounts",
+        "staff.admin_account_create",
+        "staff.admin_account_roles",
+        "staff.admin_account_deactivate",
+    } <= staff_endpoints
     assert all(POLICY[e].roles for e in staff_endpoints)
     assert re.match(r"^staff\.", min(staff_endpoints))

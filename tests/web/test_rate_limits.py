@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from service import create_app, db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.models import Application
 from tests.conftest import FIXTURES, REDIS_URL, require_service
 
@@ -125,6 +126,7 @@ def test_resume_mails_per_address_stop_after_the_limit_from_any_client(limited, 
     _saved_draft(_client(limited, "203.0.113.9"))
     client = _client(limited)
     assert [_resume(client, DRAFT_ADDRESS).status_code for _ in range(2)] == [200, 200]
+    assert wait_for_background_mail(30)  # the links are filled in after the answer
     assert len(mails(tmp_path)) == 2
     _assert_german_429(_resume(client, DRAFT_ADDRESS.upper()), "E-Mail-Adresse", "Spam-Ordner")
     # another client asking for the same address is refused as well: the address is protected
@@ -140,6 +142,7 @@ def test_an_address_without_drafts_is_limited_alike_so_the_limit_tells_nobody_wh
     client = _client(limited)
     answers = [_resume(client, "niemand@example.org").status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+    assert wait_for_background_mail(30)
     assert mails(tmp_path) == []
 
 

@@ -38,6 +38,17 @@ def test_passwords_are_stored_as_argon2id_hashes(demo_app):
         assert user.password_hash.startswith("$argon2id$")
 
 
+def test_the_service_hashes_with_argon2id_and_rfc_9106s_low_memory_parameters():
+    # the suite hashes cheaply (tests/conftest.py); the service's own hasher keeps the cost
+    from argon2 import Type
+
+    from tests.conftest import SERVICE_PASSWORD_HASHER as hasher
+
+    assert hasher.type is Type.ID
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (65536, 3, 4)
+    assert hasher.hash("demo-passwort-2026").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 def test_unknown_account_and_wrong_password_get_the_same_answer(demo_app):
     client = demo_app.test_client()
 
@@ -93,7 +104,12 @@ def test_deactivating_an_account_ends_its_open_sessions(demo_app):
     with demo_app.app_context():
         kuf_id = db.session().scalars(select(StaffUser.id).where(StaffUser.email == KUF)).one()
 
-    response = post(admin, f"{STAFF}/konten/{kuf_id}/deaktivieren", {}, page=f"{STAFF}/konten")
+    response = post(
+        admin,
+        f"{STAFF}/verwaltung/konten/{kuf_id}/deaktivieren",
+        {},
+        page=f"{STAFF}/verwaltung/konten",
+    )
 
     assert response.status_code == 302
     assert kuf.get(f"{STAFF}/antraege").status_code == 302

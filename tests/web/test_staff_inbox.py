@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from service import db
@@ -27,6 +28,7 @@ def _actions(demo_app) -> list[str]:
         return list(db.session().scalars(select(AuditLog.action).order_by(AuditLog.id)))
 
 
+@pytest.mark.db_semantics
 def test_the_inbox_filters_by_fund_and_state_and_searches_titles(demo_app):
     client = demo_app.test_client()
     log_in(client, KUF)

@@ -93,9 +93,7 @@ def test_producing_the_invitation_again_replaces_it_with_a_new_version(demo_app)
 
 
 def test_a_committee_member_may_read_the_invitation_but_not_produce_it(demo_app, monkeypatch):
-    monkeypatch.setattr(
-        "service.web.staff.sessions.pdf_converter", lambda docx, *args: b"%PDF-1.7 stub"
-    )
+    monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *args, **kw: b"%PDF-1.7 stub")
     kuf = demo_app.test_client()
     log_in(kuf, KUF)
     meeting_id = _new_session(kuf, demo_app, "2026-09-22", fill=True)
@@ -110,9 +108,7 @@ def test_a_committee_member_may_read_the_invitation_but_not_produce_it(demo_app,
 
 
 def test_a_written_vote_has_no_invitation(demo_app, monkeypatch):
-    monkeypatch.setattr(
-        "service.web.staff.sessions.pdf_converter", lambda docx, *args: b"%PDF-1.7 stub"
-    )
+    monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *args, **kw: b"%PDF-1.7 stub")
     kuf = demo_app.test_client()
     log_in(kuf, KUF)
     with demo_app.app_context():

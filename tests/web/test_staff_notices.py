@@ -3,6 +3,7 @@ application downloads its notice, nobody else does."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -143,3 +144,13 @@ def test_a_rejection_notice_takes_the_reasons_the_lead_office_writes(demo_app):
         notice = db.session().scalars(select(Notice)).one()
         assert notice.kind is NoticeKind.ablehnung
         assert "keinen Bezug" in notice.grounds
+
+
+@pytest.mark.timeout(600)
+def test_a_notice_is_dated_on_the_pinned_day(demo_app):
+    # FOERDERWERK_TODAY becomes the TODAY setting; the unit of work's clock holds it
+    demo_app.config["TODAY"] = "2026-10-05"
+    _lead, notice_id, _planspiel = _issued(demo_app)
+    with demo_app.app_context():
+        notice = db.session().get(Notice, notice_id)
+        assert notice.issued_on == date(2026, 10, 5)

@@ -14,11 +14,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from service import db
+from service.adapters.mail.sender import wait_for_background_mail
 from service.logs import redact
 from service.models import AuditLog, OutboxMail, StaffPasswordReset, StaffSession, StaffUser
 from service.models import utcnow as now
 from service.operations import staff as ops
-from service.operations.mail_sender import wait_for_background_mail
 
 from .apply_helpers import make_app
 from .staff_support import ADMIN, KUF, STAFF, csrf, log_in, text

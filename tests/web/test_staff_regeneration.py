@@ -14,6 +14,7 @@ from service.domain.states import JobState
 from service.models import BatchJob, Document
 from service.operations.regeneration import DRAFT_PDF, pending_items
 from service.operations.seed import seed_notices
+from tests.conftest import uow_on
 
 from ..operations.test_regeneration import fake_pdf
 from .staff_support import COMMITTEE, KUF, LEAD, STAFF, log_in, post, text
@@ -25,7 +26,7 @@ PAGE = f"{STAFF}/bescheide/neu-erzeugen"
 def seeded(demo_app, monkeypatch):
     monkeypatch.setattr("service.batch.work.convert_pdf", fake_pdf)
     with demo_app.app_context():
-        seed_notices(db.session(), 3, "test")
+        seed_notices(uow_on(db.session()), 3)
         db.session().commit()
     return demo_app
 

@@ -1,3 +1,10 @@
+"""The public start page."""
+
+from __future__ import annotations
+
+from service import create_app, db
+
+
 def test_the_start_page_speaks_german(app):
     response = app.test_client().get("/")
     assert response.status_code == 200
@@ -25,3 +32,26 @@ def test_an_unknown_page_answers_a_german_404(app):
     response = app.test_client().get("/gibt-es-nicht")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.get_data(as_text=True)
+
+
+def _pinned_start_page(demo_app, monkeypatch, day: str) -> str:
+    """The start page of an app started with FOERDERWERK_TODAY=day on the demo database."""
+    monkeypatch.setenv("FOERDERWERK_TODAY", day)
+    keep = ("TESTING", "SECRET_KEY", "DATABASE_URL", "STORAGE_PATH")
+    pinned = create_app({key: demo_app.config[key] for key in keep})
+    try:
+        return pinned.test_client().get("/").get_data(as_text=True)
+    finally:
+        with pinned.app_context():
+            db.engine().dispose()
+
+
+def test_the_start_page_shows_the_next_session_as_on_the_pinned_date(demo_app, monkeypatch):
+    # the fund's sessions: 10 March, 12 May, 8 September 2026 (14 days' lead)
+    february = _pinned_start_page(demo_app, monkeypatch, "2026-02-20")
+    assert "10. März 2026" in february
+    assert "24. Februar 2026" in february  # apply by
+
+    december = _pinned_start_page(demo_app, monkeypatch, "2026-12-01")
+    assert "10. März 2026" not in december
+    assert "In diesem Jahr ist keine weitere Sitzung geplant." in december

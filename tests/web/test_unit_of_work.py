@@ -11,12 +11,13 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from service import db
+from service.adapters.mail.transport import Mail
 from service.cli import cli
 from service.cli.uow import command_uow
 from service.clock import Clock, clock_from_config
 from service.domain.messages import N_, Message
 from service.errors import NotFound, Refused
-from service.models import Partnership
+from service.models import OutboxMail, Partnership
 from service.web.uow import current_uow
 
 REFUSAL = Message(N_("Please open the service at its official address."))
@@ -128,3 +129,70 @@ def test_the_actor_of_a_request_is_the_applicants_browser_session(routed):
         actor = current_uow().actor
     assert actor.kind == "applicant"
     assert str(actor).startswith("applicant:")
+
+
+def _receipt_mail() -> Mail:
+    return Mail("kontakt@elbufer.example", "Eingang", "Ihr Antrag ist eingegangen.")
+
+
+def _delivered(folder) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.eml")) if folder.exists() else []
+
+
+def _outbox(app: Flask) -> int:
+    with app.app_context():
+        return db.session().scalar(select(func.count()).select_from(OutboxMail)) or 0
+
+
+def test_a_mail_queued_by_a_refused_request_is_never_sent_and_one_of_a_good_request_is(
+    routed, tmp_path
+):
+    folder = tmp_path / "mail"
+    routed.config["MAIL_FOLDER"] = str(folder)
+
+    def queue_then_refuse() -> str:
+        current_uow().mail(_receipt_mail())
+        current_uow().session.flush()
+        raise Refused(REFUSAL)
+
+    def queue() -> str:
+        current_uow().mail(_receipt_mail())
+        assert _delivered(folder) == []  # queued, not sent: the transaction is still open
+        return "ok"
+
+    routed.add_url_rule("/t/mail-refuse", "t_mail_refuse", queue_then_refuse, methods=["POST"])
+    routed.add_url_rule("/t/mail", "t_mail", queue, methods=["POST"])
+    client = routed.test_client()
+
+    assert client.post("/t/mail-refuse").status_code == 302
+    assert _delivered(folder) == []
+    assert _outbox(routed) == 0
+
+    assert client.post("/t/mail").status_code == 200
+    assert len(_delivered(folder)) == 1
+    assert _outbox(routed) == 1
+
+
+def test_a_mail_queued_by_a_command_that_raises_is_never_sent_and_one_after_the_commit_is(
+    app, tmp_path
+):
+    folder = tmp_path / "mail"
+    app.config["MAIL_FOLDER"] = str(folder)
+
+    def queue_then_refuse() -> None:
+        with command_uow() as uow:
+            uow.mail(_receipt_mail())
+            uow.session.flush()
+            raise Refused(REFUSAL)
+
+    with app.app_context():
+        with pytest.raises(Refused):
+            queue_then_refuse()
+        assert _delivered(folder) == []
+
+        with command_uow() as uow:
+            uow.mail(_receipt_mail())
+            uow.session.flush()
+            assert _delivered(folder) == []
+        assert len(_delivered(folder)) == 1
+    assert _outbox(app) == 1

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from ...domain.findings import Finding
 from ...domain.messages import Localizer
 from ..docx import clean_text
-from ..images import load_logo
+from ..images import load_logo, png_image
 from ..partnership import Partnership
 
 LOCALE = "de"
@@ -169,9 +169,40 @@ def letterhead(partnership: Partnership) -> Context:
             "name": text(partnership.name),
             "programme_line": text(partnership.programme_line),
             # the picture itself, placed by the renderer; "" = the text letterhead alone
-            "logo": load_logo(partnership.logo, text(partnership.name)) if partnership.logo else "",
+            "logo": _logo(partnership),
         },
         "lead_office": lead_office(partnership),
+    }
+
+
+def _logo(partnership: Partnership) -> Any:
+    if partnership.logo_data:
+        return png_image(partnership.logo_data, description=text(partnership.name))
+    if partnership.logo:
+        return load_logo(partnership.logo, text(partnership.name))
+    return ""
+
+
+def legal(partnership: Partnership) -> Context:
+    """The partnership's [legal] settings; empty where an older partnership has none.
+    Not in any template's context yet: the shipped templates carry their own wording until
+    they become editable source files (issue 16.4) – the manifest lists exactly what a
+    template uses."""
+    found = partnership.legal
+    if found is None:
+        return {
+            "procedure_act": "",
+            "remedy": "",
+            "objection": True,
+            "remedy_body": "",
+            "notification_days": "",
+        }
+    return {
+        "procedure_act": text(found.procedure_act),
+        "remedy": text(found.remedy),
+        "objection": found.remedy == "widerspruch",
+        "remedy_body": text(found.remedy_body),
+        "notification_days": str(found.notification_days),
     }
 
 

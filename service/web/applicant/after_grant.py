@@ -28,6 +28,7 @@ from ... import db
 from ...domain.catalogues import COST_CATEGORIES
 from ...models import Application, Partnership
 from ...operations import applications as ops
+from ..uow import current_uow
 from .views import _actor, _localizer, _own, _partnership, _today, bp
 
 
@@ -36,11 +37,8 @@ def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
     application = _own(partnership, app_id)
     if application is None:
         abort(404)
-    try:
-        notice = ops.grant_notice(application)
-    except ops.NoGrant:
-        abort(404)
-    return partnership, application, notice
+    # NoGrant is a NotFound: the one handler answers with the 404 page
+    return partnership, application, ops.grant_notice(application)
 
 
 @bp.route("/antrag/<int:app_id>/mittelabruf", methods=["GET", "POST"])
@@ -63,11 +61,12 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
                     today=_today(),
                 )
-                db.session().commit()
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
             except ops.RulesRefused as refused:
-                db.session().rollback()
+                # the form is shown again with the typed amount and the findings at it; the
+                # view returns normally, so the attempt is rolled back here
+                current_uow().rollback()
                 entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
         status = 422
     form.idempotency_key.data = uuid.uuid4().hex
@@ -121,8 +120,8 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
             if action == "calculate" and request.headers.get("X-Requested-With") == "fetch":
                 from .views import euro
 
-                shown = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
-                return jsonify(result=shown)
+                amounts = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
+                return jsonify(result=amounts)
             if action == "submit" and checked.ok:
                 ops.submit_report(
                     db.session(),
@@ -132,7 +131,6 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
                     today=_today(),
                 )
-                db.session().commit()
                 return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
             shown = [
                 f
@@ -220,9 +218,9 @@ def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
     from sqlalchemy import select
 
-    from ...documents.partnership import parse_partnership
     from ...models import UsageReport
     from ...operations.documents import render_document
+    from ...operations.partnerships import letterhead_of
 
     partnership = _partnership(slug)
     application = _own(partnership, app_id)
@@ -235,8 +233,14 @@ def report_document(slug: str, app_id: int) -> Response:
     )
     if stored is None:
         abort(404)
-    letterhead = parse_partnership(partnership.settings())
-    outcome = render_document("report", stored.data, application.fund.guideline, letterhead)
+    letterhead = letterhead_of(partnership)
+    outcome = render_document(
+        "report",
+        stored.data,
+        application.fund.guideline,
+        letterhead,
+        today=current_uow().today(),
+    )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)
         abort(500)

@@ -21,8 +21,8 @@ from ...documents.storage import FolderStorage
 from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops
-from ...operations.applications import NotEditable
-from .views import _actor, _own, _partnership, bp
+from ..uow import current_uow
+from .views import _own, _partnership, bp
 
 # the flash category of a message shown at the upload field (step_declarations.html)
 FIELD_ERROR = "upload-error"
@@ -66,6 +66,12 @@ def _messages() -> dict[str, str]:
             "This PDF is protected by a password. Please upload a copy without password protection."
         ),
         "damaged": _("This PDF cannot be read; it may be damaged. Please create it again."),
+        "active-content": _(
+            "This PDF contains active content (JavaScript or actions that run when it is "
+            "opened), which we do not accept for security reasons. Please create the PDF again "
+            "without it – for example open it and choose “Print” and then “Save as PDF” – and "
+            "upload that copy."
+        ),
         "timeout": _("Checking this PDF took too long. Please create it again or make it simpler."),
     }
 
@@ -92,10 +98,9 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
         abort(413)
     try:
         upload = ops.add_upload(
-            db.session(),
+            current_uow(),
             _storage(),
             application,
-            _actor(),
             filename=sent.filename,
             data=data,
             kind=request.form.get("kind", "attachment"),
@@ -103,14 +108,13 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
             max_files=int(current_app.config["UPLOAD_MAX_FILES"]),
             max_total_bytes=int(current_app.config["UPLOAD_MAX_TOTAL_BYTES"]),
         )
-        db.session().commit()
     except ops.UploadRefused as refused:
-        db.session().rollback()
+        # caught here, not by the one handler: the message is shown at the upload field (its
+        # own flash category) with this instance's limits and a plural; rolled back because
+        # the view returns normally and the request would commit
+        current_uow().rollback()
         flash(_messages().get(refused.problem, _messages()["damaged"]), FIELD_ERROR)
         return _back(slug, app_id)
-    except NotEditable:
-        db.session().rollback()
-        abort(409)
     flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
     return _back(slug, app_id)
 
@@ -136,12 +140,8 @@ def _own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
 def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
     upload = _own_upload(slug, app_id, upload_id)
     name = upload.display_name
-    try:
-        ops.remove_upload(db.session(), upload, _actor())
-        db.session().commit()
-    except NotEditable:
-        db.session().rollback()
-        abort(409)
+    # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
+    ops.remove_upload(current_uow(), upload)
     flash(_("“%(name)s” has been removed.", name=name), "success")
     return _back(slug, app_id)
 

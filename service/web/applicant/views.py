@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import date, timedelta
@@ -34,18 +35,24 @@ from forms.fields import format_german
 from forms.findings import SummaryEntry, attach_findings, parse_errors
 
 from ... import db
+from ...adapters.mail import outbox
+from ...adapters.mail.transport import Mail
+from ...clock import clock_from_config
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
-from ...domain.check import today_in_germany
+from ...domain.emails import EmailAddressError, is_one_email_address, parse_email_address
 from ...domain.findings import Finding
 from ...domain.reader import INPUT_INVALID
 from ...i18n import BabelLocalizer
 from ...links import site_url
 from ...models import Application, Fund, Partnership
 from ...operations import applications as ops
-from ...operations import mail
 from ...operations.funds import overview_fund
 from ...operations.interchange import InterchangeError
-from .. import ratelimit
+from ...operations.receipts import ReceiptMail
+from ...uow import Actor
+from .. import parse, ratelimit
+from ..refusals import refusal_goes_to
+from ..uow import current_uow
 from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
 
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
@@ -62,8 +69,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 def _today() -> date:
     """Today in Germany; ``TODAY`` in the config or FOERDERWERK_TODAY (ISO) pins it for tests
     and demonstrations (the demo's sessions are all in 2026)."""
-    pinned = current_app.config.get("TODAY")
-    return date.fromisoformat(str(pinned)) if pinned else today_in_germany()
+    return clock_from_config(current_app.config).today()
 
 
 def _localizer() -> BabelLocalizer:
@@ -77,8 +83,20 @@ def _partnership(slug: str) -> Partnership:
     return found
 
 
+# the applicant's keys of the browser session (the staff's live apart: web/auth.py)
+ENDED_KEY = "ended_applications"
+SEEN_KEY = "applicant_seen"
+APPLICANT_KEYS = (SESSION_KEY, ENDED_KEY, SEEN_KEY, "visitor", "resume_token")
+
+
+def _now() -> int:
+    return int(clock_from_config(current_app.config).now().timestamp())
+
+
 def _remember(application: Application) -> None:
-    session.permanent = True
+    # not permanent: the cookie ends with the browser, and after APPLICANT_SESSION_IDLE_MINUTES
+    # without a request the session forgets its applications (issue 14: it lived 31 days)
+    session[SEEN_KEY] = _now()
     owned = [i for i in session.get(SESSION_KEY, []) if i != application.id]
     session[SESSION_KEY] = [*owned, application.id][-50:]
 
@@ -93,19 +111,20 @@ def _own(partnership: Partnership, app_id: int) -> Application | None:
     return application
 
 
-def _actor() -> ops.Actor:
-    session.setdefault("visitor", uuid.uuid4().hex[:12])
-    return ops.Actor("applicant", session["visitor"])
+def _ended_here(app_id: int) -> bool:
+    """Whether ``app_id`` belonged to this browser's session before it ended (idle)."""
+    return app_id in session.get(ENDED_KEY, [])
+
+
+def _actor() -> Actor:
+    """The applicant's browser session (the request's unit of work knows it)."""
+    return current_uow().actor
 
 
 def _bind_mail() -> None:
-    transport = mail.transport_from_config(current_app.config, current_app.instance_path)
-    mail.bind_transport(
-        db.session(),
-        transport,
-        mail.sender(current_app.config),
-        background_niceness=current_app.config["BACKGROUND_NICENESS"],
-    )
+    """Mail queued in this request goes out after its commit: the unit of work binds the
+    transport to the session when it is built."""
+    current_uow()
 
 
 def _is_youth(fund: Fund) -> bool:
@@ -189,6 +208,25 @@ def _totals(application: Application) -> dict[str, Any] | None:
 
 
 @bp.before_request
+def _end_idle_session() -> None:
+    """An applicant session idle for longer than APPLICANT_SESSION_IDLE_MINUTES forgets its
+    applications. Their numbers stay as "ended", so that a form sent after the end still
+    shows what was typed (R14) – for this browser's own applications only."""
+    if not session.get(SESSION_KEY):
+        return
+    now = _now()
+    seen = session.get(SEEN_KEY)
+    idle = int(current_app.config["APPLICANT_SESSION_IDLE_MINUTES"]) * 60
+    if isinstance(seen, int) and now - seen > idle:
+        ended = [*session.get(ENDED_KEY, []), *session.pop(SESSION_KEY)]
+        session[ENDED_KEY] = ended[-50:]
+        session.pop(SEEN_KEY, None)
+        return
+    if not isinstance(seen, int) or now - seen >= 60:  # not a new cookie on every request
+        session[SEEN_KEY] = now
+
+
+@bp.before_request
 def _refuse_too_many_fields() -> None:
     if request.method == "POST" and len(request.form) > MAX_FIELDS:
         abort(413)
@@ -227,7 +265,6 @@ def start(slug: str, fund_key: str) -> ResponseReturnValue:
         abort(404)
     ratelimit.hit("drafts", ratelimit.client())
     application = ops.start_application(db.session(), fund, _actor())
-    db.session().commit()
     _remember(application)
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
 
@@ -243,8 +280,9 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
         abort(404)
     application = _own(partnership, app_id)
     if application is None:
-        if request.method == "POST":
+        if request.method == "POST" and _ended_here(app_id):
             return _expired_session(partnership, app_id, current)
+        # someone else's application: the same 404 on every method, no fund name (issue 14)
         abort(404)
     if not application.state.applicant_may_edit:
         return redirect(url_for(".receipt", slug=slug, app_id=app_id))
@@ -300,9 +338,10 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
     try:
         version = int(request.form.get("version") or 0) or None
         ops.save_draft(db.session(), application, data, _actor(), version=version)
-        db.session().commit()
     except StaleDataError:
-        db.session().rollback()
+        # the page is shown again with the typed input (409); the view returns normally, so
+        # the failed save is rolled back here, not by the one handler
+        current_uow().rollback()
         form.version.data = str(application.version)
         note = _(
             "This application was changed in another window meanwhile. Your entries on this "
@@ -312,7 +351,9 @@ def step(slug: str, app_id: int, step_slug: str) -> ResponseReturnValue:
             action, partnership, application, fund, current, form, [], status=409, note=note
         )
     except InterchangeError as exc:
-        db.session().rollback()
+        # caught here: the step is shown again with the typed input and the findings at
+        # their fields; the view returns normally, so the attempt is rolled back by hand
+        current_uow().rollback()
         entries = attach_findings(form, exc.findings, current.part, localizer, _fallback(current))
         return _reply(action, partnership, application, fund, current, form, entries, status=422)
 
@@ -436,7 +477,7 @@ def _change_rows(form: Any, action: str) -> Any:
         return form
     removed = int(index)
     pattern = re.compile(rf"{name}-(\d+)-(.+)")
-    renumbered = MultiDict()
+    renumbered: MultiDict[str, str] = MultiDict()
     for key, value in request.form.items(multi=True):
         match = pattern.fullmatch(key)
         if match is None:
@@ -483,6 +524,8 @@ def csrf_expired(_error: CSRFError) -> ResponseReturnValue:
         current = BY_SLUG[str(args["step_slug"])]
         fund = application.fund if application else None
         if fund is None:
+            if not _ended_here(int(args["app_id"])):
+                abort(404)
             return _expired_session(partnership, int(args["app_id"]), current)
         form = current.form(formdata=request.form)
         _prepare(form, current, fund)
@@ -595,56 +638,40 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
     if not key:
         abort(400)
     _bind_mail()
+    # submitted meanwhile (NotEditable): the one handler says so and shows the receipt
+    refusal_goes_to(url_for(".receipt", slug=slug, app_id=app_id))
     try:
-        submitted, created = ops.submit_application(
-            db.session(), application, _actor(), idempotency_key=key, today=_today()
+        submitted, _created = ops.submit_application(
+            db.session(),
+            application,
+            _actor(),
+            idempotency_key=key,
+            today=_today(),
+            receipt=ReceiptMail(
+                body=functools.partial(_receipt_body, partnership),
+                localizer=current_uow().localizer,
+                # ``APPLICATION_PDF_IN_MAIL = False`` leaves the PDF out (tests without
+                # LibreOffice)
+                with_pdf=bool(current_app.config.get("APPLICATION_PDF_IN_MAIL", True)),
+            ),
         )
     except ops.SubmissionRefused:
-        db.session().rollback()
+        # caught here: the review page is shown again with the findings at their entries;
+        # the view returns normally, so nothing of the attempt may reach the request's commit
+        current_uow().rollback()
         return _render_review(partnership, application, status=422)
-    except ops.NotEditable:
-        db.session().rollback()
-        return redirect(url_for(".receipt", slug=slug, app_id=app_id))
-    if created:
-        _queue_receipt_mail(partnership, submitted)
-    db.session().commit()
     _remember(submitted)
     return redirect(url_for(".receipt", slug=slug, app_id=submitted.id))
 
 
-def _queue_receipt_mail(partnership: Partnership, application: Application) -> None:
-    if not application.applicant_email:
-        return
-    body = render_template(
+def _receipt_body(partnership: Partnership, application: Application) -> str:
+    """The receipt's text, for the submit operation that queues the mail."""
+    return render_template(
         "apply/mail_receipt.txt",
         partnership=partnership,
         application=application,
         submitted_at=_berlin(application),
         link=site_url("apply.mine", slug=partnership.slug),
-    )
-    # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
-    # conversion does not belong in the submit request); ``APPLICATION_PDF_IN_MAIL = False``
-    # leaves it out (tests that do not start LibreOffice).
-    deferred: tuple[mail.DeferredAttachment, ...] = ()
-    if current_app.config.get("APPLICATION_PDF_IN_MAIL", True):
-        deferred = (
-            mail.DeferredAttachment(
-                filename=f"Antrag-{application.reference}.pdf",
-                kind="application-pdf",
-                ref=application.id,
-                digest_line=_("SHA-256 of the attached PDF: %(digest)s"),
-            ),
-        )
-    mail.queue_mail(
-        db.session(),
-        mail.Mail(
-            to=application.applicant_email,
-            subject=_(
-                "Your application %(reference)s has been received", reference=application.reference
-            ),
-            body=body,
-            deferred=deferred,
-        ),
     )
 
 
@@ -696,10 +723,19 @@ def send_link(slug: str, app_id: int) -> ResponseReturnValue:
             "error",
         )
         return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=back))
+    if not is_one_email_address(application.applicant_email):
+        # stored before addresses were checked on saving (issue 14): say so, no 500
+        flash(
+            _(
+                "The e-mail address saved in your draft cannot be used. Please enter exactly "
+                "one e-mail address on the first page, save, and ask for the link again."
+            ),
+            "error",
+        )
+        return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=STEPS[0].slug))
     _count_resume_mail(application.applicant_email)
     _bind_mail()
     _send_resume_mail(partnership, [application])
-    db.session().commit()
     flash(
         _(
             "We have sent a link to your draft to %(email)s. It works once, for 24 hours.",
@@ -724,9 +760,9 @@ def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> No
         token = ops.issue_resume_token(db.session(), draft, _actor())
         links.append((draft, site_url("apply.resume_token", slug=partnership.slug, token=token)))
     body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
-    mail.queue_mail(
+    outbox.queue_mail(
         db.session(),
-        mail.Mail(
+        Mail(
             to=drafts[0].applicant_email,
             subject=_("Your link to continue your application"),
             body=body,
@@ -739,19 +775,40 @@ def resume_request(slug: str) -> ResponseReturnValue:
     partnership = _partnership(slug)
     sent = False
     email = ""
+    error = None
+    status = 200
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:254]
         _count_resume_mail(email)
-        drafts = ops.drafts_for_email(db.session(), partnership, email)
-        if drafts:
+        try:
+            address = parse_email_address(email)
+        except EmailAddressError as exc:
+            # about the typed text only: tells nothing about who applied
+            error, status = exc.message.render(_localizer()), 422
+        else:
+            # the same work for every address: the drafts are looked up by the background
+            # sender after this answer (issue 14) – nobody learns who applied, not even
+            # from the time the answer takes
             _bind_mail()
-            _send_resume_mail(partnership, drafts)
-            db.session().commit()
-        # the same answer whether or not drafts exist: nobody learns who applied
-        sent = True
+            body = render_template(
+                "apply/mail_resume.txt",
+                partnership=partnership,
+                links_block=ops.RESUME_LINKS_SLOT,
+            )
+            ops.queue_resume_request(
+                current_uow().session,
+                partnership,
+                Mail(to=address, subject=_("Your link to continue your application"), body=body),
+                _actor(),
+                link=site_url(
+                    "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT
+                ),
+                untitled=_("(no title yet)"),
+            )
+            sent = True
     return render_template(
-        "apply/resume_request.html", partnership=partnership, sent=sent, email=email
-    )
+        "apply/resume_request.html", partnership=partnership, sent=sent, email=email, error=error
+    ), status
 
 
 @bp.get("/fortsetzen/<token>")
@@ -770,8 +827,7 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
             "apply/resume_confirm.html", partnership=partnership, ready="resume_token" in session
         )
     token = session.pop("resume_token", "")
-    application = ops.redeem_resume_token(db.session(), partnership, token)
-    db.session().commit()
+    application = ops.redeem_resume_token(current_uow().session, partnership, token)
     if application is None:
         return render_template(
             "apply/resume_confirm.html", partnership=partnership, ready=False, failed=True
@@ -781,6 +837,22 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
         return redirect(url_for(".mine", slug=slug))
     flash(_("Welcome back! Here is your draft."), "success")
     return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+
+
+@bp.post("/abmelden")
+def sign_out(slug: str) -> ResponseReturnValue:
+    """End the applicant session (a shared computer in a library, a youth centre)."""
+    partnership = _partnership(slug)
+    for key in APPLICANT_KEYS:
+        session.pop(key, None)
+    flash(
+        _(
+            "You have been signed out. To continue a draft later, ask for a link by e-mail "
+            "on the page “Continue a saved draft”."
+        ),
+        "success",
+    )
+    return redirect(url_for(".partnership_page", slug=partnership.slug))
 
 
 @bp.get("/meine-antraege")
@@ -832,16 +904,13 @@ def euro(value: Any) -> str:
 
 @bp.app_template_filter("isodate")
 def isodate(value: Any) -> str:
-    from datetime import date
 
     from ..filters import shortdate
 
     if not value:
         return ""
-    try:
-        return shortdate(date.fromisoformat(str(value)))
-    except ValueError:
-        return str(value)
+    parsed = parse.iso_date(str(value))
+    return shortdate(parsed) if parsed is not None else str(value)
 
 
 @bp.app_template_filter("catlabel")

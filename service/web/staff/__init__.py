@@ -7,7 +7,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import applications, notices, regeneration, sessions, statistics  # noqa: F401 – register routes
+    from . import (  # noqa: F401 – register routes
+        administration,
+        applications,
+        notices,
+        regeneration,
+        sessions,
+        statistics,
+    )
     from .applicant_notices import bp as applicant_notices_bp
     from .common import assets, bp
 

@@ -1,9 +1,7 @@
 """Inbox, application detail, formal check, comments, request for information, state moves,
-audit log and staff accounts."""
+and audit log (staff accounts: administration.py)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,12 +11,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ... import db
 from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
-from ...domain.states import ApplicationState, TransitionNotAllowed
+from ...domain.states import ApplicationState
 from ...i18n import BabelLocalizer
-from ...models import AuditLog, StaffMembership, StaffRole, StaffUser
+from ...models import AuditLog, StaffRole
 from ...operations import staff as ops
+from .. import parse
+from ..refusals import refusal_goes_to
+from ..uow import current_uow
 from .common import (
-    actor,
     application_or_404,
     bp,
     conflict_page,
@@ -45,12 +45,7 @@ def inbox(slug: str) -> ResponseReturnValue:
     fund_key = request.args.get("fonds") or None
     state_value = request.args.get("status") or None
     query = (request.args.get("suche") or "").strip()[:100] or None
-    state = None
-    if state_value:
-        try:
-            state = ApplicationState(state_value)
-        except ValueError:
-            state = None
+    state = parse.member(ApplicationState, state_value) if state_value else None
     applications = ops.list_applications(
         db.session(), p, fund_key=fund_key, state=state, query=query
     )
@@ -112,7 +107,7 @@ def application(slug: str, app_id: int) -> ResponseReturnValue:
         and ApplicationState.info_requested in found.state.next_states,
         fields_of_action=FIELDS_OF_ACTION,
         target_groups=TARGET_GROUPS,
-        today=date.today(),
+        today=current_uow().today(),
     )
 
 
@@ -123,8 +118,9 @@ def formal_check(slug: str, app_id: int) -> ResponseReturnValue:
     items = {key: key in values for key in ops.CHECKLIST_KEYS}
     note = values.get("note", "")[:MAX_TEXT]
     try:
-        ops.save_formal_check(db.session(), found, version_from(values), items, note, user())
-        db.session().commit()
+        ops.save_formal_check(
+            current_uow().session, found, version_from(values), items, note, user()
+        )
     except StaleDataError:
         yours = {
             _("Version"): values.get("version", ""),
@@ -150,8 +146,7 @@ def comment(slug: str, app_id: int) -> ResponseReturnValue:
     if not body:
         flash(_("Please write a comment first."), "error")
     else:
-        ops.add_comment(db.session(), found, body, values.get("visible") == "1", user())
-        db.session().commit()
+        ops.add_comment(current_uow().session, found, body, values.get("visible") == "1", user())
         flash(_("The comment has been saved."), "info")
     return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#kommentare")
 
@@ -161,19 +156,17 @@ def request_info(slug: str, app_id: int) -> ResponseReturnValue:
     values = form_values(["version", "due_on", "message"])
     found = application_or_404(app_id)
     message = values.get("message", "").strip()[:MAX_TEXT]
-    try:
-        due_on = date.fromisoformat(values.get("due_on", ""))
-    except ValueError:
-        due_on = None
-    if due_on is None or due_on <= date.today() or not message:
+    uow = current_uow()
+    due_on = parse.iso_date(values.get("due_on"))
+    if due_on is None or due_on <= uow.today() or not message:
         flash(
             _("Please say what is missing and give an answer deadline after today."),
             "error",
         )
         return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#nachfrage")
+    refusal_goes_to(url_for("staff.application", slug=slug, app_id=app_id))
     try:
-        ops.request_information(db.session(), found, version_from(values), due_on, message, user())
-        db.session().commit()
+        ops.request_information(uow.session, found, version_from(values), due_on, message, user())
     except StaleDataError:
         return conflict_page(
             _("Request more information"),
@@ -185,10 +178,6 @@ def request_info(slug: str, app_id: int) -> ResponseReturnValue:
             _stored_view(app_id),
             url_for("staff.application", slug=slug, app_id=app_id),
         )
-    except TransitionNotAllowed:
-        db.session().rollback()
-        flash(_("This step is not possible in the application's current state."), "error")
-        return redirect(url_for("staff.application", slug=slug, app_id=app_id))
     flash(_("The application has been returned to the applicant."), "info")
     return redirect(url_for("staff.application", slug=slug, app_id=app_id))
 
@@ -197,13 +186,12 @@ def request_info(slug: str, app_id: int) -> ResponseReturnValue:
 def move(slug: str, app_id: int) -> ResponseReturnValue:
     values = form_values(["version", "target"])
     found = application_or_404(app_id)
-    try:
-        target = ApplicationState(values.get("target", ""))
-    except ValueError:
+    target = parse.member(ApplicationState, values.get("target", ""))
+    if target is None:
         abort(400)
+    refusal_goes_to(url_for("staff.application", slug=slug, app_id=app_id))
     try:
-        ops.move_application(db.session(), found, version_from(values), target, user())
-        db.session().commit()
+        ops.move_application(current_uow().session, found, version_from(values), target, user())
     except StaleDataError:
         return conflict_page(
             _("Change the state"),
@@ -211,10 +199,6 @@ def move(slug: str, app_id: int) -> ResponseReturnValue:
             _stored_view(app_id),
             url_for("staff.application", slug=slug, app_id=app_id),
         )
-    except (TransitionNotAllowed, ops.MoveNotAllowed):
-        db.session().rollback()
-        flash(_("This step is not possible in the application's current state."), "error")
-        return redirect(url_for("staff.application", slug=slug, app_id=app_id))
     flash(_("The state has been changed to “%(state)s”.", state=_(target.label)), "info")
     return redirect(url_for("staff.application", slug=slug, app_id=app_id))
 
@@ -228,32 +212,3 @@ def audit_log(slug: str) -> ResponseReturnValue:
         .limit(300)
     )
     return render_template("staff/audit.html", entries=list(entries))
-
-
-@bp.get("/konten")
-def users(slug: str) -> ResponseReturnValue:
-    p = partnership()
-    accounts = db.session().scalars(
-        select(StaffUser)
-        .join(StaffMembership)
-        .where(StaffMembership.partnership_id == p.id)
-        .distinct()
-        .order_by(StaffUser.email)
-    )
-    return render_template("staff/users.html", accounts=list(accounts))
-
-
-@bp.post("/konten/<int:user_id>/deaktivieren")
-def user_deactivate(slug: str, user_id: int) -> ResponseReturnValue:
-    form_values([])
-    p = partnership()
-    account = db.session().get(StaffUser, user_id)
-    if account is None or not any(m.partnership_id == p.id for m in account.roles):
-        abort(404)
-    if account.id == user().id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("staff.users", slug=slug))
-    ops.deactivate(db.session(), account, actor())
-    db.session().commit()
-    flash(_("The account has been deactivated; its sessions have ended."), "info")
-    return redirect(url_for("staff.users", slug=slug))

@@ -14,7 +14,9 @@ from ... import db
 from ...models import Application, Partnership, StaffRole, StaffUser
 from ...operations import audit
 from ...operations import staff as ops
+from .. import parse
 from ..auth import current_staff
+from ..uow import current_uow
 
 log = logging.getLogger("foerderwerk.staff")
 
@@ -55,10 +57,6 @@ def user() -> StaffUser:
     return found
 
 
-def actor() -> str:
-    return ops.staff_actor(user())
-
-
 def has_role(*roles: StaffRole) -> bool:
     return bool(set(g.get("staff_roles", set())) & set(roles))
 
@@ -87,17 +85,19 @@ def form_values(allowed: Iterable[str], prefixes: Iterable[str] = ()) -> dict[st
     if ignored:
         names = sorted({audit.escape(name)[:64] for name in ignored})[:20]
         log.warning("ignored unexpected form fields on %s: %s", request.endpoint, names)
+        uow = current_uow()
         audit.record(
-            db.session(),
-            actor(),
+            uow.session,
+            uow.actor,
             "request.ignored_fields",
             "endpoint",
             request.endpoint or "",
             partnership_id=partnership().id,
             fields=names,
         )
-        # the entry must survive even when the change itself fails afterwards
-        db.session().commit()
+        # the entry must survive even when the change itself fails afterwards: the one
+        # deliberate early commit of a request (nothing else is pending this early)
+        uow.commit()
     values.pop("csrf_token", None)
     return values
 
@@ -107,17 +107,20 @@ def form_list(name: str) -> list[str]:
 
 
 def version_from(values: Mapping[str, str]) -> int:
-    try:
-        return int(values.get("version", ""))
-    except ValueError:
+    version = parse.integer(values.get("version"))
+    if version is None:
         abort(400)
+    return version
 
 
 def conflict_page(
     title: str, yours: Mapping[str, Any], stored: Mapping[str, Any], back: str
 ) -> ResponseReturnValue:
-    """Someone saved the record after this form was opened (R19): show both versions."""
-    db.session().rollback()
+    """Someone saved the record after this form was opened (R19): show both versions.
+    Whatever the failed change flushed is discarded; the request then commits nothing.
+    (A rollback by hand: the page shows both versions and returns normally, so the one
+    refusal handler never sees it.)"""
+    current_uow().rollback()
     return (
         render_template("staff/conflict.html", title=title, yours=yours, stored=stored, back=back),
         409,

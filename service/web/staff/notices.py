@@ -12,13 +12,13 @@ from ... import db
 from ...documents.backends import storage_from_config
 from ...documents.register import open_download
 from ...documents.storage import DocumentStream, StorageError
-from ...domain.check import today_in_germany
 from ...domain.money import AmountError, parse_german_money
-from ...i18n import BabelLocalizer
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops
-from .common import actor, bp, conflict_page, form_values, has_role, partnership
-from .sessions import meeting_or_404, pdf_converter
+from ..refusals import refusal_goes_to
+from ..uow import current_uow
+from .common import bp, conflict_page, form_values, has_role, partnership
+from .sessions import meeting_or_404
 
 
 def _decision_or_404(decision_id: int) -> Decision:
@@ -33,16 +33,6 @@ def _notice_or_404(notice_id: int) -> Notice:
     if found is None or found.fund.partnership_id != partnership().id:
         abort(404)
     return found
-
-
-def _refused_message(exc: ops.NoticeRefused) -> str:
-    localizer = BabelLocalizer()
-    details = "; ".join(f.message.render(localizer) for f in exc.findings[:5])
-    message: str = _(
-        "The notice cannot be issued as it would state something false: %(details)s",
-        details=details,
-    )
-    return message
 
 
 def attachment(data: bytes | DocumentStream, name: str, media_type: str) -> Response:
@@ -70,20 +60,15 @@ def notices(slug: str) -> ResponseReturnValue:
         pending=ops.pending_decisions(s, p.id),
         issued=issued,
         pdfs=pdfs,
-        today=today_in_germany(),
+        today=current_uow().today(),
     )
 
 
 @bp.get("/beschluesse/<int:decision_id>/entwurf")
 def notice_preview(slug: str, decision_id: int) -> ResponseReturnValue:
     decision = _decision_or_404(decision_id)
-    try:
-        pdf = ops.preview_notice(
-            db.session(), decision, BabelLocalizer(), pdf_converter, today_in_germany()
-        )
-    except ops.NoticeRefused as exc:
-        flash(_refused_message(exc), "error")
-        return redirect(url_for("staff.notices", slug=slug))
+    refusal_goes_to(url_for("staff.notices", slug=slug))
+    pdf = ops.preview_notice(current_uow(), decision)
     name = f"Entwurf-{decision.application.reference or decision.application_id}.pdf"
     response = attachment(pdf, name, "application/pdf")
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
@@ -96,28 +81,13 @@ def notice_preview(slug: str, decision_id: int) -> ResponseReturnValue:
 def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
     values = form_values(["reasons"])
     decision = _decision_or_404(decision_id)
-    storage = storage_from_config(current_app.config)
-    try:
-        notice = ops.issue_notice(
-            db.session(),
-            storage,
-            decision,
-            BabelLocalizer(),
-            pdf_converter,
-            actor(),
-            issued_on=today_in_germany(),
-            signatory=partnership().lead_office_signatory,
-            reasons=values.get("reasons", "")[:5000],
-        )
-        db.session().commit()
-    except ops.NoticeRefused as exc:
-        db.session().rollback()
-        flash(_refused_message(exc), "error")
-        return redirect(url_for("staff.notices", slug=slug))
-    except ValueError:
-        db.session().rollback()
-        flash(_("This decision already has its notice, or needs none."), "error")
-        return redirect(url_for("staff.notices", slug=slug))
+    refusal_goes_to(url_for("staff.notices", slug=slug))
+    notice = ops.issue_notice(
+        current_uow(),
+        decision,
+        signatory=partnership().lead_office_signatory,
+        reasons=values.get("reasons", "")[:5000],
+    )
     flash(_("Notice %(number)s has been issued.", number=notice.number), "info")
     return redirect(url_for("staff.notices", slug=slug))
 
@@ -137,22 +107,17 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
     if not reason:
         flash(_("Please say why the notice is amended."), "error")
         return redirect(url_for("staff.notices", slug=slug))
-    storage = storage_from_config(current_app.config)
+    refusal_goes_to(url_for("staff.notices", slug=slug))
     try:
         amended = ops.amend_notice(
-            db.session(),
-            storage,
+            current_uow(),
             notice,
-            BabelLocalizer(),
-            pdf_converter,
-            actor(),
             reason=reason,
             amount=amount,
-            issued_on=today_in_germany(),
             shown_version=_int_or_none(values.get("version")),
         )
-        db.session().commit()
     except ops.StaleNotice as exc:
+        # R19: not a flash but both versions side by side
         latest = exc.latest
         stored = {
             _("Version"): latest.version,
@@ -170,14 +135,6 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
             stored,
             url_for("staff.notices", slug=slug),
         )
-    except ops.NoticeRefused as exc:
-        db.session().rollback()
-        flash(_refused_message(exc), "error")
-        return redirect(url_for("staff.notices", slug=slug))
-    except ValueError:
-        db.session().rollback()
-        flash(_("Only a grant notice can be amended."), "error")
-        return redirect(url_for("staff.notices", slug=slug))
     flash(
         _(
             "Amendment notice %(number)s (version %(version)s) has been issued.",
@@ -196,15 +153,11 @@ def _int_or_none(value: str | None) -> int | None:
 @bp.get("/sitzungen/<int:meeting_id>/druckdatei")
 def session_print(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    storage = storage_from_config(current_app.config)
+    refusal_goes_to(url_for("staff.session", slug=slug, meeting_id=meeting_id))
     try:
-        pdf, _count = ops.print_file(db.session(), storage, meeting, actor())
-    except LookupError:
-        flash(_("No notice of this session has been issued yet."), "error")
-        return redirect(url_for("staff.session", slug=slug, meeting_id=meeting_id))
+        pdf, _count = ops.print_file(current_uow(), meeting)
     except StorageError:
         abort(503)
-    db.session().commit()
     return attachment(
         pdf, f"Bescheide-Sitzung-{meeting.held_on.isoformat()}.pdf", "application/pdf"
     )

@@ -15,7 +15,8 @@ from ...i18n import BabelLocalizer
 from ...models import BatchJob
 from ...operations import regeneration as ops
 from ...operations.sessions import list_meetings
-from .common import actor, bp, form_values, partnership
+from ..uow import current_uow
+from .common import bp, form_values, partnership
 
 PREVIEW_ROWS = 200
 
@@ -23,17 +24,15 @@ PREVIEW_ROWS = 200
 def _scope_from(values: dict[str, str]) -> ops.Scope | None:
     p = partnership()
     target = values.get("scope", "")
-    try:
-        if target == "all":
-            return ops.Scope(partnership_id=p.id, everything=True)
-        if target == "fund" and values.get("fund") in {f.key for f in p.funds}:
-            return ops.Scope(partnership_id=p.id, fund=values["fund"])
-        if target == "session" and values.get("session", "").isdigit():
-            meeting_id = int(values["session"])
-            if meeting_id in {m.id for m in list_meetings(db.session(), p)}:
-                return ops.Scope(partnership_id=p.id, session=meeting_id)
-    except ops.ScopeError:
-        return None
+    # every scope built here names something, so Scope raises no ScopeError
+    if target == "all":
+        return ops.Scope(partnership_id=p.id, everything=True)
+    if target == "fund" and values.get("fund") in {f.key for f in p.funds}:
+        return ops.Scope(partnership_id=p.id, fund=values["fund"])
+    if target == "session" and values.get("session", "").isdigit():
+        meeting_id = int(values["session"])
+        if meeting_id in {m.id for m in list_meetings(db.session(), p)}:
+            return ops.Scope(partnership_id=p.id, session=meeting_id)
     return None
 
 
@@ -48,15 +47,16 @@ def _job_or_404(job_id: int) -> BatchJob:
 def regenerate(slug: str) -> ResponseReturnValue:
     p = partnership()
     s = db.session()
-    values = {
-        key: request.args.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")
-    }
+    # a POST here is the start form whose token had expired (web/csrf.py): its dry run again
+    source = request.form if request.method == "POST" else request.args
+    values = {key: source.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")}
     plan = None
     if values["scope"]:
         scope = _scope_from(values)
         if scope is None:
             flash(_("Please choose a fund, a session or all notices."), "error")
         else:
+            # a dry run: the plan is shown, nothing of it is kept (a GET commits nothing)
             plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=values["reason"])
             s.rollback()
     jobs = ops.recent_jobs(s, p.id)
@@ -80,15 +80,16 @@ def regenerate_start(slug: str) -> ResponseReturnValue:
     if scope is None:
         flash(_("Please choose a fund, a session or all notices."), "error")
         return redirect(url_for("staff.regenerate", slug=slug))
-    s = db.session()
+    uow = current_uow()
     reason = values.get("reason", "").strip()[:2000]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     distributed = runner.broker_configured(app)
-    plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=reason)
+    plan = ops.plan_regeneration(uow.session, scope, uow.localizer, reason=reason)
     job = ops.start_regeneration(
-        s, plan, actor(), mode="celery" if distributed else "thread", workers=1
+        uow.session, plan, uow.actor, mode="celery" if distributed else "thread", workers=1
     )
-    s.commit()
+    # committed before the runners start: they read the job from the database
+    uow.commit()
     if job.total == 0:
         flash(_("Nothing to render: every notice is up to date."), "info")
         return redirect(url_for("staff.regenerate", slug=slug))
@@ -141,8 +142,8 @@ def regenerate_job(slug: str, job_id: int) -> ResponseReturnValue:
 def regenerate_cancel(slug: str, job_id: int) -> ResponseReturnValue:
     form_values([])
     job = _job_or_404(job_id)
-    ops.cancel_job(db.session(), job.id, actor())
-    db.session().commit()
+    uow = current_uow()
+    ops.cancel_job(uow.session, job.id, uow.actor)
     flash(_("The job has been cancelled. Notices already rendered stay."), "info")
     return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
 
@@ -153,8 +154,10 @@ def regenerate_resume(slug: str, job_id: int) -> ResponseReturnValue:
     job = _job_or_404(job_id)
     if job.state is not JobState.running or runner.running_here(job.id):
         return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
-    ops.adopt_job(db.session(), job)
-    db.session().commit()
+    uow = current_uow()
+    ops.adopt_job(uow.session, job)
+    # committed before the runners start: they read the job from the database
+    uow.commit()
     _drive(job.id)
     flash(_("The job is resumed; finished notices are not rendered again."), "info")
     return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))

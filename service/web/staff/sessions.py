@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from decimal import Decimal
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -10,15 +10,25 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...documents.backends import storage_from_config
-from ...domain.check import today_in_germany
 from ...domain.meeting import meeting_outcomes
+from ...domain.messages import N_, Message
 from ...domain.money import AmountError, parse_german_money
 from ...domain.states import DecisionOutcome
+from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
 from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
 from ...operations import sessions as ops
-from .common import actor, bp, conflict_page, form_list, form_values, partnership
+from .. import parse
+from ..refusals import refusal_goes_to
+from ..uow import current_uow
+from .common import bp, conflict_page, form_list, form_values, partnership
+
+_MINUTES_FAILED = Message(
+    N_("The minutes could not be produced. Please try again in a few minutes.")
+)
+_INVITATION_FAILED = Message(
+    N_("The invitation could not be produced. Please try again in a few minutes.")
+)
 
 MAX_TEXT = 5000
 
@@ -42,16 +52,8 @@ def _back(meeting: Meeting, anchor: str = "") -> ResponseReturnValue:
     return redirect(target + (f"#{anchor}" if anchor else ""))
 
 
-def _refused(exc: ops.SessionError) -> None:
-    db.session().rollback()
-    flash(_(exc.msgid, **exc.params), "error")
-
-
 def _time(value: str) -> time | None:
-    try:
-        return time.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return parse.iso_time(value)
 
 
 @bp.get("/sitzungen")
@@ -69,27 +71,26 @@ def sessions(slug: str) -> ResponseReturnValue:
 def session_new(slug: str) -> ResponseReturnValue:
     values = form_values(["committee", "held_on", "mode", "place", "start_time", "fill"])
     p = partnership()
-    try:
-        committee_id = int(values.get("committee", ""))
-        held_on = date.fromisoformat(values.get("held_on", ""))
-        mode = MeetingMode(values.get("mode", "session"))
-    except ValueError:
+    committee_id = parse.integer(values.get("committee"))
+    held_on = parse.iso_date(values.get("held_on"))
+    mode = parse.member(MeetingMode, values.get("mode", "session"))
+    if committee_id is None or held_on is None or mode is None:
         flash(_("Please choose the body, the date and the kind of the session."), "error")
         return redirect(url_for("staff.sessions", slug=slug))
-    committee = db.session().get(Committee, committee_id)
+    uow = current_uow()
+    committee = uow.session.get(Committee, committee_id)
     if committee is None or committee.partnership_id != p.id:
         abort(404)
     meeting = ops.create_meeting(
-        db.session(),
+        uow.session,
         committee,
         held_on,
         mode,
         values.get("place", "")[:200],
-        actor(),
+        uow.actor,
         start_time=_time(values.get("start_time", "")),
         fill=values.get("fill") == "1",
     )
-    db.session().commit()
     flash(
         _(
             "The session has been created; %(count)s application(s) are on its agenda.",
@@ -151,35 +152,33 @@ def session_invitation(slug: str, meeting_id: int) -> ResponseReturnValue:
 def session_agenda(slug: str, meeting_id: int) -> ResponseReturnValue:
     values = form_values(["action", "application", "item"])
     meeting = meeting_or_404(meeting_id)
-    s = db.session()
+    refusal_goes_to(_url(meeting, "tagesordnung"))
+    uow = current_uow()
+    s = uow.session
     action = values.get("action")
-    try:
-        if action == "fill":
-            added = ops.fill_agenda(s, meeting, actor())
-            flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
-        elif action == "add":
-            application = s.get(Application, _int(values.get("application")))
-            if application is None or application.fund.partnership_id != partnership().id:
-                abort(404)
-            ops.add_to_agenda(s, meeting, application, actor())
-            flash(_("The application is on the agenda now."), "info")
-        elif action == "remove":
-            item = item_or_404(meeting, _int(values.get("item")))
-            ops.remove_from_agenda(s, meeting, item, actor())
-            flash(_("The application has been taken off the agenda."), "info")
-        else:
-            abort(400)
-        s.commit()
-    except ops.SessionError as exc:
-        _refused(exc)
+    if action == "fill":
+        added = ops.fill_agenda(s, meeting, uow.actor)
+        flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
+    elif action == "add":
+        application = s.get(Application, _int(values.get("application")))
+        if application is None or application.fund.partnership_id != partnership().id:
+            abort(404)
+        ops.add_to_agenda(s, meeting, application, uow.actor)
+        flash(_("The application is on the agenda now."), "info")
+    elif action == "remove":
+        item = item_or_404(meeting, _int(values.get("item")))
+        ops.remove_from_agenda(s, meeting, item, uow.actor)
+        flash(_("The application has been taken off the agenda."), "info")
+    else:
+        abort(400)
     return _back(meeting, "tagesordnung")
 
 
 def _int(value: str | None) -> int:
-    try:
-        return int(value or "")
-    except ValueError:
+    number = parse.integer(value)
+    if number is None:
         abort(400)
+    return number
 
 
 @bp.post("/sitzungen/<int:meeting_id>/anwesenheit")
@@ -202,9 +201,10 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     def ids(name: str) -> set[int]:
         return {int(v) for v in form_list(name) if v.isdigit() and int(v) in member_ids}
 
+    refusal_goes_to(_url(meeting, "anwesenheit"))
     try:
         ops.record_attendance(
-            db.session(),
+            current_uow().session,
             meeting,
             invited=ids("invited"),
             present=ids("present"),
@@ -213,14 +213,12 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
             start_time=_time(values.get("start_time", "")),
             end_time=_time(values.get("end_time", "")),
             place=values.get("place", "")[:200],
-            actor=actor(),
+            actor=current_uow().actor,
             version=values.get("version"),
         )
-        db.session().commit()
         flash(_("The attendance has been saved."), "info")
-    except ops.SessionError as exc:
-        _refused(exc)
     except ops.StaleRecords:
+        # R19: not a flash but both versions side by side
         names = {m.id: m.name for m in meeting.committee.members}
         yours = {
             _("Present"): ", ".join(names[i] for i in sorted(ids("present"))) or "–",
@@ -285,22 +283,21 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
         choice = values.get(f"vote-{member.id}", "")
         if choice in {c.value for c in VoteChoice}:
             votes[member.id] = VoteChoice(choice)
+    refusal_goes_to(_url(meeting, f"top-{item.id}"))
     try:
         ops.record_item(
-            db.session(),
+            current_uow().session,
             item,
             proposed_amount=amount,
             conditions=values.get("conditions", "")[:MAX_TEXT],
             conflicts=conflicts,
             votes=votes,
-            actor=actor(),
+            actor=current_uow().actor,
             version=values.get("version"),
         )
-        db.session().commit()
         flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
-    except ops.SessionError as exc:
-        _refused(exc)
     except ops.StaleRecords:
+        # R19: not a flash but both versions side by side
         yours = _item_summary(
             meeting,
             amount,
@@ -326,36 +323,29 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
 def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
     form_values([])
     meeting = meeting_or_404(meeting_id)
-    try:
-        decisions = ops.decide(db.session(), meeting, actor())
-        db.session().commit()
-        flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
-    except ops.SessionError as exc:
-        _refused(exc)
+    refusal_goes_to(_url(meeting, "ergebnis"))
+    uow = current_uow()
+    decisions = ops.decide(uow.session, meeting, uow.actor)
+    flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
     return _back(meeting, "ergebnis")
-
-
-def pdf_converter(docx: bytes, title: str, subject: str, author: str) -> bytes:
-    from ...documents.pdf import get_converter
-
-    return get_converter().convert(docx, pdfa=True, title=title, subject=subject, author=author)
 
 
 @bp.post("/sitzungen/<int:meeting_id>/protokoll")
 def session_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
     form_values([])
     meeting = meeting_or_404(meeting_id)
-    storage = storage_from_config(current_app.config)
+    refusal_goes_to(_url(meeting, "dokumente"))
+    uow = current_uow()
     try:
-        ops.generate_minutes(
-            db.session(), storage, meeting, BabelLocalizer(), actor(), pdf_converter
-        )
-        db.session().commit()
-    except Exception:
-        db.session().rollback()
+        ops.generate_minutes(uow, meeting)
+        uow.session.flush()
+    except Refused:
+        raise  # a refusal: the one handler says why
+    except Exception as exc:
+        # LibreOffice or the document store failed: logged with its traceback, then the one
+        # handler rolls back and tells the person to try again later
         current_app.logger.exception("minutes of meeting %s could not be produced", meeting.id)
-        flash(_("The minutes could not be produced. Please try again in a few minutes."), "error")
-        return _back(meeting, "dokumente")
+        raise Unavailable(_MINUTES_FAILED) from exc
     flash(_("The minutes have been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")
 
@@ -364,21 +354,16 @@ def session_minutes(slug: str, meeting_id: int) -> ResponseReturnValue:
 def session_invitation_document(slug: str, meeting_id: int) -> ResponseReturnValue:
     form_values([])
     meeting = meeting_or_404(meeting_id)
-    storage = storage_from_config(current_app.config)
-    pinned = current_app.config.get("TODAY")
-    letter_date = date.fromisoformat(str(pinned)) if pinned else today_in_germany()
+    refusal_goes_to(_url(meeting, "dokumente"))
+    uow = current_uow()
     try:
-        ops.generate_invitation(db.session(), storage, meeting, letter_date, actor(), pdf_converter)
-        db.session().commit()
-    except ops.SessionError as exc:
-        _refused(exc)
-        return _back(meeting, "dokumente")
-    except Exception:
-        db.session().rollback()
+        ops.generate_invitation(uow, meeting)
+        uow.session.flush()
+    except Refused:
+        raise  # a refusal: the one handler says why
+    except Exception as exc:
+        # as for the minutes: logged, then the one handler rolls back and says so
         current_app.logger.exception("invitation of meeting %s could not be produced", meeting.id)
-        flash(
-            _("The invitation could not be produced. Please try again in a few minutes."), "error"
-        )
-        return _back(meeting, "dokumente")
+        raise Unavailable(_INVITATION_FAILED) from exc
     flash(_("The invitation has been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")

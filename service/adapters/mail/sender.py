@@ -6,7 +6,7 @@ priority (``BACKGROUND_NICENESS``, default 10) – an applicant waiting for the 
 comes before a PDF for the inbox. The LibreOffice it starts inherits that priority. The
 mails are in the outbox before they reach the queue: whatever this thread does not finish
 (the process ends, the office crashes) is sent by `foerderwerk mail send`, and the claim in
-:func:`.mail.send_pending` keeps the two from sending a mail twice.
+:func:`.outbox.send_pending` keeps the two from sending a mail twice.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 
 # Imported first so that its exit handler (closing the office) runs after ours (atexit runs
 # the last registered first): mails being rendered at exit still have their LibreOffice.
-from ..documents.pdf import converter as _converter  # noqa: F401
-from ..process_local import PerProcess, lower_priority
-from .mail import Transport, send_pending
+from ...documents.pdf import converter as _converter  # noqa: F401
+from ...process_local import PerProcess, lower_priority
+from .outbox import Handoff, Preparers, send_pending
+from .transport import Transport
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class _Batch:
     bind: Engine | Connection
     transport: Transport
     from_address: str
+    preparers: Preparers | None
     ids: tuple[int, ...]
 
 
@@ -74,7 +76,13 @@ class BackgroundSender:
             batch = self._queue.get()
             try:
                 with Session(bind=batch.bind) as session:
-                    send_pending(session, batch.transport, batch.from_address, list(batch.ids))
+                    send_pending(
+                        session,
+                        batch.transport,
+                        batch.from_address,
+                        list(batch.ids),
+                        preparers=batch.preparers,
+                    )
             except Exception:  # the mails stay in the outbox for `mail send`
                 log.exception("background sending of e-mail(s) %s failed", list(batch.ids))
             finally:
@@ -91,11 +99,27 @@ def send_in_background(
     bind: Engine | Connection,
     transport: Transport,
     from_address: str,
+    preparers: Preparers | None,
     ids: list[int],
     niceness: int,
 ) -> None:
     """Hand committed outbox mails to this process's background sender."""
-    _sender.get(niceness).submit(_Batch(bind, transport, from_address, tuple(ids)))
+    _sender.get(niceness).submit(_Batch(bind, transport, from_address, preparers, tuple(ids)))
+
+
+def in_background(niceness: int) -> Handoff:
+    """The hand-off for :func:`.outbox.bind_transport`: this process's sender at ``niceness``."""
+
+    def handoff(
+        bind: Engine | Connection,
+        transport: Transport,
+        from_address: str,
+        preparers: Preparers | None,
+        ids: list[int],
+    ) -> None:
+        send_in_background(bind, transport, from_address, preparers, ids, niceness)
+
+    return handoff
 
 
 def wait_for_background_mail(timeout: float = EXIT_WAIT) -> bool:

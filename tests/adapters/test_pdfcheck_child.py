@@ -1,6 +1,6 @@
 """The upload check's children start lean (bench/load.py, docs/performance.md): the checking
 server runs pdfcheck.py by its path, so it never imports the service package with Flask and
-SQLAlchemy (with ``-m service.operations.pdfcheck`` that cost 0.4 s of CPU per upload under
+SQLAlchemy (with ``-m service.adapters.pdfcheck`` that cost 0.4 s of CPU per upload under
 load), imports pypdf once, and forks one limited child per file."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.operations import uploads
+from service.adapters import uploads
 
 
 def _pdf(content: bytes = b"") -> bytes:
@@ -63,7 +63,7 @@ def test_the_checking_server_imports_pypdf_but_nothing_of_the_service() -> None:
 def test_one_server_checks_many_files_each_in_a_child_of_its_own(fresh_server: None) -> None:
     for _ in range(3):
         assert uploads.check_pdf(_pdf()).pages == 1
-    with pytest.raises(uploads.UploadRefused) as refused:
+    with pytest.raises(uploads.PdfRejected) as refused:
         uploads.check_pdf(b"%PDF-1.7 nothing after the header")
     assert refused.value.problem == "damaged"
     assert uploads.check_pdf(_pdf()).pages == 1
@@ -76,7 +76,7 @@ def test_a_child_killed_by_its_memory_limit_refuses_the_file_and_the_server_goes
     server = uploads._check_server()
     heavy = _pdf(b"BT /F1 12 Tf 72 712 Td (Angebot) Tj ET\n" * 100_000)  # 4 MB of text
     for _ in range(2):
-        with pytest.raises(uploads.UploadRefused) as refused:
+        with pytest.raises(uploads.PdfRejected) as refused:
             uploads.check_pdf(heavy)
         assert refused.value.problem == "damaged"
     process = server._process
@@ -90,7 +90,7 @@ def test_a_child_killed_by_its_memory_limit_refuses_the_file_and_the_server_goes
 def test_a_server_that_does_not_answer_in_time_is_killed_and_replaced(
     fresh_server: None,
 ) -> None:
-    with pytest.raises(uploads.UploadRefused) as refused:
+    with pytest.raises(uploads.PdfRejected) as refused:
         uploads.check_pdf(_pdf(), wall_seconds=0.0001)
     assert refused.value.problem == "timeout"
     assert uploads._check_server()._process is None

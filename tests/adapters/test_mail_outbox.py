@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+import pytest
 from sqlalchemy.orm import Session
 
+from service.adapters.mail.outbox import (
+    Attachment,
+    Mail,
+    bind_transport,
+    queue_mail,
+    send_pending,
+)
 from service.models import OutboxMail
-from service.operations.mail import Attachment, Mail, bind_transport, queue_mail, send_pending
+
+# on PostgreSQL too (tests/conftest.py): the outbox follows commit and rollback
+pytestmark = pytest.mark.db_semantics
 
 
 def _mail() -> Mail:

@@ -12,9 +12,7 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy.orm import Session
 
-from service.models import OutboxMail
-from service.operations import receipts
-from service.operations.mail import (
+from service.adapters.mail.outbox import (
     CLAIM_TIMEOUT,
     DeferredAttachment,
     Mail,
@@ -22,7 +20,13 @@ from service.operations.mail import (
     queue_mail,
     send_pending,
 )
-from service.operations.mail_sender import BackgroundSender, wait_for_background_mail
+from service.adapters.mail.sender import BackgroundSender, in_background, wait_for_background_mail
+from service.models import OutboxMail
+from service.operations import receipts
+from service.operations.outgoing import PREPARERS
+
+# on PostgreSQL too (tests/conftest.py): claims on outbox rows by concurrent senders
+pytestmark = pytest.mark.db_semantics
 
 FROM = "foerderwerk@localhost"
 
@@ -59,7 +63,7 @@ def test_the_commit_hands_the_mail_to_the_background_and_the_pdf_is_rendered_the
 
     monkeypatch.setattr(receipts, "application_pdf", slow_pdf)
     sent: list[EmailMessage] = []
-    bind_transport(db_session, sent.append, FROM, background_niceness=0)
+    bind_transport(db_session, sent.append, FROM, preparers=PREPARERS, background=in_background(0))
     queue_mail(db_session, _receipt())
     db_session.commit()  # returns although the rendering has not finished
     assert sent == []
@@ -82,7 +86,7 @@ def test_without_a_background_binding_the_mail_is_rendered_and_sent_at_the_commi
 ):
     monkeypatch.setattr(receipts, "application_pdf", lambda _s, _ref: b"%PDF-1.7")
     sent: list[EmailMessage] = []
-    bind_transport(db_session, sent.append, FROM)
+    bind_transport(db_session, sent.append, FROM, preparers=PREPARERS)
     queue_mail(db_session, _receipt())
     db_session.commit()
     assert len(sent) == 1
@@ -99,7 +103,7 @@ def test_a_pdf_that_cannot_be_rendered_does_not_hold_back_the_receipt(
     queue_mail(db_session, _receipt())
     db_session.commit()
     sent: list[EmailMessage] = []
-    assert send_pending(db_session, sent.append, FROM) == 1
+    assert send_pending(db_session, sent.append, FROM, preparers=PREPARERS) == 1
     assert list(sent[0].iter_attachments()) == []
     assert "not rendered" in caplog.text
 
@@ -114,12 +118,14 @@ def test_a_mail_claimed_by_another_sender_is_left_to_it_until_the_claim_is_stale
     row.claimed_at = datetime.now(UTC)  # the background sender of a web process is on it
     db_session.commit()
     sent: list[EmailMessage] = []
-    assert send_pending(db_session, sent.append, FROM) == 0  # `mail send` meanwhile
+    assert (
+        send_pending(db_session, sent.append, FROM, preparers=PREPARERS) == 0
+    )  # `mail send` meanwhile
     assert sent == []
     row.claimed_at = datetime.now(UTC) - CLAIM_TIMEOUT - timedelta(seconds=1)  # it died
     db_session.commit()
-    assert send_pending(db_session, sent.append, FROM) == 1
-    assert send_pending(db_session, sent.append, FROM) == 0
+    assert send_pending(db_session, sent.append, FROM, preparers=PREPARERS) == 1
+    assert send_pending(db_session, sent.append, FROM, preparers=PREPARERS) == 0
     assert len(sent) == 1
     assert _row(db_session).attempts == 1
 
@@ -139,12 +145,12 @@ def test_a_failed_delivery_releases_the_claim_and_the_retry_sends_the_same_pdf(
     monkeypatch.setattr(receipts, "application_pdf", pdf)
     queue_mail(db_session, _receipt())
     db_session.commit()
-    assert send_pending(db_session, down, FROM) == 0
+    assert send_pending(db_session, down, FROM, preparers=PREPARERS) == 0
     row = _row(db_session)
     assert row.claimed_at is None
     assert "unreachable" in row.last_error
     sent: list[EmailMessage] = []
-    assert send_pending(db_session, sent.append, FROM) == 1
+    assert send_pending(db_session, sent.append, FROM, preparers=PREPARERS) == 1
     assert renders == [7]  # rendered once, the retry sent the stored bytes
     [attachment] = list(sent[0].iter_attachments())
     assert attachment.get_content() == b"%PDF-1.7 first rendering"

@@ -1,8 +1,8 @@
 """Child process of the upload check (R6): parse a PDF completely, give one JSON verdict.
 
-Run by its path, ``python -P …/service/operations/pdfcheck.py CPU MEMORY [--serve]`` (``-m``
+Run by its path, ``python -P …/service/adapters/pdfcheck.py CPU MEMORY [--serve]`` (``-m``
 would import the service package first), under the CPU, memory and wall-clock limits of
-:func:`service.operations.uploads.check_pdf`. Imports nothing of the service but pypdf, so a
+:func:`service.adapters.uploads.check_pdf`. Imports nothing of the service but pypdf, so a
 crafted file meets as little code as possible.
 
 Alone it reads one file on stdin and prints its verdict. With ``--serve`` it is the web
@@ -20,6 +20,43 @@ import os
 import sys
 from typing import BinaryIO
 
+# Active content (issue 14: refused at the upload, docs/decisions.md "Uploads"): scripts, and
+# actions that run something rather than show a page. The same lists as the documents'
+# stripper (service/documents/pdftools.py), repeated here: this file imports nothing of the
+# service. An /OpenAction that only opens a page (a destination array, a /GoTo) is no reason
+# to refuse a file – Acrobat writes one into many ordinary PDFs.
+ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/Rendition", "/RichMediaExecute"}
+)
+SCRIPT_KEYS = frozenset({"/JS", "/JavaScript", "/XFA"})
+
+
+def _has_active_content(root: object) -> bool:
+    """Whether anything reachable from the document catalog is a script or an active action
+    (open action, additional actions of document, page, field or annotation, link targets)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if isinstance(current, IndirectObject):
+            current = current.get_object()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, DictionaryObject):
+            if current.get("/S") in ACTIVE_ACTIONS:
+                return True
+            for key in current:
+                if key in SCRIPT_KEYS:
+                    return True
+                if key != "/Parent":
+                    stack.append(current.raw_get(key))
+        elif isinstance(current, ArrayObject):
+            stack.extend(current)
+    return False
+
 
 def verdict(data: bytes) -> dict[str, object]:
     if not data:
@@ -36,17 +73,16 @@ def verdict(data: bytes) -> dict[str, object]:
         pages = len(reader.pages)
         for page in reader.pages:
             page.extract_text()
-        root = reader.trailer["/Root"]
-        active = any(key in root for key in ("/OpenAction", "/AA")) or "/JavaScript" in str(
-            root.get("/Names", {})
-        )
+        active = _has_active_content(reader.trailer["/Root"])
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
         return {"ok": False, "problem": "damaged"}
     except RecursionError:
         return {"ok": False, "problem": "damaged"}
     if pages == 0:
         return {"ok": False, "problem": "damaged"}
-    return {"ok": True, "pages": pages, "active_content": active}
+    if active:
+        return {"ok": False, "problem": "active-content"}
+    return {"ok": True, "pages": pages, "active_content": False}
 
 
 def _limit(cpu_seconds: int, memory_bytes: int) -> None:

@@ -1,0 +1,27 @@
+"""What the use cases do to a queued e-mail before it goes out: render the application PDF
+of a receipt, write a resume request's links. Handed to the outbox by every entry point that
+binds a transport (web request, CLI command, ``mail send``), so that the web process, `mail
+send` and the background sender all know every kind – the outbox itself imports no use case.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..adapters.mail.outbox import Preparers
+from ..models import OutboxMail
+from . import applications, receipts
+
+
+def render_attachment(kind: str, session: Session, ref: int) -> bytes:
+    # looked up at call time, so that a test can put a stand-in for LibreOffice in receipts
+    if kind == receipts.APPLICATION_PDF:
+        return receipts.application_pdf(session, ref)
+    raise LookupError(f"no renderer for deferred attachment {kind!r}")
+
+
+def fill_resume_links(session: Session, row: OutboxMail) -> bool:
+    return applications.fill_resume_links(session, row)
+
+
+PREPARERS = Preparers(render=render_attachment, fill_resume_links=fill_resume_links)
