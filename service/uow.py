@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.orm import Session
 
 from .clock import Clock, clock_from_config
-from .documents.pdf import office_pdf as office_pdf  # the production PdfPort
 from .domain.messages import Localizer
+from .pdf import office_pdf as office_pdf  # the production PdfPort
 
 if TYPE_CHECKING:
     from .adapters.mail.transport import Mail
-    from .documents.storage import Storage
+    from .archive.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class UnitOfWork:
             if self._storage_factory is not None:
                 self._storage = self._storage_factory(self.session)
             else:
-                from .documents.backends import storage_from_config
+                from .archive.backends import storage_from_config
 
                 self._storage = storage_from_config(self.config, self.session)
         return self._storage

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from ..archive.storage import Storage
 from ..clock import Clock
-from ..documents.pdf import office_pdf
-from ..documents.storage import Storage
 from ..domain.messages import Localizer, PlainLocalizer
+from ..pdf import office_pdf
 from ..uow import Actor, PdfPort, UnitOfWork
 
 

@@ -15,25 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..documents.context import (
-    build_application_context,
-    build_approval_context,
-    build_minutes_context,
-    build_rejection_context,
-    build_report_context,
-    build_report_summary_values,
-)
-from ..documents.context.common import as_date, get, text
-from ..documents.docx import Metadata, load_manifest
-from ..documents.partnership import (
-    BUILTIN_FILE,
-    Partnership,
-    PartnershipError,
-    builtin_partnership,
-    load_partnership,
-)
-from ..documents.pdftools import DocumentMetadata, fill_form
-from ..documents.summary_form import FORM_TITLE, load_template
 from ..domain.check import CheckResult, Kind, check
 from ..domain.findings import Finding, sort_findings
 from ..domain.guideline import Guideline
@@ -48,6 +29,25 @@ from ..domain.messages import N_, Message
 from ..domain.notice import decision_findings
 from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
 from ..i18n import BabelLocalizer
+from ..pdf.pdftools import DocumentMetadata, fill_form
+from ..rendering.context import (
+    build_application_context,
+    build_approval_context,
+    build_minutes_context,
+    build_rejection_context,
+    build_report_context,
+    build_report_summary_values,
+)
+from ..rendering.context.common import as_date, get, text
+from ..rendering.docx import Metadata, load_manifest
+from ..rendering.partnership import (
+    BUILTIN_FILE,
+    Partnership,
+    PartnershipError,
+    builtin_partnership,
+    load_partnership,
+)
+from ..rendering.summary_form import FORM_TITLE, load_template
 from .publish import Publication, convert, notice_gate, render_docx
 
 DOCUMENTS: dict[str, Kind] = {
@@ -246,7 +246,7 @@ def docx_metadata(docx: bytes) -> Metadata:
     """Title, subject and author as written into a rendered DOCX's core properties."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    from ..documents.docx import CORE_PART, DC_NS, docx_parts
+    from ..rendering.docx import CORE_PART, DC_NS, docx_parts
 
     core = etree.fromstring(docx_parts(docx)[CORE_PART])
 
@@ -260,7 +260,7 @@ def docx_metadata(docx: bytes) -> Metadata:
 def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
     """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice; the metadata
     defaults to the DOCX's own. Raises the converter's errors."""
-    from ..documents.pdf import office_pdf
+    from ..pdf import office_pdf
 
     return convert(office_pdf, docx, meta or docx_metadata(docx))
 

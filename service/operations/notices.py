@@ -18,10 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..documents.context import build_approval_context, build_rejection_context
-from ..documents.docx import Metadata
-from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
-from ..documents.register import read_document
+from ..archive.register import read_document
 from ..domain.check import CheckResult, check_application
 from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
@@ -35,6 +32,9 @@ from ..domain.states import (
 )
 from ..errors import Refused, StaleVersion, TransitionRefused
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from ..pdf.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
+from ..rendering.context import build_approval_context, build_rejection_context
+from ..rendering.docx import Metadata
 from ..uow import UnitOfWork
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
-from ..documents.register import latest_version, register_document
+from ..archive.register import latest_version, register_document
 from ..domain.check import CheckResult
 from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
 from ..domain.notice import NoticeVerdict, notice_heading, notice_verdict
 from ..errors import Refused
 from ..models import Document
+from ..rendering.docx import Metadata, load_manifest, render_kind, template_hash
 from . import audit
 
 if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one

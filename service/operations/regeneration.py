@@ -36,14 +36,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..documents.docx import Metadata, template_hash
-from ..documents.pdftools import DRAFT_STAMP
-from ..documents.register import (
+from ..archive.register import (
     context_hash,
     latest_version,
     snapshot_context,
 )
-from ..documents.storage import Storage
+from ..archive.storage import Storage
 from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
 from ..errors import Refused
@@ -59,6 +57,8 @@ from ..models import (
     utcnow,
 )
 from ..paths import locale_dir
+from ..pdf.pdftools import DRAFT_STAMP
+from ..rendering.docx import Metadata, template_hash
 from ..uow import Actor, PdfPort
 from . import audit
 from .bridge import bridge_uow
@@ -211,8 +211,8 @@ def code_fingerprint() -> str:
     files = sorted(
         [
             *root.joinpath("domain").glob("*.py"),
-            *root.joinpath("documents", "context").glob("*.py"),
-            root / "documents" / "partnership.py",
+            *root.joinpath("rendering", "context").glob("*.py"),
+            root / "rendering" / "partnership.py",
             root / "operations" / "notices.py",
             root / "operations" / "interchange.py",
             Path(locale_dir()) / "de" / "LC_MESSAGES" / "messages.mo",

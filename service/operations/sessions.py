@@ -18,8 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents.context import build_invitation_context, build_minutes_context
-from ..documents.docx import Metadata
 from ..domain.check import CheckResult, check_meeting
 from ..domain.headings import invitation_heading, minutes_heading
 from ..domain.messages import N_, Message
@@ -41,6 +39,8 @@ from ..models import (
     Vote,
     VoteChoice,
 )
+from ..rendering.context import build_invitation_context, build_minutes_context
+from ..rendering.docx import Metadata
 from ..uow import Actor, UnitOfWork
 from . import audit
 from .funds import committed_amount

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from service.documents import storage as storage_module
-from service.documents.backends import storage_from_config
-from service.documents.storage import (
+from service.archive import storage as storage_module
+from service.archive.backends import storage_from_config
+from service.archive.storage import (
     DocumentNotFoundError,
     FolderStorage,
     InvalidAddressError,

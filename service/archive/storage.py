@@ -7,7 +7,7 @@ so a changed byte on disk is detected and nothing is served.
 
 The register (``register.py``) keeps the address, never a path. :class:`Storage` is the
 interface every backend implements; :class:`FolderStorage` is the local-folder backend (the
-embedded default); :class:`~service.documents.database_storage.DatabaseStorage` keeps the
+embedded default); :class:`~service.archive.database_storage.DatabaseStorage` keeps the
 bytes in the database for deployments on several machines (issue 8). :func:`storage_from_config`
 chooses between them.
 """
