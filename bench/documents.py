@@ -5,11 +5,11 @@ Run:  .venv/bin/python bench/documents.py [--docx 200] [--pdf 20] [--cold 5]
 Everything is measured in ONE run on the same notices (the machine is noisy; compare the
 ratios, not the absolute figures):
 
-* DOCX – ours: the template compiled once per process (service.documents.docx.compiled)
+* DOCX – ours: the template compiled once per process (service.rendering.docx.compiled)
   vs. naive docxtpl: DocxTemplate loaded, rendered and saved per document.
   Target: ours ≥ 15× naive.
 * PDF  – ours: render + PDF/A-2b conversion with title/subject on a warm LibreOffice
-  (service.documents.pdf) vs. the same warm LibreOffice converting the same DOCX plainly
+  (service.pdf) vs. the same warm LibreOffice converting the same DOCX plainly
   (no PDF/A, no metadata), and vs. a cold `soffice --convert-to pdf` per file.
   Target: ours ≤ 1.2× the warm plain conversion per document.
 """
@@ -30,12 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.documents.context import build_approval_context  # noqa: E402
-from service.documents.docx import Metadata, compiled, load_manifest, render_naive  # noqa: E402
-from service.documents.partnership import builtin_partnership  # noqa: E402
 from service.domain.check import check_application  # noqa: E402
 from service.domain.guideline import load_guideline  # noqa: E402
 from service.i18n import BabelLocalizer  # noqa: E402
+from service.rendering.context import build_approval_context  # noqa: E402
+from service.rendering.docx import Metadata, compiled, load_manifest, render_naive  # noqa: E402
+from service.rendering.partnership import builtin_partnership  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 NAMES = [
@@ -115,7 +115,7 @@ def main() -> None:
     print(f"  DOCX ours (compiled)    {1 / ours:8.1f} docs/s  ({ours * 1000:7.2f} ms/doc)")
     print(f"  ratio ours/naive        {naive / ours:8.1f}×   (target ≥ 15×)")
 
-    from service.documents.pdf import PdfConverter, convert_cold
+    from service.pdf import PdfConverter, convert_cold
 
     docx = [template.render(*contexts[i]) for i in range(args.pdf)]
     with PdfConverter() as converter:

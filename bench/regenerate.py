@@ -36,13 +36,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from service import create_app, db  # noqa: E402
-from service.documents.docx import load_manifest, render_naive  # noqa: E402
-from service.documents.pdf import convert_cold  # noqa: E402
 from service.i18n import BabelLocalizer  # noqa: E402
 from service.models import BatchItem, Notice  # noqa: E402
 from service.models.migrate import upgrade  # noqa: E402
 from service.operations import regeneration as ops  # noqa: E402
 from service.operations.seed import SEED_FUND, seed_notices  # noqa: E402
+from service.pdf import convert_cold  # noqa: E402
+from service.rendering.docx import load_manifest, render_naive  # noqa: E402
 
 
 def _naive(app, sample: int) -> tuple[float, int]:

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from .clock import Clock, clock_from_config
 from .domain.messages import Localizer
+from .pdf import office_pdf as office_pdf  # the production PdfPort
 
 if TYPE_CHECKING:
     from .adapters.mail.transport import Mail
-    from .documents.storage import Storage
+    from .archive.storage import Storage
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,6 @@ class PdfPort(Protocol):
     def __call__(
         self, docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
     ) -> bytes: ...
-
-
-def office_pdf(
-    docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
-) -> bytes:
-    """The production :class:`PdfPort`: this process's warm LibreOffice, PDF/A."""
-    from .documents.pdf import get_converter
-
-    return get_converter().convert(
-        docx, pdfa=True, title=title, subject=subject, author=author, watermark=watermark
-    )
 
 
 class UnitOfWork:
@@ -95,7 +85,7 @@ class UnitOfWork:
             if self._storage_factory is not None:
                 self._storage = self._storage_factory(self.session)
             else:
-                from .documents.storage import storage_from_config
+                from .archive.backends import storage_from_config
 
                 self._storage = storage_from_config(self.config, self.session)
         return self._storage

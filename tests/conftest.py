@@ -288,7 +288,7 @@ def pdf_converter() -> Any:
     converter gets a fresh one on the next call. Tests that stop, time out or restart an
     office make a ``PdfConverter`` of their own."""
     require_tools("soffice")
-    from service.documents.pdf import get_converter
+    from service.pdf import get_converter
 
     return get_converter()
 

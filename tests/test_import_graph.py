@@ -19,11 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent / "service"
 # Cycles that are known and left for another step of issue 15; each one names why. A cycle
 # not listed here fails the test, and so does a listed one that is gone (remove it then).
 KNOWN_CYCLES: dict[frozenset[str], str] = {
-    # documents/ is being split into rendering, pdf and archive (issue 15 item 3): the
-    # archive then receives the session and the two stores stop importing each other
-    frozenset({"service.documents.database_storage", "service.documents.storage"}): (
-        "document store factory ↔ database store"
-    ),
     # the password routes register on the auth blueprint (auth imports passwords inside
     # init, passwords imports auth's bp); web.uow asks auth for the signed-in staff account
     frozenset({"service.web.auth", "service.web.passwords", "service.web.uow"}): (

@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 # Active content (issue 14: refused at the upload, docs/decisions.md "Uploads"): scripts, and
 # actions that run something rather than show a page. The same lists as the documents'
-# stripper (service/documents/pdftools.py), repeated here: this file imports nothing of the
+# stripper (service/pdf/pdftools.py), repeated here: this file imports nothing of the
 # service. An /OpenAction that only opens a page (a destination array, a /GoTo) is no reason
 # to refuse a file – Acrobat writes one into many ordinary PDFs.
 ACTIVE_ACTIONS = frozenset(

@@ -102,7 +102,7 @@ def _init_worker(config: dict[str, Any]) -> None:
 
 
 def _leave_worker() -> None:
-    from ..documents.pdf.converter import close_process_converter
+    from ..pdf.converter import close_process_converter
 
     _worker["threads"].shutdown(wait=True)
     close_process_converter()
@@ -110,7 +110,7 @@ def _leave_worker() -> None:
 
 
 def _warm_up() -> None:
-    from ..documents.pdf import get_converter
+    from ..pdf import get_converter
 
     try:
         get_converter().start()

@@ -39,7 +39,7 @@ def convert_pdf(
     docx: bytes, title: str, subject: str, author: str, *, watermark: str | None = None
 ) -> bytes:
     """PDF/A by this process's warm LibreOffice (one per worker process)."""
-    from ..documents.pdf import get_converter
+    from ..pdf import get_converter
 
     return get_converter().convert(
         docx, pdfa=True, title=title, subject=subject, author=author, watermark=watermark
@@ -123,7 +123,7 @@ def peak_rss_kb() -> int:
 def office_peak_kb() -> int:
     """Peak resident memory of this process's LibreOffice (its helper and every process in
     the office's process group), from /proc; 0 when no office runs."""
-    from ..documents.pdf import converter as converter_module
+    from ..pdf import converter as converter_module
 
     converter = converter_module._converter
     if converter is None or converter_module._converter_pid != os.getpid():

@@ -21,8 +21,6 @@ import click
 
 from ..clock import clock_from_environment
 from ..config import setting
-from ..documents.docx import RenderError, load_manifest
-from ..documents.lint import lint_file
 from ..domain.check import (
     CheckResult,
     guideline_invalid_result,
@@ -45,6 +43,8 @@ from ..operations.documents import (
     instance_partnership,
     render_pdf,
 )
+from ..rendering.docx import RenderError, load_manifest
+from ..rendering.lint import lint_file
 from . import cli
 from .check import InputTooLarge
 from .check import read_input as read_capped_input

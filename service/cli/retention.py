@@ -18,7 +18,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import db
-from ..documents.storage import FolderStorage, storage_from_config
+from ..archive.backends import storage_from_config
+from ..archive.storage import FolderStorage
 from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application

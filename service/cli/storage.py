@@ -16,16 +16,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .. import db
-from ..documents.database_storage import DatabaseStorage
-from ..documents.register import sweep_orphan_files, verify_register
-from ..documents.storage import (
-    FolderStorage,
-    Storage,
-    SweepReport,
-    storage_from_config,
-    storage_kind,
-)
-from ..documents.transfer import transfer_documents
+from ..archive.backends import storage_from_config
+from ..archive.database_storage import DatabaseStorage
+from ..archive.register import sweep_orphan_files, verify_register
+from ..archive.storage import FolderStorage, Storage, SweepReport, storage_kind
+from ..archive.transfer import transfer_documents
 from ..domain.messages import N_
 from ..i18n import BabelLocalizer
 from ..models import Document

@@ -1,6 +1,6 @@
 """The bytes of documents kept in the database itself (issue 8): one row per content address.
 
-Used by :class:`service.documents.database_storage.DatabaseStorage` when several machines
+Used by :class:`service.archive.database_storage.DatabaseStorage` when several machines
 share the database but no disk. The row is written in the caller's transaction, so a register
 row and its bytes are committed – or rolled back – together.
 """

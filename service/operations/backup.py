@@ -52,8 +52,9 @@ from ..adapters.backup.manifest import (
     verify_backup,
     write_file,
 )
-from ..documents.register import verify_register
-from ..documents.storage import FolderStorage, StorageError, storage_from_config, storage_kind
+from ..archive.backends import storage_from_config
+from ..archive.register import verify_register
+from ..archive.storage import FolderStorage, StorageError, storage_kind
 from ..domain.messages import N_, Message
 from ..models import AuditLog, Document, DocumentBlob, Upload, migrate
 

@@ -12,37 +12,43 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..documents.context import (
-    amount_above_request,
+from ..domain.check import CheckResult, Kind, check
+from ..domain.findings import Finding, sort_findings
+from ..domain.guideline import Guideline
+from ..domain.headings import (
+    Heading,
+    application_heading,
+    minutes_heading,
+    notice_heading,
+    report_heading,
+)
+from ..domain.messages import N_, Message
+from ..domain.notice import decision_findings
+from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
+from ..i18n import BabelLocalizer
+from ..pdf.pdftools import DocumentMetadata, fill_form
+from ..rendering.context import (
     build_application_context,
     build_approval_context,
     build_minutes_context,
     build_rejection_context,
     build_report_context,
     build_report_summary_values,
-    decision_findings,
 )
-from ..documents.context.common import get, short_date, text
-from ..documents.docx import Metadata, load_manifest, render_kind
-from ..documents.partnership import (
+from ..rendering.context.common import as_date, get, text
+from ..rendering.docx import Metadata, load_manifest
+from ..rendering.partnership import (
     BUILTIN_FILE,
     Partnership,
     PartnershipError,
     builtin_partnership,
     load_partnership,
 )
-from ..documents.pdftools import DocumentMetadata, fill_form
-from ..documents.summary_form import FORM_TITLE, load_template
-from ..domain.check import CheckResult, Kind, check
-from ..domain.findings import Finding, has_errors, sort_findings
-from ..domain.guideline import Guideline
-from ..domain.messages import N_, Message
-from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
-from ..i18n import BabelLocalizer
+from ..rendering.summary_form import FORM_TITLE, load_template
+from .publish import Publication, convert, notice_gate, render_docx
 
 DOCUMENTS: dict[str, Kind] = {
     "notice": "application",
@@ -138,10 +144,6 @@ def find_letterhead(partnership_path: str | None, notes: list[str]) -> Partnersh
     return builtin_partnership()
 
 
-def _metadata(title: str, subject: str, partnership: Partnership) -> Metadata:
-    return Metadata(title=title, subject=subject, author=partnership.lead_office.name)
-
-
 def _check(
     document: str, data: Any, guideline: Guideline | None, today: date
 ) -> tuple[CheckResult, list[Finding]]:
@@ -155,7 +157,8 @@ def _check(
             payload = {key: value for key, value in data.items() if key != "decision"}
     if kind != "meeting" and guideline is None:
         raise ValueError(f"rendering {document} needs a guideline")
-    return _with(check(kind, payload, guideline, today=today), extra), extra
+    # unmerged: the notice gate weighs the decision's findings apart from the application's
+    return check(kind, payload, guideline, today=today), extra
 
 
 def _render_checked(
@@ -171,44 +174,33 @@ def _render_checked(
     manifest = load_manifest()
     template: str
     build: Callable[[], dict[str, Any]]
+    heading: Heading
     if document == "notice" and guideline is not None:
-        if has_errors(extra):
+        # the one gate (operations/publish.py) decides, as for the staff pages and the jobs
+        verdict = notice_gate(data, result, extra)
+        result = dataclasses.replace(result, findings=list(verdict.findings))
+        if verdict.refused:
             return Outcome(1, result, notes=notes)
-        if get(data, "decision.outcome") == "approved":
-            totals = result.extra.get("totals") or {}
-            requested = totals.get("requested")
-            above = amount_above_request(
-                data, requested if isinstance(requested, Decimal) else None
-            )
-            if above is not None:
-                result = _with(result, [above])
-            if not result.ok:
-                return Outcome(1, result, notes=notes)
-            template = "approval"
-            build = lambda: build_approval_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        else:
-            template = "rejection"
-            build = lambda: build_rejection_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        number = text(get(data, "decision.number"))
-        meta = _metadata(f"{manifest.kinds[template].title} {number}", number, partnership)
+        template = verdict.template
+        builder = build_approval_context if template == "approval" else build_rejection_context
+        build = lambda: builder(data, guideline, partnership, result, localizer)  # noqa: E731
+        heading = notice_heading(manifest.kinds[template].title, text(get(data, "decision.number")))
     elif document == "application" and guideline is not None:
         template = "application"
         build = lambda: build_application_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        title = text(get(data, "project.title"))
-        meta = _metadata(f"Antrag „{title}“", title, partnership)
+        heading = application_heading(text(get(data, "project.title")))
     elif document == "minutes":
         template = "minutes"
         build = lambda: build_minutes_context(data, partnership, result, localizer)  # noqa: E731
-        day = short_date(get(data, "date"))
-        meta = _metadata(f"Protokoll der Sitzung vom {day}", f"Sitzung vom {day}", partnership)
+        heading = minutes_heading(get(data, "mode"), as_date(get(data, "date")))
     elif guideline is not None:
         template = "report"
         build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
-        number = text(get(data, "notice.number"))
-        meta = _metadata(f"Verwendungsnachweis {number}", number, partnership)
+        heading = report_heading(text(get(data, "notice.number")))
     else:  # unreachable: _check refuses a missing guideline
         raise ValueError(document)
-    return Outcome(0, result, render_kind(template, build(), meta, manifest), notes)
+    meta = Metadata(heading.title, heading.subject, partnership.lead_office.name)
+    return Outcome(0, result, render_docx(Publication(template, build(), meta)), notes)
 
 
 def render_document(
@@ -224,8 +216,8 @@ def render_document(
     caller's clock, stands in for a missing submission date). No file is written.
     Raises RenderError when the template itself cannot be filled."""
     result, extra = _check(document, data, guideline, today)
-    if result.input_invalid:
-        return Outcome(2, result)
+    if _with(result, extra).input_invalid:
+        return Outcome(2, _with(result, extra))
     return _render_checked(document, data, guideline, partnership, result, extra, [])
 
 
@@ -240,13 +232,13 @@ def build_document(
     """As :func:`render_document`, with the letterhead found by :func:`find_letterhead`
     (only once the input is known to be readable, so its findings come first)."""
     result, extra = _check(document, data, guideline, today)
-    if result.input_invalid:
-        return Outcome(2, result)
+    if _with(result, extra).input_invalid:
+        return Outcome(2, _with(result, extra))
     notes: list[str] = []
     try:
         partnership = find_letterhead(partnership_path, notes)
     except PartnershipError as exc:
-        return Outcome(2, _with(result, [partnership_problem(exc)]), notes=notes)
+        return Outcome(2, _with(result, [*extra, partnership_problem(exc)]), notes=notes)
     return _render_checked(document, data, guideline, partnership, result, extra, notes)
 
 
@@ -254,7 +246,7 @@ def docx_metadata(docx: bytes) -> Metadata:
     """Title, subject and author as written into a rendered DOCX's core properties."""
     from lxml import etree  # type: ignore[import-untyped]
 
-    from ..documents.docx import CORE_PART, DC_NS, docx_parts
+    from ..rendering.docx import CORE_PART, DC_NS, docx_parts
 
     core = etree.fromstring(docx_parts(docx)[CORE_PART])
 
@@ -268,12 +260,9 @@ def docx_metadata(docx: bytes) -> Metadata:
 def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
     """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice; the metadata
     defaults to the DOCX's own. Raises the converter's errors."""
-    from ..documents.pdf import get_converter
+    from ..pdf import office_pdf
 
-    meta = meta or docx_metadata(docx)
-    return get_converter().convert(
-        docx, pdfa=True, title=meta.title, subject=meta.subject, author=meta.author
-    )
+    return convert(office_pdf, docx, meta or docx_metadata(docx))
 
 
 class DocumentRefused(ValueError):

@@ -10,7 +10,6 @@ points to the one it replaces and says why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,19 +18,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..documents.context import (
-    amount_above_request,
-    build_approval_context,
-    build_rejection_context,
-    decision_findings,
-)
-from ..documents.docx import Metadata, load_manifest, render_kind, template_hash
-from ..documents.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
-from ..documents.register import latest_version, read_document, register_document
-from ..documents.storage import Storage
+from ..archive.register import read_document
 from ..domain.check import CheckResult, check_application
-from ..domain.findings import Finding, has_errors, sort_findings
+from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
+from ..domain.notice import decision_findings
 from ..domain.states import (
     ApplicationState,
     DecisionOutcome,
@@ -41,13 +32,28 @@ from ..domain.states import (
 )
 from ..errors import Refused, StaleVersion, TransitionRefused
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from ..pdf.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
+from ..rendering.context import build_approval_context, build_rejection_context
+from ..rendering.docx import Metadata
 from ..uow import UnitOfWork
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
 from .partnerships import letterhead_of
+from .publish import (
+    AuditEntry,
+    Filing,
+    Produced,
+    Publication,
+    convert,
+    file_documents,
+    notice_gate,
+    notice_metadata,
+    render_docx,
+    require_notice,
+)
+from .publish import NoticeRefused as NoticeRefused  # where the views and jobs import it
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NOTICE_OUTCOMES = (DecisionOutcome.approved, DecisionOutcome.rejected)
 # bookmarks of the print file: legal titles, the same in every locale
 _NO_NOTICE = Message(N_("This decision already has its notice, or needs none."))
@@ -59,26 +65,6 @@ _KIND_TITLES = {
 }
 
 
-class NoticeRefused(Refused):
-    """The notice would state something false; ``findings`` say what."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        super().__init__(
-            Message(
-                N_("The notice cannot be issued as it would state something false: %(details)s")
-            ),
-            findings=findings,
-        )
-
-    def render(self, localizer: Localizer) -> str:
-        details = "; ".join(f.message.render(localizer) for f in self.findings[:5])
-        return Message(self.message.msgid, {"details": details}).render(localizer)
-
-
-class NotIssuedYet(Refused, LookupError):
-    """The session has no issued notice to print (a LookupError for older callers)."""
-
-
 @dataclass(frozen=True)
 class Rendered:
     template: str
@@ -86,6 +72,10 @@ class Rendered:
     docx: bytes
     meta: Metadata
     findings: list[Finding]
+
+
+class NotIssuedYet(Refused, LookupError):
+    """The session has no issued notice to print (a LookupError for older callers)."""
 
 
 class StaleNotice(StaleVersion):
@@ -195,27 +185,14 @@ def prepare_notice(
     # whenever it is rendered again (regeneration compares fingerprints)
     day = date.fromisoformat(data["decision"]["date"])
     result: CheckResult = check_application(payload, guideline, committed, today=day)
-    extra = decision_findings(data)
-    findings = sort_findings([*result.findings, *extra])
-    approved = data["decision"]["outcome"] == "approved"
-    if approved:
-        requested = (result.extra.get("totals") or {}).get("requested")
-        above = amount_above_request(data, requested if isinstance(requested, Decimal) else None)
-        if above is not None:
-            findings = sort_findings([*findings, above])
-    if has_errors(extra) or (approved and has_errors(findings)):
-        raise NoticeRefused([f for f in findings if f.is_error])
+    verdict = require_notice(notice_gate(data, result, decision_findings(data)))
     letterhead = letterhead_of(application.fund.partnership)
-    if approved:
-        template = "approval"
-        context = build_approval_context(data, guideline, letterhead, result, localizer)
-    else:
-        template = "rejection"
-        context = build_rejection_context(data, guideline, letterhead, result, localizer)
-    number = data["decision"]["number"]
-    title = f"{load_manifest().kinds[template].title} {number}"
-    meta = Metadata(title=title, subject=number, author=letterhead.lead_office.name)
-    return PreparedNotice(template, context, meta, findings)
+    build = build_approval_context if verdict.template == "approval" else build_rejection_context
+    context = build(data, guideline, letterhead, result, localizer)
+    meta = notice_metadata(
+        verdict.template, data["decision"]["number"], letterhead.lead_office.name
+    )
+    return PreparedNotice(verdict.template, context, meta, list(verdict.findings))
 
 
 def render_notice(
@@ -227,7 +204,7 @@ def render_notice(
 ) -> Rendered:
     """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
     prepared = prepare_notice(session, application, decision, data, localizer)
-    docx = render_kind(prepared.template, prepared.context, prepared.meta)
+    docx = render_docx(Publication(prepared.template, prepared.context, prepared.meta))
     return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
 
 
@@ -236,73 +213,43 @@ def preview_notice(uow: UnitOfWork, decision: Decision) -> bytes:
     application = decision.application
     data = notice_data(application, decision, number="ENTWURF", issued_on=uow.today())
     rendered = render_notice(uow.session, application, decision, data, uow.localizer)
-    pdf = uow.pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
-    return stamp_draft(pdf)
+    return stamp_draft(convert(uow.pdf, rendered.docx, rendered.meta))
 
 
-def register_notice_files(
-    session: Session,
-    storage: Storage,
+def notice_filing(
     notice: Notice,
     *,
-    template: str,
-    template_sha256: str,
-    context: dict[str, Any],
-    pdf: bytes,
-    docx: bytes,
     kinds: tuple[str, str] = ("notice", "notice-docx"),
     issued: bool = True,
     file_stem: str | None = None,
     replacement_reason: str = "",
     source_sha256: str | None = None,
-) -> list[Document]:
-    """Register a notice's PDF and DOCX, each as the next version of its kind and number;
-    returns [pdf, docx]. The reason is kept only where a version is replaced."""
-    partnership_id = notice.fund.partnership_id
-    stem = file_stem or f"Bescheid-{notice.number}-v{notice.version}"
-    documents = []
-    for kind, content, suffix, media in (
-        (kinds[0], pdf, "pdf", "application/pdf"),
-        (kinds[1], docx, "docx", DOCX_TYPE),
-    ):
-        previous = latest_version(session, partnership_id, kind, notice.number)
-        documents.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_id,
-                kind=kind,
-                number=notice.number,
-                template_key=template,
-                template_hash=template_sha256,
-                context=context,
-                file_bytes=content,
-                file_name=f"{stem}.{suffix}",
-                media_type=media,
-                replaces=previous,
-                issued=issued,
-                application_id=notice.application_id,
-                notice_id=notice.id,
-                replacement_reason=replacement_reason if previous is not None else "",
-                source_sha256=source_sha256,
-            )
-        )
-    return documents
-
-
-def _register_pair(
-    session: Session, storage: Storage, notice: Notice, rendered: Rendered, pdf: bytes
-) -> list[Document]:
-    return register_notice_files(
-        session,
-        storage,
-        notice,
-        template=rendered.template,
-        template_sha256=template_hash(rendered.template),
-        context=rendered.context,
-        pdf=pdf,
-        docx=rendered.docx,
+    template_sha256: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> Filing:
+    """Where a notice's PDF and DOCX go: each the next version of its kind and number."""
+    return Filing(
+        partnership_id=notice.fund.partnership_id,
+        number=notice.number,
+        stem=file_stem or f"Bescheid-{notice.number}-v{notice.version}",
+        kinds=kinds,
+        issued=issued,
+        application_id=notice.application_id,
+        notice_id=notice.id,
+        replacement_reason=replacement_reason,
+        source_sha256=source_sha256,
+        template_sha256=template_sha256,
+        context=context,
     )
+
+
+def _file_notice(
+    uow: UnitOfWork, notice: Notice, rendered: Rendered, pdf: bytes, entry: AuditEntry
+) -> list[Document]:
+    produced = Produced(
+        Publication(rendered.template, rendered.context, rendered.meta), rendered.docx, pdf
+    )
+    return file_documents(uow, produced, notice_filing(notice), entry)
 
 
 def issue_notice(
@@ -319,7 +266,7 @@ def issue_notice(
     none yet; a rejection needs them (§ 39 VwVfG), the rules refuse it otherwise.
     ``signatory``: the lead office's signatory of the partnership unless given.
     """
-    session, storage, localizer, actor = uow.session, uow.storage, uow.localizer, uow.actor
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
     to_pdf, issued_on = uow.pdf, uow.today()
     if decision.outcome not in NOTICE_OUTCOMES or any(
         n.state is NoticeState.issued for n in decision.notices
@@ -350,7 +297,7 @@ def issue_notice(
     )
     data = notice_data(application, decision, number=number, issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta)
     approved = decision.outcome is DecisionOutcome.approved
     notice = draft if draft is not None else Notice(fund=application.fund, number=number)
     notice.application = application
@@ -368,20 +315,16 @@ def issue_notice(
     notice.issued_at = utcnow()
     session.add(notice)
     session.flush()
-    documents = _register_pair(session, storage, notice, rendered, pdf)
-    application.state = target
-    audit.record(
-        session,
-        actor,
+    entry = AuditEntry(
         "notice.issue",
         "notice",
         notice.id,
-        partnership_id=application.fund.partnership_id,
-        number=number,
-        kind=notice.kind.value,
-        application=application.id,
-        sha256=documents[0].file_sha256,
+        application.fund.partnership_id,
+        {"number": number, "kind": notice.kind.value, "application": application.id},
+        actor=actor,
     )
+    _file_notice(uow, notice, rendered, pdf, entry)
+    application.state = target
     session.flush()
     return notice
 
@@ -400,7 +343,7 @@ def amend_notice(
     ``shown_version`` is the version the form showed; if another amendment came first,
     :class:`StaleNotice` is raised instead of silently amending the amendment.
     """
-    session, storage, localizer, actor = uow.session, uow.storage, uow.localizer, uow.actor
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
     to_pdf, issued_on = uow.pdf, uow.today()
     if not reason.strip():
         raise Refused(Message(N_("Please say why the notice is amended.")))
@@ -429,7 +372,7 @@ def amend_notice(
         conditions=list(latest.conditions or []),
     )
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = to_pdf(rendered.docx, rendered.meta.title, rendered.meta.subject, rendered.meta.author)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta)
     amended = Notice(
         fund_id=latest.fund_id,
         application=application,
@@ -452,20 +395,20 @@ def amend_notice(
     )
     session.add(amended)
     session.flush()
-    documents = _register_pair(session, storage, amended, rendered, pdf)
-    audit.record(
-        session,
-        actor,
+    entry = AuditEntry(
         "notice.amend",
         "notice",
         amended.id,
-        partnership_id=application.fund.partnership_id,
-        number=amended.number,
-        version=amended.version,
-        replaces=latest.id,
-        reason=reason.strip(),
-        sha256=documents[0].file_sha256,
+        application.fund.partnership_id,
+        {
+            "number": amended.number,
+            "version": amended.version,
+            "replaces": latest.id,
+            "reason": reason.strip(),
+        },
+        actor=actor,
     )
+    _file_notice(uow, amended, rendered, pdf, entry)
     session.flush()
     return amended
 

@@ -21,8 +21,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..documents.partnership import Partnership as Letterhead
-from ..documents.partnership import parse_partnership
 from ..domain.messages import N_, Localizer, Message
 from ..domain.partnership_settings import (
     BUDGET_LINES,
@@ -37,6 +35,8 @@ from ..domain.partnership_settings import (
 )
 from ..errors import NotFound, Refused
 from ..models import Partnership
+from ..rendering.partnership import Partnership as Letterhead
+from ..rendering.partnership import parse_partnership
 from ..uow import UnitOfWork
 from . import audit
 

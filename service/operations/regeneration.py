@@ -36,14 +36,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..documents.docx import Metadata, render_kind, template_hash
-from ..documents.pdftools import DRAFT_STAMP
-from ..documents.register import (
+from ..archive.register import (
     context_hash,
     latest_version,
     snapshot_context,
 )
-from ..documents.storage import Storage
+from ..archive.storage import Storage
 from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
 from ..errors import Refused
@@ -59,17 +57,21 @@ from ..models import (
     utcnow,
 )
 from ..paths import locale_dir
+from ..pdf.pdftools import DRAFT_STAMP
+from ..rendering.docx import Metadata, template_hash
 from ..uow import Actor, PdfPort
 from . import audit
+from .bridge import bridge_uow
 from .funds import committed_amount
 from .notices import (
     NOTICE_OUTCOMES,
     NoticeRefused,
     committed_by_others,
     notice_data,
+    notice_filing,
     prepare_notice,
-    register_notice_files,
 )
+from .publish import AuditEntry, Produced, Publication, file_documents, render
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_KIND = "notices.regenerate"
@@ -209,8 +211,8 @@ def code_fingerprint() -> str:
     files = sorted(
         [
             *root.joinpath("domain").glob("*.py"),
-            *root.joinpath("documents", "context").glob("*.py"),
-            root / "documents" / "partnership.py",
+            *root.joinpath("rendering", "context").glob("*.py"),
+            root / "rendering" / "partnership.py",
             root / "operations" / "notices.py",
             root / "operations" / "interchange.py",
             Path(locale_dir()) / "de" / "LC_MESSAGES" / "messages.mo",
@@ -776,16 +778,15 @@ def render_item(
         return None
     notice = item.notice
     prepared = prepare_record(session, notice, localizer)
-    docx = render_kind(prepared.template, prepared.raw_context, prepared.meta)
-    pdf = to_pdf(
-        docx,
-        prepared.meta.title,
-        prepared.meta.subject,
-        prepared.meta.author,
+    publication = Publication(
+        prepared.template,
+        prepared.raw_context,
+        prepared.meta,
         # a draft says so on every page, drawn by the PDF export itself (no second pass)
         watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
     )
-    return RenderedItem(item_id, notice.id, prepared, docx, pdf)
+    produced = render(bridge_uow(session, localizer=localizer, pdf=to_pdf), publication)
+    return RenderedItem(item_id, notice.id, prepared, produced.docx, produced.pdf)
 
 
 def complete_item(session: Session, storage: Storage, rendered: RenderedItem, worker: str) -> bool:
@@ -809,39 +810,46 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
     previous = latest_version(session, notice.fund.partnership_id, pdf_kind, notice.number)
     version = previous.version + 1 if previous else 1
     stem = f"{'Bescheid' if issued else 'Bescheid-Entwurf'}-{notice.number}-v{notice.version}"
-    documents = register_notice_files(
-        session,
-        storage,
+    prepared = rendered.prepared
+    filing = notice_filing(
         notice,
-        template=rendered.prepared.template,
-        template_sha256=rendered.prepared.template_sha256,
-        context=rendered.prepared.context,
-        pdf=rendered.pdf,
-        docx=rendered.docx,
         kinds=(pdf_kind, docx_kind),
         issued=issued,
         file_stem=stem + (f"-{version}" if version > 1 else ""),
         replacement_reason=job.reason if issued else "",
-        source_sha256=rendered.prepared.source_sha256,
+        source_sha256=prepared.source_sha256,
+        template_sha256=prepared.template_sha256,
+        context=prepared.context,
     )
+    # a draft is no administrative act: only a new version of an issued notice is audited
+    entry = (
+        AuditEntry(
+            "notice.regenerate",
+            "notice",
+            notice.id,
+            notice.fund.partnership_id,
+            {
+                "number": notice.number,
+                "document_version": version,
+                "reason": job.reason,
+                "job": job.id,
+            },
+            actor=job.actor,
+        )
+        if issued
+        else None
+    )
+    produced = Produced(
+        Publication(prepared.template, prepared.raw_context, prepared.meta),
+        rendered.docx,
+        rendered.pdf,
+    )
+    uow = bridge_uow(session, storage=storage)
+    documents = file_documents(uow, produced, filing, entry)
     item.state = ItemState.done
     item.document_id = documents[0].id
     item.error = ""
     item.finished_at = utcnow()
-    if issued:
-        audit.record(
-            session,
-            job.actor,
-            "notice.regenerate",
-            "notice",
-            notice.id,
-            partnership_id=notice.fund.partnership_id,
-            number=notice.number,
-            document_version=documents[0].version,
-            reason=job.reason,
-            job=job.id,
-            sha256=documents[0].file_sha256,
-        )
     session.flush()
     return True
 

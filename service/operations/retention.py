@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..documents.storage import (
+from ..archive.storage import (
     DEFAULT_SWEEP_GRACE,
     DocumentNotFoundError,
     Storage,

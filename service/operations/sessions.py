@@ -18,11 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents.context import build_invitation_context, build_minutes_context
-from ..documents.docx import Metadata, render_kind, template_hash
-from ..documents.register import latest_version, register_document
-from ..documents.storage import Storage
 from ..domain.check import CheckResult, check_meeting
+from ..domain.headings import invitation_heading, minutes_heading
 from ..domain.messages import N_, Message
 from ..domain.states import ApplicationState, DecisionOutcome, require_transition
 from ..errors import StaleVersion, TransitionRefused
@@ -42,10 +39,13 @@ from ..models import (
     Vote,
     VoteChoice,
 )
+from ..rendering.context import build_invitation_context, build_minutes_context
+from ..rendering.docx import Metadata
 from ..uow import Actor, UnitOfWork
 from . import audit
 from .funds import committed_amount
 from .partnerships import letterhead_of
+from .publish import AuditEntry, Filing, Publication, publish
 
 # Applications that may go on an agenda: checked formally, or deferred by an earlier session.
 AGENDA_READY = (ApplicationState.in_check, ApplicationState.deferred)
@@ -513,51 +513,19 @@ def generate_minutes(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     The PDF comes from the unit of work's PDF port. A second run adds new versions; the old
     bytes stay.
     """
-    session, storage, localizer, actor, to_pdf = (
-        uow.session,
-        uow.storage,
-        uow.localizer,
-        uow.actor,
-        uow.pdf,
-    )
+    session, localizer, actor = uow.session, uow.localizer, uow.actor
     data = minutes_data(session, meeting)
     result = check_meeting(data)
-    partnership_row = meeting.committee.partnership
-    letterhead = letterhead_of(partnership_row)
+    letterhead = letterhead_of(meeting.committee.partnership)
     context = build_minutes_context(data, letterhead, result, localizer)
-    day = meeting.held_on.strftime("%d.%m.%Y")
-    title = (
-        f"Protokoll des Umlaufverfahrens vom {day}"
-        if meeting.mode is MeetingMode.written
-        else f"Protokoll der Sitzung vom {day}"
-    )
-    meta = Metadata(title=title, subject=meeting.committee.name, author=letterhead.lead_office.name)
-    docx = render_kind("minutes", context, meta)
-    pdf = to_pdf(docx, title, meeting.committee.name, letterhead.lead_office.name)
+    heading = minutes_heading(meeting.mode.value, meeting.held_on, meeting.committee.name)
+    meta = Metadata(heading.title, heading.subject, letterhead.lead_office.name)
     number = minutes_number(meeting)
-    registered = _register_pdf_and_docx(
-        session,
-        storage,
-        partnership_row.id,
-        meeting,
-        "minutes",
-        number,
-        f"Protokoll-{number}",
-        context,
-        pdf,
-        docx,
+    return publish(
+        uow,
+        Publication("minutes", context, meta),
+        *_meeting_filing(meeting, "minutes", number, f"Protokoll-{number}", actor),
     )
-    audit.record(
-        session,
-        actor,
-        "meeting.minutes",
-        "meeting",
-        meeting.id,
-        partnership_id=partnership_row.id,
-        documents=[d.id for d in registered],
-        sha256=registered[0].file_sha256,
-    )
-    return registered
 
 
 def invitation_data(session: Session, meeting: Meeting, letter_date: date) -> dict[str, Any]:
@@ -611,44 +579,20 @@ def generate_invitation(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     Dated today (the unit of work's clock), converted by its PDF port. Producing it again
     (the agenda changed) adds new versions that replace the old ones; the old bytes stay.
     """
-    session, storage, actor, to_pdf = uow.session, uow.storage, uow.actor, uow.pdf
+    session, actor = uow.session, uow.actor
     letter_date = uow.today()
     if meeting.mode is MeetingMode.written:
         raise SessionError(N_("A written vote has no session to invite to."))
-    partnership_row = meeting.committee.partnership
-    letterhead = letterhead_of(partnership_row)
+    letterhead = letterhead_of(meeting.committee.partnership)
     context = build_invitation_context(invitation_data(session, meeting, letter_date), letterhead)
-    day = meeting.held_on.strftime("%d.%m.%Y")
-    title = f"Einladung zur Sitzung vom {day}"
+    heading = invitation_heading(meeting.held_on, meeting.committee.name)
     author = letterhead.coordination_office.name or letterhead.lead_office.name
-    meta = Metadata(title=title, subject=meeting.committee.name, author=author)
-    docx = render_kind("invitation", context, meta)
-    pdf = to_pdf(docx, title, meeting.committee.name, author)
     number = invitation_number(meeting)
-    stem = number.replace(" ", "-")
-    registered = _register_pdf_and_docx(
-        session,
-        storage,
-        partnership_row.id,
-        meeting,
-        "invitation",
-        number,
-        stem,
-        context,
-        pdf,
-        docx,
+    return publish(
+        uow,
+        Publication("invitation", context, Metadata(heading.title, heading.subject, author)),
+        *_meeting_filing(meeting, "invitation", number, number.replace(" ", "-"), actor),
     )
-    audit.record(
-        session,
-        actor,
-        "meeting.invitation",
-        "meeting",
-        meeting.id,
-        partnership_id=partnership_row.id,
-        documents=[d.id for d in registered],
-        sha256=registered[0].file_sha256,
-    )
-    return registered
 
 
 def meeting_documents(session: Session, meeting: Meeting) -> list[Document]:
@@ -661,44 +605,26 @@ def meeting_documents(session: Session, meeting: Meeting) -> list[Document]:
     )
 
 
-DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _register_pdf_and_docx(
-    session: Session,
-    storage: Storage,
-    partnership_id: int,
-    meeting: Meeting,
-    template_key: str,
-    number: str,
-    stem: str,
-    context: dict[str, Any],
-    pdf: bytes,
-    docx: bytes,
-) -> list[Document]:
-    """Register a session document as PDF/A (kind ``template_key``) and editable DOCX (kind
-    ``<template_key>-docx``), each as a new version of what was registered before."""
-    digest = template_hash(template_key)
-    registered = []
-    for kind, content, name, media in (
-        (template_key, pdf, f"{stem}.pdf", "application/pdf"),
-        (f"{template_key}-docx", docx, f"{stem}.docx", DOCX_MEDIA),
-    ):
-        registered.append(
-            register_document(
-                session,
-                storage,
-                partnership_id=partnership_id,
-                kind=kind,
-                number=number,
-                template_key=template_key,
-                template_hash=digest,
-                context=context,
-                file_bytes=content,
-                file_name=name,
-                media_type=media,
-                replaces=latest_version(session, partnership_id, kind, number),
-                meeting_id=meeting.id,
-            )
-        )
-    return registered
+def _meeting_filing(
+    meeting: Meeting, template_key: str, number: str, stem: str, actor: Actor
+) -> tuple[Filing, AuditEntry]:
+    """A session document: PDF/A (kind ``template_key``) and editable DOCX (kind
+    ``<template_key>-docx``), each a new version of what was registered before; audited as
+    ``meeting.<template_key>`` with the documents' ids."""
+    partnership_id = meeting.committee.partnership_id
+    filing = Filing(
+        partnership_id=partnership_id,
+        number=number,
+        stem=stem,
+        kinds=(template_key, f"{template_key}-docx"),
+        meeting_id=meeting.id,
+    )
+    entry = AuditEntry(
+        f"meeting.{template_key}",
+        "meeting",
+        meeting.id,
+        partnership_id,
+        list_documents=True,
+        actor=actor,
+    )
+    return filing, entry

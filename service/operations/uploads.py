@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..adapters import uploads as sandbox
 from ..adapters.uploads import WALL_SECONDS, PdfVerdict
-from ..documents.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
+from ..archive.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
 from ..models import Application, AuditLog, Upload
 from ..uow import UnitOfWork
 from .applications import NotEditable

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
-from ..documents.storage import StorageWriteError
+from ..archive.storage import StorageWriteError
 from ..domain.messages import N_
 from ..domain.sizes import megabytes
 from .ratelimit import LimitReached

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from .. import db
-from ..documents.storage import storage_kind
+from ..archive.storage import storage_kind
 from ..models.migrate import current_revision, head_revision, is_known_revision
 
 log = logging.getLogger("foerderwerk.health")
@@ -70,7 +70,7 @@ def _probe_folder(root: Path) -> None:
 
 
 def _probe_database() -> None:
-    from ..documents.database_storage import DatabaseStorage
+    from ..archive.database_storage import DatabaseStorage
 
     # its own session: a probe row inserted, read back and rolled back, never committed
     with Session(db.engine()) as session:

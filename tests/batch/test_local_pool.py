@@ -15,8 +15,8 @@ import pytest
 from service import create_app
 from service.batch import local
 from service.batch.local import MAX_CHUNK, chunked, start_method, worker_config
-from service.documents.pdf import get_converter
 from service.models.migrate import upgrade
+from service.pdf import get_converter
 
 from ..conftest import require_tools
 from ..documents.test_pdf_conversion import group_alive, pid_alive

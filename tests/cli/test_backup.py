@@ -22,15 +22,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from service import create_app, db
+from service.archive.backends import storage_from_config
+from service.archive.register import register_document, verify_register
+from service.archive.storage import FolderStorage, bind_storage, storage_kind
 from service.cli import cli
 from service.db import make_engine
-from service.documents.register import register_document, verify_register
-from service.documents.storage import (
-    FolderStorage,
-    bind_storage,
-    storage_from_config,
-    storage_kind,
-)
 from service.models import (
     Application,
     AuditLog,

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from docx import Document
 
 from service.cli import cli
-from service.documents.docx import docx_text
+from service.rendering.docx import docx_text
 from tests.conftest import FIXTURES, require_tools
 
 AIF = str(FIXTURES / "guideline-aif-2026.toml")

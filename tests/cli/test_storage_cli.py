@@ -13,11 +13,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service import create_app, db
+from service.archive.backends import storage_from_config
+from service.archive.database_storage import DatabaseStorage
+from service.archive.register import read_document, register_document, verify_register
+from service.archive.storage import FolderStorage, Storage
+from service.archive.transfer import transfer_documents
 from service.cli import cli
-from service.documents.database_storage import DatabaseStorage
-from service.documents.register import read_document, register_document, verify_register
-from service.documents.storage import FolderStorage, Storage, storage_from_config
-from service.documents.transfer import transfer_documents
 from service.models import Document, DocumentBlob, Partnership
 
 # on PostgreSQL too (tests/conftest.py): moving the document storage into the database and back

@@ -11,25 +11,25 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from service.config import build_config
-from service.documents.database_storage import DatabaseStorage
-from service.documents.register import (
+from service.archive.backends import storage_from_config
+from service.archive.database_storage import DatabaseStorage
+from service.archive.register import (
     open_download,
     read_document,
     register_document,
     sweep_orphan_files,
     verify_register,
 )
-from service.documents.storage import (
+from service.archive.storage import (
     DocumentNotFoundError,
     FolderStorage,
     InvalidAddressError,
     Storage,
     TamperedDocumentError,
     content_address,
-    storage_from_config,
     storage_kind,
 )
+from service.config import build_config
 from service.models import Document, DocumentBlob, Partnership
 
 # on PostgreSQL too (tests/conftest.py): document bytes stored in the database

@@ -22,7 +22,9 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from service.documents.docx import (
+from service.domain.guideline import load_guideline
+from service.operations.documents import Outcome, build_document
+from service.rendering.docx import (
     CompiledTemplate,
     Metadata,
     RenderError,
@@ -32,9 +34,7 @@ from service.documents.docx import (
     load_manifest,
     render_naive,
 )
-from service.documents.partnership import load_partnership
-from service.domain.guideline import load_guideline
-from service.operations.documents import Outcome, build_document
+from service.rendering.partnership import load_partnership
 from tests.conftest import FIXTURES, ON_CI, require_tools
 
 # any date: every fixture states its date of receipt
@@ -169,9 +169,9 @@ def test_the_compiled_renderer_writes_the_same_text_as_plain_docxtpl(example: st
 
 def _context_of(example: str) -> dict[str, Any]:
     """The context build_document used, rebuilt through the same public builders."""
-    from service.documents import context as builders
     from service.domain.check import check_application, check_meeting, check_report
     from service.i18n import BabelLocalizer
+    from service.rendering import context as builders
 
     document, make = EXAMPLES[example]
     data = make()
@@ -498,8 +498,8 @@ class StubCheck:
 
 
 def _approval_context(data: dict[str, Any]) -> dict[str, Any]:
-    from service.documents.context import build_approval_context
     from service.i18n import BabelLocalizer
+    from service.rendering.context import build_approval_context
 
     return build_approval_context(
         data,

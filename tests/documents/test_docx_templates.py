@@ -14,18 +14,18 @@ from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.documents import context as builders
-from service.documents.docx import (
+from service.domain.check import check_application, check_meeting, check_report
+from service.domain.guideline import load_guideline
+from service.i18n import BabelLocalizer
+from service.rendering import context as builders
+from service.rendering.docx import (
     CompiledTemplate,
     clean_text,
     docx_text,
     load_manifest,
 )
-from service.documents.lint import lint_file, lint_template, manifest_keys, used_paths
-from service.documents.partnership import builtin_partnership, load_partnership
-from service.domain.check import check_application, check_meeting, check_report
-from service.domain.guideline import load_guideline
-from service.i18n import BabelLocalizer
+from service.rendering.lint import lint_file, lint_template, manifest_keys, used_paths
+from service.rendering.partnership import builtin_partnership, load_partnership
 from tests.conftest import FIXTURES
 from tests.documents.test_docx_render import (
     GUIDELINE,
@@ -377,12 +377,12 @@ def test_placeholders_in_headers_and_footers_are_checked_too() -> None:
 
 
 def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> None:
-    from service.documents.build_templates import build_all
+    from service.rendering.build_templates import build_all
 
     for path in build_all(tmp_path):
         shipped = MANIFEST.folder / path.name
         assert path.read_bytes() == shipped.read_bytes(), (
-            f"{path.name} differs: run `python -m service.documents.build_templates`"
+            f"{path.name} differs: run `python -m service.rendering.build_templates`"
         )
 
 
@@ -402,7 +402,7 @@ def test_what_rendering_refuses_the_check_refuses_naming_the_tag(tag: str, name:
 
 @pytest.mark.parametrize("tag", [INCLUDE_TRICK, FORMAT_TRICK, "{{ number.mro }}"])
 def test_the_renderer_refuses_the_same_template_before_rendering(tag: str) -> None:
-    from service.documents.docx import CompiledTemplate, RenderError
+    from service.rendering.docx import CompiledTemplate, RenderError
 
     with pytest.raises(RenderError) as refused:
         CompiledTemplate(template(tag), name="trick.docx").render({"number": "1"})

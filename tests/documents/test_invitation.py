@@ -6,9 +6,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from service.documents.context import build_invitation_context
-from service.documents.docx import Metadata, docx_text, render_kind
-from service.documents.partnership import load_partnership
+from service.rendering.context import build_invitation_context
+from service.rendering.docx import Metadata, docx_text, render_kind
+from service.rendering.partnership import load_partnership
 from tests.documents.test_docx_render import PARTNERSHIP, assert_snapshot, flat
 
 INVITATION: dict[str, Any] = {

@@ -16,12 +16,12 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from service.documents.docx import docx_parts
-from service.documents.images import ImageError, png_image
-from service.documents.partnership import PartnershipError, load_partnership
-from service.documents.register import snapshot_context
+from service.archive.register import snapshot_context
 from service.domain.guideline import load_guideline
 from service.operations.documents import render_document, render_pdf
+from service.rendering.docx import docx_parts
+from service.rendering.images import ImageError, png_image
+from service.rendering.partnership import PartnershipError, load_partnership
 from tests.conftest import FIXTURES, require_tools
 
 # any date: every fixture states its date of receipt

@@ -32,8 +32,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from pypdf.generic import DictionaryObject
 
-from service.documents.pdf import ConversionError, PdfConverter, convert_cold, get_converter
-from service.documents.pdf.converter import (
+from service.pdf import ConversionError, PdfConverter, convert_cold, get_converter
+from service.pdf.converter import (
     PROFILE_SETTINGS,
     SOFFICE,
     SYSTEM_PYTHON,
@@ -570,7 +570,7 @@ def test_libreoffice_stops_and_cleans_up_when_its_worker_is_killed(tmp_path: Pat
             sys.executable,
             "-c",
             "import os, signal\n"
-            "from service.documents.pdf import PdfConverter\n"
+            "from service.pdf import PdfConverter\n"
             "from tests.documents.test_pdf_conversion import GERMAN, docx\n"
             "converter = PdfConverter()\n"
             "converter.convert(docx(GERMAN))\n"

@@ -20,8 +20,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from service.documents import pdftools, summary_form
-from service.documents.pdftools import DocumentMetadata, PrintFilePart
+from service.pdf import pdftools
+from service.pdf.pdftools import DocumentMetadata, PrintFilePart
+from service.rendering import summary_form
 
 R11_TEXT = "Jürgen Groß – 1.234,56 € – Łódź – Zoë"
 
@@ -262,7 +263,7 @@ def test_a_character_the_font_lacks_is_drawn_as_question_mark_and_kept_in_the_va
 ) -> None:
     value = "Verein 中文 e. V."
 
-    with caplog.at_level(logging.WARNING, logger="service.documents.pdftools"):
+    with caplog.at_level(logging.WARNING, logger="service.pdf.pdftools"):
         filled = pdftools.fill_form(template, {"recipient": value})
 
     assert PdfReader(BytesIO(filled)).get_fields()["recipient"].value == value  # type: ignore[index]

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from service.documents import register
-from service.documents.register import (
+from service.archive import register
+from service.archive.register import (
     DocumentExistsError,
     ImmutableDocumentError,
     RegisterError,
@@ -28,7 +28,7 @@ from service.documents.register import (
     sweep_orphan_files,
     verify_register,
 )
-from service.documents.storage import FolderStorage, TamperedDocumentError
+from service.archive.storage import FolderStorage, TamperedDocumentError
 from service.models import Document, Partnership
 
 # on PostgreSQL too (tests/conftest.py): the register's constraints, triggers and transactions

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from service.documents import storage as storage_module
-from service.documents.storage import (
+from service.archive import storage as storage_module
+from service.archive.backends import storage_from_config
+from service.archive.storage import (
     DocumentNotFoundError,
     FolderStorage,
     InvalidAddressError,
@@ -18,7 +19,6 @@ from service.documents.storage import (
     StorageWriteError,
     TamperedDocumentError,
     content_address,
-    storage_from_config,
     sweep_orphans,
 )
 

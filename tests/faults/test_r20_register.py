@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.documents.database_storage import DatabaseStorage
-from service.documents.register import register_document, sweep_orphan_files
-from service.documents.storage import FolderStorage, Storage, bind_storage, content_address
+from service.archive.database_storage import DatabaseStorage
+from service.archive.register import register_document, sweep_orphan_files
+from service.archive.storage import FolderStorage, Storage, bind_storage, content_address
 from service.models import Document, Fund
 
 from .injection import InjectedFault, fail_before

@@ -13,9 +13,9 @@ import pytest
 from flask import Flask
 
 from service import create_app, db
+from service.archive.register import register_document
+from service.archive.storage import FolderStorage, content_address
 from service.cli import cli
-from service.documents.register import register_document
-from service.documents.storage import FolderStorage, content_address
 
 from ..conftest import make_fund
 

@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 
 from service import db
-from service.documents.storage import FolderStorage, content_address
+from service.archive.storage import FolderStorage, content_address
 from service.domain.states import ApplicationState
 from service.models import Application, AuditLog, OutboxMail, Upload
 from service.operations import applications as application_ops

@@ -21,10 +21,10 @@ from pypdf import PdfWriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import service.documents.storage as storage_module
+import service.archive.storage as storage_module
 from service import db
-from service.documents.register import register_document
-from service.documents.storage import FolderStorage, StorageWriteError, content_address
+from service.archive.register import register_document
+from service.archive.storage import FolderStorage, StorageWriteError, content_address
 from service.domain.states import ApplicationState
 from service.models import Application, Decision, Document, Fund, Notice, Upload
 

@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, LargeBinary, String, Text, select
 from sqlalchemy.orm import Session
 
-from service.documents.register import register_document
-from service.documents.storage import Storage
+from service.archive.register import register_document
+from service.archive.storage import Storage
 from service.domain.states import (
     ApplicationState,
     DecisionOutcome,

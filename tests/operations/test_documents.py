@@ -11,10 +11,6 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from service.documents import summary_form
-from service.documents.context import build_report_summary_values
-from service.documents.docx import docx_text
-from service.documents.partnership import load_partnership
 from service.domain.check import check
 from service.domain.guideline import load_guideline
 from service.i18n import BabelLocalizer
@@ -24,6 +20,10 @@ from service.operations.documents import (
     render_document,
     render_report_summary,
 )
+from service.rendering import summary_form
+from service.rendering.context import build_report_summary_values
+from service.rendering.docx import docx_text
+from service.rendering.partnership import load_partnership
 from tests.conftest import FIXTURES
 from tests.documents.test_pdftools import dark_pixels, field_rect, pdftotext
 

@@ -13,17 +13,17 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
 from service import db
+from service.archive.backends import storage_from_config
+from service.archive.register import read_document
 from service.batch.work import DONE, FAILED, NOOP, item_uow, process_item
 from service.clock import Clock
-from service.documents.pdftools import stamp_draft
-from service.documents.register import read_document
-from service.documents.storage import storage_from_config
 from service.domain.states import ItemState, JobState, NoticeState
 from service.i18n import BabelLocalizer
 from service.models import AuditLog, BatchItem, BatchJob, Decision, Document, Notice
 from service.operations import regeneration as ops
 from service.operations.notices import issue_notice
 from service.operations.seed import SEED_FUND, seed_notices
+from service.pdf.pdftools import stamp_draft
 from service.uow import Actor, UnitOfWork
 from tests.conftest import uow_on
 

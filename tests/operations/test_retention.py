@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.documents.storage import FolderStorage, Storage, content_address, storage_from_config
+from service.archive.backends import storage_from_config
+from service.archive.storage import FolderStorage, Storage, content_address
 from service.domain.retention import RetentionPolicy, RetentionRule
 from service.domain.states import ApplicationState, DecisionOutcome
 from service.models import (

@@ -11,8 +11,9 @@ from pypdf import PdfWriter
 from sqlalchemy import update
 
 from service import db
-from service.documents.register import register_document
-from service.documents.storage import FolderStorage, storage_from_config
+from service.archive.backends import storage_from_config
+from service.archive.register import register_document
+from service.archive.storage import FolderStorage
 from service.models import DocumentBlob, Partnership
 
 from .staff_support import LEAD, STAFF, log_in

@@ -15,8 +15,8 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from service import db
-from service.documents.register import register_document
-from service.documents.storage import storage_from_config
+from service.archive.backends import storage_from_config
+from service.archive.register import register_document
 from service.domain.states import (
     ApplicationState,
     DecisionOutcome,

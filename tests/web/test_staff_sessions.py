@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from service import db
-from service.documents.storage import storage_from_config
+from service.archive.backends import storage_from_config
 from service.domain.states import ApplicationState, DecisionOutcome
 from service.models import (
     Application,

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ...documents.storage import (
+from ...archive.storage import (
     CHUNK_SIZE,
     DocumentNotFoundError,
     FolderStorage,

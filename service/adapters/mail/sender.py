@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 # Imported first so that its exit handler (closing the office) runs after ours (atexit runs
 # the last registered first): mails being rendered at exit still have their LibreOffice.
-from ...documents.pdf import converter as _converter  # noqa: F401
+from ...pdf import converter as _converter  # noqa: F401
 from ...process_local import PerProcess, lower_priority
 from .outbox import Handoff, Preparers, send_pending
 from .transport import Transport

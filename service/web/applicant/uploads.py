@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from ... import db
-from ...documents.storage import FolderStorage
+from ...archive.storage import FolderStorage
 from ...domain.sizes import megabytes
 from ...models import Upload
 from ...operations import uploads as ops

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, current_app, session
 from flask.typing import ResponseReturnValue
 
 from ... import db
-from ...documents.register import open_download
-from ...documents.storage import StorageError, storage_from_config
+from ...archive.backends import storage_from_config
+from ...archive.register import open_download
+from ...archive.storage import StorageError
 from ...domain.states import NoticeState
 from ...models import Notice
 from ...operations.notices import notice_pdf

@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...documents.register import open_download
-from ...documents.storage import DocumentStream, StorageError, storage_from_config
+from ...archive.backends import storage_from_config
+from ...archive.register import open_download
+from ...archive.storage import DocumentStream, StorageError
 from ...domain.money import AmountError, parse_german_money
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops

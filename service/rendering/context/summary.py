@@ -1,5 +1,5 @@
 """Values of the report's one-page summary sheet (the fillable form in
-``doc_templates/forms/``, field names in :mod:`service.documents.summary_form`).
+``doc_templates/forms/``, field names in :mod:`service.rendering.summary_form`).
 
 Every field gets a German string: money "1.234,56 €", dates "01.06.2026". The sums come from
 the rules engine (the same figures as in the Verwendungsnachweis); what the report interchange

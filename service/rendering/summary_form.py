@@ -4,7 +4,7 @@ Zusammenfassung), and the generator that builds it.
 The form lives in ``doc_templates/forms/verwendungsnachweis-zusammenfassung.pdf``. Rebuild it
 after changing the layout below with::
 
-    .venv/bin/python -m service.documents.summary_form
+    .venv/bin/python -m service.rendering.summary_form
 
 The generator needs fontTools (a dev dependency) and the Liberation Sans fonts (Debian's
 fonts-liberation2, DejaVu Sans as fallback). Filling the form at run time needs neither: the
@@ -39,7 +39,7 @@ from pypdf.generic import (
 
 from service.paths import doc_templates_dir
 
-from .pdftools import FieldFont, FormTemplate
+from ..pdf.pdftools import FieldFont, FormTemplate
 
 FORM_FILE = "verwendungsnachweis-zusammenfassung.pdf"
 FORM_TITLE = "Verwendungsnachweis – Zusammenfassung"

@@ -13,12 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from ...domain.catalogues import COST_CATEGORIES, FINANCING_TYPES, LEGAL_FORMS
-from ...domain.findings import Finding
 from ...domain.guideline import Guideline
-from ...domain.labels import required
 from ...domain.messages import Localizer
-from ...domain.notice import DECISION_AMOUNT_ABOVE_REQUESTED, DECISION_END_BEFORE_START
-from ...domain.reader import InputReader
 from ..partnership import Partnership
 from .common import (
     CheckOutcome,
@@ -39,79 +35,6 @@ from .common import (
     short_date,
     text,
 )
-
-DECISION_KEYS = (
-    "number",
-    "date",
-    "outcome",
-    "amount",
-    "start",
-    "end",
-    "financing_type",
-    "committee_date",
-    "conditions",
-    "reasons",
-    "signatory",
-)
-OUTCOMES = ("approved", "rejected")
-
-
-def decision_findings(data: Any) -> list[Finding]:
-    """What is wrong with the ``decision`` part of a notice (interchange.md, "Notice").
-
-    ``input.invalid`` for wrong types and unknown keys (exit 2, as for the application), rule
-    findings for what a notice cannot do without: its number and date; for an approval the
-    amount, the approved period and the committee decision's date (the notice cites them as
-    its legal basis); for a rejection the reasons (§ 39 VwVfG).
-    """
-    root = data if isinstance(data, Mapping) else {}
-    r = InputReader()
-    decision = r.mapping(root.get("decision"), "decision", DECISION_KEYS)
-    if decision is None:
-        return [*r.findings, required("decision")] if isinstance(data, Mapping) else r.findings
-    values: dict[str, Any] = {
-        "number": r.text(decision, "number", "decision"),
-        "date": r.day(decision, "date", "decision"),
-        "outcome": r.choice(decision, "outcome", "decision", OUTCOMES),
-        "amount": r.number(decision, "amount", "decision", minimum="positive"),
-        "start": r.day(decision, "start", "decision"),
-        "end": r.day(decision, "end", "decision"),
-        "financing_type": r.choice(decision, "financing_type", "decision", FINANCING_TYPES),
-        "committee_date": r.day(decision, "committee_date", "decision"),
-        "reasons": r.text(decision, "reasons", "decision"),
-        "signatory": r.text(decision, "signatory", "decision"),
-    }
-    conditions = r.sequence(decision, "conditions", "decision")
-    for index, condition in enumerate(conditions or []):
-        r.text_value(condition, f"decision.conditions[{index}]")
-    findings = list(r.findings)
-    needed = ["number", "date", "outcome"]
-    if values["outcome"] == "approved":
-        needed += ["amount", "start", "end", "committee_date"]
-    elif values["outcome"] == "rejected":
-        needed += ["reasons"]
-    invalid = {f.field for f in findings}
-    for key in needed:
-        path = f"decision.{key}"
-        if values[key] is None and path not in invalid:
-            findings.append(required(path))
-    if values["start"] and values["end"] and values["end"] < values["start"]:
-        findings.append(
-            DECISION_END_BEFORE_START.finding(
-                "decision.end", {"start": values["start"], "end": values["end"]}
-            )
-        )
-    return findings
-
-
-def amount_above_request(data: Mapping[str, Any], requested: Decimal | None) -> Finding | None:
-    """An approval may not grant more than was applied for (interchange.md)."""
-    amount = decimal(get(data, "decision.amount"))
-    if amount is None or requested is None or amount <= requested:
-        return None
-    return DECISION_AMOUNT_ABOVE_REQUESTED.finding(
-        "decision.amount", {"amount": amount, "requested": requested}
-    )
 
 
 def _recipient(data: Mapping[str, Any], localizer: Localizer) -> Context:

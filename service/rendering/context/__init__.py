@@ -5,15 +5,11 @@ The kinds and the keys each template may use are listed in ``doc_templates/manif
 
 from __future__ import annotations
 
+from ...domain.notice import amount_above_request, decision_findings
 from .application import build_application_context
 from .invitation import build_invitation_context
 from .minutes import build_minutes_context
-from .notice import (
-    amount_above_request,
-    build_approval_context,
-    build_rejection_context,
-    decision_findings,
-)
+from .notice import build_approval_context, build_rejection_context
 from .report import build_report_context
 from .summary import build_report_summary_values
 

@@ -2,7 +2,7 @@
 
 Contexts are plain data (str, bool, list, dict) so they can be stored next to the document
 they produced and rendered again. Every text is already formatted the German way and cleaned
-(:func:`service.documents.docx.clean_text`). Wording lives in the templates; a context only
+(:func:`service.rendering.docx.clean_text`). Wording lives in the templates; a context only
 carries values and booleans that choose between the templates' wordings.
 """
 

@@ -7,7 +7,7 @@ so a changed byte on disk is detected and nothing is served.
 
 The register (``register.py``) keeps the address, never a path. :class:`Storage` is the
 interface every backend implements; :class:`FolderStorage` is the local-folder backend (the
-embedded default); :class:`~service.documents.database_storage.DatabaseStorage` keeps the
+embedded default); :class:`~service.archive.database_storage.DatabaseStorage` keeps the
 bytes in the database for deployments on several machines (issue 8). :func:`storage_from_config`
 chooses between them.
 """
@@ -305,29 +305,6 @@ def storage_kind(config: Mapping[str, Any]) -> str:
         return kind
     url = str(config.get("DATABASE_URL") or "")
     return "database" if url.startswith(("postgresql", "postgres:")) else "folder"
-
-
-def storage_from_config(config: Mapping[str, Any], session: Any = None) -> Storage:
-    """The backend chosen by :func:`storage_kind`.
-
-    The database backend works in ``session``'s transaction; without one, in the session of
-    the current Flask app context (``service.db.session()``), looked up on every call – the
-    same session the register rows of a request or command are written in.
-    """
-    kind = storage_kind(config)
-    if kind == "folder":
-        return FolderStorage(config["STORAGE_PATH"])
-    from .database_storage import DatabaseStorage
-
-    if session is not None:
-        return DatabaseStorage(session)
-    return DatabaseStorage(_app_session)
-
-
-def _app_session() -> Any:
-    from service import db  # the app's session: only when a database backend is used
-
-    return db.session()
 
 
 def bind_storage(storage: Storage, session: Any) -> Storage:

@@ -1,4 +1,4 @@
-"""UNO side of service.documents.pdf – runs under Debian's /usr/bin/python3, never imported.
+"""UNO side of service.pdf – runs under Debian's /usr/bin/python3, never imported.
 
 python3-uno only imports in the system Python, not in the project's venv, so the converter
 starts this file as a subprocess (arguments: soffice, work directory, UNO pipe name, start-up

@@ -1,6 +1,6 @@
 """Builds the shipped .docx templates in ``doc_templates/`` with python-docx.
 
-Run ``python -m service.documents.build_templates [FOLDER]`` to regenerate them (it overwrites
+Run ``python -m service.rendering.build_templates [FOLDER]`` to regenerate them (it overwrites
 the files; staff edits made in Word are lost, so commit those first and port them here).
 
 Layout (DIN 5008-like, form B): A4, left margin 25 mm, right 20 mm; the first page's header
@@ -1714,8 +1714,8 @@ MANIFEST_HEADER = """\
 # verwenden darf. `foerderwerk templates check` weist jeden anderen Platzhalter zurück.
 # "a.b" ist das Feld b von a; "liste[].x" ist das Feld x jedes Eintrags einer Liste, die mit
 # {%tr for eintrag in liste %} oder {%p for eintrag in liste %} durchlaufen wird.
-# Erzeugt von service/documents/build_templates.py; die Liste folgt den Kontexten in
-# service/documents/context/.
+# Erzeugt von service/rendering/build_templates.py; die Liste folgt den Kontexten in
+# service/rendering/context/.
 """
 
 

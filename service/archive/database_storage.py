@@ -1,7 +1,7 @@
 """The database backend of the document store (issue 8): bytes in ``document_blob``.
 
 For deployments on several machines (web server, Celery workers) that share PostgreSQL but no
-disk. Same promises as :class:`~service.documents.storage.FolderStorage`: the address is the
+disk. Same promises as :class:`~service.archive.storage.FolderStorage`: the address is the
 SHA-256 of the bytes, an address is never rewritten, every read is checked against it.
 
 Writes join the caller's transaction: a :class:`DatabaseStorage` works through a session – a
@@ -129,7 +129,7 @@ class DatabaseStorage:
     """Document bytes in the ``document_blob`` table, reached through a SQLAlchemy session.
 
     ``session`` is either a session or a function returning the current one (the Flask
-    request's session, see :func:`~service.documents.storage.storage_from_config`). Nothing is
+    request's session, see :func:`~service.archive.backends.storage_from_config`). Nothing is
     committed here: the entry point commits, as for every other row.
     """
 

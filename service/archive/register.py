@@ -34,7 +34,7 @@ from sqlalchemy.orm import Mapper, Session
 
 from service.models import Document
 
-from .images import Image
+from ..rendering.images import Image
 from .storage import (
     DEFAULT_SWEEP_GRACE,
     DocumentNotFoundError,

@@ -1,1 +1,0 @@
-"""Rendering adapters: DOCX from templates, PDF conversion, storage."""

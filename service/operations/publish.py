@@ -1,0 +1,232 @@
+"""The one publish pipeline: may it be rendered → render → PDF → register → audit.
+
+Every document the service produces passes through here – notices (issue, amend, preview),
+minutes, invitations, the application PDF of a receipt, the regeneration jobs and the
+``foerderwerk render`` command:
+
+* :func:`notice_gate` is the single "may this notice be rendered" gate (the rules are the
+  domain's, :func:`service.domain.notice.notice_verdict`); a refusal is :class:`NoticeRefused`.
+* :func:`render_docx` fills a template, :func:`convert` makes the PDF/A on the unit of work's
+  :class:`~service.uow.PdfPort` (:func:`render` does both).
+* :func:`file_documents` registers the PDF and the DOCX, each as the next version of its kind
+  and number, and writes the audit entry; :func:`publish` is render and file in one.
+
+Rendering and filing are separate steps because the regeneration jobs render outside any
+transaction and file in a short one (R21), and a notice is rendered before its row exists.
+Operations take the unit of work first; those not yet converted build one with
+:func:`service.operations.bridge.bridge_uow`. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from ..archive.register import latest_version, register_document
+from ..domain.check import CheckResult
+from ..domain.findings import Finding
+from ..domain.messages import N_, Localizer, Message
+from ..domain.notice import NoticeVerdict, notice_heading, notice_verdict
+from ..errors import Refused
+from ..models import Document
+from ..rendering.docx import Metadata, load_manifest, render_kind, template_hash
+from . import audit
+
+if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one
+    from ..uow import Actor, PdfPort, UnitOfWork
+
+PDF_TYPE = "application/pdf"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class NoticeRefused(Refused):
+    """The notice would state something false; ``findings`` (the errors) say what."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        super().__init__(
+            Message(
+                N_("The notice cannot be issued as it would state something false: %(details)s")
+            ),
+            findings=findings,
+        )
+
+    def render(self, localizer: Localizer) -> str:
+        details = "; ".join(f.message.render(localizer) for f in self.findings[:5])
+        return Message(self.message.msgid, {"details": details}).render(localizer)
+
+
+# --------------------------------------------------------------------------- the gate
+
+
+def notice_gate(
+    data: Mapping[str, Any], result: CheckResult, decision: Sequence[Finding]
+) -> NoticeVerdict:
+    """May the notice ``data`` be rendered? ``result`` is the rules engine's check of its
+    application part, ``decision`` the findings about its decision. Returns the verdict
+    (template and every finding); the caller refuses where ``verdict.refused``."""
+    totals = result.extra.get("totals") or {}
+    requested = totals.get("requested") if isinstance(totals, Mapping) else None
+    return notice_verdict(
+        data,
+        result.findings,
+        decision,
+        requested if isinstance(requested, Decimal) else None,
+    )
+
+
+def require_notice(verdict: NoticeVerdict) -> NoticeVerdict:
+    """The gate for the operations: raises :class:`NoticeRefused` with the errors."""
+    if verdict.refused:
+        raise NoticeRefused(verdict.errors)
+    return verdict
+
+
+def notice_metadata(template: str, number: str, author: str) -> Metadata:
+    heading = notice_heading(load_manifest().kinds[template].title, number)
+    return Metadata(title=heading.title, subject=heading.subject, author=author)
+
+
+# --------------------------------------------------------------------------- render
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What to render: the template, its context and the document's metadata; ``watermark``
+    is stamped across every page by the PDF export (drafts)."""
+
+    template: str
+    context: dict[str, Any]
+    meta: Metadata
+    watermark: str | None = None
+
+
+@dataclass(frozen=True)
+class Produced:
+    publication: Publication
+    docx: bytes
+    pdf: bytes
+
+
+def render_docx(publication: Publication) -> bytes:
+    return render_kind(publication.template, publication.context, publication.meta)
+
+
+# the converters of the operations not yet converted to the unit of work take no watermark
+PlainPdf = Callable[[bytes, str, str, str], bytes]
+
+
+def convert(
+    pdf: PdfPort | PlainPdf, docx: bytes, meta: Metadata, *, watermark: str | None = None
+) -> bytes:
+    """The PDF/A of ``docx`` on the converter ``pdf`` (a watermark only where one is asked
+    for: converters without it stay usable for everything else)."""
+    if watermark is None:
+        return pdf(docx, meta.title, meta.subject, meta.author)
+    port = cast("PdfPort", pdf)
+    return port(docx, meta.title, meta.subject, meta.author, watermark=watermark)
+
+
+def render(uow: UnitOfWork, publication: Publication) -> Produced:
+    """DOCX and PDF/A of ``publication``; nothing is stored."""
+    docx = render_docx(publication)
+    pdf = convert(uow.pdf, docx, publication.meta, watermark=publication.watermark)
+    return Produced(publication, docx, pdf)
+
+
+# --------------------------------------------------------------------------- file
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Where a produced document goes in the register: kinds of its PDF and DOCX, number,
+    file name stem and the record it belongs to. ``replacement_reason`` is kept only where
+    a version is replaced; ``template_sha256`` and ``context`` default to the publication's."""
+
+    partnership_id: int
+    number: str
+    stem: str
+    kinds: tuple[str, str]
+    issued: bool = False
+    application_id: int | None = None
+    notice_id: int | None = None
+    meeting_id: int | None = None
+    replacement_reason: str = ""
+    source_sha256: str | None = None
+    template_sha256: str | None = None
+    context: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """The audit entry of a publication; the PDF's SHA-256 is added, and the registered
+    documents' ids where ``list_documents``. ``actor`` overrides the unit of work's (a job
+    records who started it)."""
+
+    action: str
+    object_type: str
+    object_id: object
+    partnership_id: int | None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    list_documents: bool = False
+    actor: Actor | str | None = None
+
+
+def file_documents(
+    uow: UnitOfWork, produced: Produced, filing: Filing, entry: AuditEntry | None = None
+) -> list[Document]:
+    """Register the PDF and the DOCX (returns [pdf, docx]) and record ``entry``. Flushes."""
+    publication = produced.publication
+    digest = filing.template_sha256 or template_hash(publication.template)
+    context = filing.context if filing.context is not None else publication.context
+    documents = []
+    for kind, content, suffix, media in (
+        (filing.kinds[0], produced.pdf, "pdf", PDF_TYPE),
+        (filing.kinds[1], produced.docx, "docx", DOCX_TYPE),
+    ):
+        previous = latest_version(uow.session, filing.partnership_id, kind, filing.number)
+        documents.append(
+            register_document(
+                uow.session,
+                uow.storage,
+                partnership_id=filing.partnership_id,
+                kind=kind,
+                number=filing.number,
+                template_key=publication.template,
+                template_hash=digest,
+                context=context,
+                file_bytes=content,
+                file_name=f"{filing.stem}.{suffix}",
+                media_type=media,
+                replaces=previous,
+                issued=filing.issued,
+                application_id=filing.application_id,
+                notice_id=filing.notice_id,
+                meeting_id=filing.meeting_id,
+                replacement_reason=filing.replacement_reason if previous is not None else "",
+                source_sha256=filing.source_sha256,
+            )
+        )
+    if entry is not None:
+        listed = {"documents": [d.id for d in documents]} if entry.list_documents else {}
+        audit.record(
+            uow.session,
+            entry.actor or uow.actor,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            partnership_id=entry.partnership_id,
+            **entry.details,
+            **listed,
+            sha256=documents[0].file_sha256,
+        )
+    return documents
+
+
+def publish(
+    uow: UnitOfWork, publication: Publication, filing: Filing, entry: AuditEntry | None = None
+) -> list[Document]:
+    """Render, convert, register and audit: the whole sequence for a document whose record
+    exists already (minutes, invitations)."""
+    return file_documents(uow, render(uow, publication), filing, entry)

@@ -1,0 +1,1 @@
+"""Rendering documents: DOCX templates, their contexts, letterhead and images."""
