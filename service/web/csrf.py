@@ -191,6 +191,12 @@ def form_expired(error: CSRFError) -> ResponseReturnValue:
             400,
             {"Cache-Control": "no-store"},
         )
+    return expired_form_page()
+
+
+def expired_form_page() -> ResponseReturnValue:
+    """The German 400 page for an expired form token where no form can be shown again
+    (staff and applicant side alike)."""
     return (
         render_template(
             "error.html",

@@ -51,6 +51,7 @@ from ...operations.interchange import InterchangeError
 from ...operations.receipts import ReceiptMail
 from ...uow import Actor
 from .. import parse, ratelimit
+from ..csrf import expired_form_page
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .steps import BY_SLUG, STEPS, Step, neighbours, step_for_field
@@ -537,18 +538,7 @@ def csrf_expired(_error: CSRFError) -> ResponseReturnValue:
         return _render_step(
             partnership, application, fund, current, form, [], note=note, status=400
         )
-    return (
-        render_template(
-            "error.html",
-            title=_("The form has expired"),
-            hint=_(
-                "For your security forms expire after a while. Please go back, reload the "
-                "page and send it again."
-            ),
-            code=400,
-        ),
-        400,
-    )
+    return expired_form_page()
 
 
 # -- review, submit, receipt ----------------------------------------------------------------------
