@@ -10,7 +10,6 @@ no password: an invitation mail carries a link to set one (the password-reset li
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -23,10 +22,8 @@ from ..links import site_url
 from ..models import (
     Partnership,
     StaffMembership,
-    StaffPasswordReset,
     StaffRole,
     StaffUser,
-    utcnow,
 )
 from ..uow import UnitOfWork
 from . import audit
@@ -128,15 +125,8 @@ def create_account(
 def _invite(uow: UnitOfWork, partnership: Partnership, account: StaffUser) -> None:
     from datetime import timedelta
 
-    token = secrets.token_urlsafe(staff_ops.TOKEN_BYTES)
-    now = utcnow()
-    uow.session.add(
-        StaffPasswordReset(
-            token_hash=staff_ops.token_hash(token),
-            user=account,
-            created_at=now,
-            expires_at=now + timedelta(hours=INVITATION_LIFETIME_HOURS),
-        )
+    token = staff_ops.issue_reset_token(
+        uow.session, account, timedelta(hours=INVITATION_LIFETIME_HOURS)
     )
     localizer = uow.localizer
     body = "\n\n".join(

@@ -422,6 +422,19 @@ def change_password(
     session.flush()
 
 
+def issue_reset_token(session: Session, user: StaffUser, lifetime: timedelta) -> str:
+    """A new link token that sets ``user``'s password once within ``lifetime``; only its hash
+    is stored. Used by the reset request and by the invitation of a new account."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = utcnow()
+    session.add(
+        StaffPasswordReset(
+            token_hash=_token_hash(token), user=user, created_at=now, expires_at=now + lifetime
+        )
+    )
+    return token
+
+
 def request_password_reset(session: Session, email: str, address: str) -> tuple[StaffUser, str]:
     """A reset link token for an active account, only its hash stored; :class:`LookupError`
     when there is none to send – an unknown or deactivated account, or one that got
@@ -449,15 +462,7 @@ def request_password_reset(session: Session, email: str, address: str) -> tuple[
             address=address[:64],
         )
         raise LookupError(email)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    session.add(
-        StaffPasswordReset(
-            token_hash=_token_hash(token),
-            user=user,
-            created_at=now,
-            expires_at=now + RESET_LIFETIME,
-        )
-    )
+    token = issue_reset_token(session, user, RESET_LIFETIME)
     audit.record(
         session,
         "anonymous",
