@@ -11,8 +11,9 @@ One blueprint (``apply``, common.py) carries the routes of
 * templating.py – the pages' template filters.
 
 Every module reads and changes data through the operations (service/operations/
-applications.py, uploads.py) with the request's unit of work; shared helpers are public in
-common.py, so no module reaches into another's private names.
+applications.py, uploads.py): changes with the request's unit of work, reads with
+``common.reading()``; shared helpers are public in common.py, so no module reaches into
+another's private names.
 """
 
 from __future__ import annotations
