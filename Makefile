@@ -91,8 +91,8 @@ rules-doc: install
 
 # Translators' workflow: extract English msgids, update the catalogs, compile.
 i18n-extract: install-dev
-	$(BIN)/pybabel extract -F locale/babel.cfg -k N_ -k _l -k lazy_gettext --no-location \
-	  --sort-output --project Förderwerk -o locale/messages.pot service forms
+	$(BIN)/pybabel extract -F locale/babel.cfg -k N_ -k plural_message:1,2 -k _l -k lazy_gettext \
+	  --no-location --sort-output --project Förderwerk -o locale/messages.pot service forms
 
 i18n-update: i18n-extract
 	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --ignore-obsolete

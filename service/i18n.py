@@ -36,6 +36,9 @@ class BabelLocalizer:
     def gettext(self, msgid: str) -> str:
         return self._translations.gettext(msgid)
 
+    def ngettext(self, singular: str, plural: str, num: int) -> str:
+        return self._translations.ngettext(singular, plural, num)
+
     def format_money(self, amount: Decimal) -> str:
         # "1.234,56 €" – always two places, as on every German form
         return format_currency(amount, "EUR", locale=self.locale, format_type="standard")

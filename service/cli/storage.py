@@ -179,7 +179,9 @@ def sweep_command(dry_run: bool) -> None:
         ),
         (
             _("Upload store"),
-            sweep_orphan_uploads(session, FolderStorage(uploads_path), dry_run=dry_run),
+            sweep_orphan_uploads(
+                current_command_uow(), FolderStorage(uploads_path), dry_run=dry_run
+            ),
         ),
     ]
     for name, report in reports:

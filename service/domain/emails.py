@@ -98,9 +98,15 @@ def parse_email_address(text: str) -> str:
     return address
 
 
-def is_one_email_address(text: str) -> bool:
+def email_address_problem(text: str) -> Message | None:
+    """What to do about ``text`` if it is not exactly one usable address, else None (for
+    pages that show the message at the field instead of catching the error)."""
     try:
         parse_email_address(text)
-    except EmailAddressError:
-        return False
-    return True
+    except EmailAddressError as exc:
+        return exc.message
+    return None
+
+
+def is_one_email_address(text: str) -> bool:
+    return email_address_problem(text) is None

@@ -1,23 +1,28 @@
-"""Operations of the applicant: drafts, resume links, submission.
+"""Operations of the applicant: drafts, resume links, submission, payment requests and the
+usage-of-funds report – and the read models of the applicant's pages.
 
-Each takes plain data and an explicit actor, flushes and never commits: the entry point
-commits once, and only then do queued e-mails go out (service.adapters.mail.outbox).
+Each takes the unit of work first (``verb_noun(uow, …)``: session, actor, clock), flushes and
+never commits: the entry point commits once, and only then do queued e-mails go out
+(service.adapters.mail.outbox). The pages read what they show through the functions under
+"read models" below; they query no model themselves.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import Clock
 from ..domain.check import CheckResult, check_application, check_report
 from ..domain.findings import Finding
+from ..domain.guideline import Guideline
 from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
 from ..domain.payments import PaymentRequest as PaymentRequestRule
@@ -34,8 +39,9 @@ from ..models import (
     UsageReport,
     allocate_reference,
 )
-from ..uow import Actor
-from .funds import committed_amount
+from ..models.backoffice import ApplicationComment
+from ..uow import Actor, UnitOfWork
+from .funds import FundOverview, committed_amount, overview_fund
 from .interchange import (
     application_to_interchange,
     canonical_json,
@@ -86,12 +92,89 @@ def _audit(
     )
 
 
-def start_application(session: Session, fund: Fund, actor: Actor) -> Application:
+# -- read models of the applicant's pages ------------------------------------------------------
+
+
+class FundOffer(NamedTuple):
+    """A fund as the partnership page offers it: its rules, the money still available and
+    the coming sessions with their submission deadlines (``(session, apply by)``)."""
+
+    fund: Fund
+    rules: Guideline
+    overview: FundOverview
+    sessions: list[tuple[date, date]]
+
+
+def partnership_by_slug(uow: UnitOfWork, slug: str) -> Partnership | None:
+    return uow.session.scalars(select(Partnership).where(Partnership.slug == slug)).one_or_none()
+
+
+def open_funds(uow: UnitOfWork, partnership: Partnership) -> list[FundOffer]:
+    """The partnership's funds that have a guideline in force, with the sessions still open
+    for applications today."""
+    today = uow.today()
+    offers = []
+    for fund in partnership.funds:
+        if fund.current_guideline is None:
+            continue
+        rules = fund.guideline
+        lead = timedelta(days=rules.submission_lead_days)
+        sessions = [(day, day - lead) for day in rules.sessions if day - lead >= today]
+        offers.append(FundOffer(fund, rules, overview_fund(uow.session, fund, today), sessions))
+    return offers
+
+
+def find_application(uow: UnitOfWork, partnership: Partnership, app_id: int) -> Application | None:
+    """The application ``app_id`` if it belongs to ``partnership`` (whether the person may
+    see it is the entry point's question: the browser session owns it)."""
+    application = uow.session.get(Application, app_id)
+    if application is None or application.fund.partnership_id != partnership.id:
+        return None
+    return application
+
+
+def applications_by_id(
+    uow: UnitOfWork, partnership: Partnership, ids: Sequence[int]
+) -> list[Application]:
+    """The applications of ``partnership`` among ``ids``, the newest first."""
+    if not ids:
+        return []
+    query = select(Application).where(Application.id.in_(ids)).order_by(Application.id.desc())
+    return [a for a in uow.session.scalars(query) if a.fund.partnership_id == partnership.id]
+
+
+def comments_for_applicant(
+    uow: UnitOfWork, applications: Sequence[Application]
+) -> dict[int, list[ApplicationComment]]:
+    """The staff's comments marked visible to the applicant, by application, oldest first."""
+    comments: dict[int, list[ApplicationComment]] = {}
+    if not applications:
+        return comments
+    visible = select(ApplicationComment).where(
+        ApplicationComment.application_id.in_([a.id for a in applications]),
+        ApplicationComment.visible_to_applicant.is_(True),
+    )
+    for comment in uow.session.scalars(visible.order_by(ApplicationComment.created_at)):
+        comments.setdefault(comment.application_id, []).append(comment)
+    return comments
+
+
+def usage_report(uow: UnitOfWork, application: Application) -> UsageReport | None:
+    """The submitted usage-of-funds report of the application, if there is one."""
+    return uow.session.scalars(
+        select(UsageReport).where(UsageReport.application_id == application.id)
+    ).one_or_none()
+
+
+# -- drafts and submission ------------------------------------------------------------------------
+
+
+def start_application(uow: UnitOfWork, fund: Fund) -> Application:
     """A new, empty draft of ``fund``."""
     application = Application(fund=fund, state=ApplicationState.draft)
-    session.add(application)
-    session.flush()
-    _audit(session, actor, "application.start", application)
+    uow.session.add(application)
+    uow.session.flush()
+    _audit(uow.session, uow.actor, "application.start", application)
     return application
 
 
@@ -101,20 +184,22 @@ def application_data(application: Application) -> dict[str, Any]:
 
 
 def check_stored(
-    session: Session, application: Application, today: date, data: Mapping[str, Any] | None = None
+    uow: UnitOfWork, application: Application, data: Mapping[str, Any] | None = None
 ) -> CheckResult:
-    """The rules engine's verdict on the application (or on ``data`` meant for it)."""
+    """The rules engine's verdict on the application (or on ``data`` meant for it), today."""
     fund = application.fund
+    today = uow.today()
     payload = dict(data if data is not None else application_to_interchange(application))
     payload.setdefault("submitted_on", today.isoformat())
-    return check_application(payload, fund.guideline, committed_amount(session, fund), today=today)
+    return check_application(
+        payload, fund.guideline, committed_amount(uow.session, fund), today=today
+    )
 
 
 def save_draft(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
     data: Mapping[str, Any],
-    actor: Actor,
     *,
     version: int | None = None,
 ) -> Application:
@@ -129,17 +214,15 @@ def save_draft(
     if version is not None:
         application.check_version(version)
     fill_from_interchange(application, {k: v for k, v in data.items() if k != "submitted_on"})
-    session.flush()
+    uow.session.flush()
     return application
 
 
 def submit_application(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
-    actor: Actor,
     *,
     idempotency_key: str,
-    today: date,
     now: datetime | None = None,
     receipt: ReceiptMail | None = None,
 ) -> tuple[Application, bool]:
@@ -148,8 +231,10 @@ def submit_application(
 
     Idempotent (R18): the same ``idempotency_key`` again returns the application submitted
     with it and ``False`` (nothing happens twice, no second receipt). Raises
-    :class:`SubmissionRefused` when the rules engine finds errors.
+    :class:`SubmissionRefused` when the rules engine finds errors. The date of receipt is the
+    unit of work's today.
     """
+    session, today = uow.session, uow.today()
     if not idempotency_key or len(idempotency_key) > 64:
         raise ValueError("an idempotency key of 1 to 64 characters is needed")
     earlier = session.scalars(
@@ -162,13 +247,13 @@ def submit_application(
         return application, False
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
-    result = check_stored(session, application, today)
+    result = check_stored(uow, application)
     if not result.ok:
         raise SubmissionRefused(result)
     application.state = require_transition(application.state, ApplicationState.submitted)
     application.idempotency_key = idempotency_key
     application.submitted_on = today
-    application.submitted_at = now or datetime.now(UTC)
+    application.submitted_at = now or uow.clock.now()
     if application.reference is None:
         application.reference = allocate_reference(session, application.fund)
     application.resume_token_hash = None
@@ -177,7 +262,7 @@ def submit_application(
     session.flush()
     _audit(
         session,
-        actor,
+        uow.actor,
         "application.submit",
         application,
         reference=application.reference,
@@ -196,33 +281,40 @@ def token_hash(token: str) -> str:
 
 
 def issue_resume_token(
-    session: Session, application: Application, actor: Actor, now: datetime | None = None
+    uow: UnitOfWork, application: Application, *, now: datetime | None = None
 ) -> str:
     """A new link token for the applicant's access to the application (a draft to continue,
     a grant to request money for or report on); only its hash is stored, an older one dies."""
+    return _new_resume_token(uow.session, application, uow.actor, now or uow.clock.now())
+
+
+def _new_resume_token(
+    session: Session, application: Application, actor: Actor, now: datetime
+) -> str:
     if application.state.is_final:
         raise NotEditable(application.state.value)
     token = secrets.token_urlsafe(RESUME_TOKEN_BYTES)
     application.resume_token_hash = token_hash(token)
-    application.resume_token_expires_at = (now or datetime.now(UTC)) + RESUME_LINK_LIFETIME
+    application.resume_token_expires_at = now + RESUME_LINK_LIFETIME
     session.flush()
     _audit(session, actor, "application.resume-link", application)
     return token
 
 
 def redeem_resume_token(
-    session: Session, partnership: Partnership, token: str, now: datetime | None = None
+    uow: UnitOfWork, partnership: Partnership, token: str, *, now: datetime | None = None
 ) -> Application | None:
     """The draft the token opens, or None; a token works once and only until it expires."""
     if not token or len(token) > 200:
         return None
+    session = uow.session
     application = session.scalars(
         select(Application).where(Application.resume_token_hash == token_hash(token))
     ).one_or_none()
     if application is None or application.fund.partnership_id != partnership.id:
         return None
     expires = application.resume_token_expires_at
-    current = now or datetime.now(UTC)
+    current = now or uow.clock.now()
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
     application.resume_token_hash = None
@@ -239,10 +331,9 @@ RESUME_LINKS_SLOT = "[[resume-links]]"
 
 
 def queue_resume_request(
-    session: Session,
+    uow: UnitOfWork,
     partnership: Partnership,
     mail: Any,
-    actor: Actor,
     *,
     link: str,
     untitled: str,
@@ -261,24 +352,26 @@ def queue_resume_request(
         "partnership_id": partnership.id,
         "link": link,
         "untitled": untitled,
-        "actor": actor.ident[:100],
+        "actor": uow.actor.ident[:100],
     }
-    outbox.queue_mail(session, replace(mail, resume=spec), background=True)
+    outbox.queue_mail(uow.session, replace(mail, resume=spec), background=True)
 
 
 def fill_resume_links(session: Session, row: Any) -> bool:
     """Issue the tokens of a queued resume request and write its links into the mail; False
-    when the address has no draft (nothing to send). Called by the outbox sender."""
+    when the address has no draft (nothing to send). Called by the outbox sender, on the
+    session of its batch (outside any use case's unit of work)."""
     attachments = dict(row.attachments or {})
     spec = attachments.pop("resume")
     partnership = session.get(Partnership, int(spec["partnership_id"]))
-    drafts = drafts_for_email(session, partnership, row.recipient) if partnership else []
+    drafts = _drafts_for_email(session, partnership, row.recipient) if partnership else []
     if not drafts:
         return False
     actor = Actor("applicant", str(spec.get("actor") or "resume-request"))
+    now = Clock().now()
     lines = []
     for draft in drafts:
-        token = issue_resume_token(session, draft, actor)
+        token = _new_resume_token(session, draft, actor, now)
         link = str(spec["link"]).replace(RESUME_TOKEN_SLOT, token)
         lines.append(f"{draft.title or spec['untitled']}: {link}")
     row.body = row.body.replace(RESUME_LINKS_SLOT, "\n".join(lines), 1)
@@ -286,7 +379,7 @@ def fill_resume_links(session: Session, row: Any) -> bool:
     return True
 
 
-def drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
+def _drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
     """The drafts of the partnership whose applicant e-mail is ``email`` (case-insensitive)."""
     wanted = email.strip().lower()
     if not wanted:
@@ -340,8 +433,8 @@ def grant_notice(application: Application) -> Notice:
     return max(issued, key=lambda n: (n.issued_on or date.min, n.id))
 
 
-def paid_so_far(session: Session, application: Application) -> Decimal:
-    total = session.scalar(
+def paid_so_far(uow: UnitOfWork, application: Application) -> Decimal:
+    total = uow.session.scalar(
         select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
             PaymentRequest.application_id == application.id
         )
@@ -350,19 +443,18 @@ def paid_so_far(session: Session, application: Application) -> Decimal:
 
 
 def request_payment(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
-    actor: Actor,
     *,
     amount: Decimal | None,
     needed_on: date | None,
     idempotency_key: str,
-    today: date,
 ) -> PaymentRequest:
     """Record a payment request after the rules of Nr. 1.4 ANBest-P; idempotent by key.
 
     The payout is assumed on the day of the request (the lead office pays promptly); raises
     :class:`RulesRefused` with the findings, :class:`NoGrant` without an issued notice."""
+    session, today = uow.session, uow.today()
     earlier = session.scalars(
         select(PaymentRequest).where(PaymentRequest.idempotency_key == idempotency_key)
     ).one_or_none()
@@ -375,7 +467,7 @@ def request_payment(
             needed_on=needed_on,
             payout_on=today,
             grant=notice.amount or Decimal(0),
-            requested_before=paid_so_far(session, application),
+            requested_before=paid_so_far(uow, application),
             period_start=notice.period_start or date.min,
             period_end=notice.period_end or date.max,
         )
@@ -393,11 +485,11 @@ def request_payment(
     if application.state is ApplicationState.notice_issued:
         application.state = require_transition(application.state, ApplicationState.in_payment)
     session.flush()
-    _audit(session, actor, "payment.request", application, amount=str(amount))
+    _audit(session, uow.actor, "payment.request", application, amount=str(amount))
     return request
 
 
-def report_notice_part(session: Session, application: Application) -> dict[str, Any]:
+def report_notice_part(uow: UnitOfWork, application: Application) -> dict[str, Any]:
     """The report interchange's ``notice`` object from the grant notice and the stored plan."""
     notice = grant_notice(application)
     plan: dict[str, Decimal] = {}
@@ -410,7 +502,7 @@ def report_notice_part(session: Session, application: Application) -> dict[str, 
         "start": (notice.period_start or application.project_start or date.min).isoformat(),
         "end": (notice.period_end or application.project_end or date.max).isoformat(),
         "grant": to_json_money(notice.amount or Decimal(0)),
-        "paid": to_json_money(paid_so_far(session, application)),
+        "paid": to_json_money(paid_so_far(uow, application)),
         "plan": {category: to_json_money(amount) for category, amount in plan.items()},
         "own_funds": to_json_money(application.own_funds or Decimal(0)),
         "third_party": to_json_money(third_party),
@@ -419,35 +511,34 @@ def report_notice_part(session: Session, application: Application) -> dict[str, 
 
 
 def check_report_data(
-    session: Session, application: Application, data: Mapping[str, Any], today: date
+    uow: UnitOfWork, application: Application, data: Mapping[str, Any]
 ) -> CheckResult:
-    payload = {"notice": report_notice_part(session, application), **data}
+    """The rules engine's verdict on the report ``data`` of the application, today."""
+    today = uow.today()
+    payload = {"notice": report_notice_part(uow, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
     return check_report(payload, application.fund.guideline, today=today)
 
 
 def submit_report(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
-    actor: Actor,
     *,
     data: Mapping[str, Any],
     idempotency_key: str,
-    today: date,
 ) -> UsageReport:
     """Store the usage-of-funds report with its final grant and refund; idempotent by key."""
+    session, today = uow.session, uow.today()
     earlier = session.scalars(
         select(UsageReport).where(UsageReport.idempotency_key == idempotency_key)
     ).one_or_none()
     if earlier is not None:
         return earlier
-    existing = session.scalars(
-        select(UsageReport).where(UsageReport.application_id == application.id)
-    ).one_or_none()
+    existing = usage_report(uow, application)
     if existing is not None:
         return existing
     payload = {
-        "notice": report_notice_part(session, application),
+        "notice": report_notice_part(uow, application),
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
@@ -466,7 +557,7 @@ def submit_report(
     session.add(report)
     application.state = require_transition(application.state, ApplicationState.report_submitted)
     session.flush()
-    _audit(session, actor, "report.submit", application, sha256=report.sha256)
+    _audit(session, uow.actor, "report.submit", application, sha256=report.sha256)
     return report
 
 
@@ -475,6 +566,9 @@ class _PlainForStorage:
 
     def gettext(self, msgid: str) -> str:
         return msgid
+
+    def ngettext(self, singular: str, plural: str, num: int) -> str:
+        return singular if num == 1 else plural
 
     def format_money(self, amount: Decimal) -> str:
         return to_json_money(amount)

@@ -4,6 +4,10 @@ R6: a file is accepted only when a complete parse in a separate process with CPU
 time limits accepts it as an unencrypted PDF; the service process never parses it. R7: the
 stored file is named by its SHA-256 only; the display name keeps umlauts but loses paths,
 control characters and excess length. R5: the size limit is checked before anything else.
+
+A file that is not accepted raises :class:`UploadRefused` – a :class:`~service.errors.Refused`
+whose message says what to do, with this instance's limits (and a plural where a count is
+named); the upload page shows it at the upload field.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from ..adapters import uploads as sandbox
 from ..adapters.uploads import WALL_SECONDS, PdfVerdict
 from ..archive.storage import DEFAULT_SWEEP_GRACE, Storage, SweepReport, sweep_orphans
+from ..domain.messages import N_, Message, plural_message
+from ..domain.sizes import megabytes
+from ..errors import Refused
 from ..models import Application, AuditLog, Upload
 from ..uow import UnitOfWork
 from .applications import NotEditable
@@ -30,13 +36,79 @@ MAX_NAME = 120
 UPLOAD_KINDS = ("offer", "attachment")
 
 
-class UploadRefused(ValueError):
-    """``problem``: empty, too-large, too-many-files, too-much-in-total, not-pdf, encrypted,
-    damaged, active-content (scripts or actions, docs/decisions.md "Uploads"), timeout."""
+# What a person is told about a file the sandbox refused (the limits' messages are made with
+# the limits, in add_upload); an unknown problem is told as a damaged file.
+PDF_PROBLEMS: dict[str, Message] = {
+    "empty": Message(N_("The file is empty. Please choose the PDF file again.")),
+    "not-pdf": Message(
+        N_("This file is not a PDF. Please save the document as PDF and upload that.")
+    ),
+    "encrypted": Message(
+        N_("This PDF is protected by a password. Please upload a copy without password protection.")
+    ),
+    "damaged": Message(N_("This PDF cannot be read; it may be damaged. Please create it again.")),
+    "active-content": Message(
+        N_(
+            "This PDF contains active content (JavaScript or actions that run when it is "
+            "opened), which we do not accept for security reasons. Please create the PDF again "
+            "without it – for example open it and choose “Print” and then “Save as PDF” – and "
+            "upload that copy."
+        )
+    ),
+    "timeout": Message(
+        N_("Checking this PDF took too long. Please create it again or make it simpler.")
+    ),
+}
 
-    def __init__(self, problem: str) -> None:
+
+class UploadRefused(Refused):
+    """The file is not taken. ``problem``: empty, too-large, too-many-files,
+    too-much-in-total, not-pdf, encrypted, damaged, active-content (scripts or actions,
+    docs/decisions.md "Uploads"), timeout; ``message`` says what to do instead."""
+
+    def __init__(self, problem: str, message: Message | None = None) -> None:
+        super().__init__(message or PDF_PROBLEMS.get(problem, PDF_PROBLEMS["damaged"]))
         self.problem = problem
-        super().__init__(problem)
+
+
+def too_large(max_bytes: int) -> UploadRefused:
+    return UploadRefused(
+        "too-large",
+        Message(
+            N_(
+                "The file is larger than %(limit)s. Please make it smaller (for example scan "
+                "with a lower resolution) and upload it again."
+            ),
+            {"limit": megabytes(max_bytes)},
+        ),
+    )
+
+
+def too_many_files(max_files: int) -> UploadRefused:
+    return UploadRefused(
+        "too-many-files",
+        plural_message(
+            "This application already has %(num)s file, as many as possible. Please remove a "
+            "file you no longer need before you add another.",
+            "This application already has %(num)s files, as many as possible. Please remove a "
+            "file you no longer need before you add another.",
+            max_files,
+        ),
+    )
+
+
+def too_much_in_total(max_total_bytes: int) -> UploadRefused:
+    return UploadRefused(
+        "too-much-in-total",
+        Message(
+            N_(
+                "With this file the attachments of this application would be larger than "
+                "%(limit)s together. Please make the file smaller or remove a file you no "
+                "longer need."
+            ),
+            {"limit": megabytes(max_total_bytes)},
+        ),
+    )
 
 
 def check_pdf(
@@ -109,12 +181,12 @@ def add_upload(
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
     if len(data) > max_bytes:
-        raise UploadRefused("too-large")
-    files, stored = uploads_of(session, application)
+        raise too_large(max_bytes)
+    files, stored = uploads_of(uow, application)
     if max_files is not None and files >= max_files:
-        raise UploadRefused("too-many-files")
+        raise too_many_files(max_files)
     if max_total_bytes is not None and stored + len(data) > max_total_bytes:
-        raise UploadRefused("too-much-in-total")
+        raise too_much_in_total(max_total_bytes)
     verdict = check_pdf(data, command)
     address = storage.put(data)
     upload = Upload(
@@ -141,14 +213,27 @@ def add_upload(
     return upload
 
 
-def uploads_of(session: Session, application: Application) -> tuple[int, int]:
+def uploads_of(uow: UnitOfWork, application: Application) -> tuple[int, int]:
     """How many files the application holds and their bytes together."""
-    files, stored = session.execute(
+    files, stored = uow.session.execute(
         select(func.count(Upload.id), func.coalesce(func.sum(Upload.size), 0)).where(
             Upload.application_id == application.id
         )
     ).one()
     return int(files), int(stored)
+
+
+def list_uploads(uow: UnitOfWork, application: Application) -> list[Upload]:
+    """The application's uploads in the order they were added."""
+    query = select(Upload).where(Upload.application_id == application.id).order_by(Upload.id)
+    return list(uow.session.scalars(query))
+
+
+def find_upload(uow: UnitOfWork, application: Application, upload_id: int) -> Upload | None:
+    """The upload ``upload_id`` if it belongs to ``application``."""
+    return uow.session.scalars(
+        select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id)
+    ).one_or_none()
 
 
 def remove_upload(uow: UnitOfWork, upload: Upload) -> None:
@@ -160,7 +245,7 @@ def remove_upload(uow: UnitOfWork, upload: Upload) -> None:
 
 
 def sweep_orphan_uploads(
-    session: Session,
+    uow: UnitOfWork,
     storage: Storage,
     *,
     grace: timedelta = DEFAULT_SWEEP_GRACE,
@@ -171,7 +256,7 @@ def sweep_orphan_uploads(
     request that failed after :func:`add_upload` wrote the file, or by :func:`remove_upload`.
     Files put within ``grace`` are spared – their row may not be committed yet. Each removal
     is logged and listed in the report."""
-    referenced = set(session.scalars(select(Upload.sha256).distinct()))
+    referenced = set(uow.session.scalars(select(Upload.sha256).distinct()))
     report = sweep_orphans(storage, referenced, grace=grace, now=now, dry_run=dry_run)
     if report.removed or report.temporary_files_removed:
         log.warning("upload store sweep: %s", report.summary())

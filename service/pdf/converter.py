@@ -553,6 +553,14 @@ def get_converter() -> PdfConverter:
         return _converter
 
 
+def running_converter() -> PdfConverter | None:
+    """This process's converter if it started one (a forked child's parent's does not
+    count), else None – without starting one (for measurements)."""
+    if _converter is None or _converter_pid != os.getpid():
+        return None
+    return _converter
+
+
 @atexit.register
 def close_process_converter() -> None:
     """Stop this process's LibreOffice, if it started one (at exit; earlier where a process

@@ -1,4 +1,5 @@
-"""Reading posted and query values: ``None`` for what cannot be read, never an exception.
+"""Reading posted, query and configured values: ``None`` for what cannot be read, never an
+exception.
 
 Views ask for a value and decide what ``None`` means (a message, a 400); the only
 ``except ValueError`` of the pages is here, around one conversion each, so that no broad
@@ -7,9 +8,12 @@ handler in a view can swallow a bug (issue 15).
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import date, time
 from enum import Enum
 from typing import TypeVar
+
+from limits import RateLimitItem, parse_many
 
 E = TypeVar("E", bound=Enum)
 
@@ -39,5 +43,20 @@ def member(kind: type[E], value: str | None) -> E | None:
     """The enum member with this value, or None."""
     try:
         return kind(value)
+    except ValueError:
+        return None
+
+
+def ip_address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def rate_limits(text: str) -> tuple[RateLimitItem, ...] | None:
+    """Limits such as "3 per hour; 10 per day", or None when they cannot be read."""
+    try:
+        return tuple(parse_many(text))
     except ValueError:
         return None

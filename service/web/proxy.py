@@ -23,6 +23,8 @@ import logging
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import parse
+
 log = logging.getLogger("foerderwerk.proxy")
 
 
@@ -32,11 +34,8 @@ class InvalidProxyCount(ValueError):
 
 def trusted_proxies(config: dict[str, object]) -> int:
     raw = config.get("TRUSTED_PROXIES") or 0
-    try:
-        count = int(str(raw).strip())
-    except ValueError:
-        raise InvalidProxyCount(str(raw)) from None
-    if count < 0:
+    count = parse.integer(str(raw).strip())
+    if count is None or count < 0:
         raise InvalidProxyCount(str(raw))
     return count
 

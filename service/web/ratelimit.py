@@ -35,13 +35,14 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem
 from limits.errors import ConfigurationError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from ..process_local import PerProcess
+from . import parse
 
 log = logging.getLogger("foerderwerk.ratelimit")
 
@@ -113,13 +114,13 @@ def parse_limits(name: str, text: str) -> tuple[RateLimitItem, ...]:
     be read stops the start with a message naming it."""
     if not str(text or "").strip():
         return ()
-    try:
-        return tuple(parse_many(str(text)))
-    except ValueError:
+    limits = parse.rate_limits(str(text))
+    if limits is None:
         raise ValueError(
             f"FOERDERWERK_{name}: cannot read {text!r} as rate limits "
             '(expected for example "30 per hour; 200 per day")'
-        ) from None
+        )
+    return limits
 
 
 def _check_storage(uri: str) -> None:
@@ -249,9 +250,8 @@ def check_api_cost() -> int:
 def client() -> str:
     """The client a per-client limit counts: its address, an IPv6 address's /64 network."""
     address = request.remote_addr or "unknown"
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
+    parsed = parse.ip_address(address)
+    if parsed is None:
         return address
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped is not None:

@@ -291,13 +291,14 @@ def test_a_timed_out_session_and_the_error_pages_keep_data_and_stay_accessible(p
 def test_a_usage_of_funds_report_with_three_receipts(page, live_server):
     from service import db
     from service.models import Application
-    from service.operations.applications import Actor, issue_resume_token
+    from service.operations.applications import issue_resume_token
+    from tests.conftest import uow_on
     from tests.web.apply_helpers import grant
 
     app_id = grant(live_server.app, None)
     with live_server.app.app_context():
         token = issue_resume_token(
-            db.session(), db.session().get(Application, app_id), Actor("test", "browser")
+            uow_on(db.session(), "test:browser"), db.session().get(Application, app_id)
         )
         db.session().commit()
     page.goto(f"{live_server.url}/p/{SLUG}/fortsetzen/{token}")

@@ -425,10 +425,10 @@ def test_a_damaged_document_is_named_by_backup_and_fails_the_restore_checks(
 
 def test_the_uploads_folder_is_the_one_the_applicant_pages_use(source: Flask) -> None:
     from service.operations.backup import upload_path
-    from service.web.applicant.uploads import _storage
+    from service.web.applicant.uploads import upload_storage
 
     with source.test_request_context():
-        assert _storage().root == upload_path(source.config, source.instance_path)
+        assert upload_storage().root == upload_path(source.config, source.instance_path)
 
 
 def test_an_older_backup_is_restored_and_upgraded_to_the_newest_revision(

@@ -25,6 +25,7 @@ from service.models import Application, AuditLog, OutboxMail, Upload
 from service.operations import applications as application_ops
 from service.operations import uploads as upload_ops
 
+from ..conftest import uow_on
 from ..web.apply_helpers import AIF_STEPS, csrf, fill_all, mails, make_app, start
 from .injection import InjectedFault, fail_before
 
@@ -101,11 +102,12 @@ def test_an_upload_failing_after_its_file_is_written_leaves_no_row_and_a_swept_o
             audited = select(func.count()).select_from(AuditLog)
             assert session.scalar(audited.where(AuditLog.action == "upload.add")) == 0
             assert list(store.iter_addresses()) == [address]  # the orphan
-            assert upload_ops.sweep_orphan_uploads(session, store).spared_recent == [address]
+            spared = upload_ops.sweep_orphan_uploads(uow_on(session), store).spared_recent
+            assert spared == [address]
             caplog.clear()
             with caplog.at_level(logging.WARNING):
                 report = upload_ops.sweep_orphan_uploads(
-                    session, store, now=datetime.now(UTC) + LATER
+                    uow_on(session), store, now=datetime.now(UTC) + LATER
                 )
         assert report.removed == [address], hook
         assert report.removed_bytes == len(data)
@@ -117,7 +119,9 @@ def test_an_upload_failing_after_its_file_is_written_leaves_no_row_and_a_swept_o
     assert _upload(client, step1, data).status_code == 302
     with web_app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Upload)) == 1
-        later = upload_ops.sweep_orphan_uploads(db.session(), store, now=datetime.now(UTC) + LATER)
+        later = upload_ops.sweep_orphan_uploads(
+            uow_on(db.session()), store, now=datetime.now(UTC) + LATER
+        )
     assert later.removed == []
     assert list(store.iter_addresses()) == [address]
 

@@ -19,6 +19,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "ngettext": (1, 2),
+    "plural_message": (1, 2),  # service/domain/messages.py
 }
 # the e-mail texts (.txt templates) too: they were not extracted and went out in English
 METHODS = [

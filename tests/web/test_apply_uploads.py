@@ -193,6 +193,33 @@ def test_files_per_application_are_capped_with_a_german_error_at_the_upload_fiel
         assert db.session().query(Upload).count() == 2
 
 
+def test_a_single_allowed_file_is_named_in_the_singular(configured, tmp_path):
+    app = configured(UPLOAD_PATH=str(tmp_path / "uploads"), UPLOAD_MAX_FILES=1)
+    client = app.test_client()
+    step1 = start(client)
+    assert _upload(client, step1, "Angebot.pdf", _pdf()).status_code == 302
+    refused = _upload(client, step1, "Angebot2.pdf", _pdf())
+    section = _uploads_section(client.get(refused.location).get_data(as_text=True))
+    assert "schon 1 Datei, so viele wie möglich" in section
+
+
+def test_a_refused_upload_is_a_refusal_with_its_limits_and_a_german_plural():
+    from service.errors import Refused
+    from service.i18n import BabelLocalizer
+    from service.operations.uploads import too_large, too_many_files
+
+    german = BabelLocalizer("de")
+    refused = UploadRefused("not-pdf")
+    assert isinstance(refused, Refused)
+    assert not isinstance(refused, ValueError)  # no page may catch it as one (issue 15)
+    assert refused.render(german).startswith("Diese Datei ist kein PDF.")
+    assert "schon 1 Datei, so viele" in too_many_files(1).render(german)
+    assert "schon 3 Dateien, so viele" in too_many_files(3).render(german)
+    assert "größer als 2 MB" in too_large(2 * 1024 * 1024).render(german)
+    # a problem the sandbox may name one day is told as a damaged file
+    assert UploadRefused("unknown").render(german) == UploadRefused("damaged").render(german)
+
+
 def test_bytes_per_application_are_capped_with_a_german_error(configured, tmp_path):
     files = [_pdf() + b"%" * 40_000 + name for name in (b"a", b"b", b"c")]
     app = configured(

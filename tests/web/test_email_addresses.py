@@ -14,6 +14,7 @@ from service import db
 from service.adapters.mail.outbox import Mail, queue_mail
 from service.cli import cli
 from service.models import Application, OutboxMail
+from tests.conftest import uow_on
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start
 
@@ -70,7 +71,7 @@ def test_the_json_path_refuses_a_list_before_anything_is_stored(web_app):
         data = ops.application_data(application)
         data["applicant"]["email"] = TEN
         with pytest.raises(InterchangeError) as refused:
-            ops.save_draft(db.session(), application, data, ops.Actor("applicant", "t"))
+            ops.save_draft(uow_on(db.session(), "applicant:t"), application, data)
         assert [f.field for f in refused.value.findings] == ["applicant.email"]
 
 

@@ -1,5 +1,20 @@
 """The applicant's pages under /p/<slug>/: partnership page, application wizard, drafts,
-resume links, receipt. Views are thin: form → operation → commit → redirect."""
+resume links, receipt. Views are thin: form → operation → commit → redirect.
+
+One blueprint (``apply``, common.py) carries the routes of
+
+* views.py – partnership page, start, review, submission, receipt;
+* wizard.py – the steps (steps.py), with the action protocol (actions.py) and row editing
+  (rows.py);
+* drafts.py – resume links, the applicant's list, signing out;
+* uploads.py – the declarations step's PDFs; after_grant.py – payment request and report;
+* templating.py – the pages' template filters.
+
+Every module reads and changes data through the operations (service/operations/
+applications.py, uploads.py): changes with the request's unit of work, reads with
+``common.reading()``; shared helpers are public in common.py, so no module reaches into
+another's private names.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +44,10 @@ class RedactResumeTokens(logging.Filter):
 
 def init_app(app: Flask) -> None:
     from ...api.check import bp as api_bp
-    from . import after_grant, uploads  # noqa: F401 – register their routes on the blueprint
-    from .views import bp
+
+    # the modules register their routes, hooks and filters on the blueprint
+    from . import after_grant, drafts, templating, uploads, views, wizard  # noqa: F401
+    from .common import bp
 
     csrf.init_app(app)
     csrf.exempt(api_bp)

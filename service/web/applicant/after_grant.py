@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from flask import (
@@ -24,19 +25,22 @@ from forms.findings import attach_findings, parse_errors
 from forms.payment import PaymentRequestForm
 from forms.report import ReportForm
 
-from ... import db
 from ...domain.catalogues import COST_CATEGORIES
-from ...models import Application, Partnership
+from ...domain.findings import Finding
+from ...models import Application, Partnership, UsageReport
 from ...operations import applications as ops
+from ...operations.documents import render_document
+from ...operations.partnerships import letterhead_of
 from ..uow import current_uow
-from .views import _actor, _localizer, _own, _partnership, _today, bp
+from .actions import Verb, parse_action
+from .common import bp, clear_errors, own_or_404, partnership_or_404, reading
+from .rows import change_rows
+from .templating import euro
 
 
 def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
-    partnership = _partnership(slug)
-    application = _own(partnership, app_id)
-    if application is None:
-        abort(404)
+    partnership = partnership_or_404(slug)
+    application = own_or_404(partnership, app_id)
     # NoGrant is a NotFound: the one handler answers with the 404 page
     return partnership, application, ops.grant_notice(application)
 
@@ -51,23 +55,22 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
         form.validate()
         entries = parse_errors(form)
         if not entries:
+            uow = current_uow()
             try:
                 ops.request_payment(
-                    db.session(),
+                    uow,
                     application,
-                    _actor(),
                     amount=form.amount.data,
                     needed_on=form.needed_on.data,
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
-                    today=_today(),
                 )
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
             except ops.RulesRefused as refused:
                 # the form is shown again with the typed amount and the findings at it; the
                 # view returns normally, so the attempt is rolled back here
-                current_uow().rollback()
-                entries = attach_findings(form, refused.findings, "", _localizer(), "amount")
+                uow.rollback()
+                entries = attach_findings(form, refused.findings, "", uow.localizer, "amount")
         status = 422
     form.idempotency_key.data = uuid.uuid4().hex
     return (
@@ -76,7 +79,7 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
             partnership=partnership,
             application=application,
             notice=notice,
-            paid=ops.paid_so_far(db.session(), application),
+            paid=ops.paid_so_far(reading(), application),
             form=form,
             errors=[e for e in entries if e.severity == "error"],
             warnings=[e for e in entries if e.severity != "error"],
@@ -96,16 +99,12 @@ def _prepare_report(form: ReportForm, application: Application) -> None:
 
 @bp.route("/antrag/<int:app_id>/verwendungsnachweis", methods=["GET", "POST"])
 def report(slug: str, app_id: int) -> ResponseReturnValue:
-    from .views import _change_rows
-
     partnership, application, notice = _granted(slug, app_id)
-    localizer = _localizer()
+    localizer = reading().localizer
     form = ReportForm(formdata=request.form if request.method == "POST" else None)
-    action = request.form.get("action", "calculate")
-    if action.startswith(("add:", "remove:")):
-        form = _change_rows(
-            form, action.replace(":receipts", ":costs").replace("costs", "receipts")
-        )
+    action = parse_action(request.form, Verb.CALCULATE)
+    if action.edits_rows:
+        form = change_rows(form, action, request.form)
     _prepare_report(form, application)
     entries: list[Any] = []
     result: dict[str, Any] | None = None
@@ -115,21 +114,17 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
         entries = parse_errors(form)
         if not entries:
             data = form.to_data()
-            checked = ops.check_report_data(db.session(), application, data, _today())
+            checked = ops.check_report_data(reading(), application, data)
             result = checked.to_json(localizer).get("result")
-            if action == "calculate" and request.headers.get("X-Requested-With") == "fetch":
-                from .views import euro
-
+            if action.verb is Verb.CALCULATE and request.headers.get("X-Requested-With") == "fetch":
                 amounts = {k: euro(v) for k, v in (result or {}).items() if k != "eligible"}
                 return jsonify(result=amounts)
-            if action == "submit" and checked.ok:
+            if action.verb is Verb.SUBMIT and checked.ok:
                 ops.submit_report(
-                    db.session(),
+                    current_uow(),
                     application,
-                    _actor(),
                     data=data,
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
-                    today=_today(),
                 )
                 return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
             shown = [
@@ -138,12 +133,12 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                 if f.field != "notice" and not f.field.startswith("notice.")
             ]
             entries = attach_findings(form, _flatten(shown), "", localizer, "receipts")
-            if action == "submit" and not checked.ok:
+            if action.verb is Verb.SUBMIT and not checked.ok:
                 status = 422
-            elif action != "submit":
+            elif action.verb is not Verb.SUBMIT:
                 # a recalculation shows notes, not yet errors of half-filled rows
                 entries = [e for e in entries if e.severity != "error"]
-                _clear(form)
+                clear_errors(form)
         else:
             if request.headers.get("X-Requested-With") == "fetch":
                 return jsonify(result=None)
@@ -164,11 +159,9 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
     )
 
 
-def _flatten(findings: list[Any]) -> list[Any]:
+def _flatten(findings: list[Finding]) -> list[Finding]:
     """Report findings name ``narrative.activities`` and ``income.own_funds``; the form keeps
     those fields at its top level."""
-    from dataclasses import replace
-
     flat = []
     for finding in findings:
         path = finding.field
@@ -179,31 +172,18 @@ def _flatten(findings: list[Any]) -> list[Any]:
     return flat
 
 
-def _clear(form: ReportForm) -> None:
-    from .views import _all_fields
-
-    for field in _all_fields(form):
-        if not getattr(field, "process_errors", None):
-            field.errors = []
+def _stored_report(slug: str, app_id: int) -> tuple[Partnership, Application, UsageReport]:
+    partnership = partnership_or_404(slug)
+    application = own_or_404(partnership, app_id)
+    stored = ops.usage_report(reading(), application)
+    if stored is None:
+        abort(404)
+    return partnership, application, stored
 
 
 @bp.get("/antrag/<int:app_id>/verwendungsnachweis/eingang")
 def report_receipt(slug: str, app_id: int) -> ResponseReturnValue:
-    from sqlalchemy import select
-
-    from ...models import UsageReport
-
-    partnership = _partnership(slug)
-    application = _own(partnership, app_id)
-    if application is None:
-        abort(404)
-    stored = (
-        db.session()
-        .scalars(select(UsageReport).where(UsageReport.application_id == application.id))
-        .one_or_none()
-    )
-    if stored is None:
-        abort(404)
+    partnership, application, stored = _stored_report(slug, app_id)
     return render_template(
         "apply/report_receipt.html",
         partnership=partnership,
@@ -216,30 +196,14 @@ def report_receipt(slug: str, app_id: int) -> ResponseReturnValue:
 @bp.get("/antrag/<int:app_id>/verwendungsnachweis/dokument.docx")
 def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
-    from sqlalchemy import select
-
-    from ...models import UsageReport
-    from ...operations.documents import render_document
-    from ...operations.partnerships import letterhead_of
-
-    partnership = _partnership(slug)
-    application = _own(partnership, app_id)
-    if application is None:
-        abort(404)
-    stored = (
-        db.session()
-        .scalars(select(UsageReport).where(UsageReport.application_id == application.id))
-        .one_or_none()
-    )
-    if stored is None:
-        abort(404)
+    partnership, application, stored = _stored_report(slug, app_id)
     letterhead = letterhead_of(partnership)
     outcome = render_document(
         "report",
         stored.data,
         application.fund.guideline,
         letterhead,
-        today=current_uow().today(),
+        today=reading().today(),
     )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)

@@ -45,6 +45,30 @@ def step_for_field(path: str) -> Step | None:
     return None
 
 
+def anchor_for(path: str) -> str:
+    """The HTML id of a finding's field: ``costs[2].amount`` → ``costs-2-amount``."""
+    owner = step_for_field(path)
+    if owner is None:
+        return ""
+    relative = path[len(owner.part) :].lstrip(".")
+    if owner.part == "costs":
+        relative = "costs" + relative
+    if not relative:
+        return owner.part
+    if relative == "adult_contact":
+        relative = "adult_contact_name"
+    relative = relative.replace("adult_contact.", "adult_contact_")
+    anchor = relative.replace("[", "-").replace("].", "-").replace("]", "").replace(".", "-")
+    if path.endswith(("fields_of_action", "target_groups")):
+        anchor += "-0"
+    return anchor
+
+
+def part_anchor(step: Step) -> str:
+    """Where a finding about a whole part links: the rows' container, else the heading."""
+    return step.part if step.part in ("costs", "financing", "declarations") else "step-heading"
+
+
 def neighbours(step: Step) -> tuple[Step | None, Step | None]:
     index = STEPS.index(step)
     before = STEPS[index - 1] if index > 0 else None
