@@ -87,14 +87,14 @@ def start_method() -> str:
 
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    from .. import create_app
+    from ..app_factory import create_core_app
 
     # before any thread or LibreOffice is started: they inherit the nice value
     lower_priority(int(config["BACKGROUND_NICENESS"]))
     # LibreOffice needs about a second to start; it does so while the app is built and the
     # first document is prepared instead of after
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    app = create_app(config, web=False)
+    app = create_core_app(config)
     threads = ThreadPoolExecutor(THREADS_PER_WORKER, initializer=_enter_app, initargs=(app,))
     _worker.update(app=app, threads=threads)
     # runs when the pool lets the worker go, before the interpreter's teardown

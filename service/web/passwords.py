@@ -10,7 +10,7 @@ the same for every address.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -21,8 +21,8 @@ from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..links import site_url
 from ..operations import staff as ops
-from .auth import SESSION_KEY, bp, current_staff
 from .proxy import client_address
+from .signed_in import SESSION_KEY, current_staff
 from .uow import current_uow
 
 RESET_KEY = "password_reset_token"
@@ -37,7 +37,6 @@ def _form_password(name: str) -> str:
     return request.form.get(name, "")[: MAX_LENGTH + 1]
 
 
-@bp.route("/intern/passwort", methods=["GET", "POST"])
 def password_change() -> ResponseReturnValue:
     user = current_staff()
     if user is None:  # the policy sends anonymous visitors to the login first
@@ -77,7 +76,6 @@ def password_change() -> ResponseReturnValue:
     )
 
 
-@bp.route("/anmelden/passwort-vergessen", methods=["GET", "POST"])
 def password_forgot() -> ResponseReturnValue:
     sent = False
     email = ""
@@ -117,14 +115,12 @@ def _queue_reset_mail(email: str, token: str) -> None:
     )
 
 
-@bp.get("/anmelden/passwort-neu/<token>")
 def password_reset_link(token: str) -> ResponseReturnValue:
     # no state change on GET: the token waits in the session for the form's POST
     session[RESET_KEY] = token[:200]
     return redirect(url_for("auth.password_reset"))
 
 
-@bp.route("/anmelden/passwort-neu", methods=["GET", "POST"])
 def password_reset() -> ResponseReturnValue:
     token = session.get(RESET_KEY)
     try:
@@ -157,3 +153,14 @@ def password_reset() -> ResponseReturnValue:
         errors=errors,
         min_length=MIN_LENGTH,
     ), (422 if errors else 200)
+
+
+def add_routes(bp: Blueprint) -> None:
+    """Add the password pages to the login blueprint ``bp`` (service/web/auth.py, before it
+    is registered): added there, not imported from there, so neither module imports the
+    other's blueprint back."""
+    both = ["GET", "POST"]
+    bp.add_url_rule("/intern/passwort", view_func=password_change, methods=both)
+    bp.add_url_rule("/anmelden/passwort-vergessen", view_func=password_forgot, methods=both)
+    bp.add_url_rule("/anmelden/passwort-neu/<token>", view_func=password_reset_link)
+    bp.add_url_rule("/anmelden/passwort-neu", view_func=password_reset, methods=both)
