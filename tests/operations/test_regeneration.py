@@ -108,7 +108,7 @@ def test_a_run_renders_every_draft_once_and_a_rerun_with_nothing_changed_skips_a
         assert len(drafts) == 4
         assert {d.version for d in drafts} == {1}
         assert all(not d.issued and d.context_sha256 and d.source_sha256 for d in drafts)
-        pdf = read_document(storage_from_config(seeded.config), drafts[0])
+        pdf = read_document(storage_from_config(seeded.config, db.session()), drafts[0])
         assert "ENTWURF" in "".join(
             page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
         )
@@ -128,7 +128,9 @@ def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old
     _run(seeded, _plan(seeded))
     with seeded.app_context():
         first = db.session().scalars(select(Document).where(Document.kind == ops.DRAFT_PDF)).all()
-        first_bytes = {d.id: read_document(storage_from_config(seeded.config), d) for d in first}
+        first_bytes = {
+            d.id: read_document(storage_from_config(seeded.config, db.session()), d) for d in first
+        }
 
     monkeypatch.setattr(ops, "template_hash", lambda kind: "e" * 64)
     plan = _plan(seeded)
@@ -143,7 +145,7 @@ def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old
         ).all()
         assert len(latest) == 4
         assert {d.replaces_id for d in latest} == set(first_bytes)
-        storage = storage_from_config(seeded.config)
+        storage = storage_from_config(seeded.config, db.session())
         for document_id, content in first_bytes.items():
             assert read_document(storage, session.get(Document, document_id)) == content
 
@@ -210,7 +212,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
     with seeded.app_context():
         original = db.session().scalars(select(Document).where(Document.kind == "notice")).one()
         original_id = original.id
-        original_bytes = read_document(storage_from_config(seeded.config), original)
+        original_bytes = read_document(storage_from_config(seeded.config, db.session()), original)
     monkeypatch.setattr(ops, "template_hash", lambda kind: "d" * 64)
 
     without = _plan(seeded)
@@ -235,7 +237,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
         assert versions[1].issued
         assert versions[1].replacement_reason == "Neuer Briefkopf der Stadt"
         assert versions[1].notice_id == notice_id
-        storage = storage_from_config(seeded.config)
+        storage = storage_from_config(seeded.config, db.session())
         assert read_document(storage, session.get(Document, original_id)) == original_bytes
         entry = session.scalars(
             select(AuditLog).where(AuditLog.action == "notice.regenerate")
@@ -249,7 +251,7 @@ def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_
         session = db.session()
         job = ops.start_regeneration(session, _plan(seeded), "test")
         session.commit()
-        storage = storage_from_config(seeded.config)
+        storage = storage_from_config(seeded.config, db.session())
         first, *_rest = ops.pending_items(session, job.id)
         # two deliveries render the same item at the same time …
         rendered_a = ops.render_item(session, first, BabelLocalizer(), fake_pdf)

@@ -213,7 +213,7 @@ def matrix(demo_app, monkeypatch):
     monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
     with demo_app.app_context():
         session = db.session()
-        storage = storage_from_config(demo_app.config)
+        storage = storage_from_config(demo_app.config, session)
         objects_a = _partnership_a(session, storage)
         objects_b = _partnership_b(session, storage)
         session.commit()

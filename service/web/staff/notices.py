@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...archive.backends import storage_from_config
 from ...archive.register import open_download
 from ...archive.storage import DocumentStream, StorageError
 from ...domain.money import AmountError, parse_german_money
@@ -177,7 +176,7 @@ def document(slug: str, document_id: int) -> ResponseReturnValue:
         found.kind not in _COMMITTEE_KINDS
     ):
         abort(404)
-    storage = storage_from_config(current_app.config)
+    storage = current_uow().storage
     try:
         stream = open_download(storage, found)
     except StorageError:
