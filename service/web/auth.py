@@ -20,7 +20,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import db
 from ..config import DEFAULTS
 from ..domain.messages import N_, Message
 from ..links import InvalidBaseUrl, parse_base_url
@@ -131,8 +130,8 @@ def login() -> ResponseReturnValue:
         return _login_page()
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
-    result = ops.log_in(db.session(), email, password, client_address())
-    current_uow()  # the request commits when the view returned
+    # the request commits when the view returned: failed attempts count too
+    result = ops.log_in(current_uow(), email, password, client_address())
     if result.result is ops.LoginResult.limited:
         return _login_page(
             email,
@@ -156,8 +155,7 @@ def _login_page(
 
 @bp.post("/abmelden")
 def logout() -> ResponseReturnValue:
-    ops.log_out(db.session(), session.get(SESSION_KEY))
-    current_uow()  # the request commits when the view returned
+    ops.log_out(current_uow(), session.get(SESSION_KEY))
     session.clear()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))

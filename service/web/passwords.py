@@ -50,7 +50,7 @@ def password_change() -> ResponseReturnValue:
         else:
             try:
                 ops.change_password(
-                    db.session(),
+                    current_uow(),
                     user,
                     current,
                     new,
@@ -59,12 +59,11 @@ def password_change() -> ResponseReturnValue:
                 )
             # caught here, not by the one handler: the form is shown again with the message
             # at its field – and the failed attempt must be counted, so the request commits
+            # (failed attempts count, a success is kept: it commits either way)
             except (ops.TooManyAttempts, ops.WrongPassword) as error:
                 errors["current"] = [error.render(BabelLocalizer())]
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
-            # failed attempts count, a success is kept: the request commits either way
-            current_uow()
             if not errors:
                 flash(
                     _("Your password has been changed. You have been signed out everywhere else."),
@@ -81,22 +80,18 @@ def password_forgot() -> ResponseReturnValue:
     email = ""
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
-        _bind_mail()
+        # the request's unit of work (committed when the view returned) binds the mail
+        # transport when it is built
+        uow = current_uow()
         try:
-            user, token = ops.request_password_reset(db.session(), email, client_address())
+            user, token = ops.request_password_reset(uow, email, client_address())
         except LookupError:
             pass
         else:
             _queue_reset_mail(user.email, token)
-        current_uow()  # the request commits when the view returned
         # the same page for every address: nobody learns who has an account
         sent = True
     return render_template("staff/password_forgot.html", sent=sent, email=email)
-
-
-def _bind_mail() -> None:
-    """The request's unit of work binds the mail transport when it is built."""
-    current_uow()
 
 
 def _queue_reset_mail(email: str, token: str) -> None:
@@ -135,14 +130,13 @@ def password_reset() -> ResponseReturnValue:
             errors["repeat"] = [_("The two new passwords differ. Please enter it twice alike.")]
         else:
             try:
-                ops.reset_password(db.session(), token, new, client_address())
+                ops.reset_password(current_uow(), token, new, client_address())
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
             except ops.InvalidResetLink:  # used up meanwhile, in another tab
                 session.pop(RESET_KEY, None)
                 return render_template("staff/password_reset.html", valid=False), 410
             else:
-                current_uow()  # the request commits when the view returned
                 session.clear()  # whoever was signed in in this browser is not any more
                 flash(_("Your new password is set. Please sign in with it."), "success")
                 return redirect(url_for("auth.login"))

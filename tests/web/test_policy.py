@@ -44,7 +44,7 @@ from service.models import (
 from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
 from service.web.policy import POLICY
-from tests.conftest import make_fund
+from tests.conftest import make_fund, uow_on
 
 from .staff_support import ADMIN, COMMITTEE, KUF, LEAD, SLUG, log_in
 
@@ -186,12 +186,11 @@ def _partnership_b(session, storage) -> Objects:
         session, storage, application, decision, "AIF-2026-001"
     )
     user = add_staff_user(
-        session,
+        uow_on(session),
         OTHER_STAFF,
         "Andere Partnerschaft",
         DEMO_PASSWORD,
         [(partnership, role) for role in StaffRole],
-        "test",
     )
     return Objects(
         "andere",
