@@ -171,10 +171,9 @@ def world(db_session: Session, tmp_path: Path) -> World:
 
 def _purge(world: World, today: date = PURGE_DAY, *, dry_run: bool = False) -> ops.PurgeReport:
     return ops.purge_files(
-        world.session,
+        uow_on(world.session, ACTOR),
         POLICY,
-        today,
-        ACTOR,
+        today=today,
         document_storage=world.documents,
         upload_storage=world.uploads,
         dry_run=dry_run,
@@ -448,10 +447,9 @@ def test_bytes_stored_again_moments_ago_are_left_to_the_orphan_sweep(world: Worl
     world.uploads.put(f"%PDF-1.7 Angebot für {world.x.name}".encode())
 
     report = ops.purge_files(
-        world.session,
+        uow_on(world.session, ACTOR),
         POLICY,
-        PURGE_DAY,
-        ACTOR,
+        today=PURGE_DAY,
         document_storage=world.documents,
         upload_storage=world.uploads,
         commit=world.session.commit,
