@@ -51,11 +51,24 @@ def _scope() -> ops.Scope:
     return ops.Scope(fund=SEED_FUND)
 
 
-def _run(app, plan, to_pdf=fake_pdf, actor="test"):
+def _uow(app, to_pdf=fake_pdf, actor="system:test") -> UnitOfWork:
+    """A unit of work as the entry points build one: German documents, the app's store."""
+    kind, _, ident = actor.partition(":")
+    return UnitOfWork(
+        db.session(),
+        actor=Actor(kind, ident),
+        localizer=BabelLocalizer(),
+        clock=Clock(),
+        config=app.config,
+        pdf=to_pdf,
+    )
+
+
+def _run(app, plan, to_pdf=fake_pdf, actor="system:test"):
     """Start a job for ``plan`` and work off its items in this process."""
     with app.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, plan, actor)
+        job = ops.start_regeneration(_uow(app, to_pdf, actor), plan)
         session.commit()
         outcomes = [
             process_item(item_uow(app.config, session, to_pdf), item_id).outcome
@@ -66,9 +79,7 @@ def _run(app, plan, to_pdf=fake_pdf, actor="test"):
 
 def _plan(app, scope=None, reason=""):
     with app.app_context():
-        plan = ops.plan_regeneration(
-            db.session(), scope or _scope(), BabelLocalizer(), reason=reason
-        )
+        plan = ops.plan_regeneration(_uow(app), scope or _scope(), reason=reason)
         db.session().rollback()
         return plan
 
@@ -249,19 +260,18 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
 def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_once(seeded):
     with seeded.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, _plan(seeded), "test")
+        job = ops.start_regeneration(_uow(seeded), _plan(seeded))
         session.commit()
-        storage = storage_from_config(seeded.config, db.session())
         first, *_rest = ops.pending_items(session, job.id)
         # two deliveries render the same item at the same time …
-        rendered_a = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        rendered_a = ops.render_item(_uow(seeded), first)
         session.rollback()
-        rendered_b = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        rendered_b = ops.render_item(_uow(seeded), first)
         session.rollback()
         # … only the first to claim it registers documents
-        assert ops.complete_item(session, storage, rendered_a, "worker-a")
+        assert ops.complete_item(_uow(seeded), rendered_a, "worker-a")
         session.commit()
-        assert not ops.complete_item(session, storage, rendered_b, "worker-b")
+        assert not ops.complete_item(_uow(seeded), rendered_b, "worker-b")
         session.rollback()
         # and a later redelivery of the finished item does nothing
         assert process_item(item_uow(seeded.config, session, fake_pdf), first).outcome == NOOP
@@ -324,7 +334,7 @@ def test_a_notice_the_rules_refuse_is_a_failed_item_of_the_job_with_its_codes(se
 def test_a_job_whose_driver_is_gone_is_resumed_and_one_whose_driver_lives_is_not(seeded):
     with seeded.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, _plan(seeded), "test", owner=ops.this_process())
+        job = ops.start_regeneration(_uow(seeded), _plan(seeded), owner=ops.this_process())
         session.commit()
         assert ops.find_resumable_job(session, _scope(), "") is None  # this process lives
 
