@@ -886,11 +886,23 @@ def failed_items(session: Session, job_id: int) -> list[BatchItem]:
 
 
 def recent_jobs(session: Session, partnership_id: int | None, limit: int = 20) -> list[BatchJob]:
-    jobs = session.scalars(
-        select(BatchJob).where(BatchJob.kind == JOB_KIND).order_by(BatchJob.id.desc()).limit(200)
+    """The latest ``limit`` jobs of the partnership (of all, for None) – filtered before the
+    limit, so many jobs of other partnerships never hide one's own. The partnership is in
+    the scope's JSON, read here rather than in SQL (no JSON operators shared by SQLite and
+    PostgreSQL); the jobs are read newest first and in batches until enough are found."""
+    found: list[BatchJob] = []
+    result = session.scalars(
+        select(BatchJob)
+        .where(BatchJob.kind == JOB_KIND)
+        .order_by(BatchJob.id.desc())
+        .execution_options(yield_per=100)
     )
-    return [
-        job
-        for job in jobs
-        if partnership_id is None or job.scope.get("partnership") == partnership_id
-    ][:limit]
+    try:
+        for job in result:
+            if partnership_id is None or job.scope.get("partnership") == partnership_id:
+                found.append(job)
+                if len(found) >= limit:
+                    break
+    finally:
+        result.close()
+    return found

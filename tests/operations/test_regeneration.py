@@ -359,3 +359,23 @@ def test_seeded_applications_vary_and_pass_the_rules(seeded):
         }
     assert len(names) == 4
     assert all(3 <= count <= 10 for count in lines)
+
+
+def test_recent_jobs_filter_the_partnership_before_the_limit(db_session):
+    # one job of partnership 1, then many more of partnership 2 than any page would show
+    def job(partnership_id: int) -> BatchJob:
+        return BatchJob(
+            kind=ops.JOB_KIND,
+            scope={"partnership": partnership_id, "fund": None, "session": None, "all": True},
+            actor="system:test",
+            state=JobState.done,
+        )
+
+    own = job(1)
+    db_session.add(own)
+    db_session.add_all([job(2) for _ in range(250)])
+    db_session.flush()
+
+    assert ops.recent_jobs(db_session, 1) == [own]
+    assert len(ops.recent_jobs(db_session, 2, limit=20)) == 20
+    assert ops.recent_jobs(db_session, None, limit=3)[0].scope["partnership"] == 2
