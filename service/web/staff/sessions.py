@@ -82,12 +82,11 @@ def session_new(slug: str) -> ResponseReturnValue:
     if committee is None or committee.partnership_id != p.id:
         abort(404)
     meeting = ops.create_meeting(
-        uow.session,
+        uow,
         committee,
         held_on,
         mode,
         values.get("place", "")[:200],
-        uow.actor,
         start_time=_time(values.get("start_time", "")),
         fill=values.get("fill") == "1",
     )
@@ -157,17 +156,17 @@ def session_agenda(slug: str, meeting_id: int) -> ResponseReturnValue:
     s = uow.session
     action = values.get("action")
     if action == "fill":
-        added = ops.fill_agenda(s, meeting, uow.actor)
+        added = ops.fill_agenda(uow, meeting)
         flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
     elif action == "add":
         application = s.get(Application, _int(values.get("application")))
         if application is None or application.fund.partnership_id != partnership().id:
             abort(404)
-        ops.add_to_agenda(s, meeting, application, uow.actor)
+        ops.add_to_agenda(uow, meeting, application)
         flash(_("The application is on the agenda now."), "info")
     elif action == "remove":
         item = item_or_404(meeting, _int(values.get("item")))
-        ops.remove_from_agenda(s, meeting, item, uow.actor)
+        ops.remove_from_agenda(uow, meeting, item)
         flash(_("The application has been taken off the agenda."), "info")
     else:
         abort(400)
@@ -204,7 +203,7 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     refusal_goes_to(_url(meeting, "anwesenheit"))
     try:
         ops.record_attendance(
-            current_uow().session,
+            current_uow(),
             meeting,
             invited=ids("invited"),
             present=ids("present"),
@@ -213,7 +212,6 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
             start_time=_time(values.get("start_time", "")),
             end_time=_time(values.get("end_time", "")),
             place=values.get("place", "")[:200],
-            actor=current_uow().actor,
             version=values.get("version"),
         )
         flash(_("The attendance has been saved."), "info")
@@ -286,13 +284,12 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
     refusal_goes_to(_url(meeting, f"top-{item.id}"))
     try:
         ops.record_item(
-            current_uow().session,
+            current_uow(),
             item,
             proposed_amount=amount,
             conditions=values.get("conditions", "")[:MAX_TEXT],
             conflicts=conflicts,
             votes=votes,
-            actor=current_uow().actor,
             version=values.get("version"),
         )
         flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
@@ -325,7 +322,7 @@ def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
     refusal_goes_to(_url(meeting, "ergebnis"))
     uow = current_uow()
-    decisions = ops.decide(uow.session, meeting, uow.actor)
+    decisions = ops.decide(uow, meeting)
     flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
     return _back(meeting, "ergebnis")
 
