@@ -33,7 +33,7 @@ class ReceiptMail:
 
 def queue_receipt(session: Session, application: Application, receipt: ReceiptMail) -> None:
     """Queue the receipt of the just submitted ``application`` (none without an address).
-    A step of ``submit_application``, which passes its unit of work's session."""
+    A step of ``submit_application``, in its transaction (it passes the session)."""
     if not application.applicant_email:
         return
     gettext = receipt.localizer.gettext
