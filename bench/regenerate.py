@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from service import create_app, db  # noqa: E402
+from service.batch.work import item_uow  # noqa: E402
 from service.i18n import BabelLocalizer  # noqa: E402
 from service.models import BatchItem, Notice  # noqa: E402
 from service.models.migrate import upgrade  # noqa: E402
@@ -103,13 +104,13 @@ def _ours(
 def _noop(app, env: dict[str, str]) -> tuple[float, int, float]:
     scope = ops.Scope(fund=SEED_FUND)
     with app.app_context():
-        session = db.session()
-        ops.plan_regeneration(session, scope, BabelLocalizer())  # warm: code fingerprint
-        session.rollback()
+        uow = item_uow(app.config)  # German documents, as the batch renders them
+        ops.plan_regeneration(uow, scope)  # warm: code fingerprint
+        uow.rollback()
         started = time.perf_counter()
-        plan = ops.plan_regeneration(session, scope, BabelLocalizer())
-        job = ops.start_regeneration(session, plan, "bench")
-        session.commit()
+        plan = ops.plan_regeneration(uow, scope)
+        job = ops.start_regeneration(uow, plan)
+        uow.commit()
         seconds = time.perf_counter() - started
         if plan.to_render or job.total:
             raise RuntimeError("the re-run found something to render")
@@ -151,8 +152,9 @@ def main() -> None:
         upgrade(url)
         app = create_app(config)
         with app.app_context():
-            seed_notices(db.session(), args.notices, "bench")
-            db.session().commit()
+            uow = item_uow(app.config)
+            seed_notices(uow, args.notices)
+            uow.commit()
         print(
             f"{args.notices} approved applications with draft notices seeded; "
             f"cores: {os.cpu_count()}"

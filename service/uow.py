@@ -63,7 +63,7 @@ class UnitOfWork:
         self,
         session: Session,
         *,
-        actor: Actor,
+        actor: Actor | Callable[[], Actor],
         localizer: Localizer,
         clock: Clock,
         config: Mapping[str, Any],
@@ -71,13 +71,21 @@ class UnitOfWork:
         storage_factory: Callable[[Session], Storage] | None = None,
     ) -> None:
         self.session = session
-        self.actor = actor
+        # a callable is asked on first use: a web request that only reads names nobody (an
+        # applicant gets the pseudonym of the audit log only when a use case needs one)
+        self._actor = actor
         self.localizer = localizer
         self.clock = clock
         self.config = config
         self.pdf = pdf
         self._storage_factory = storage_factory
         self._storage: Storage | None = None
+
+    @property
+    def actor(self) -> Actor:
+        if not isinstance(self._actor, Actor):
+            self._actor = self._actor()
+        return self._actor
 
     @property
     def storage(self) -> Storage:
@@ -112,7 +120,7 @@ def build_uow(
     session: Session,
     config: Mapping[str, Any],
     *,
-    actor: Actor,
+    actor: Actor | Callable[[], Actor],
     localizer: Localizer,
     pdf: PdfPort = office_pdf,
 ) -> UnitOfWork:

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -317,14 +318,17 @@ def _dispose_app_engines(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         engine.dispose()
 
 
-def uow_on(session: Session, actor: str = "system:test") -> UnitOfWork:
+def uow_on(
+    session: Session, actor: str = "system:test", *, today: date | None = None
+) -> UnitOfWork:
     """A unit of work on a test's session: the operations' first argument outside an
-    entry point (plain English messages, the real clock, no configuration)."""
+    entry point (plain English messages, the real clock or one pinned to ``today``, no
+    configuration)."""
     kind, _, ident = actor.partition(":")
     return UnitOfWork(
         session,
         actor=Actor(kind, ident),
         localizer=PlainLocalizer(),
-        clock=Clock(),
+        clock=Clock(today),
         config={},
     )

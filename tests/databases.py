@@ -9,8 +9,8 @@ backend and test session into a *template*, and every test gets a copy of its ow
 - PostgreSQL: the template is a database on the test server; a test's database is made
   with ``CREATE DATABASE … TEMPLATE …``.
 
-The demo template is keyed by what the demo could depend on (the real date – model events
-stamp ``ended_on`` with it – and a pinned FOERDERWERK_TODAY), so a session that crosses
+The demo template is keyed by what the demo could depend on (the real date – its rows carry
+the moment they were made – and a pinned FOERDERWERK_TODAY), so a session that crosses
 midnight or changes the pin builds a new one instead of reusing a stale copy.
 
 A copy is exactly what loading the demo into the empty migrated database gives: the loader

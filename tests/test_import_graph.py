@@ -16,28 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "service"
 
-# Cycles that are known and left for another step of issue 15; each one names why. A cycle
-# not listed here fails the test, and so does a listed one that is gone (remove it then).
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    # the password routes register on the auth blueprint (auth imports passwords inside
-    # init, passwords imports auth's bp); web.uow asks auth for the signed-in staff account
-    frozenset({"service.web.auth", "service.web.passwords", "service.web.uow"}): (
-        "staff login blueprint ↔ password routes ↔ request unit of work"
-    ),
-    # the app factory imports the web package, whose regeneration page starts batch runs,
-    # whose worker processes build an app with the factory (lazy imports in both directions)
-    frozenset(
-        {
-            "service",
-            "service.batch.local",
-            "service.batch.runner",
-            "service.batch.tasks",
-            "service.web",
-            "service.web.staff",
-            "service.web.staff.regeneration",
-        }
-    ): "app factory ↔ batch workers that build an app",
-}
+# Cycles that are known and left for a later step, each with why (none since issue 15). A
+# cycle not listed here fails the test, and so does a listed one that is gone (remove it then).
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def _modules() -> dict[str, Path]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
@@ -40,8 +40,6 @@ log = logging.getLogger(__name__)
 # ones are checked and then streamed chunk by chunk, re-hashed on the way (as files are).
 IN_MEMORY_LIMIT = 4 * 1024 * 1024
 STREAM_CHUNK_SIZE = 1024 * 1024
-
-SessionSource = Session | Callable[[], Session]
 
 
 def _utcnow() -> datetime:
@@ -126,31 +124,24 @@ def _hash_in_chunks(connection: Connection, address: str, size: int, chunk_size:
 
 
 class DatabaseStorage:
-    """Document bytes in the ``document_blob`` table, reached through a SQLAlchemy session.
-
-    ``session`` is either a session or a function returning the current one (the Flask
-    request's session, see :func:`~service.archive.backends.storage_from_config`). Nothing is
-    committed here: the entry point commits, as for every other row.
+    """Document bytes in the ``document_blob`` table, written in ``session``'s transaction
+    (the caller's unit of work's; :func:`~service.archive.backends.storage_from_config`).
+    Nothing is committed here: the entry point commits, as for every other row.
     """
 
     def __init__(
         self,
-        session: SessionSource,
+        session: Session,
         *,
         in_memory_limit: int = IN_MEMORY_LIMIT,
         chunk_size: int = STREAM_CHUNK_SIZE,
     ) -> None:
-        self._session = session
+        self.session = session
         self.in_memory_limit = in_memory_limit
         self.chunk_size = chunk_size
 
     def __repr__(self) -> str:
         return "DatabaseStorage()"
-
-    @property
-    def session(self) -> Session:
-        source = self._session
-        return source if isinstance(source, Session) else source()
 
     def bound_to(self, session: Session) -> DatabaseStorage:
         """The same store working in ``session``'s transaction (see ``register_document``)."""

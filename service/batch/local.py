@@ -39,7 +39,8 @@ from ..domain.states import JobState
 from ..models import BatchJob
 from ..operations import regeneration as ops
 from ..process_local import lower_priority, skip_teardown_collection
-from .work import FAILED, ItemResult
+from ..uow import UnitOfWork
+from .work import FAILED, ItemResult, item_uow, process_item
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,14 @@ def start_method() -> str:
 
 def _init_worker(config: dict[str, Any]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    from .. import create_app
+    from ..app_factory import create_core_app
 
     # before any thread or LibreOffice is started: they inherit the nice value
     lower_priority(int(config["BACKGROUND_NICENESS"]))
     # LibreOffice needs about a second to start; it does so while the app is built and the
     # first document is prepared instead of after
     threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
-    app = create_app(config, web=False)
+    app = create_core_app(config)
     threads = ThreadPoolExecutor(THREADS_PER_WORKER, initializer=_enter_app, initargs=(app,))
     _worker.update(app=app, threads=threads)
     # runs when the pool lets the worker go, before the interpreter's teardown
@@ -152,8 +153,6 @@ def chunked(item_ids: list[int], workers: int) -> list[list[int]]:
 
 
 def _run_item(item_id: int) -> ItemResult:
-    from .work import item_uow, process_item
-
     app: Flask = _worker["app"]
     return process_item(item_uow(app.config, db.session()), item_id, measure=True)
 
@@ -166,7 +165,8 @@ def run_local(
 ) -> RunSummary:
     """Work off every pending item of the job with ``workers`` processes; returns when none
     is left, the job was cancelled, or on Ctrl-C (the job stays resumable)."""
-    session = db.session()
+    driver = item_uow(app.config)  # the heartbeat and the job's end; items have their own
+    session = driver.session
     summary = RunSummary(job_id)
     started = time.monotonic()
     config = worker_config(app)
@@ -174,33 +174,33 @@ def run_local(
         while True:
             pending = ops.pending_items(session, job_id)
             job = session.get(BatchJob, job_id)
-            session.commit()
+            driver.commit()
             if not pending or job is None or job.state is not JobState.running:
                 break
             if summary.restarts > MAX_POOL_RESTARTS:
                 log.error("job %s: worker pool broke %s times; giving up", job_id, summary.restarts)
                 break
-            broken = _one_pass(session, job_id, pending, workers, config, summary, on_progress)
+            broken = _one_pass(driver, job_id, pending, workers, config, summary, on_progress)
             if broken:
                 summary.restarts += 1
                 continue
             # a pass that left items pending without a broken pool hit unexpected errors
             # (the database went away …); do not spin – the next run resumes
             if ops.pending_items(session, job_id):
-                session.commit()
+                driver.commit()
                 break
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
         summary.seconds = time.monotonic() - started
-        session.rollback()
-    ops.finish_job_if_complete(session, job_id)
-    session.commit()
+        driver.rollback()
+    ops.finish_job_if_complete(driver, job_id)
+    driver.commit()
     return summary
 
 
 def _one_pass(
-    session: Any,
+    driver: UnitOfWork,
     job_id: int,
     pending: list[int],
     workers: int,
@@ -209,6 +209,7 @@ def _one_pass(
     on_progress: Callable[[ops.Progress], None] | None,
 ) -> bool:
     """Submit ``pending`` to a fresh pool; True when the pool broke (a worker died)."""
+    session = driver.session
     last_beat = last_progress = 0.0
     method = start_method()
     if method == "fork":
@@ -244,7 +245,7 @@ def _one_pass(
                     )
                 now = time.monotonic()
                 if now - last_beat >= HEARTBEAT_EVERY:
-                    ops.beat(session, job_id)
+                    ops.beat(driver, job_id)
                     last_beat = now
                 # at most a few times a second (and after the last item): the progress query
                 # runs on the cores the workers render on
@@ -253,10 +254,10 @@ def _one_pass(
                 ):
                     on_progress(ops.job_progress(session, job_id))
                     last_progress = now
-                session.commit()
+                driver.commit()
         except BrokenProcessPool:
             log.warning("job %s: a worker process died; rebuilding the pool", job_id)
-            session.rollback()
+            driver.rollback()
             for future in futures:
                 future.cancel()
             return True

@@ -15,6 +15,7 @@ from flask import Flask
 from .. import db
 from ..domain.states import JobState
 from ..operations import regeneration as ops
+from . import work
 from .local import HEARTBEAT_EVERY, RunSummary, run_local
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def wait_for_workers(
 
     tasks.configure_from(app.config)
     stall = float(app.config["CELERY_STALL_TIMEOUT"])
-    session = db.session()
+    driver = work.item_uow(app.config)  # the watcher's heartbeat and the job's end
+    session = driver.session
     summary = WaitSummary(job_id)
     started = last_change = time.monotonic()
     last_finished = -1
@@ -75,8 +77,8 @@ def wait_for_workers(
             on_progress(progress)
         now = time.monotonic()
         if progress.pending == 0 or progress.state is not JobState.running:
-            ops.finish_job_if_complete(session, job_id)
-            session.commit()
+            ops.finish_job_if_complete(driver, job_id)
+            driver.commit()
             summary.finished = True
             break
         if progress.finished != last_finished:
@@ -93,9 +95,9 @@ def wait_for_workers(
             summary.resent += len(pending)
             last_change = now
         if now - last_beat >= HEARTBEAT_EVERY:
-            ops.beat(session, job_id)
+            ops.beat(driver, job_id)
             last_beat = now
-        session.commit()
+        driver.commit()
         if timeout is not None and now - started > timeout:
             break
         time.sleep(poll)
@@ -118,29 +120,27 @@ def start_in_thread(app: Flask, job_id: int) -> threading.Thread:
     ends, the job is resumed from the staff page or by the command."""
 
     def work_off() -> None:
-        from . import work
-
         with app.app_context():
-            session = db.session()
+            driver = work.item_uow(app.config)  # the heartbeat and the job's end
             try:
                 last_beat = 0.0
-                for item_id in ops.pending_items(session, job_id):
-                    session.commit()
+                for item_id in ops.pending_items(driver.session, job_id):
+                    driver.commit()
                     work.process_item(
                         # one unit of work per item; the PDF port is looked up now: tests
                         # put a stand-in there
-                        work.item_uow(app.config, session, work.convert_pdf),
+                        work.item_uow(app.config, driver.session, work.convert_pdf),
                         item_id,
                     )
                     if time.monotonic() - last_beat >= HEARTBEAT_EVERY:
-                        ops.beat(session, job_id)
-                        session.commit()
+                        ops.beat(driver, job_id)
+                        driver.commit()
                         last_beat = time.monotonic()
-                ops.finish_job_if_complete(session, job_id)
-                session.commit()
+                ops.finish_job_if_complete(driver, job_id)
+                driver.commit()
             except Exception:
                 log.exception("job %s: the web process's batch thread stopped", job_id)
-                session.rollback()
+                driver.rollback()
             finally:
                 _threads.pop(job_id, None)
 

@@ -66,10 +66,10 @@ def _worker_app() -> Flask:
     """The Flask app of this worker process, built once from the environment."""
     pid = os.getpid()
     if pid not in _apps:
-        from .. import create_app
+        from ..app_factory import create_core_app
 
         _apps.clear()
-        _apps[pid] = create_app(web=False)  # a worker needs no routes
+        _apps[pid] = create_core_app()  # a worker needs no routes
     return _apps[pid]
 
 

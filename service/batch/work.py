@@ -49,7 +49,9 @@ def convert_pdf(
 def item_uow(
     config: Mapping[str, Any], session: Session | None = None, pdf: PdfPort = convert_pdf
 ) -> UnitOfWork:
-    """The unit of work of one batch item (one per item, never shared between items)."""
+    """The unit of work of one batch item (one per item, never shared between items); a
+    job's driver gets one of its own for its bookkeeping between the items (heartbeat,
+    finishing the job)."""
     from .. import db
     from ..i18n import BabelLocalizer
 
@@ -72,19 +74,19 @@ def process_item(
     """Render and register one item in ``uow`` – its own unit of work. The unit commits more
     than once: the failure record and the registration are separate transactions."""
     worker = worker or ops.this_process()
-    session, localizer, to_pdf = uow.session, uow.localizer, uow.pdf
+    session = uow.session
     item = session.get(BatchItem, item_id)
     if item is None:
         session.rollback()
         return ItemResult(item_id, NOOP, worker)
     job_id = item.job_id
     try:
-        rendered = ops.render_item(session, item_id, localizer, to_pdf)
+        rendered = ops.render_item(uow, item_id)
     except Exception as exc:  # one bad record does not stop the batch
         session.rollback()
         log.warning("batch item %s failed: %s", item_id, type(exc).__name__)
-        if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
-            ops.finish_job_if_complete(session, job_id)
+        if ops.fail_item(uow, item_id, ops.refusal_text(exc), worker):
+            ops.finish_job_if_complete(uow, job_id)
         uow.commit()
         return _result(item_id, FAILED, worker, measure)
     # end the read transaction: on SQLite a reader that later writes could deadlock with
@@ -93,18 +95,18 @@ def process_item(
     if rendered is None:
         return _result(item_id, NOOP, worker, measure)
     try:
-        if not ops.complete_item(session, uow.storage, rendered, worker):
+        if not ops.complete_item(uow, rendered, worker):
             session.rollback()
             return _result(item_id, NOOP, worker, measure)
         uow.commit()
     except Exception as exc:
         session.rollback()
         log.warning("batch item %s could not be registered: %s", item_id, type(exc).__name__)
-        if ops.fail_item(session, item_id, ops.refusal_text(exc), worker):
-            ops.finish_job_if_complete(session, job_id)
+        if ops.fail_item(uow, item_id, ops.refusal_text(exc), worker):
+            ops.finish_job_if_complete(uow, job_id)
         uow.commit()
         return _result(item_id, FAILED, worker, measure)
-    ops.finish_job_if_complete(session, job_id)
+    ops.finish_job_if_complete(uow, job_id)
     uow.commit()
     return _result(item_id, DONE, worker, measure)
 

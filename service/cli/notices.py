@@ -22,13 +22,11 @@ from ..batch.progress import TerminalProgress, format_duration
 from ..i18n import BabelLocalizer
 from ..models import BatchJob, Partnership
 from ..operations import regeneration as ops
-from ..uow import Actor
 from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
 
-CLI_ACTOR = Actor.system("cli")
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
 notices = AppGroup("notices", help=_("Notices: regenerate them in batches and follow the jobs."))
@@ -155,7 +153,7 @@ def regenerate_command(
     job = None if dry_run else ops.find_resumable_job(session, scope, reason)
     if job is not None:
         progress = ops.job_progress(session, job.id)
-        ops.adopt_job(session, job)
+        ops.adopt_job(current_command_uow(), job)
         # committed before the runners start: they read the job from the database
         current_command_uow().commit()
         click.echo(
@@ -164,7 +162,7 @@ def regenerate_command(
         )
     else:
         try:
-            plan = ops.plan_regeneration(session, scope, localizer, reason=reason)
+            plan = ops.plan_regeneration(current_command_uow(), scope, reason=reason)
         except ops.ScopeError as refused:
             raise click.UsageError(refused.render(localizer)) from None
         if dry_run:
@@ -175,11 +173,7 @@ def regenerate_command(
             return
         _print_counts(plan)
         job = ops.start_regeneration(
-            session,
-            plan,
-            CLI_ACTOR,
-            mode="celery" if distributed else "local",
-            workers=workers,
+            current_command_uow(), plan, mode="celery" if distributed else "local", workers=workers
         )
         # committed before the runners start: they read the job from the database
         current_command_uow().commit()

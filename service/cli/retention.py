@@ -18,18 +18,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import db
-from ..archive.backends import storage_from_config
 from ..archive.storage import FolderStorage
 from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application
 from ..operations import retention as ops
-from ..uow import Actor
 from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
-ACTOR = Actor.system("cli")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -172,21 +169,20 @@ def _policy() -> RetentionPolicy:
 )
 @in_command_uow
 def purge_command(dry_run: bool, today: datetime | None) -> None:
-    session = db.session()
+    uow = current_command_uow()
     policy = _policy()
-    day = today.date() if today else current_command_uow().today()
     uploads = current_app.config.get("UPLOAD_PATH") or str(
         Path(current_app.instance_path) / "uploads"
     )
     report = ops.purge_files(
-        session,
+        uow,
         policy,
-        day,
-        ACTOR,
-        document_storage=storage_from_config(current_app.config, session),
+        today=today.date() if today else None,
+        document_storage=uow.storage,
         upload_storage=FolderStorage(uploads),
         dry_run=dry_run,
-        commit=session.commit,
+        # each file on its own: a purged file's folder bytes go only after its commit
+        commit=uow.commit,
     )
     line = _("%(file)s: would be purged (%(rule)s, kept until %(until)s)")
     if not dry_run:
@@ -214,7 +210,7 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
                 "Dry run as on %(today)s: %(count)s file(s) would be purged, "
                 "%(held)s kept under a legal hold."
             )
-            % {"today": _day(day), "count": len(report.purged), "held": len(report.held)}
+            % {"today": _day(report.today), "count": len(report.purged), "held": len(report.held)}
         )
         return
     click.echo(
@@ -223,7 +219,7 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
             "%(deleted)s stored file(s) deleted, %(shared)s kept because other records use them."
         )
         % {
-            "today": _day(day),
+            "today": _day(report.today),
             "count": len(report.purged),
             "held": len(report.held),
             "deleted": report.files_deleted,

@@ -13,13 +13,11 @@ from ..domain.passwords import MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..models import Partnership, StaffRole, StaffUser
 from ..operations import staff as ops
-from ..uow import Actor
 from . import cli
-from .uow import in_command_uow
+from .uow import current_command_uow, in_command_uow
 
 _localizer = BabelLocalizer()
 _ = _localizer.gettext
-ACTOR = Actor.system("cli")
 
 _ROLE_OPTION = click.option(
     "--role",
@@ -115,12 +113,11 @@ def add_command(
     password = _read_password(password_stdin)
     try:
         user = ops.add_staff_user(
-            session,
+            current_command_uow(),
             email,
             name,
             password,
             [(partnership, StaffRole(role)) for role in roles],
-            ACTOR,
         )
     except ops.WeakPassword as error:
         _refuse_weak(error)
@@ -137,10 +134,9 @@ def add_command(
 @_PARTNERSHIP_OPTION
 @in_command_uow
 def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
-    session = db.session()
     partnership = _partnership(slug)
     user = _account(email)
-    ops.grant_roles(session, user, [(partnership, StaffRole(role)) for role in roles], ACTOR)
+    ops.grant_roles(current_command_uow(), user, [(partnership, StaffRole(role)) for role in roles])
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
         % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
@@ -155,11 +151,10 @@ def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
 @_STDIN_OPTION
 @in_command_uow
 def set_password_command(email: str, password_stdin: bool) -> None:
-    session = db.session()
     user = _account(email)
     password = _read_password(password_stdin)
     try:
-        ops.set_password(session, user, password, ACTOR)
+        ops.set_password(current_command_uow(), user, password)
     except ops.WeakPassword as error:
         _refuse_weak(error)
         return
@@ -172,7 +167,6 @@ def set_password_command(email: str, password_stdin: bool) -> None:
 @click.argument("email")
 @in_command_uow
 def deactivate_command(email: str) -> None:
-    session = db.session()
     user = _account(email)
-    ops.deactivate(session, user, ACTOR)
+    ops.deactivate(current_command_uow(), user)
     click.echo(_("Account %(email)s deactivated; its sessions have ended.") % {"email": email})

@@ -258,6 +258,8 @@ class DemoApplication:
     financing: dict[str, Any]
     submitted_on: str | None = None
     info_due_on: date | None = None
+    # the day a withdrawn or closed file ended (fictional, like every date here)
+    ended_on: date | None = None
     declarations: dict[str, bool] = field(default_factory=lambda: dict(ALL_DECLARED))
 
     def interchange(self) -> dict[str, Any]:
@@ -493,6 +495,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         ],
         _financing("80.00", "548.00"),
         submitted_on="2026-04-22",
+        ended_on=date(2026, 5, 8),
     ),
     DemoApplication(
         "picknick", "AIF-2026", "bahnhof", "draft",

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
     from .meeting import AgendaItem, Decision
     from .notice import Notice
 
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # The interchange's declaration keys (service.domain.catalogues.DECLARATIONS) and their columns.
 DECLARATION_KEYS = (
@@ -79,7 +77,7 @@ class Application(Base):
     info_due_on: Mapped[date | None]
     # the day (Europe/Berlin) the file reached a final state (closed: for a grant, when the
     # usage-of-funds report check was closed; withdrawn); anchors its retention period (R26).
-    # Set by the listener below, so every operation that closes a file records it.
+    # Set by :meth:`move_to` with the caller's "today" (its unit of work's clock).
     ended_on: Mapped[date | None]
 
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
@@ -169,6 +167,14 @@ class Application(Base):
                 f"application {self.id} is at version {self.version}, the form showed {version}"
             )
 
+    def move_to(self, state: ApplicationState, *, today: date) -> None:
+        """Put the file into ``state`` (the caller checked that the step is allowed). Reaching
+        a final state records ``today`` – the caller's clock, so a pinned date holds here too –
+        as the day the file ended. Every operation that may close a file moves it so."""
+        if state.is_final and state is not self.state:
+            self.ended_on = today
+        self.state = state
+
     def copy_applicant(self, applicant: Applicant) -> None:
         """Link the applicant and take its current data as the application's copy."""
         self.applicant = applicant
@@ -223,14 +229,6 @@ class ThirdPartyFunding(Base):
     amount: Mapped[Decimal | None]
 
     application: Mapped[Application] = relationship(back_populates="third_party")
-
-
-@event.listens_for(Application.state, "set")
-def _record_end_of_file(
-    target: Application, value: ApplicationState | None, oldvalue: Any, _initiator: Any
-) -> None:
-    if value is not None and ApplicationState(value).is_final and value != oldvalue:
-        target.ended_on = datetime.now(BERLIN).date()
 
 
 def _changed_applications(session: Session, objects: Iterable[object]) -> set[Application]:

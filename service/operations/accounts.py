@@ -116,7 +116,7 @@ def create_account(
             partnership_id=partnership.id,
             email=account.email,
         )
-    staff_ops.grant_roles(uow.session, account, [(partnership, r) for r in roles], uow.actor)
+    staff_ops.grant_roles(uow, account, [(partnership, r) for r in roles])
     if invited:
         _invite(uow, partnership, account)
     return account, invited
@@ -125,9 +125,7 @@ def create_account(
 def _invite(uow: UnitOfWork, partnership: Partnership, account: StaffUser) -> None:
     from datetime import timedelta
 
-    token = staff_ops.issue_reset_token(
-        uow.session, account, timedelta(hours=INVITATION_LIFETIME_HOURS)
-    )
+    token = staff_ops.issue_reset_token(uow, account, timedelta(hours=INVITATION_LIFETIME_HOURS))
     localizer = uow.localizer
     body = "\n\n".join(
         [
@@ -173,7 +171,7 @@ def change_roles(
         if membership.partnership_id == partnership.id and membership.role not in roles:
             account.roles.remove(membership)
     uow.session.flush()
-    staff_ops.grant_roles(uow.session, account, [(partnership, r) for r in roles], uow.actor)
+    staff_ops.grant_roles(uow, account, [(partnership, r) for r in roles])
     audit.record(
         uow.session,
         uow.actor,
@@ -198,7 +196,7 @@ def deactivate_account(
         raise Refused(OWN_ACCOUNT)
     elsewhere = any(m.partnership_id != partnership.id for m in account.roles)
     if not elsewhere:
-        staff_ops.deactivate(uow.session, account, uow.actor)
+        staff_ops.deactivate(uow, account)
         return True
     for membership in list(account.roles):
         if membership.partnership_id == partnership.id:

@@ -160,6 +160,7 @@ class _Loader:
         )
         self.created["Application"] += 1
         application.state = ApplicationState(demo.state)
+        application.ended_on = demo.ended_on
         application.info_due_on = demo.info_due_on
         if application.submitted_on is not None:
             # received in the morning of the day of receipt, Berlin time

@@ -324,7 +324,7 @@ def issue_notice(
         actor=actor,
     )
     _file_notice(uow, notice, rendered, pdf, entry)
-    application.state = target
+    application.move_to(target, today=issued_on)
     session.flush()
     return notice
 

@@ -13,16 +13,15 @@ minutes, invitations, the application PDF of a receipt, the regeneration jobs an
 
 Rendering and filing are separate steps because the regeneration jobs render outside any
 transaction and file in a short one (R21), and a notice is rendered before its row exists.
-Operations take the unit of work first; those not yet converted build one with
-:func:`service.operations.bridge.bridge_uow`. Flushes, never commits.
+Operations take the unit of work first and pass it on. Flushes, never commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ..archive.register import latest_version, register_document
 from ..domain.check import CheckResult
@@ -113,19 +112,12 @@ def render_docx(publication: Publication) -> bytes:
     return render_kind(publication.template, publication.context, publication.meta)
 
 
-# the converters of the operations not yet converted to the unit of work take no watermark
-PlainPdf = Callable[[bytes, str, str, str], bytes]
-
-
-def convert(
-    pdf: PdfPort | PlainPdf, docx: bytes, meta: Metadata, *, watermark: str | None = None
-) -> bytes:
-    """The PDF/A of ``docx`` on the converter ``pdf`` (a watermark only where one is asked
-    for: converters without it stay usable for everything else)."""
+def convert(pdf: PdfPort, docx: bytes, meta: Metadata, *, watermark: str | None = None) -> bytes:
+    """The PDF/A of ``docx`` on the converter ``pdf`` (the watermark passed only where one is
+    asked for)."""
     if watermark is None:
         return pdf(docx, meta.title, meta.subject, meta.author)
-    port = cast("PdfPort", pdf)
-    return port(docx, meta.title, meta.subject, meta.author, watermark=watermark)
+    return pdf(docx, meta.title, meta.subject, meta.author, watermark=watermark)
 
 
 def render(uow: UnitOfWork, publication: Publication) -> Produced:

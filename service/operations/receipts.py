@@ -32,7 +32,8 @@ class ReceiptMail:
 
 
 def queue_receipt(session: Session, application: Application, receipt: ReceiptMail) -> None:
-    """Queue the receipt of the just submitted ``application`` (none without an address)."""
+    """Queue the receipt of the just submitted ``application`` (none without an address).
+    A step of ``submit_application``, in its transaction (it passes the session)."""
     if not application.applicant_email:
         return
     gettext = receipt.localizer.gettext
@@ -68,7 +69,9 @@ class NothingToRender(LookupError):
 
 
 def application_pdf(session: Session, application_id: int) -> bytes:
-    """The PDF/A of the application's frozen copy, on this process's warm LibreOffice."""
+    """The PDF/A of the application's frozen copy, on this process's warm LibreOffice. Called
+    by the outbox (``outgoing.PREPARERS``) in the sending transaction, where no unit of work
+    exists; it only reads."""
     from .documents import render_document, render_pdf
     from .partnerships import letterhead_of
 

@@ -41,7 +41,6 @@ from ..archive.register import (
     latest_version,
     snapshot_context,
 )
-from ..archive.storage import Storage
 from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, ItemState, JobState, NoticeKind, NoticeState
 from ..errors import Refused
@@ -59,9 +58,8 @@ from ..models import (
 from ..paths import locale_dir
 from ..pdf.pdftools import DRAFT_STAMP
 from ..rendering.docx import Metadata, template_hash
-from ..uow import Actor, PdfPort
+from ..uow import UnitOfWork
 from . import audit
-from .bridge import bridge_uow
 from .funds import committed_amount
 from .notices import (
     NOTICE_OUTCOMES,
@@ -414,10 +412,10 @@ def _may_create_draft(decision: Decision) -> bool:
 # --------------------------------------------------------------------------- plan
 
 
-def plan_regeneration(
-    session: Session, scope: Scope, localizer: Localizer, *, reason: str = ""
-) -> Plan:
-    """What a run would do, record by record; writes nothing."""
+def plan_regeneration(uow: UnitOfWork, scope: Scope, *, reason: str = "") -> Plan:
+    """What a run would do, record by record; writes nothing (the refusals of records the
+    rules refuse are rendered in the unit of work's language)."""
+    session, localizer = uow.session, uow.localizer
     reason = reason.strip()
     plan = Plan(scope, reason)
     decisions = _decisions_in_scope(session, scope)
@@ -525,10 +523,11 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def create_draft_notice(session: Session, decision: Decision) -> Notice:
+def create_draft_notice(uow: UnitOfWork, decision: Decision) -> Notice:
     """A draft notice for a committee decision, numbered with the application's file number."""
     from .notices import allocate_notice_number
 
+    session = uow.session
     application = decision.application
     approved = decision.outcome.value == "approved"
     notice = Notice(
@@ -546,16 +545,17 @@ def create_draft_notice(session: Session, decision: Decision) -> Notice:
 
 
 def start_regeneration(
-    session: Session,
+    uow: UnitOfWork,
     plan: Plan,
-    actor: Actor,
     *,
     mode: str = "local",
     workers: int = 1,
     owner: str | None = None,
 ) -> BatchJob:
     """Create the drafts the plan asks for and a job with one item per record to render;
-    refused records become failed items, so the job shows them. Flushes."""
+    refused records become failed items, so the job shows them. The unit of work's actor
+    started it (re-issued notices name that actor in their audit entries). Flushes."""
+    session, actor = uow.session, uow.actor
     job = BatchJob(
         kind=JOB_KIND,
         scope=plan.scope.to_json(),
@@ -577,7 +577,7 @@ def start_regeneration(
             decision = session.get(Decision, record.decision_id)
             if decision is None or _current_notice(decision) is not None:
                 continue  # someone created it meanwhile
-            notice = create_draft_notice(session, decision)
+            notice = create_draft_notice(uow, decision)
             session.flush()
             notice_id = notice.id
         else:
@@ -658,13 +658,15 @@ def _process_alive(pid: int) -> bool:
         return True
 
 
-def adopt_job(session: Session, job: BatchJob, *, owner: str | None = None) -> None:
+def adopt_job(uow: UnitOfWork, job: BatchJob, *, owner: str | None = None) -> None:
+    """This process drives ``job`` from now on (a resumed job whose driver is gone)."""
     job.owner = owner or this_process()
     job.heartbeat_at = utcnow()
 
 
-def beat(session: Session, job_id: int) -> None:
-    session.execute(update(BatchJob).where(BatchJob.id == job_id).values(heartbeat_at=utcnow()))
+def beat(uow: UnitOfWork, job_id: int) -> None:
+    """The job's driver is alive (see :data:`HEARTBEAT_TIMEOUT`)."""
+    uow.session.execute(update(BatchJob).where(BatchJob.id == job_id).values(heartbeat_at=utcnow()))
 
 
 def pending_items(session: Session, job_id: int) -> list[int]:
@@ -726,8 +728,9 @@ def job_progress(session: Session, job_id: int) -> Progress:
     )
 
 
-def finish_job_if_complete(session: Session, job_id: int) -> bool:
+def finish_job_if_complete(uow: UnitOfWork, job_id: int) -> bool:
     """Mark the job done once no item is pending (whoever finishes the last item)."""
+    session = uow.session
     left = session.scalar(
         select(func.count())
         .select_from(BatchItem)
@@ -743,14 +746,15 @@ def finish_job_if_complete(session: Session, job_id: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def cancel_job(session: Session, job_id: int, actor: Actor) -> None:
+def cancel_job(uow: UnitOfWork, job_id: int) -> None:
     """Stop handing out the job's items; what is rendered stays."""
+    session = uow.session
     job = session.get(BatchJob, job_id)
     if job is None or job.state is not JobState.running:
         return
     job.state = JobState.cancelled
     job.finished_at = utcnow()
-    audit.record(session, actor, "notices.regenerate.cancel", "batch_job", job.id)
+    audit.record(session, uow.actor, "notices.regenerate.cancel", "batch_job", job.id)
     session.flush()
 
 
@@ -766,18 +770,17 @@ class RenderedItem:
     pdf: bytes
 
 
-def render_item(
-    session: Session, item_id: int, localizer: Localizer, to_pdf: PdfPort
-) -> RenderedItem | None:
-    """Render a pending item (read-only; no lock held). None when there is nothing to do:
-    the item is finished already or its job was cancelled."""
+def render_item(uow: UnitOfWork, item_id: int) -> RenderedItem | None:
+    """Render a pending item on the unit of work's PDF port (read-only; no lock held). None
+    when there is nothing to do: the item is finished already or its job was cancelled."""
+    session = uow.session
     item = session.get(BatchItem, item_id)
     if item is None or item.state is not ItemState.pending:
         return None
     if item.job.state is JobState.cancelled:
         return None
     notice = item.notice
-    prepared = prepare_record(session, notice, localizer)
+    prepared = prepare_record(session, notice, uow.localizer)
     publication = Publication(
         prepared.template,
         prepared.raw_context,
@@ -785,13 +788,15 @@ def render_item(
         # a draft says so on every page, drawn by the PDF export itself (no second pass)
         watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
     )
-    produced = render(bridge_uow(session, localizer=localizer, pdf=to_pdf), publication)
+    produced = render(uow, publication)
     return RenderedItem(item_id, notice.id, prepared, produced.docx, produced.pdf)
 
 
-def complete_item(session: Session, storage: Storage, rendered: RenderedItem, worker: str) -> bool:
-    """Claim the item and register its documents in the current transaction; False when
-    another delivery finished it first (the caller rolls back). Flushes."""
+def complete_item(uow: UnitOfWork, rendered: RenderedItem, worker: str) -> bool:
+    """Claim the item and register its documents (in the unit of work's store) in the
+    current transaction; False when another delivery finished it first (the caller rolls
+    back). Flushes."""
+    session = uow.session
     claimed = session.execute(
         update(BatchItem)
         .where(BatchItem.id == rendered.item_id, BatchItem.state == ItemState.pending)
@@ -844,7 +849,6 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
         rendered.docx,
         rendered.pdf,
     )
-    uow = bridge_uow(session, storage=storage)
     documents = file_documents(uow, produced, filing, entry)
     item.state = ItemState.done
     item.document_id = documents[0].id
@@ -854,9 +858,9 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
     return True
 
 
-def fail_item(session: Session, item_id: int, error: str, worker: str) -> bool:
+def fail_item(uow: UnitOfWork, item_id: int, error: str, worker: str) -> bool:
     """Record why a pending item failed; the batch goes on. Flushes."""
-    result = session.execute(
+    result = uow.session.execute(
         update(BatchItem)
         .where(BatchItem.id == item_id, BatchItem.state == ItemState.pending)
         .values(
@@ -882,11 +886,23 @@ def failed_items(session: Session, job_id: int) -> list[BatchItem]:
 
 
 def recent_jobs(session: Session, partnership_id: int | None, limit: int = 20) -> list[BatchJob]:
-    jobs = session.scalars(
-        select(BatchJob).where(BatchJob.kind == JOB_KIND).order_by(BatchJob.id.desc()).limit(200)
+    """The latest ``limit`` jobs of the partnership (of all, for None) – filtered before the
+    limit, so many jobs of other partnerships never hide one's own. The partnership is in
+    the scope's JSON, read here rather than in SQL (no JSON operators shared by SQLite and
+    PostgreSQL); the jobs are read newest first and in batches until enough are found."""
+    found: list[BatchJob] = []
+    result = session.scalars(
+        select(BatchJob)
+        .where(BatchJob.kind == JOB_KIND)
+        .order_by(BatchJob.id.desc())
+        .execution_options(yield_per=100)
     )
-    return [
-        job
-        for job in jobs
-        if partnership_id is None or job.scope.get("partnership") == partnership_id
-    ][:limit]
+    try:
+        for job in result:
+            if partnership_id is None or job.scope.get("partnership") == partnership_id:
+                found.append(job)
+                if len(found) >= limit:
+                    break
+    finally:
+        result.close()
+    return found

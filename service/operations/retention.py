@@ -535,11 +535,10 @@ def _delete_bytes(
 
 
 def purge_files(
-    session: Session,
+    uow: UnitOfWork,
     policy: RetentionPolicy,
-    today: date,
-    actor: Actor,
     *,
+    today: date | None = None,
     document_storage: Storage,
     upload_storage: Storage,
     dry_run: bool = False,
@@ -552,8 +551,11 @@ def purge_files(
     after the commit that removed the last row referencing them (a failed commit never leaves
     rows without their bytes; a crash after it leaves an orphan for the sweep). Without
     ``commit`` everything is only flushed, and folder bytes are deleted right away.
-    A dry run changes nothing and reports what would be purged.
+    A dry run changes nothing and reports what would be purged. The periods are counted as
+    on ``today``, by default the unit of work's; the unit's actor is recorded.
     """
+    session, actor = uow.session, uow.actor
+    today = today or uow.today()
     report = PurgeReport(today=today, dry_run=dry_run)
     due, report.held = files_past_retention(session, policy, today)
     for retention in due:

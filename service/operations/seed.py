@@ -232,7 +232,7 @@ def seed_notices(uow: UnitOfWork, n: int) -> int:
         )
         session.add(decision)
         session.flush()
-        create_draft_notice(session, decision)
+        create_draft_notice(uow, decision)
         if number % 100 == 0:
             session.flush()
     audit.record(

@@ -127,17 +127,17 @@ def is_decided(meeting: Meeting) -> bool:
 
 
 def create_meeting(
-    session: Session,
+    uow: UnitOfWork,
     committee: Committee,
     held_on: date,
     mode: MeetingMode,
     place: str,
-    actor: Actor,
     *,
     start_time: time | None = None,
     fill: bool = True,
 ) -> Meeting:
     """A new session (or written vote) with every active member invited."""
+    session = uow.session
     meeting = Meeting(
         committee=committee, held_on=held_on, mode=mode, place=place, start_time=start_time
     )
@@ -148,7 +148,7 @@ def create_meeting(
     session.flush()
     audit.record(
         session,
-        actor,
+        uow.actor,
         "meeting.create",
         "meeting",
         meeting.id,
@@ -157,7 +157,7 @@ def create_meeting(
         mode=mode.value,
     )
     if fill:
-        fill_agenda(session, meeting, actor)
+        fill_agenda(uow, meeting)
     return meeting
 
 
@@ -185,18 +185,16 @@ def candidates(session: Session, meeting: Meeting) -> list[tuple[Application, bo
     ]
 
 
-def fill_agenda(session: Session, meeting: Meeting, actor: Actor) -> list[AgendaItem]:
+def fill_agenda(uow: UnitOfWork, meeting: Meeting) -> list[AgendaItem]:
     """Put every application submitted in time on the agenda; late ones wait."""
     added = []
-    for application, in_time in candidates(session, meeting):
+    for application, in_time in candidates(uow.session, meeting):
         if in_time:
-            added.append(add_to_agenda(session, meeting, application, actor))
+            added.append(add_to_agenda(uow, meeting, application))
     return added
 
 
-def add_to_agenda(
-    session: Session, meeting: Meeting, application: Application, actor: Actor
-) -> AgendaItem:
+def add_to_agenda(uow: UnitOfWork, meeting: Meeting, application: Application) -> AgendaItem:
     if is_decided(meeting) and meeting.items:
         raise SessionError(N_("The session has already decided; its agenda is closed."))
     if application.fund.committee_id != meeting.committee_id:
@@ -213,11 +211,12 @@ def add_to_agenda(
         position=len(meeting.items),
         proposed_amount=application.requested,
     )
+    session = uow.session
     session.add(item)
     session.flush()
     audit.record(
         session,
-        actor,
+        uow.actor,
         "meeting.agenda_add",
         "meeting",
         meeting.id,
@@ -227,7 +226,8 @@ def add_to_agenda(
     return item
 
 
-def remove_from_agenda(session: Session, meeting: Meeting, item: AgendaItem, actor: Actor) -> None:
+def remove_from_agenda(uow: UnitOfWork, meeting: Meeting, item: AgendaItem) -> None:
+    session = uow.session
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be taken off the agenda."))
     application = item.application
@@ -238,7 +238,7 @@ def remove_from_agenda(session: Session, meeting: Meeting, item: AgendaItem, act
     session.flush()
     audit.record(
         session,
-        actor,
+        uow.actor,
         "meeting.agenda_remove",
         "meeting",
         meeting.id,
@@ -257,7 +257,7 @@ def participant(meeting: Meeting, member: CommitteeMember) -> MeetingParticipant
 
 
 def record_attendance(
-    session: Session,
+    uow: UnitOfWork,
     meeting: Meeting,
     *,
     invited: set[int],
@@ -267,9 +267,9 @@ def record_attendance(
     start_time: time | None,
     end_time: time | None,
     place: str,
-    actor: Actor,
     version: str | None = None,
 ) -> None:
+    session = uow.session
     if is_decided(meeting):
         raise SessionError(N_("The session has already decided; its records are closed."))
     _require_version(version, records_version(meeting))
@@ -285,7 +285,7 @@ def record_attendance(
     session.flush()
     audit.record(
         session,
-        actor,
+        uow.actor,
         "meeting.attendance",
         "meeting",
         meeting.id,
@@ -296,17 +296,17 @@ def record_attendance(
 
 
 def record_item(
-    session: Session,
+    uow: UnitOfWork,
     item: AgendaItem,
     *,
     proposed_amount: Decimal | None,
     conditions: str,
     conflicts: Mapping[int, str],
     votes: Mapping[int, VoteChoice],
-    actor: Actor,
     version: str | None = None,
 ) -> None:
     """Replace the item's conflicts and votes with what the form shows."""
+    session = uow.session
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be changed."))
     _require_version(version, records_version(item.meeting, item))
@@ -325,7 +325,7 @@ def record_item(
     session.flush()
     audit.record(
         session,
-        actor,
+        uow.actor,
         "meeting.item",
         "agenda_item",
         item.id,
@@ -407,8 +407,9 @@ def budgets(session: Session, committee: Committee) -> list[BudgetLine]:
     ]
 
 
-def decide(session: Session, meeting: Meeting, actor: Actor) -> list[Decision]:
+def decide(uow: UnitOfWork, meeting: Meeting) -> list[Decision]:
     """Record the committee's decisions as the rules engine computed them."""
+    session = uow.session
     if not meeting.items:
         raise SessionError(N_("The agenda is empty."))
     result = evaluate(meeting)
@@ -437,7 +438,7 @@ def decide(session: Session, meeting: Meeting, actor: Actor) -> list[Decision]:
         session.flush()
         audit.record(
             session,
-            actor,
+            uow.actor,
             "meeting.decide",
             "application",
             application.id,

@@ -47,7 +47,7 @@ from ..models import (
     StaffUser,
     utcnow,
 )
-from ..uow import Actor
+from ..uow import Actor, UnitOfWork
 from . import audit
 from .funds import committed_amount
 from .interchange import application_to_interchange
@@ -160,6 +160,17 @@ def staff_email(email: str) -> str:
 
 
 def add_staff_user(
+    uow: UnitOfWork,
+    email: str,
+    name: str,
+    password: str,
+    roles: list[tuple[Partnership, StaffRole]],
+) -> StaffUser:
+    """Create an account (or add roles to an existing one, leaving its password); flushes."""
+    return _add_staff_user(uow.session, email, name, password, roles, uow.actor)
+
+
+def _add_staff_user(
     session: Session,
     email: str,
     name: str,
@@ -167,7 +178,6 @@ def add_staff_user(
     roles: list[tuple[Partnership, StaffRole]],
     actor: Actor,
 ) -> StaffUser:
-    """Create an account (or add roles to an existing one, leaving its password); flushes."""
     email = staff_email(email)
     user = find_user(session, email)
     if user is None:
@@ -177,14 +187,20 @@ def add_staff_user(
         session.add(user)
         session.flush()
         audit.record(session, actor, "staff.create", "staff_user", user.id, email=user.email)
-    grant_roles(session, user, roles, actor)
+    _grant_roles(session, user, roles, actor)
     return user
 
 
 def grant_roles(
-    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: Actor
+    uow: UnitOfWork, user: StaffUser, roles: list[tuple[Partnership, StaffRole]]
 ) -> list[tuple[Partnership, StaffRole]]:
     """Give ``user`` the roles it does not have yet; returns those added. Flushes."""
+    return _grant_roles(uow.session, user, roles, uow.actor)
+
+
+def _grant_roles(
+    session: Session, user: StaffUser, roles: list[tuple[Partnership, StaffRole]], actor: Actor
+) -> list[tuple[Partnership, StaffRole]]:
     added = []
     for partnership, role in roles:
         if not user.has_role(partnership.id, role):
@@ -204,27 +220,29 @@ def grant_roles(
 
 
 def set_password(
-    session: Session, user: StaffUser, password: str, actor: Actor, *, keep_token: str | None = None
+    uow: UnitOfWork, user: StaffUser, password: str, *, keep_token: str | None = None
 ) -> None:
     """A new password (checked against the rules); ends every session of the account but the
     one of ``keep_token`` and every reset link still open."""
+    session = uow.session
     user.password_hash = hash_password(password, email=user.email, name=user.name)
-    revoke_sessions(session, user, keep_token=keep_token)
+    _revoke_sessions(session, user, keep_token=keep_token)
     _close_reset_links(session, user)
-    audit.record(session, actor, "staff.set_password", "staff_user", user.id)
+    audit.record(session, uow.actor, "staff.set_password", "staff_user", user.id)
     session.flush()
 
 
-def deactivate(session: Session, user: StaffUser, actor: Actor) -> None:
+def deactivate(uow: UnitOfWork, user: StaffUser) -> None:
     """Lock the account and end every session of it on the server."""
+    session = uow.session
     user.active = False
-    revoke_sessions(session, user)
+    _revoke_sessions(session, user)
     _close_reset_links(session, user)
-    audit.record(session, actor, "staff.deactivate", "staff_user", user.id)
+    audit.record(session, uow.actor, "staff.deactivate", "staff_user", user.id)
     session.flush()
 
 
-def revoke_sessions(session: Session, user: StaffUser, *, keep_token: str | None = None) -> None:
+def _revoke_sessions(session: Session, user: StaffUser, *, keep_token: str | None = None) -> None:
     condition = [StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None)]
     if keep_token:
         condition.append(StaffSession.token_hash != _token_hash(keep_token))
@@ -308,7 +326,7 @@ def _token_hash(token: str) -> str:
 token_hash = _token_hash
 
 
-def log_in(session: Session, email: str, password: str, address: str) -> Login:
+def log_in(uow: UnitOfWork, email: str, password: str, address: str) -> Login:
     """Check the credentials under the rate limits; on success open a server-side session.
 
     ``address`` is the client's real address (service/web/proxy.py); the audit log keeps it
@@ -316,6 +334,7 @@ def log_in(session: Session, email: str, password: str, address: str) -> Login:
     real guess, and hammering a locked account does not push any count up. The caller
     commits in every case: failed attempts must be counted.
     """
+    session = uow.session
     email = email.strip().lower()[:254]
     address = address[:64]
     key = address_key(address)
@@ -350,7 +369,8 @@ def log_in(session: Session, email: str, password: str, address: str) -> Login:
 
 def session_user(session: Session, token: str | None) -> StaffUser | None:
     """The active user of a live session token, else None (revoked, idle, too old,
-    deactivated)."""
+    deactivated). Takes the session, not a unit of work: the request's unit of work is built
+    from its answer (its actor). Notes the session's last use (at most once a minute)."""
     if not token:
         return None
     row = session.scalars(
@@ -366,9 +386,10 @@ def session_user(session: Session, token: str | None) -> StaffUser | None:
     return row.user
 
 
-def log_out(session: Session, token: str | None) -> None:
+def log_out(uow: UnitOfWork, token: str | None) -> None:
     if not token:
         return
+    session = uow.session
     row = session.scalars(
         select(StaffSession).where(StaffSession.token_hash == _token_hash(token))
     ).one_or_none()
@@ -382,7 +403,7 @@ def log_out(session: Session, token: str | None) -> None:
 
 
 def change_password(
-    session: Session,
+    uow: UnitOfWork,
     user: StaffUser,
     current: str,
     new: str,
@@ -393,6 +414,7 @@ def change_password(
     """The user's own change: the current password is required, and wrong ones count against
     the login limits (a borrowed session must not become a way to guess it). Ends the user's
     other sessions; the one of ``token`` stays. The caller commits in every case."""
+    session = uow.session
     key = address_key(address[:64])
     if _limited(session, user.email, key):
         raise TooManyAttempts(user.email)
@@ -409,7 +431,7 @@ def change_password(
         session.flush()
         raise WrongPassword(user.email)
     user.password_hash = hash_password(new, email=user.email, name=user.name)
-    revoke_sessions(session, user, keep_token=token)
+    _revoke_sessions(session, user, keep_token=token)
     _close_reset_links(session, user)
     audit.record(
         session,
@@ -422,9 +444,13 @@ def change_password(
     session.flush()
 
 
-def issue_reset_token(session: Session, user: StaffUser, lifetime: timedelta) -> str:
+def issue_reset_token(uow: UnitOfWork, user: StaffUser, lifetime: timedelta) -> str:
     """A new link token that sets ``user``'s password once within ``lifetime``; only its hash
     is stored. Used by the reset request and by the invitation of a new account."""
+    return _issue_reset_token(uow.session, user, lifetime)
+
+
+def _issue_reset_token(session: Session, user: StaffUser, lifetime: timedelta) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     now = utcnow()
     session.add(
@@ -435,11 +461,12 @@ def issue_reset_token(session: Session, user: StaffUser, lifetime: timedelta) ->
     return token
 
 
-def request_password_reset(session: Session, email: str, address: str) -> tuple[StaffUser, str]:
+def request_password_reset(uow: UnitOfWork, email: str, address: str) -> tuple[StaffUser, str]:
     """A reset link token for an active account, only its hash stored; :class:`LookupError`
     when there is none to send – an unknown or deactivated account, or one that got
     :data:`RESETS_PER_HOUR` links within the hour (no mail bombing). The caller answers
     the same in every case."""
+    session = uow.session
     user = find_user(session, email[:254])
     if user is None or not user.active:
         raise LookupError(email)
@@ -462,7 +489,7 @@ def request_password_reset(session: Session, email: str, address: str) -> tuple[
             address=address[:64],
         )
         raise LookupError(email)
-    token = issue_reset_token(session, user, RESET_LIFETIME)
+    token = _issue_reset_token(session, user, RESET_LIFETIME)
     audit.record(
         session,
         "anonymous",
@@ -491,14 +518,15 @@ def reset_link_user(session: Session, token: str | None) -> StaffUser:
     return _open_reset(session, token).user
 
 
-def reset_password(session: Session, token: str | None, password: str, address: str) -> StaffUser:
+def reset_password(uow: UnitOfWork, token: str | None, password: str, address: str) -> StaffUser:
     """Set the new password of a reset link (:class:`WeakPassword` leaves the link open for
     another try); the link and every other one of the account are used up, every session of
     the account ends."""
+    session = uow.session
     row = _open_reset(session, token)
     user = row.user
     user.password_hash = hash_password(password, email=user.email, name=user.name)
-    revoke_sessions(session, user)
+    _revoke_sessions(session, user)
     _close_reset_links(session, user)
     audit.record(
         session,
@@ -559,12 +587,14 @@ def active_demo_accounts(session: Session) -> list[str]:
 
 
 def load_demo_staff(session: Session, partnership: Partnership) -> int:
-    """The demo's staff accounts; existing ones are left alone. Returns how many were made."""
+    """The demo's staff accounts; existing ones are left alone. Returns how many were made.
+    Part of the demo loader (operations/demo.py), which fills a bare session – also the test
+    suite's template databases, built without an app."""
     created = 0
     for email, name, roles in DEMO_ACCOUNTS:
         if find_user(session, email) is None:
             created += 1
-        add_staff_user(
+        _add_staff_user(
             session,
             email,
             name,
@@ -661,13 +691,14 @@ def formal_check_of(session: Session, application: Application) -> FormalCheck |
 
 
 def save_formal_check(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
     version: int,
     items: dict[str, bool],
     note: str,
     user: StaffUser,
 ) -> FormalCheck:
+    session = uow.session
     _touch(application, version)
     check = formal_check_of(session, application)
     if check is None:
@@ -690,8 +721,9 @@ def save_formal_check(
 
 
 def add_comment(
-    session: Session, application: Application, body: str, visible: bool, user: StaffUser
+    uow: UnitOfWork, application: Application, body: str, visible: bool, user: StaffUser
 ) -> ApplicationComment:
+    session = uow.session
     comment = ApplicationComment(
         application_id=application.id,
         author_id=user.id,
@@ -723,7 +755,7 @@ def comments_of(
 
 
 def request_information(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
     version: int,
     due_on: date,
@@ -732,11 +764,13 @@ def request_information(
 ) -> None:
     """Return the application to the applicant with a question and an answer deadline."""
     _touch(application, version)
-    application.state = _step(application.state, ApplicationState.info_requested)
+    application.move_to(
+        _step(application.state, ApplicationState.info_requested), today=uow.today()
+    )
     application.info_due_on = due_on
-    add_comment(session, application, message, True, user)
+    add_comment(uow, application, message, True, user)
     audit.record(
-        session,
+        uow.session,
         staff_actor(user),
         "application.request_info",
         "application",
@@ -744,7 +778,7 @@ def request_information(
         partnership_id=application.fund.partnership_id,
         due_on=due_on.isoformat(),
     )
-    session.flush()
+    uow.session.flush()
 
 
 _NOT_NOW = Message(N_("This step is not possible in the application's current state."))
@@ -764,17 +798,20 @@ def _step(current: ApplicationState, target: ApplicationState) -> ApplicationSta
 
 
 def move_application(
-    session: Session,
+    uow: UnitOfWork,
     application: Application,
     version: int,
     target: ApplicationState,
     user: StaffUser,
 ) -> None:
+    """One of the coordination office's moves by hand; withdrawing or closing the file
+    records the unit of work's today as the day it ended (R26)."""
     if target not in MANUAL_MOVES:
         raise MoveNotAllowed
+    session = uow.session
     _touch(application, version)
     before = application.state
-    application.state = _step(application.state, target)
+    application.move_to(_step(application.state, target), today=uow.today())
     if target is not ApplicationState.info_requested:
         application.info_due_on = None
     audit.record(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from ..app_factory import Foerderwerk
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Foerderwerk) -> None:
     from . import csrf, errors, filters, proxy, ratelimit, refusals, security
     from .public import bp as public_bp
+    from .uow import commit_request
+
+    # the request's unit of work commits when its view returned (never after it raised)
+    app.view_returned.append(commit_request)
 
     # first: every later hook (limits, audit, logs) must see the client's real address
     proxy.init_app(app)

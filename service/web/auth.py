@@ -11,7 +11,6 @@ from flask import (
     Flask,
     Response,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -21,20 +20,22 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import db
 from ..config import DEFAULTS
 from ..domain.messages import N_, Message
 from ..links import InvalidBaseUrl, parse_base_url
-from ..models import StaffUser
 from ..operations import staff as ops
+from . import passwords
 from .proxy import client_address
+from .signed_in import SESSION_KEY, current_staff
 from .uow import current_uow
 
 log = logging.getLogger("foerderwerk.auth")
 
 bp = Blueprint("auth", __name__)
+# changing and resetting a password: their views live in .passwords, their endpoints are the
+# login blueprint's ("auth.password_change" …), as the links in mails already sent name them
+passwords.add_routes(bp)
 
-SESSION_KEY = "staff_token"
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -113,13 +114,6 @@ def check_production_config(config: dict[str, object]) -> None:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
 
-def current_staff() -> StaffUser | None:
-    if "staff_user" not in g:
-        g.staff_user = ops.session_user(db.session(), session.get(SESSION_KEY))
-    user: StaffUser | None = g.staff_user
-    return user
-
-
 def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
@@ -136,8 +130,8 @@ def login() -> ResponseReturnValue:
         return _login_page()
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
-    result = ops.log_in(db.session(), email, password, client_address())
-    current_uow()  # the request commits when the view returned
+    # the request commits when the view returned: failed attempts count too
+    result = ops.log_in(current_uow(), email, password, client_address())
     if result.result is ops.LoginResult.limited:
         return _login_page(
             email,
@@ -161,8 +155,7 @@ def _login_page(
 
 @bp.post("/abmelden")
 def logout() -> ResponseReturnValue:
-    ops.log_out(db.session(), session.get(SESSION_KEY))
-    current_uow()  # the request commits when the view returned
+    ops.log_out(current_uow(), session.get(SESSION_KEY))
     session.clear()
     flash(_("You have been signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -190,8 +183,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    from . import passwords  # noqa: F401 – registers its routes on bp
-
     app.register_blueprint(bp)
 
     @app.context_processor

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import ipaddress
 from datetime import date, time
+from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
 from limits import RateLimitItem, parse_many
+
+from ..domain.money import AmountError, parse_german_money
 
 E = TypeVar("E", bound=Enum)
 
@@ -59,4 +62,12 @@ def rate_limits(text: str) -> tuple[RateLimitItem, ...] | None:
     try:
         return tuple(parse_many(text))
     except ValueError:
+        return None
+
+
+def german_money(value: str) -> Decimal | None:
+    """An amount typed the German way ("1.234,56"), or None if it is none."""
+    try:
+        return parse_german_money(value)
+    except AmountError:
         return None

@@ -10,7 +10,7 @@ the same for every address.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -21,8 +21,8 @@ from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
 from ..i18n import BabelLocalizer
 from ..links import site_url
 from ..operations import staff as ops
-from .auth import SESSION_KEY, bp, current_staff
 from .proxy import client_address
+from .signed_in import SESSION_KEY, current_staff
 from .uow import current_uow
 
 RESET_KEY = "password_reset_token"
@@ -37,7 +37,6 @@ def _form_password(name: str) -> str:
     return request.form.get(name, "")[: MAX_LENGTH + 1]
 
 
-@bp.route("/intern/passwort", methods=["GET", "POST"])
 def password_change() -> ResponseReturnValue:
     user = current_staff()
     if user is None:  # the policy sends anonymous visitors to the login first
@@ -51,7 +50,7 @@ def password_change() -> ResponseReturnValue:
         else:
             try:
                 ops.change_password(
-                    db.session(),
+                    current_uow(),
                     user,
                     current,
                     new,
@@ -60,12 +59,11 @@ def password_change() -> ResponseReturnValue:
                 )
             # caught here, not by the one handler: the form is shown again with the message
             # at its field – and the failed attempt must be counted, so the request commits
+            # (failed attempts count, a success is kept: it commits either way)
             except (ops.TooManyAttempts, ops.WrongPassword) as error:
                 errors["current"] = [error.render(BabelLocalizer())]
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
-            # failed attempts count, a success is kept: the request commits either way
-            current_uow()
             if not errors:
                 flash(
                     _("Your password has been changed. You have been signed out everywhere else."),
@@ -77,28 +75,23 @@ def password_change() -> ResponseReturnValue:
     )
 
 
-@bp.route("/anmelden/passwort-vergessen", methods=["GET", "POST"])
 def password_forgot() -> ResponseReturnValue:
     sent = False
     email = ""
     if request.method == "POST":
         email = request.form.get("email", "").strip()[:254]
-        _bind_mail()
+        # the request's unit of work (committed when the view returned) binds the mail
+        # transport when it is built
+        uow = current_uow()
         try:
-            user, token = ops.request_password_reset(db.session(), email, client_address())
+            user, token = ops.request_password_reset(uow, email, client_address())
         except LookupError:
             pass
         else:
             _queue_reset_mail(user.email, token)
-        current_uow()  # the request commits when the view returned
         # the same page for every address: nobody learns who has an account
         sent = True
     return render_template("staff/password_forgot.html", sent=sent, email=email)
-
-
-def _bind_mail() -> None:
-    """The request's unit of work binds the mail transport when it is built."""
-    current_uow()
 
 
 def _queue_reset_mail(email: str, token: str) -> None:
@@ -117,14 +110,12 @@ def _queue_reset_mail(email: str, token: str) -> None:
     )
 
 
-@bp.get("/anmelden/passwort-neu/<token>")
 def password_reset_link(token: str) -> ResponseReturnValue:
     # no state change on GET: the token waits in the session for the form's POST
     session[RESET_KEY] = token[:200]
     return redirect(url_for("auth.password_reset"))
 
 
-@bp.route("/anmelden/passwort-neu", methods=["GET", "POST"])
 def password_reset() -> ResponseReturnValue:
     token = session.get(RESET_KEY)
     try:
@@ -139,14 +130,13 @@ def password_reset() -> ResponseReturnValue:
             errors["repeat"] = [_("The two new passwords differ. Please enter it twice alike.")]
         else:
             try:
-                ops.reset_password(db.session(), token, new, client_address())
+                ops.reset_password(current_uow(), token, new, client_address())
             except ops.WeakPassword as error:
                 errors["new"] = _rendered(error)
             except ops.InvalidResetLink:  # used up meanwhile, in another tab
                 session.pop(RESET_KEY, None)
                 return render_template("staff/password_reset.html", valid=False), 410
             else:
-                current_uow()  # the request commits when the view returned
                 session.clear()  # whoever was signed in in this browser is not any more
                 flash(_("Your new password is set. Please sign in with it."), "success")
                 return redirect(url_for("auth.login"))
@@ -157,3 +147,14 @@ def password_reset() -> ResponseReturnValue:
         errors=errors,
         min_length=MIN_LENGTH,
     ), (422 if errors else 200)
+
+
+def add_routes(bp: Blueprint) -> None:
+    """Add the password pages to the login blueprint ``bp`` (service/web/auth.py, before it
+    is registered): added there, not imported from there, so neither module imports the
+    other's blueprint back."""
+    both = ["GET", "POST"]
+    bp.add_url_rule("/intern/passwort", view_func=password_change, methods=both)
+    bp.add_url_rule("/anmelden/passwort-vergessen", view_func=password_forgot, methods=both)
+    bp.add_url_rule("/anmelden/passwort-neu/<token>", view_func=password_reset_link)
+    bp.add_url_rule("/anmelden/passwort-neu", view_func=password_reset, methods=both)

@@ -28,6 +28,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..models import Partnership, StaffRole
+from .signed_in import current_staff
 
 log = logging.getLogger("foerderwerk.policy")
 
@@ -161,8 +162,6 @@ def enforce() -> ResponseReturnValue | None:
         return None
     if rule.kind in ("public", "applicant"):
         return None
-    from .auth import current_staff
-
     user = current_staff()
     if user is None:
         return redirect(url_for("auth.login", next=request.path))

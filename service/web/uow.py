@@ -1,5 +1,6 @@
 """The unit of work of a web request: built on first use, committed when the view returned,
-rolled back when it raised (service/__init__.py ``_Förderwerk.dispatch_request``).
+rolled back when it raised (``Foerderwerk.view_returned`` in service/app_factory.py, where
+:func:`service.web.init_app` registers :func:`commit_request`).
 
 Views get it with :func:`current_uow` and pass it to the operations. The actor is the signed-in
 staff account on back-office pages, else the applicant's browser session.
@@ -17,6 +18,7 @@ from ..adapters.mail import outbox, sender, transport
 from ..i18n import BabelLocalizer
 from ..operations.outgoing import PREPARERS
 from ..uow import Actor, UnitOfWork, build_uow, office_pdf
+from .signed_in import current_staff
 
 
 def current_uow() -> UnitOfWork:
@@ -26,7 +28,7 @@ def current_uow() -> UnitOfWork:
         uow = build_uow(
             db.session(),
             current_app.config,
-            actor=request_actor(),
+            actor=request_actor,
             localizer=BabelLocalizer(str(get_locale() or "de")),
             # looked up per request, so that a test can put a stand-in for LibreOffice here
             pdf=office_pdf,
@@ -43,8 +45,6 @@ def current_uow() -> UnitOfWork:
 
 
 def request_actor() -> Actor:
-    from .auth import current_staff
-
     user = current_staff()
     if user is not None:
         return Actor("staff", str(user.id), user.name or user.email)

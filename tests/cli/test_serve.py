@@ -23,6 +23,7 @@ from flask import Flask
 from service import create_app, db
 from service.cli.serve import _is_local, _warn_about_proxies, default_workers
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
+from tests.conftest import uow_on
 
 STRONG_KEY = "Xq7-vR2pL9sK4mN8bT1wZ6yH3cF5dJ0gA_eU"
 WEAK_KEY = "geheim"
@@ -185,7 +186,7 @@ def test_serve_refuses_to_start_in_production_while_a_demo_account_is_active(
     app = create_app({"DATABASE_URL": migrated["FOERDERWERK_DATABASE_URL"]})
     with app.app_context():
         add_staff_user(
-            db.session(), "admin@demo.example", "Alex Admin (Demo)", DEMO_PASSWORD, [], "t"
+            uow_on(db.session()), "admin@demo.example", "Alex Admin (Demo)", DEMO_PASSWORD, []
         )
         db.session().commit()
         db.engine().dispose()

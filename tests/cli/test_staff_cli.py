@@ -10,6 +10,7 @@ from service.cli import cli
 from service.models import AuditLog, StaffRole, StaffUser
 from service.operations import staff as ops
 from service.operations.staff import DEMO_PASSWORD
+from tests.conftest import uow_on
 
 
 def test_staff_add_creates_an_account_with_an_argon2id_password_and_the_role(demo_app):
@@ -155,7 +156,7 @@ def _set_password(app, email: str, input_text: str, *flags: str):
 def test_staff_set_password_asks_twice_and_ends_the_sessions(demo_app):
     with demo_app.app_context():
         session = db.session()
-        login = ops.log_in(session, "kuf@demo.example", DEMO_PASSWORD, "192.0.2.1")
+        login = ops.log_in(uow_on(session), "kuf@demo.example", DEMO_PASSWORD, "192.0.2.1")
         session.commit()
     new = "Elbfähre quert um halb neun"
 
@@ -167,7 +168,7 @@ def test_staff_set_password_asks_twice_and_ends_the_sessions(demo_app):
     with demo_app.app_context():
         session = db.session()
         assert ops.session_user(session, login.token) is None
-        assert ops.log_in(session, "kuf@demo.example", new, "192.0.2.1").result == "ok"
+        assert ops.log_in(uow_on(session), "kuf@demo.example", new, "192.0.2.1").result == "ok"
         actions = session.scalars(select(AuditLog.action)).all()
     assert "staff.set_password" in actions
 

@@ -54,7 +54,7 @@ def folder_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
         partnership = Partnership(slug="musterstadt", name="PfD Musterstadt")
         session.add(partnership)
         session.flush()
-        storage = storage_from_config(app.config)
+        storage = storage_from_config(app.config, session)
         for n in range(COUNT):
             _register(session, storage, partnership, n)
         session.commit()
@@ -86,7 +86,7 @@ def invoke(app: Flask, *args: str):
 def _every_document_reads_back(app: Flask) -> int:
     with app.app_context():
         session = db.session()
-        storage = storage_from_config(app.config)
+        storage = storage_from_config(app.config, session)
         documents = session.scalars(select(Document).order_by(Document.id)).all()
         for document in documents:
             data = read_document(storage, document)  # hash-checked

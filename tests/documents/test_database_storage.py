@@ -264,7 +264,7 @@ def test_a_rolled_back_registration_leaves_no_bytes_behind(
 ) -> None:
     # A store working in some other session: the register binds it to its own transaction.
     with Session(db_session.get_bind()) as elsewhere:
-        document = _register(db_session, DatabaseStorage(lambda: elsewhere), partnership, 1)
+        document = _register(db_session, DatabaseStorage(elsewhere), partnership, 1)
         assert _blob_count(db_session) == 1
         assert _blob_count(elsewhere) == 0
 
@@ -322,8 +322,8 @@ def test_the_backend_follows_the_database_unless_it_is_named(tmp_path: Path) -> 
     assert storage_kind(postgres) == "database"
     assert storage_kind({**postgres, "STORAGE": "folder"}) == "folder"
     assert storage_kind({**sqlite, "STORAGE": "Database"}) == "database"
-    assert isinstance(storage_from_config(sqlite), FolderStorage)
-    assert isinstance(storage_from_config(postgres), DatabaseStorage)
+    assert isinstance(storage_from_config(sqlite, Session()), FolderStorage)
+    assert isinstance(storage_from_config(postgres, Session()), DatabaseStorage)
     with pytest.raises(ValueError, match="unknown document storage"):
         storage_kind({**sqlite, "STORAGE": "s3"})
 
@@ -351,7 +351,7 @@ def test_the_database_backend_uses_the_given_session(db_session: Session, tmp_pa
     assert not store.exists(address)
 
 
-def test_without_a_session_the_backend_writes_in_the_app_context_session(
+def test_given_the_app_context_session_the_backend_writes_in_its_transaction(
     db_url: str, tmp_path: Path
 ) -> None:
     from service import create_app, db
@@ -367,7 +367,7 @@ def test_without_a_session_the_backend_writes_in_the_app_context_session(
     )
     try:
         with app.app_context():
-            store = storage_from_config(app.config)
+            store = storage_from_config(app.config, db.session())
             address = store.put(NOTICE)
             assert db.session().scalar(select(func.count()).select_from(DocumentBlob)) == 1
             db.session().rollback()
@@ -375,7 +375,7 @@ def test_without_a_session_the_backend_writes_in_the_app_context_session(
             store.put(NOTICE)
             db.session().commit()
         with app.app_context():
-            assert storage_from_config(app.config).get(address) == NOTICE
+            assert storage_from_config(app.config, db.session()).get(address) == NOTICE
     finally:
         with app.app_context():
             db.engine().dispose()

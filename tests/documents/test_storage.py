@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from service.archive import storage as storage_module
 from service.archive.backends import storage_from_config
@@ -197,12 +198,14 @@ def test_addresses_are_listed_sorted_for_backup(store: FolderStorage) -> None:
 
 
 def test_the_configured_backend_is_the_folder_by_default(tmp_path: Path) -> None:
-    configured = storage_from_config({"STORAGE": "folder", "STORAGE_PATH": str(tmp_path)})
+    configured = storage_from_config(
+        {"STORAGE": "folder", "STORAGE_PATH": str(tmp_path)}, Session()
+    )
 
     assert isinstance(configured, FolderStorage)
     assert configured.root == tmp_path
     with pytest.raises(ValueError, match="unknown document storage"):
-        storage_from_config({"STORAGE": "s3", "STORAGE_PATH": str(tmp_path)})
+        storage_from_config({"STORAGE": "s3", "STORAGE_PATH": str(tmp_path)}, Session())
 
 
 # --------------------------------------------------------------------------- orphan sweep

@@ -51,11 +51,24 @@ def _scope() -> ops.Scope:
     return ops.Scope(fund=SEED_FUND)
 
 
-def _run(app, plan, to_pdf=fake_pdf, actor="test"):
+def _uow(app, to_pdf=fake_pdf, actor="system:test") -> UnitOfWork:
+    """A unit of work as the entry points build one: German documents, the app's store."""
+    kind, _, ident = actor.partition(":")
+    return UnitOfWork(
+        db.session(),
+        actor=Actor(kind, ident),
+        localizer=BabelLocalizer(),
+        clock=Clock(),
+        config=app.config,
+        pdf=to_pdf,
+    )
+
+
+def _run(app, plan, to_pdf=fake_pdf, actor="system:test"):
     """Start a job for ``plan`` and work off its items in this process."""
     with app.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, plan, actor)
+        job = ops.start_regeneration(_uow(app, to_pdf, actor), plan)
         session.commit()
         outcomes = [
             process_item(item_uow(app.config, session, to_pdf), item_id).outcome
@@ -66,9 +79,7 @@ def _run(app, plan, to_pdf=fake_pdf, actor="test"):
 
 def _plan(app, scope=None, reason=""):
     with app.app_context():
-        plan = ops.plan_regeneration(
-            db.session(), scope or _scope(), BabelLocalizer(), reason=reason
-        )
+        plan = ops.plan_regeneration(_uow(app), scope or _scope(), reason=reason)
         db.session().rollback()
         return plan
 
@@ -108,7 +119,7 @@ def test_a_run_renders_every_draft_once_and_a_rerun_with_nothing_changed_skips_a
         assert len(drafts) == 4
         assert {d.version for d in drafts} == {1}
         assert all(not d.issued and d.context_sha256 and d.source_sha256 for d in drafts)
-        pdf = read_document(storage_from_config(seeded.config), drafts[0])
+        pdf = read_document(storage_from_config(seeded.config, db.session()), drafts[0])
         assert "ENTWURF" in "".join(
             page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
         )
@@ -128,7 +139,9 @@ def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old
     _run(seeded, _plan(seeded))
     with seeded.app_context():
         first = db.session().scalars(select(Document).where(Document.kind == ops.DRAFT_PDF)).all()
-        first_bytes = {d.id: read_document(storage_from_config(seeded.config), d) for d in first}
+        first_bytes = {
+            d.id: read_document(storage_from_config(seeded.config, db.session()), d) for d in first
+        }
 
     monkeypatch.setattr(ops, "template_hash", lambda kind: "e" * 64)
     plan = _plan(seeded)
@@ -143,7 +156,7 @@ def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old
         ).all()
         assert len(latest) == 4
         assert {d.replaces_id for d in latest} == set(first_bytes)
-        storage = storage_from_config(seeded.config)
+        storage = storage_from_config(seeded.config, db.session())
         for document_id, content in first_bytes.items():
             assert read_document(storage, session.get(Document, document_id)) == content
 
@@ -210,7 +223,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
     with seeded.app_context():
         original = db.session().scalars(select(Document).where(Document.kind == "notice")).one()
         original_id = original.id
-        original_bytes = read_document(storage_from_config(seeded.config), original)
+        original_bytes = read_document(storage_from_config(seeded.config, db.session()), original)
     monkeypatch.setattr(ops, "template_hash", lambda kind: "d" * 64)
 
     without = _plan(seeded)
@@ -235,7 +248,7 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
         assert versions[1].issued
         assert versions[1].replacement_reason == "Neuer Briefkopf der Stadt"
         assert versions[1].notice_id == notice_id
-        storage = storage_from_config(seeded.config)
+        storage = storage_from_config(seeded.config, db.session())
         assert read_document(storage, session.get(Document, original_id)) == original_bytes
         entry = session.scalars(
             select(AuditLog).where(AuditLog.action == "notice.regenerate")
@@ -247,19 +260,18 @@ def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_by
 def test_a_redelivered_or_concurrent_item_is_rendered_into_the_register_exactly_once(seeded):
     with seeded.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, _plan(seeded), "test")
+        job = ops.start_regeneration(_uow(seeded), _plan(seeded))
         session.commit()
-        storage = storage_from_config(seeded.config)
         first, *_rest = ops.pending_items(session, job.id)
         # two deliveries render the same item at the same time …
-        rendered_a = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        rendered_a = ops.render_item(_uow(seeded), first)
         session.rollback()
-        rendered_b = ops.render_item(session, first, BabelLocalizer(), fake_pdf)
+        rendered_b = ops.render_item(_uow(seeded), first)
         session.rollback()
         # … only the first to claim it registers documents
-        assert ops.complete_item(session, storage, rendered_a, "worker-a")
+        assert ops.complete_item(_uow(seeded), rendered_a, "worker-a")
         session.commit()
-        assert not ops.complete_item(session, storage, rendered_b, "worker-b")
+        assert not ops.complete_item(_uow(seeded), rendered_b, "worker-b")
         session.rollback()
         # and a later redelivery of the finished item does nothing
         assert process_item(item_uow(seeded.config, session, fake_pdf), first).outcome == NOOP
@@ -322,7 +334,7 @@ def test_a_notice_the_rules_refuse_is_a_failed_item_of_the_job_with_its_codes(se
 def test_a_job_whose_driver_is_gone_is_resumed_and_one_whose_driver_lives_is_not(seeded):
     with seeded.app_context():
         session = db.session()
-        job = ops.start_regeneration(session, _plan(seeded), "test", owner=ops.this_process())
+        job = ops.start_regeneration(_uow(seeded), _plan(seeded), owner=ops.this_process())
         session.commit()
         assert ops.find_resumable_job(session, _scope(), "") is None  # this process lives
 
@@ -347,3 +359,23 @@ def test_seeded_applications_vary_and_pass_the_rules(seeded):
         }
     assert len(names) == 4
     assert all(3 <= count <= 10 for count in lines)
+
+
+def test_recent_jobs_filter_the_partnership_before_the_limit(db_session):
+    # one job of partnership 1, then many more of partnership 2 than any page would show
+    def job(partnership_id: int) -> BatchJob:
+        return BatchJob(
+            kind=ops.JOB_KIND,
+            scope={"partnership": partnership_id, "fund": None, "session": None, "all": True},
+            actor="system:test",
+            state=JobState.done,
+        )
+
+    own = job(1)
+    db_session.add(own)
+    db_session.add_all([job(2) for _ in range(250)])
+    db_session.flush()
+
+    assert ops.recent_jobs(db_session, 1) == [own]
+    assert len(ops.recent_jobs(db_session, 2, limit=20)) == 20
+    assert ops.recent_jobs(db_session, None, limit=3)[0].scope["partnership"] == 2

@@ -5,10 +5,9 @@ bytes stay, the audit log is only appended to, and a second run changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -26,8 +25,10 @@ from service.models import (
     Fund,
     LegalHold,
     PurgedApplication,
+    StaffUser,
 )
 from service.operations import retention as ops
+from service.operations.staff import move_application
 from tests.conftest import make_fund, uow_on
 
 from .retention_support import (
@@ -170,10 +171,9 @@ def world(db_session: Session, tmp_path: Path) -> World:
 
 def _purge(world: World, today: date = PURGE_DAY, *, dry_run: bool = False) -> ops.PurgeReport:
     return ops.purge_files(
-        world.session,
+        uow_on(world.session, ACTOR),
         POLICY,
-        today,
-        ACTOR,
+        today=today,
         document_storage=world.documents,
         upload_storage=world.uploads,
         dry_run=dry_run,
@@ -405,14 +405,23 @@ def test_a_legal_hold_needs_a_reason_and_keeps_it_out_of_the_audit_log(db_sessio
 def test_the_day_a_file_reaches_its_final_state_is_recorded(db_session: Session) -> None:
     fund = make_fund(db_session)
     application = Application(fund=fund, title="Fest", state=ApplicationState.report_submitted)
-    db_session.add(application)
+    clerk = StaffUser(email="kuf@example.org", name="KuF", password_hash="")
+    db_session.add_all([application, clerk])
     db_session.flush()
     assert application.ended_on is None
 
-    application.state = ApplicationState.closed
+    # the day of the unit of work's clock (a pinned date holds here too), not the server's
+    closing_day = date(2027, 3, 1)
+    move_application(
+        uow_on(db_session, f"staff:{clerk.id}", today=closing_day),
+        application,
+        application.version,
+        ApplicationState.closed,
+        clerk,
+    )
     db_session.commit()
 
-    assert application.ended_on == datetime.now(ZoneInfo("Europe/Berlin")).date()
+    assert application.ended_on == closing_day
 
 
 def test_open_files_are_never_due(db_session: Session) -> None:
@@ -438,10 +447,9 @@ def test_bytes_stored_again_moments_ago_are_left_to_the_orphan_sweep(world: Worl
     world.uploads.put(f"%PDF-1.7 Angebot für {world.x.name}".encode())
 
     report = ops.purge_files(
-        world.session,
+        uow_on(world.session, ACTOR),
         POLICY,
-        PURGE_DAY,
-        ACTOR,
+        today=PURGE_DAY,
         document_storage=world.documents,
         upload_storage=world.uploads,
         commit=world.session.commit,

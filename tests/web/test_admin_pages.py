@@ -14,7 +14,7 @@ from service import db
 from service.models import AuditLog, OutboxMail, Partnership, StaffRole, StaffUser
 from service.operations.partnerships import letterhead_of
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
-from tests.conftest import make_fund
+from tests.conftest import make_fund, uow_on
 from tests.documents.test_logo import png
 
 from .staff_support import ADMIN, KUF, LEAD, SLUG, STAFF, csrf, log_in, text
@@ -31,7 +31,7 @@ def two(demo_app):
         session = db.session()
         other = make_fund(session, "andere").partnership
         add_staff_user(
-            session, OTHER_ADMIN, "Andere Admin", DEMO_PASSWORD, [(other, StaffRole.admin)], "test"
+            uow_on(session), OTHER_ADMIN, "Andere Admin", DEMO_PASSWORD, [(other, StaffRole.admin)]
         )
         session.commit()
     return demo_app
@@ -317,7 +317,7 @@ def test_deactivating_ends_the_accounts_sessions_on_the_server(demo_app):
 def test_an_account_of_two_partnerships_only_loses_its_roles_here(two):
     with two.app_context():
         other = db.session().scalars(select(Partnership).where(Partnership.slug == "andere")).one()
-        add_staff_user(db.session(), KUF, "", "", [(other, StaffRole.coordination)], "test")
+        add_staff_user(uow_on(db.session()), KUF, "", "", [(other, StaffRole.coordination)])
         db.session().commit()
         kuf_id = account(KUF).id
     client = two.test_client()

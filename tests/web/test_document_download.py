@@ -42,7 +42,7 @@ def stored(request, demo_app):
         partnership = session.query(Partnership).one()
         document = register_document(
             session,
-            storage_from_config(demo_app.config),
+            storage_from_config(demo_app.config, session),
             partnership_id=partnership.id,
             kind="notice",
             number="AIF-2026-950",

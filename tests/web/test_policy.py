@@ -44,7 +44,7 @@ from service.models import (
 from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
 from service.web.policy import POLICY
-from tests.conftest import make_fund
+from tests.conftest import make_fund, uow_on
 
 from .staff_support import ADMIN, COMMITTEE, KUF, LEAD, SLUG, log_in
 
@@ -186,12 +186,11 @@ def _partnership_b(session, storage) -> Objects:
         session, storage, application, decision, "AIF-2026-001"
     )
     user = add_staff_user(
-        session,
+        uow_on(session),
         OTHER_STAFF,
         "Andere Partnerschaft",
         DEMO_PASSWORD,
         [(partnership, role) for role in StaffRole],
-        "test",
     )
     return Objects(
         "andere",
@@ -213,7 +212,7 @@ def matrix(demo_app, monkeypatch):
     monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
     with demo_app.app_context():
         session = db.session()
-        storage = storage_from_config(demo_app.config)
+        storage = storage_from_config(demo_app.config, session)
         objects_a = _partnership_a(session, storage)
         objects_b = _partnership_b(session, storage)
         session.commit()

@@ -22,6 +22,7 @@ from service import create_app, db
 from service.models import AuditLog, LoginAttempt, utcnow
 from service.operations import staff as ops
 from service.web.proxy import InvalidProxyCount
+from tests.conftest import uow_on
 
 from .apply_helpers import make_app
 from .staff_support import ADMIN, KUF, LEAD, csrf
@@ -145,11 +146,11 @@ def test_a_distributed_attack_on_one_account_still_lets_its_usual_address_in(dem
     # address must wait, the address the account signed in from before gets in
     with demo_app.app_context():
         session = db.session()
-        assert ops.log_in(session, KUF, RIGHT, COLLEAGUE).result is ops.LoginResult.ok
+        assert ops.log_in(uow_on(session), KUF, RIGHT, COLLEAGUE).result is ops.LoginResult.ok
         _failed_attempts(session, KUF, [f"203.0.113.{n}" for n in range(20)], 5)
 
-        from_new = ops.log_in(session, KUF, RIGHT, "192.0.2.99")
-        from_known = ops.log_in(session, KUF, RIGHT, COLLEAGUE)
+        from_new = ops.log_in(uow_on(session), KUF, RIGHT, "192.0.2.99")
+        from_known = ops.log_in(uow_on(session), KUF, RIGHT, COLLEAGUE)
         session.rollback()
 
     assert from_new.result is ops.LoginResult.limited
@@ -164,8 +165,8 @@ def test_the_addresses_of_one_ipv6_network_count_as_one(demo_app):
             session, "raten@demo.example", [f"2001:db8:1:2::{n:x}" for n in range(1, 21)], 1
         )
 
-        same_network = ops.log_in(session, ADMIN, RIGHT, "2001:db8:1:2:ffff::1")
-        other_network = ops.log_in(session, ADMIN, RIGHT, "2001:db8:1:3::1")
+        same_network = ops.log_in(uow_on(session), ADMIN, RIGHT, "2001:db8:1:2:ffff::1")
+        other_network = ops.log_in(uow_on(session), ADMIN, RIGHT, "2001:db8:1:3::1")
         session.rollback()
 
     assert same_network.result is ops.LoginResult.limited
@@ -189,10 +190,10 @@ def test_the_limit_window_ends(demo_app):
     with demo_app.app_context():
         session = db.session()
         _failed_attempts(session, KUF, [ATTACKER], 5)
-        assert ops.log_in(session, KUF, RIGHT, ATTACKER).result is ops.LoginResult.limited
+        assert ops.log_in(uow_on(session), KUF, RIGHT, ATTACKER).result is ops.LoginResult.limited
         for attempt in session.scalars(select(LoginAttempt)):
             attempt.created_at = utcnow() - ops.LIMIT_WINDOW - timedelta(seconds=1)
-        assert ops.log_in(session, KUF, RIGHT, ATTACKER).result is ops.LoginResult.ok
+        assert ops.log_in(uow_on(session), KUF, RIGHT, ATTACKER).result is ops.LoginResult.ok
         session.rollback()
 
 

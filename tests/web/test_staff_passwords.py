@@ -19,6 +19,7 @@ from service.logs import redact
 from service.models import AuditLog, OutboxMail, StaffPasswordReset, StaffSession, StaffUser
 from service.models import utcnow as now
 from service.operations import staff as ops
+from tests.conftest import uow_on
 
 from .apply_helpers import make_app
 from .staff_support import ADMIN, KUF, STAFF, csrf, log_in, text
@@ -297,7 +298,7 @@ def test_a_deactivated_account_gets_no_reset_link(site):
     with site.app_context():
         session = db.session()
         user = session.scalars(select(StaffUser).where(StaffUser.email == ADMIN)).one()
-        ops.deactivate(session, user, "test")
+        ops.deactivate(uow_on(session), user)
         session.commit()
 
     _forgot(site.test_client(), ADMIN)

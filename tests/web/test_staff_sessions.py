@@ -321,7 +321,7 @@ def test_acceptance_from_session_to_print_file(demo_app):
         notices = session.scalars(select(Notice).order_by(Notice.id)).all()
         assert [n.number for n in notices] == [planspiel.reference, forum.reference]
         assert session.get(Application, planspiel.id).state is ApplicationState.notice_issued
-        storage = storage_from_config(demo_app.config)
+        storage = storage_from_config(demo_app.config, session)
         for notice in notices:
             documents = session.scalars(
                 select(Document).where(Document.notice_id == notice.id)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, request, session
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, request, session
 from wtforms import FieldList, FormField
 
-from ... import db
-from ...i18n import BabelLocalizer
 from ...models import Application, Fund, Partnership
 from ...operations import applications as ops
-from ...uow import Actor, UnitOfWork, build_uow
+from ...uow import UnitOfWork
+from ..uow import current_uow
 
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
 
@@ -37,29 +35,15 @@ MAX_FIELDS = 1000
 
 # -- the request's context --------------------------------------------------------------------
 
+
 # the actor of the reading unit of work: it records nothing (see :func:`reading`)
-READER = Actor("applicant", "reading")
-
-
 def reading() -> UnitOfWork:
-    """The unit of work a page reads with: the request's, once a use case of this request
-    has built it (:func:`~service.web.uow.current_uow`), else one for reading only.
+    """The request's unit of work, for a page that only reads.
 
-    Reading names nobody: the request's unit of work gives the applicant a pseudonym
-    (``visitor`` in the session, service/web/uow.py) for the audit log, and a page that only
-    reads must not – after "Abmelden" the browser carries none until the person acts again
-    (issue 14). Both work on the request's one session; only the request's commits. Never
-    hand the reading one to an operation that changes data: those get ``current_uow()``."""
-    uow: UnitOfWork | None = g.get("uow") or g.get("applicant_reading_uow")
-    if uow is None:
-        uow = build_uow(
-            db.session(),
-            current_app.config,
-            actor=READER,
-            localizer=BabelLocalizer(str(get_locale() or "de")),
-        )
-        g.applicant_reading_uow = uow
-    return uow
+    Reading names nobody: the unit of work asks for the applicant's pseudonym (``visitor``
+    in the session, service/web/uow.py) only when a use case records who acted, so after
+    "Abmelden" the browser carries none until the person acts again (issue 14)."""
+    return current_uow()
 
 
 def now() -> int:

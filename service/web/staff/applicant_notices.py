@@ -36,7 +36,7 @@ def download(slug: str, notice_id: int) -> ResponseReturnValue:
     if document is None:
         abort(404)
     try:
-        stream = open_download(storage_from_config(current_app.config), document)
+        stream = open_download(storage_from_config(current_app.config, db.session()), document)
     except StorageError:
         abort(503)
     return attachment(stream, document.file_name, document.media_type)

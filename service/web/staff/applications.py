@@ -118,9 +118,7 @@ def formal_check(slug: str, app_id: int) -> ResponseReturnValue:
     items = {key: key in values for key in ops.CHECKLIST_KEYS}
     note = values.get("note", "")[:MAX_TEXT]
     try:
-        ops.save_formal_check(
-            current_uow().session, found, version_from(values), items, note, user()
-        )
+        ops.save_formal_check(current_uow(), found, version_from(values), items, note, user())
     except StaleDataError:
         yours = {
             _("Version"): values.get("version", ""),
@@ -146,7 +144,7 @@ def comment(slug: str, app_id: int) -> ResponseReturnValue:
     if not body:
         flash(_("Please write a comment first."), "error")
     else:
-        ops.add_comment(current_uow().session, found, body, values.get("visible") == "1", user())
+        ops.add_comment(current_uow(), found, body, values.get("visible") == "1", user())
         flash(_("The comment has been saved."), "info")
     return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#kommentare")
 
@@ -166,7 +164,7 @@ def request_info(slug: str, app_id: int) -> ResponseReturnValue:
         return redirect(url_for("staff.application", slug=slug, app_id=app_id) + "#nachfrage")
     refusal_goes_to(url_for("staff.application", slug=slug, app_id=app_id))
     try:
-        ops.request_information(uow.session, found, version_from(values), due_on, message, user())
+        ops.request_information(uow, found, version_from(values), due_on, message, user())
     except StaleDataError:
         return conflict_page(
             _("Request more information"),
@@ -191,7 +189,7 @@ def move(slug: str, app_id: int) -> ResponseReturnValue:
         abort(400)
     refusal_goes_to(url_for("staff.application", slug=slug, app_id=app_id))
     try:
-        ops.move_application(current_uow().session, found, version_from(values), target, user())
+        ops.move_application(current_uow(), found, version_from(values), target, user())
     except StaleDataError:
         return conflict_page(
             _("Change the state"),

@@ -15,7 +15,7 @@ from ...models import Application, Partnership, StaffRole, StaffUser
 from ...operations import audit
 from ...operations import staff as ops
 from .. import parse
-from ..auth import current_staff
+from ..signed_in import current_staff
 from ..uow import current_uow
 
 log = logging.getLogger("foerderwerk.staff")

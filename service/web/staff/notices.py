@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from ... import db
-from ...archive.backends import storage_from_config
 from ...archive.register import open_download
 from ...archive.storage import DocumentStream, StorageError
-from ...domain.money import AmountError, parse_german_money
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops
+from .. import parse
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, conflict_page, form_values, has_role, partnership
@@ -99,9 +98,8 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
     reason = values.get("reason", "").strip()[:2000]
     amount = None
     if values.get("amount", "").strip():
-        try:
-            amount = parse_german_money(values["amount"])
-        except AmountError:
+        amount = parse.german_money(values["amount"])
+        if amount is None:
             flash(_("Please enter the amount in euros, e.g. 1.234,56."), "error")
             return redirect(url_for("staff.notices", slug=slug))
     if not reason:
@@ -177,7 +175,7 @@ def document(slug: str, document_id: int) -> ResponseReturnValue:
         found.kind not in _COMMITTEE_KINDS
     ):
         abort(404)
-    storage = storage_from_config(current_app.config)
+    storage = current_uow().storage
     try:
         stream = open_download(storage, found)
     except StorageError:

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from ... import db
 from ...batch import runner
 from ...domain.states import JobState
-from ...i18n import BabelLocalizer
 from ...models import BatchJob
 from ...operations import regeneration as ops
 from ...operations.sessions import list_meetings
@@ -56,9 +55,11 @@ def regenerate(slug: str) -> ResponseReturnValue:
         if scope is None:
             flash(_("Please choose a fund, a session or all notices."), "error")
         else:
-            # a dry run: the plan is shown, nothing of it is kept (a GET commits nothing)
-            plan = ops.plan_regeneration(s, scope, BabelLocalizer(), reason=values["reason"])
-            s.rollback()
+            # a dry run: the plan is shown, nothing of it is kept (rolled back, so the
+            # request's commit finds nothing to write)
+            uow = current_uow()
+            plan = ops.plan_regeneration(uow, scope, reason=values["reason"])
+            uow.rollback()
     jobs = ops.recent_jobs(s, p.id)
     return render_template(
         "staff/regenerate.html",
@@ -84,10 +85,8 @@ def regenerate_start(slug: str) -> ResponseReturnValue:
     reason = values.get("reason", "").strip()[:2000]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     distributed = runner.broker_configured(app)
-    plan = ops.plan_regeneration(uow.session, scope, uow.localizer, reason=reason)
-    job = ops.start_regeneration(
-        uow.session, plan, uow.actor, mode="celery" if distributed else "thread", workers=1
-    )
+    plan = ops.plan_regeneration(uow, scope, reason=reason)
+    job = ops.start_regeneration(uow, plan, mode="celery" if distributed else "thread", workers=1)
     # committed before the runners start: they read the job from the database
     uow.commit()
     if job.total == 0:
@@ -143,7 +142,7 @@ def regenerate_cancel(slug: str, job_id: int) -> ResponseReturnValue:
     form_values([])
     job = _job_or_404(job_id)
     uow = current_uow()
-    ops.cancel_job(uow.session, job.id, uow.actor)
+    ops.cancel_job(uow, job.id)
     flash(_("The job has been cancelled. Notices already rendered stay."), "info")
     return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
 
@@ -155,7 +154,7 @@ def regenerate_resume(slug: str, job_id: int) -> ResponseReturnValue:
     if job.state is not JobState.running or runner.running_here(job.id):
         return redirect(url_for("staff.regenerate_job", slug=slug, job_id=job_id))
     uow = current_uow()
-    ops.adopt_job(uow.session, job)
+    ops.adopt_job(uow, job)
     # committed before the runners start: they read the job from the database
     uow.commit()
     _drive(job.id)

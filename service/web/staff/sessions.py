@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from ... import db
 from ...domain.meeting import meeting_outcomes
 from ...domain.messages import N_, Message
-from ...domain.money import AmountError, parse_german_money
 from ...domain.states import DecisionOutcome
 from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
@@ -82,12 +81,11 @@ def session_new(slug: str) -> ResponseReturnValue:
     if committee is None or committee.partnership_id != p.id:
         abort(404)
     meeting = ops.create_meeting(
-        uow.session,
+        uow,
         committee,
         held_on,
         mode,
         values.get("place", "")[:200],
-        uow.actor,
         start_time=_time(values.get("start_time", "")),
         fill=values.get("fill") == "1",
     )
@@ -157,17 +155,17 @@ def session_agenda(slug: str, meeting_id: int) -> ResponseReturnValue:
     s = uow.session
     action = values.get("action")
     if action == "fill":
-        added = ops.fill_agenda(s, meeting, uow.actor)
+        added = ops.fill_agenda(uow, meeting)
         flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
     elif action == "add":
         application = s.get(Application, _int(values.get("application")))
         if application is None or application.fund.partnership_id != partnership().id:
             abort(404)
-        ops.add_to_agenda(s, meeting, application, uow.actor)
+        ops.add_to_agenda(uow, meeting, application)
         flash(_("The application is on the agenda now."), "info")
     elif action == "remove":
         item = item_or_404(meeting, _int(values.get("item")))
-        ops.remove_from_agenda(s, meeting, item, uow.actor)
+        ops.remove_from_agenda(uow, meeting, item)
         flash(_("The application has been taken off the agenda."), "info")
     else:
         abort(400)
@@ -204,7 +202,7 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
     refusal_goes_to(_url(meeting, "anwesenheit"))
     try:
         ops.record_attendance(
-            current_uow().session,
+            current_uow(),
             meeting,
             invited=ids("invited"),
             present=ids("present"),
@@ -213,7 +211,6 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
             start_time=_time(values.get("start_time", "")),
             end_time=_time(values.get("end_time", "")),
             place=values.get("place", "")[:200],
-            actor=current_uow().actor,
             version=values.get("version"),
         )
         flash(_("The attendance has been saved."), "info")
@@ -270,9 +267,8 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
     raw_amount = values.get("proposed_amount", "").strip()
     amount: Decimal | None = None
     if raw_amount:
-        try:
-            amount = parse_german_money(raw_amount)
-        except AmountError:
+        amount = parse.german_money(raw_amount)
+        if amount is None:
             flash(_("Please enter the proposed amount in euros, e.g. 1.234,56."), "error")
             return _back(meeting, f"top-{item.id}")
     conflicts: dict[int, str] = {}
@@ -286,13 +282,12 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
     refusal_goes_to(_url(meeting, f"top-{item.id}"))
     try:
         ops.record_item(
-            current_uow().session,
+            current_uow(),
             item,
             proposed_amount=amount,
             conditions=values.get("conditions", "")[:MAX_TEXT],
             conflicts=conflicts,
             votes=votes,
-            actor=current_uow().actor,
             version=values.get("version"),
         )
         flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
@@ -325,7 +320,7 @@ def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
     refusal_goes_to(_url(meeting, "ergebnis"))
     uow = current_uow()
-    decisions = ops.decide(uow.session, meeting, uow.actor)
+    decisions = ops.decide(uow, meeting)
     flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
     return _back(meeting, "ergebnis")
 
