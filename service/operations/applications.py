@@ -35,7 +35,7 @@ from ..models import (
     allocate_reference,
 )
 from ..uow import Actor
-from .funds import committed_amount
+from .funds import committed_amount, rules_for
 from .interchange import (
     application_to_interchange,
     canonical_json,
@@ -86,8 +86,23 @@ def _audit(
     )
 
 
+FUND_CLOSED = Message(
+    N_(
+        "The fund %(fund)s takes no applications at the moment. Please ask the coordination "
+        "office when it opens again."
+    )
+)
+
+
+def require_open(fund: Fund) -> None:
+    """A closed fund (or a draft for next year) takes no application (issue 16.2)."""
+    if not fund.is_open:
+        raise TransitionRefused(Message(FUND_CLOSED.msgid, {"fund": fund.guideline.fund_name}))
+
+
 def start_application(session: Session, fund: Fund, actor: Actor) -> Application:
-    """A new, empty draft of ``fund``."""
+    """A new, empty draft of ``fund``; refused while the fund is closed."""
+    require_open(fund)
     application = Application(fund=fund, state=ApplicationState.draft)
     session.add(application)
     session.flush()
@@ -162,6 +177,8 @@ def submit_application(
         return application, False
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
+    # a draft begun before the fund closed is kept, but not received while it is closed
+    require_open(application.fund)
     result = check_stored(session, application, today)
     if not result.ok:
         raise SubmissionRefused(result)
@@ -406,7 +423,7 @@ def report_notice_part(session: Session, application: Application) -> dict[str, 
     third_party = sum((row.amount or Decimal(0) for row in application.third_party), Decimal(0))
     return {
         "number": notice.number,
-        "financing_type": notice.financing_type or application.fund.guideline.financing_type,
+        "financing_type": notice.financing_type or rules_for(application).financing_type,
         "start": (notice.period_start or application.project_start or date.min).isoformat(),
         "end": (notice.period_end or application.project_end or date.max).isoformat(),
         "grant": to_json_money(notice.amount or Decimal(0)),
@@ -423,7 +440,7 @@ def check_report_data(
 ) -> CheckResult:
     payload = {"notice": report_notice_part(session, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
-    return check_report(payload, application.fund.guideline, today=today)
+    return check_report(payload, rules_for(application), today=today)
 
 
 def submit_report(
@@ -451,7 +468,8 @@ def submit_report(
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
-    result = check_report(payload, application.fund.guideline, today=today)
+    # the guideline version the grant was decided under (issue 16.2)
+    result = check_report(payload, rules_for(application), today=today)
     if not result.ok:
         raise RulesRefused([f for f in result.findings if f.is_error])
     output = result.to_json(_PlainForStorage())

@@ -28,6 +28,7 @@ from ... import db
 from ...domain.catalogues import COST_CATEGORIES
 from ...models import Application, Partnership
 from ...operations import applications as ops
+from ...operations.funds import rules_for
 from ..uow import current_uow
 from .views import _actor, _localizer, _own, _partnership, _today, bp
 
@@ -237,7 +238,7 @@ def report_document(slug: str, app_id: int) -> Response:
     outcome = render_document(
         "report",
         stored.data,
-        application.fund.guideline,
+        rules_for(application),
         letterhead,
         today=current_uow().today(),
     )

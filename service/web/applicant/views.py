@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -242,11 +242,11 @@ def partnership_page(slug: str) -> ResponseReturnValue:
     today = _today()
     funds = []
     for fund in partnership.funds:
-        if fund.current_guideline is None:
+        if fund.current_guideline is None or fund.draft:
             continue
         rules = fund.guideline
-        lead = timedelta(days=rules.submission_lead_days)
-        sessions = [(day, day - lead) for day in rules.sessions if day - lead >= today]
+        # each session with its deadline: the one the partnership published, else the lead days
+        sessions = list(rules.open_sessions(today))
         funds.append((fund, rules, overview_fund(db.session(), fund, today), sessions))
     return render_template(
         "apply/partnership.html",
