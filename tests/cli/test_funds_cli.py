@@ -66,8 +66,10 @@ def test_a_fund_is_created_from_a_guideline_file_with_its_committee(app, partner
     with app.app_context():
         fund = db.session().scalars(select(Fund)).one()
         assert fund.key == "AIF-2026"
-        assert fund.committee is not None and fund.committee.name == "BgA"
-        assert fund.is_open and not fund.draft
+        assert fund.committee is not None
+        assert fund.committee.name == "BgA"
+        assert fund.is_open
+        assert not fund.draft
         assert [g.version for g in fund.guidelines] == [1]
         assert db.session().scalar(select(AuditLog.id).where(AuditLog.action == "fund.create"))
 
@@ -191,8 +193,10 @@ def test_a_changed_guideline_is_a_new_version_and_the_old_one_stays(app, partner
 
     assert again.exit_code == 0, again.output
     assert "Version 2" in again.output
-    assert same.exit_code == 0 and "unverändert" in same.output
-    assert twice.exit_code == 1 and "funds update" in twice.output
+    assert same.exit_code == 0
+    assert "unverändert" in same.output
+    assert twice.exit_code == 1
+    assert "funds update" in twice.output
     with app.app_context():
         fund = db.session().scalars(select(Fund)).one()
         assert [g.version for g in fund.guidelines] == [1, 2]
@@ -236,7 +240,8 @@ def test_open_and_close(app, partnership, tmp_path):
     listed = invoke(app, "funds", "list", "--partnership", partnership)
     opened = invoke(app, "funds", "open", "AIF-2026", "--partnership", partnership)
 
-    assert closed.exit_code == 0 and "keine neuen Anträge" in closed.output
+    assert closed.exit_code == 0
+    assert "keine neuen Anträge" in closed.output
     assert "geschlossen" in listed.output
     assert opened.exit_code == 0
     with app.app_context():
@@ -262,12 +267,15 @@ def test_next_year_is_a_closed_draft_with_dates_moved_and_the_budget_to_confirm(
     )
 
     assert result.exit_code == 0, result.output
-    assert "AIF-2027" in result.output and "40.000,00" in result.output
+    assert "AIF-2027" in result.output
+    assert "40.000,00" in result.output
     with app.app_context():
         copy = db.session().scalars(select(Fund).where(Fund.key == "AIF-2027")).one()
         rules = copy.guideline
-        assert copy.draft and not copy.is_open
-        assert copy.committee is not None and copy.committee.name == "BgA"
+        assert copy.draft
+        assert not copy.is_open
+        assert copy.committee is not None
+        assert copy.committee.name == "BgA"
         assert rules.year == 2027
         assert rules.fund_name == "Aktions- und Initiativfonds 2027"
         assert str(rules.budget) == "40000.00"
@@ -287,13 +295,16 @@ def test_next_year_is_a_closed_draft_with_dates_moved_and_the_budget_to_confirm(
     )
 
     assert "Budget zu bestätigen" in listed.output
-    assert refused.exit_code == 1 and "Entwurf" in refused.output
+    assert refused.exit_code == 1
+    assert "Entwurf" in refused.output
     assert confirmed.exit_code == 0, confirmed.output
-    assert again.exit_code == 1 and "AIF-2027" in again.output
+    assert again.exit_code == 1
+    assert "AIF-2027" in again.output
     assert backwards.exit_code == 1
     with app.app_context():
         copy = db.session().scalars(select(Fund).where(Fund.key == "AIF-2027")).one()
-        assert copy.is_open and not copy.draft
+        assert copy.is_open
+        assert not copy.draft
 
 
 def test_the_list_is_a_german_table_with_each_sessions_deadline(app, partnership, tmp_path):
@@ -314,8 +325,11 @@ def test_the_list_is_a_german_table_with_each_sessions_deadline(app, partnership
     lines = result.output.splitlines()
     for heading in ("Schlüssel", "Name", "Jahr", "Budget", "Antragsfrist", "Anträge", "Version"):
         assert heading in lines[0], lines[0]
-    assert "AIF-2026" in lines[2] and "40.000,00\xa0€" in lines[2] and "offen" in lines[2]
-    assert "2026" in lines[2] and lines[2].rstrip().endswith("1")
+    assert "AIF-2026" in lines[2]
+    assert "40.000,00\xa0€" in lines[2]
+    assert "offen" in lines[2]
+    assert "2026" in lines[2]
+    assert lines[2].rstrip().endswith("1")
     # the published Friday deadlines, and the lead days for the session without one
     assert "09.03.2026, Frist 27.02.2026" in result.output
     assert "15.06.2026, Frist 29.05.2026" in result.output
