@@ -332,6 +332,20 @@ def add_guideline_version(uow: UnitOfWork, fund: Fund, text: str) -> FundGuideli
     return version
 
 
+def upload_problems(raw: bytes, name: str) -> tuple[str, list[Finding]]:
+    """The text of an uploaded guideline file and its problems (none: it can be saved) – for
+    a page that shows every problem at its field instead of refusing."""
+    try:
+        text = guideline_text(raw, name)
+    except GuidelineRefused as refused:
+        return "", list(refused.findings)
+    try:
+        load_guideline_text(text)
+    except GuidelineError as exc:
+        return text, guideline_findings(exc)
+    return text, []
+
+
 @dataclass(frozen=True)
 class Saved:
     """What an uploaded guideline did: a new fund, a new version of one, or nothing."""
