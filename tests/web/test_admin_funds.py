@@ -128,12 +128,13 @@ def test_a_changed_guideline_of_a_known_fund_is_its_next_version(app):
     upload(client, MUSTER)
 
     changed = upload(client, MUSTER.replace('max = "5000.00"', 'max = "6000.00"'))
+    said = text(client.get(changed.headers["Location"]))
     same = upload(client, MUSTER.replace('max = "5000.00"', 'max = "6000.00"'))
 
     assert changed.status_code == 302
+    assert "als Version 2 gespeichert" in said
     assert same.status_code == 302
     assert versions(app, "MUSTER-2026") == [1, 2]
-    assert "als Version 2 gespeichert" in text(client.get(changed.headers["Location"]))
 
 
 def test_a_closed_fund_takes_no_application_and_says_so_in_german(app):
