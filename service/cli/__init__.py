@@ -20,6 +20,7 @@ COMMAND_MODULES = {
     "check": "check",
     "db": "db",
     "demo": "demo",
+    "funds": "funds",
     "mail": "mail",
     "notices": "notices",
     "partnerships": "partnerships",

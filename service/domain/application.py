@@ -383,11 +383,22 @@ SUBMISSION_NO_SESSION_LEFT = define(
     APPLICATION,
     "submission.no-session-left",
     "error",
-    N_(
-        "No session of the deciding body is left for an application submitted "
-        "on %(submitted_on)s: applications must arrive %(days)s days before a "
-        "session. Please contact the coordination office."
-    ),
+    {
+        "": N_(
+            "No session of the deciding body is left for an application submitted "
+            "on %(submitted_on)s: applications must arrive %(days)s days before a "
+            "session. Please contact the coordination office."
+        ),
+        "published-deadline": N_(
+            "No session of the deciding body is left for an application submitted "
+            "on %(submitted_on)s: the application deadline of the last session was "
+            "%(deadline)s. Please contact the coordination office."
+        ),
+        "no-sessions": N_(
+            "No session of the deciding body is planned for an application submitted "
+            "on %(submitted_on)s. Please contact the coordination office."
+        ),
+    },
     source=sources.FUND_GUIDELINE,
 )
 
@@ -578,7 +589,8 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def assign_session(submitted_on: date, sessions: Iterable[date], lead_days: int) -> date | None:
-    """The earliest session with ``session − lead_days ≥ submitted_on`` (None: none left)."""
+    """The earliest session with ``session − lead_days ≥ submitted_on`` (None: none left).
+    A guideline's sessions may publish their own deadlines: use ``Guideline.session_for``."""
     earliest = submitted_on + timedelta(days=lead_days)
     return min((s for s in sessions if s >= earliest), default=None)
 
@@ -632,18 +644,34 @@ def application_findings(
     findings += _cost_findings(app.costs, guideline)
     findings += _financing_findings(app, guideline, committed)
     findings += _declaration_findings(app.declarations)
-    if assign_session(app.submitted_on, guideline.sessions, guideline.submission_lead_days) is None:
-        findings.append(
-            SUBMISSION_NO_SESSION_LEFT.finding(
-                "submitted_on",
-                {
-                    "submitted_on": app.submitted_on,
-                    "days": guideline.submission_lead_days,
-                },
-                guideline=guideline,
-            )
-        )
+    if guideline.session_for(app.submitted_on) is None:
+        findings.append(_no_session_left(app.submitted_on, guideline))
     return findings
+
+
+def _no_session_left(submitted_on: date, guideline: Guideline) -> Finding:
+    """The finding names the deadline that was missed: the lead days, or the last session's
+    own published deadline where the partnership gave one."""
+    if not guideline.sessions:
+        return SUBMISSION_NO_SESSION_LEFT.finding(
+            "submitted_on",
+            {"submitted_on": submitted_on},
+            variant="no-sessions",
+            guideline=guideline,
+        )
+    last = guideline.sessions[-1]
+    if guideline.has_own_deadline(last):
+        return SUBMISSION_NO_SESSION_LEFT.finding(
+            "submitted_on",
+            {"submitted_on": submitted_on, "deadline": guideline.deadline_of(last)},
+            variant="published-deadline",
+            guideline=guideline,
+        )
+    return SUBMISSION_NO_SESSION_LEFT.finding(
+        "submitted_on",
+        {"submitted_on": submitted_on, "days": guideline.submission_lead_days},
+        guideline=guideline,
+    )
 
 
 def _applicant_findings(app: Application, g: Guideline) -> list[Finding]:

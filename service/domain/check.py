@@ -16,7 +16,6 @@ from .application import (
     Application,
     application_findings,
     application_totals,
-    assign_session,
     parse_application,
 )
 from .closing import Closing, closing_findings, parse_closing
@@ -132,7 +131,7 @@ def check_application(
     if app is None:
         return _result("application", problems)
     totals = application_totals(app)
-    session = assign_session(app.submitted_on, guideline.sessions, guideline.submission_lead_days)
+    session = guideline.session_for(app.submitted_on)
     return _result(
         "application",
         application_findings(app, guideline, committed),
@@ -265,12 +264,14 @@ def guideline_findings(problem: GuidelineError) -> list[Finding]:
     findings: list[Finding] = []
     for key, detail in problem.problems:
         if not key:
-            finding = GUIDELINE.finding(key, {"detail": detail[:300]}, variant="unreadable")
+            unreadable = detail if isinstance(detail, Message) else detail[:300]
+            finding = GUIDELINE.finding(key, {"detail": unreadable}, variant="unreadable")
         elif detail == "missing":
             finding = GUIDELINE.finding(key, {"key": key}, variant="missing-key")
         else:
+            shown = detail if isinstance(detail, Message) else detail[:300]
             finding = GUIDELINE.finding(
-                key, {"key": key, "detail": detail[:300]}, variant="unusable-value"
+                key, {"key": key, "detail": shown}, variant="unusable-value"
             )
         findings.append(finding)
     return findings

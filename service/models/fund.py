@@ -13,6 +13,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
     update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -47,6 +49,11 @@ class Fund(Base):
     last_number: Mapped[int] = mapped_column(default=0)
     # the last notice number handed out (see allocate_notice_number in operations.notices)
     last_notice_number: Mapped[int] = mapped_column(default=0, server_default="0")
+    # open for new applications; a closed fund keeps its files but starts no new one
+    accepts_applications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # copied for a new year (funds copy): budget and dates still to be confirmed by an admin;
+    # a draft fund accepts no application until then
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     partnership: Mapped[Partnership] = relationship(back_populates="funds")
@@ -58,6 +65,14 @@ class Fund(Base):
     @property
     def current_guideline(self) -> FundGuideline | None:
         return self.guidelines[-1] if self.guidelines else None
+
+    @property
+    def is_open(self) -> bool:
+        """New applications are taken: open and not a draft."""
+        return self.accepts_applications and not self.draft
+
+    def guideline_version(self, version: int) -> FundGuideline | None:
+        return next((g for g in self.guidelines if g.version == version), None)
 
     @property
     def guideline(self) -> Guideline:

@@ -10,8 +10,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from ..domain.labelled import LabelledEnum
 from ..domain.messages import N_
@@ -19,8 +20,10 @@ from ..domain.states import DecisionOutcome
 from .base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
+    from ..domain.guideline import Guideline
     from .application import Application
     from .committee import Committee, CommitteeMember
+    from .fund import FundGuideline
     from .notice import Notice
 
 
@@ -147,8 +150,40 @@ class Decision(Base):
     # the committee's reasons, taken into a rejection notice's Begründung
     reasons: Mapped[str] = mapped_column(Text, default="")
     decided_on: Mapped[date]
+    # the guideline version the decision was made under (issue 16.2): its notices and the
+    # checks of its report use this version, whatever the fund's guideline says later
+    guideline_id: Mapped[int] = mapped_column(ForeignKey("fund_guideline.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="decisions")
     item: Mapped[AgendaItem | None] = relationship(back_populates="decision")
     notices: Mapped[list[Notice]] = relationship(back_populates="decision")
+    guideline: Mapped[FundGuideline] = relationship()
+
+    @property
+    def rules(self) -> Guideline:
+        """The rules of the guideline version the decision was made under."""
+        if self.guideline is not None:
+            return self.guideline.rules
+        # recorded but not flushed yet: it is stored with the fund's current version
+        return self.application.fund.guideline
+
+
+@event.listens_for(Decision, "before_insert")
+def _decided_under_the_current_guideline(
+    _mapper: Mapper[Decision], connection: Connection, target: Decision
+) -> None:
+    """A decision recorded without naming its guideline version gets the fund's current one
+    (the version in force when it is recorded) – so no path can store a decision without."""
+    if target.guideline_id is not None:
+        return
+    from .application import Application
+    from .fund import FundGuideline
+
+    target.guideline_id = connection.scalar(
+        select(FundGuideline.id)
+        .join(Application, Application.fund_id == FundGuideline.fund_id)
+        .where(Application.id == target.application_id)
+        .order_by(FundGuideline.version.desc())
+        .limit(1)
+    )

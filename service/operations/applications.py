@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..models.backoffice import ApplicationComment
 from ..uow import Actor, UnitOfWork
-from .funds import FundOverview, committed_amount, overview_fund
+from .funds import FundOverview, committed_amount, overview_fund, rules_for
 from .interchange import (
     application_to_interchange,
     canonical_json,
@@ -115,11 +115,11 @@ def open_funds(uow: UnitOfWork, partnership: Partnership) -> list[FundOffer]:
     today = uow.today()
     offers = []
     for fund in partnership.funds:
-        if fund.current_guideline is None:
+        if fund.current_guideline is None or fund.draft:
             continue
         rules = fund.guideline
-        lead = timedelta(days=rules.submission_lead_days)
-        sessions = [(day, day - lead) for day in rules.sessions if day - lead >= today]
+        # each session with its deadline: the one the partnership published, else the lead days
+        sessions = list(rules.open_sessions(today))
         offers.append(FundOffer(fund, rules, overview_fund(uow.session, fund, today), sessions))
     return offers
 
@@ -166,11 +166,26 @@ def usage_report(uow: UnitOfWork, application: Application) -> UsageReport | Non
     ).one_or_none()
 
 
+FUND_CLOSED = Message(
+    N_(
+        "The fund %(fund)s takes no applications at the moment. Please ask the coordination "
+        "office when it opens again."
+    )
+)
+
+
+def require_open(fund: Fund) -> None:
+    """A closed fund (or a draft for next year) takes no application (issue 16.2)."""
+    if not fund.is_open:
+        raise TransitionRefused(Message(FUND_CLOSED.msgid, {"fund": fund.guideline.fund_name}))
+
+
 # -- drafts and submission ------------------------------------------------------------------------
 
 
 def start_application(uow: UnitOfWork, fund: Fund) -> Application:
-    """A new, empty draft of ``fund``."""
+    """A new, empty draft of ``fund``; refused while the fund is closed."""
+    require_open(fund)
     application = Application(fund=fund, state=ApplicationState.draft)
     uow.session.add(application)
     uow.session.flush()
@@ -247,6 +262,8 @@ def submit_application(
         return application, False
     if not application.state.applicant_may_edit:
         raise NotEditable(application.state.value)
+    # a draft begun before the fund closed is kept, but not received while it is closed
+    require_open(application.fund)
     result = check_stored(uow, application)
     if not result.ok:
         raise SubmissionRefused(result)
@@ -498,7 +515,7 @@ def report_notice_part(uow: UnitOfWork, application: Application) -> dict[str, A
     third_party = sum((row.amount or Decimal(0) for row in application.third_party), Decimal(0))
     return {
         "number": notice.number,
-        "financing_type": notice.financing_type or application.fund.guideline.financing_type,
+        "financing_type": notice.financing_type or rules_for(application).financing_type,
         "start": (notice.period_start or application.project_start or date.min).isoformat(),
         "end": (notice.period_end or application.project_end or date.max).isoformat(),
         "grant": to_json_money(notice.amount or Decimal(0)),
@@ -517,7 +534,7 @@ def check_report_data(
     today = uow.today()
     payload = {"notice": report_notice_part(uow, application), **data}
     payload.setdefault("submitted_on", today.isoformat())
-    return check_report(payload, application.fund.guideline, today=today)
+    return check_report(payload, rules_for(application), today=today)
 
 
 def submit_report(
@@ -542,7 +559,8 @@ def submit_report(
         **{k: v for k, v in data.items() if k not in ("notice", "submitted_on")},
         "submitted_on": today.isoformat(),
     }
-    result = check_report(payload, application.fund.guideline, today=today)
+    # the guideline version the grant was decided under (issue 16.2)
+    result = check_report(payload, rules_for(application), today=today)
     if not result.ok:
         raise RulesRefused([f for f in result.findings if f.is_error])
     output = result.to_json(_PlainForStorage())

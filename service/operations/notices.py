@@ -131,7 +131,7 @@ def notice_data(
             amount=f"{granted:.2f}" if granted is not None else None,
             start=project.get("start"),
             end=project.get("end"),
-            financing_type=application.fund.guideline.financing_type,
+            financing_type=decision.rules.financing_type,
         )
     data["decision"] = entry
     return data
@@ -177,7 +177,8 @@ def prepare_notice(
     """Check the notice and build its template context; raises :class:`NoticeRefused` where
     the notice would be false. ``committed`` (the fund's money committed by *other*
     applications) may be given by a batch that computed it once per fund."""
-    guideline = application.fund.guideline
+    # the guideline version the committee decided under, not a later one (issue 16.2)
+    guideline = decision.rules
     payload = {key: value for key, value in data.items() if key != "decision"}
     if committed is None:
         committed = _committed_without(session, application, decision)

@@ -226,7 +226,8 @@ def code_fingerprint() -> str:
 def source_fingerprint(notice: Notice, settings_sha256: str) -> str:
     """SHA-256 of everything :func:`prepare_record` builds the context from."""
     application = notice.application
-    guideline = application.fund.current_guideline
+    decided = notice.decision.guideline if notice.decision is not None else None
+    guideline = decided or application.fund.current_guideline
     parts = {
         "code": code_fingerprint(),
         "input": notice_input(notice),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -161,9 +161,24 @@ def create_meeting(
     return meeting
 
 
+def session_deadline(fund: Fund, held_on: date) -> date:
+    """The application deadline of the fund for a session on ``held_on``: the deadline the
+    guideline publishes for that session, else ``held_on`` − submission_lead_days."""
+    return fund.guideline.deadline_of(held_on)
+
+
+def meeting_deadlines(meeting: Meeting) -> list[tuple[Fund, date]]:
+    """Each fund the meeting's body decides, with its application deadline for the meeting."""
+    return [
+        (fund, session_deadline(fund, meeting.held_on))
+        for fund in meeting.committee.funds
+        if fund.current_guideline is not None
+    ]
+
+
 def _submitted_in_time(application: Application, held_on: date) -> bool:
-    lead = timedelta(days=application.fund.guideline.submission_lead_days)
-    return application.submitted_on is not None and application.submitted_on <= held_on - lead
+    deadline = session_deadline(application.fund, held_on)
+    return application.submitted_on is not None and application.submitted_on <= deadline
 
 
 def candidates(session: Session, meeting: Meeting) -> list[tuple[Application, bool]]:
@@ -201,8 +216,11 @@ def add_to_agenda(uow: UnitOfWork, meeting: Meeting, application: Application) -
         raise SessionError(N_("This application is decided by another body."))
     if not _submitted_in_time(application, meeting.held_on):
         raise SessionError(
-            N_("The application came in too late for this session (%(days)s days before it)."),
-            days=application.fund.guideline.submission_lead_days,
+            N_(
+                "The application came in too late for this session: its application deadline "
+                "was %(deadline)s."
+            ),
+            deadline=session_deadline(application.fund, meeting.held_on),
         )
     application.state = require_transition(application.state, ApplicationState.on_agenda)
     item = AgendaItem(
@@ -425,6 +443,8 @@ def decide(uow: UnitOfWork, meeting: Meeting) -> list[Decision]:
         decision = Decision(
             application=item.application,
             item=item,
+            # the guideline version in force when the committee decides (issue 16.2)
+            guideline=item.application.fund.current_guideline,
             outcome=value,
             amount=amount if value is DecisionOutcome.approved else None,
             conditions=item.conditions,

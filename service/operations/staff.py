@@ -49,7 +49,7 @@ from ..models import (
 )
 from ..uow import Actor, UnitOfWork
 from . import audit
-from .funds import committed_amount
+from .funds import committed_amount, rules_for
 from .interchange import application_to_interchange
 
 # argon2-cffi's defaults are Argon2id with RFC 9106's low-memory profile
@@ -676,7 +676,10 @@ def application_findings(session: Session, application: Application) -> CheckRes
     fund = application.fund
     # the frozen copy states its date of receipt; the fallback keeps the verdict repeatable
     day = application.submitted_on or application.created_at.date()
-    return check_application(data, fund.guideline, committed_amount(session, fund), today=day)
+    # a decided application is judged by the guideline version of its decision (issue 16.2)
+    return check_application(
+        data, rules_for(application), committed_amount(session, fund), today=day
+    )
 
 
 def _touch(application: Application, version: int) -> None:

@@ -131,6 +131,13 @@ POLICY: dict[str, Rule] = {
     "staff.admin_account_create": _staff(A),
     "staff.admin_account_roles": _staff(A),
     "staff.admin_account_deactivate": _staff(A),
+    # funds per year (issue 16.2): everyone of the office sees them; the admin uploads and
+    # copies guidelines; admin and coordination office open and close a fund
+    "staff.admin_funds": _staff(C, L, A),
+    "staff.admin_fund_upload": _staff(A),
+    "staff.admin_fund_copy": _staff(A),
+    "staff.admin_fund_open": _staff(C, A),
+    "staff.admin_fund_close": _staff(C, A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from service.domain.findings import Finding
-from service.domain.guideline import Guideline, load_guideline
+from service.domain.guideline import Guideline, load_guideline, load_guideline_text
 from service.domain.jsonio import load_json_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -44,6 +44,14 @@ def closing() -> Any:
 
 def aif() -> Guideline:
     return load_guideline(FIXTURES / "guideline-aif-2026.toml")
+
+
+def aif_with_sessions(sessions: str) -> Guideline:
+    """The AIF guideline with another ``fund.sessions`` value (a TOML array)."""
+    text = (FIXTURES / "guideline-aif-2026.toml").read_text(encoding="utf-8")
+    line = 'sessions = ["2026-03-10", "2026-05-12", "2026-09-08"]'
+    assert line in text
+    return load_guideline_text(text.replace(line, f"sessions = {sessions}"))
 
 
 def jf() -> Guideline:

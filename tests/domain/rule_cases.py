@@ -33,7 +33,7 @@ from service.domain.jsonio import JsonInputError
 from service.domain.messages import Message
 from service.domain.payments import PaymentRequest, payment_findings
 
-from .helpers import TODAY, aif, application, jf, meeting, report
+from .helpers import TODAY, aif, aif_with_sessions, application, jf, meeting, report
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -47,13 +47,23 @@ class Case:
     run: Callable[[], Sequence[Finding]]
 
 
-def _application(change: Change, *, youth: bool = False, committed: str = "0") -> Any:
+def _application(
+    change: Change,
+    *,
+    youth: bool = False,
+    committed: str = "0",
+    sessions: str | None = None,
+) -> Any:
+    """``sessions``: another ``fund.sessions`` line for the AIF guideline (TOML)."""
+
     def run() -> Sequence[Finding]:
         data = application()
         if youth:
             data["fund"] = "JF-2026"
         change(data)
         guideline = jf() if youth else aif()
+        if sessions is not None:
+            guideline = aif_with_sessions(sessions)
         return check_application(data, guideline, Decimal(committed), today=TODAY).findings
 
     return run
@@ -255,6 +265,19 @@ APPLICATION_CASES = [
         "a declaration missing", "application", _application(_set("declarations.publicity", False))
     ),
     Case("no session left", "application", _application(_set("submitted_on", "2026-09-01"))),
+    Case(
+        "no session left after the last published deadline",
+        "application",
+        _application(
+            _set("submitted_on", "2026-09-01"),
+            sessions='[{ date = "2026-09-07", deadline = "2026-08-28" }]',
+        ),
+    ),
+    Case(
+        "no session planned at all",
+        "application",
+        _application(lambda d: None, sessions="[]"),
+    ),
 ]
 
 REPORT_CASES = [

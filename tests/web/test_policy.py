@@ -64,6 +64,7 @@ OBJECT_ARGS = (
     "document_id",
     "user_id",
     "job_id",
+    "fund_id",
 )
 
 
@@ -86,6 +87,7 @@ class Objects:
     document_id: int
     user_id: int
     job_id: int
+    fund_id: int
 
 
 def _job(session, partnership_id: int) -> int:
@@ -149,6 +151,7 @@ def _partnership_a(session, storage) -> Objects:
         document_id,
         committee_user.id,
         _job(session, fest.fund.partnership_id),
+        fest.fund_id,
     )
 
 
@@ -202,6 +205,7 @@ def _partnership_b(session, storage) -> Objects:
         document_id,
         user.id,
         _job(session, partnership.id),
+        fund.id,
     )
 
 
@@ -388,6 +392,11 @@ def test_the_matrix_covers_every_staff_route(demo_app):
         "staff.admin_account_create",
         "staff.admin_account_roles",
         "staff.admin_account_deactivate",
+        "staff.admin_funds",
+        "staff.admin_fund_upload",
+        "staff.admin_fund_open",
+        "staff.admin_fund_close",
+        "staff.admin_fund_copy",
     } <= staff_endpoints
     assert all(POLICY[e].roles for e in staff_endpoints)
     assert re.match(r"^staff\.", min(staff_endpoints))

@@ -30,6 +30,7 @@ from ...domain.findings import Finding
 from ...models import Application, Partnership, UsageReport
 from ...operations import applications as ops
 from ...operations.documents import render_document
+from ...operations.funds import rules_for
 from ...operations.partnerships import letterhead_of
 from ..uow import current_uow
 from .actions import Verb, parse_action
@@ -201,7 +202,7 @@ def report_document(slug: str, app_id: int) -> Response:
     outcome = render_document(
         "report",
         stored.data,
-        application.fund.guideline,
+        rules_for(application),
         letterhead,
         today=reading().today(),
     )

@@ -129,6 +129,7 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
         findings_by_item=findings_by_item,
         general_findings=general,
         candidates=ops.candidates(s, meeting),
+        deadlines=ops.meeting_deadlines(meeting),
         budgets=ops.budgets(s, meeting.committee),
         documents=ops.meeting_documents(s, meeting),
         decided=ops.is_decided(meeting),
