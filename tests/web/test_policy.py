@@ -31,6 +31,7 @@ from service.models import (
     Committee,
     CommitteeBody,
     CommitteeMember,
+    CommitteeTerm,
     Decision,
     Meeting,
     MeetingMode,
@@ -158,7 +159,8 @@ def _partnership_b(session, storage) -> Objects:
     committee = Committee(
         partnership=partnership, body=CommitteeBody.begleitausschuss, name="BgA B"
     )
-    member = CommitteeMember(committee=committee, name="B. Mitglied", sector=Sector.civil)
+    member = CommitteeMember(committee=committee, name="B. Mitglied")
+    CommitteeTerm(member=member, term_from=date(2026, 1, 1), sector=Sector.civil)
     fund.committee = committee
     application = Application(
         fund=fund,
