@@ -105,7 +105,8 @@ class Problem:
 # -- messages --------------------------------------------------------------------------------
 
 END_BEFORE_START = N_(
-    "The term cannot end (%(end)s) before it begins (%(start)s). Please check term_to."
+    "The term cannot end (%(end)s) before it begins (%(start)s). Please check the last day "
+    "of the term."
 )
 OVERLAP = N_(
     "%(name)s has two terms that overlap (from %(start)s and from %(other)s). A person can "
@@ -113,20 +114,20 @@ OVERLAP = N_(
 )
 DEPUTY_VOTES = N_(
     "A deputy has no vote of their own: they vote only in place of the member they stand "
-    "in for. Please set voting = false, or remove deputy_for."
+    "in for. Please make the deputy an advisory member, or name nobody they stand in for."
 )
-OWN_DEPUTY = N_("Nobody can be their own deputy. Please name another member under deputy_for.")
+OWN_DEPUTY = N_("Nobody can be their own deputy. Please name another voting member.")
 UNKNOWN_PRINCIPAL = N_(
-    "“%(principal)s” is not a member of this committee. Please give the exact name of a "
-    "voting member under deputy_for."
+    "“%(principal)s” is not a member of this committee. Please name a voting member of this "
+    "committee, spelt exactly as in its member list."
 )
 PRINCIPAL_NOT_VOTING = N_(
     "%(principal)s is not a voting member of the committee on %(day)s, so nobody can stand "
     "in for them then. Please end this deputy's term by then or name another voting member."
 )
 CHAIR_NOT_VOTING = N_(
-    "The chair must be a voting member, because their vote decides a tie. Please set "
-    "voting = true or chair = false."
+    "The chair must be a voting member, because their vote decides a tie. Please give the "
+    "chair a vote, or choose another chair."
 )
 TWO_CHAIRS = N_(
     "%(name)s and %(other)s would both chair the committee on %(day)s. A committee has one "
@@ -147,7 +148,7 @@ NO_CIVIL_MAJORITY = N_(
 REQUIRED = N_("Please fill in this key.")
 NOT_TEXT = N_("Please give a text in quotation marks.")
 NOT_BOOLEAN = N_("Please give true or false (without quotation marks).")
-NOT_DATE = N_("Please give a date as YYYY-MM-DD, e.g. 2027-01-01 (without quotation marks).")
+NOT_DATE = N_("Please give the date as YYYY-MM-DD, e.g. 2027-01-01.")
 TOO_LONG = N_("At most %(max)s characters are possible.")
 NOT_A_CHOICE = N_("Please give one of: %(choices)s.")
 UNKNOWN_KEY = N_("This key is unknown. Please check its spelling; known keys here: %(keys)s.")

@@ -130,6 +130,12 @@ POLICY: dict[str, Rule] = {
     "staff.admin_account_create": _staff(A),
     "staff.admin_account_roles": _staff(A),
     "staff.admin_account_deactivate": _staff(A),
+    # committees and their members with terms (issue 16.3)
+    "staff.admin_committees": _staff(A),
+    "staff.admin_committee_create": _staff(A),
+    "staff.admin_member_new": _staff(A),
+    "staff.admin_member_edit": _staff(A),
+    "staff.admin_member_end": _staff(A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")
