@@ -62,7 +62,7 @@ def import_command(slug: str, day: datetime | None, committees_file: Path) -> No
         name = result.committee.name
         if result.created:
             click.echo(
-                _("Committee “%(name)s” created with %(count)s member(s).")
+                _("Committee “%(name)s” created; members: %(count)s.")
                 % {"name": name, "count": len(result.committee.members)}
             )
         elif result.changed:

@@ -137,7 +137,6 @@ DECIDED_SESSION = N_(
     "This change would alter who was a member at the session of %(day)s, which has decided "
     "already (%(names)s). Please let the change take effect after %(day)s."
 )
-NOT_A_MEMBER_NOW = N_("%(name)s has no term that runs on %(day)s or later.")
 NO_CIVIL_MAJORITY = N_(
     "Civil society holds %(civil)s of the %(total)s votes on %(day)s; it must hold the "
     "majority of the voting members of the monitoring committee. Please check the "
@@ -152,9 +151,14 @@ NOT_DATE = N_("Please give the date as YYYY-MM-DD, e.g. 2027-01-01.")
 TOO_LONG = N_("At most %(max)s characters are possible.")
 NOT_A_CHOICE = N_("Please give one of: %(choices)s.")
 UNKNOWN_KEY = N_("This key is unknown. Please check its spelling; known keys here: %(keys)s.")
-NOT_A_LIST = N_(
-    "Please give the %(what)s as a list of tables ([[%(table)s]]), one table for each entry."
-)
+NOT_A_LIST = {
+    "committee": N_(
+        "Please give the committees as tables [[committee]], one table for each committee."
+    ),
+    "committee.member": N_(
+        "Please give the members as tables [[committee.member]], one table for each member."
+    ),
+}
 TOO_MANY = N_("At most %(max)s entries are possible here.")
 NO_MEMBERS = N_(
     "The committee has no member. Please list its members, each as a table [[committee.member]]."
@@ -527,10 +531,10 @@ def _unknown(table: Mapping[str, Any], known: Sequence[str], path: str) -> list[
 
 
 def _tables(
-    raw: Any, path: str, table: str, what: str, maximum: int, problems: list[FileProblem]
+    raw: Any, path: str, table: str, maximum: int, problems: list[FileProblem]
 ) -> list[Mapping[str, Any]]:
     if not isinstance(raw, list) or not all(isinstance(entry, Mapping) for entry in raw):
-        problems.append(FileProblem(path, Message(NOT_A_LIST, {"what": what, "table": table})))
+        problems.append(FileProblem(path, Message(NOT_A_LIST[table])))
         return []
     if len(raw) > maximum:
         problems.append(FileProblem(path, Message(TOO_MANY, {"max": maximum})))
@@ -583,16 +587,12 @@ def read_committees_file(data: Mapping[str, Any]) -> tuple[list[CommitteeEntry],
     problems: list[FileProblem] = _unknown(data, ("committee",), "")
     raw = data.get("committee")
     if raw is None:
-        problems.append(
-            FileProblem(
-                "committee", Message(NOT_A_LIST, {"what": "committees", "table": "committee"})
-            )
-        )
+        problems.append(FileProblem("committee", Message(NOT_A_LIST["committee"])))
         return [], problems
     committees: list[CommitteeEntry] = []
     seen: set[str] = set()
     for c_index, table in enumerate(
-        _tables(raw, "committee", "committee", "committees", MAX_COMMITTEES, problems), start=1
+        _tables(raw, "committee", "committee", MAX_COMMITTEES, problems), start=1
     ):
         path = f"committee[{c_index}]"
         mine: list[FileProblem] = _unknown(table, COMMITTEE_KEYS, path)
@@ -614,9 +614,7 @@ def read_committees_file(data: Mapping[str, Any]) -> tuple[list[CommitteeEntry],
             mine.append(FileProblem(f"{path}.member", Message(NO_MEMBERS)))
         else:
             for m_index, member in enumerate(
-                _tables(
-                    raw_members, f"{path}.member", "committee.member", "members", MAX_MEMBERS, mine
-                ),
+                _tables(raw_members, f"{path}.member", "committee.member", MAX_MEMBERS, mine),
                 start=1,
             ):
                 entry = read_member(member, f"{path}.member[{m_index}]", m_index, mine)
