@@ -65,6 +65,8 @@ OBJECT_ARGS = (
     "document_id",
     "user_id",
     "job_id",
+    "committee_id",
+    "member_id",
 )
 
 
@@ -87,6 +89,9 @@ class Objects:
     document_id: int
     user_id: int
     job_id: int
+    # committees and members (issue 16.3), set after the rest
+    committee_id: int = 0
+    member_id: int = 0
 
 
 def _job(session, partnership_id: int) -> int:
@@ -140,7 +145,7 @@ def _partnership_a(session, storage) -> Objects:
     item = decision.item
     notice_id, document_id = _notice_and_document(session, storage, fest, decision, "AIF-2026-900")
     committee_user = session.scalars(select(StaffUser).where(StaffUser.email == COMMITTEE)).one()
-    return Objects(
+    objects = Objects(
         SLUG,
         fest.id,
         item.meeting_id,
@@ -151,6 +156,9 @@ def _partnership_a(session, storage) -> Objects:
         committee_user.id,
         _job(session, fest.fund.partnership_id),
     )
+    objects.committee_id = item.meeting.committee_id
+    objects.member_id = item.meeting.committee.members[0].id
+    return objects
 
 
 def _partnership_b(session, storage) -> Objects:
@@ -195,7 +203,7 @@ def _partnership_b(session, storage) -> Objects:
         [(partnership, role) for role in StaffRole],
         "test",
     )
-    return Objects(
+    objects = Objects(
         "andere",
         application.id,
         meeting.id,
@@ -206,6 +214,9 @@ def _partnership_b(session, storage) -> Objects:
         user.id,
         _job(session, partnership.id),
     )
+    objects.committee_id = committee.id
+    objects.member_id = member.id
+    return objects
 
 
 @pytest.fixture
