@@ -182,3 +182,19 @@ def test_the_session_page_of_a_past_session_keeps_its_members(demo_app, tmp_path
 
     assert "Greta Probe" in page
     assert "Zora Neu" not in page
+
+
+def test_the_invitation_page_shows_organisation_and_deputy_of_the_session_day(demo_app):
+    from tests.web.staff_support import KUF, STAFF, log_in, text
+
+    with demo_app.app_context():
+        meeting_id = next(m for m in _bga().meetings if m.held_on == date(2026, 9, 8)).id
+    client = demo_app.test_client()
+    log_in(client, KUF)
+
+    page = text(client.get(f"{STAFF}/sitzungen/{meeting_id}/einladung"))
+
+    assert (
+        "Ilja Vertreter (Stadt Boizenburg/Elbe, Fachdienst Bildung) – "
+        "Stellvertretung für Erika Mustermann" in page
+    )

@@ -144,7 +144,9 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
 @bp.get("/sitzungen/<int:meeting_id>/einladung")
 def session_invitation(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    invited = [p.member for p in meeting.participants if p.invited]
+    invited_ids = {p.member_id for p in meeting.participants if p.invited}
+    # as the committee was on the day of the session: organisation and deputy of that term
+    invited = [m for m in meeting.committee.members_on(meeting.held_on) if m.id in invited_ids]
     return render_template("staff/invitation.html", meeting=meeting, invited=invited)
 
 
