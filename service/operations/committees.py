@@ -240,6 +240,8 @@ def _store(
                     setattr(row, key, value)
                 changed.add(name)
     uow.session.flush()
+    for person in people.values():
+        uow.session.expire(person, ["terms"])  # read again in the order of their first days
     uow.session.expire(committee, ["members"])
     return sorted(changed)
 

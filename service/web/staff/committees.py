@@ -143,7 +143,7 @@ def _form_page(
     ), (422 if errors else 200)
 
 
-def _values_of(member: CommitteeMember, day_from: str) -> dict[str, Any]:
+def _values_of(member: CommitteeMember) -> dict[str, Any]:
     """The edit form's start: the term running today (or the next one), from today on."""
     today = current_uow().today()
     term = member.term_on(today) or next(
@@ -157,7 +157,7 @@ def _values_of(member: CommitteeMember, day_from: str) -> dict[str, Any]:
             "voting": "1" if term.voting else "0",
             "chair": "1" if term.chair else "",
             "deputy_for": str(term.deputy_for_id or ""),
-            "term_from": max(term.term_from, today).isoformat() if day_from == "" else day_from,
+            "term_from": max(term.term_from, today).isoformat(),
             "term_to": term.term_to.isoformat() if term.term_to else "",
         }
     return values
@@ -186,7 +186,7 @@ def admin_member_edit(slug: str, committee_id: int, member_id: int) -> ResponseR
     committee = _committee(committee_id)
     member = ops.find_member(committee, member_id)
     uow = current_uow()
-    values = _values_of(member, "")
+    values = _values_of(member)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         values = form_values(FIELDS)
@@ -207,10 +207,10 @@ def admin_member_end(slug: str, committee_id: int, member_id: int) -> ResponseRe
     last_day = parse_day(values.get("last_day", ""))
     if last_day is None:
         errors = {"last_day": [_("Please give the last day as a date, e.g. 2027-03-31.")]}
-        return _form_page(committee, member, _values_of(member, ""), errors)
+        return _form_page(committee, member, _values_of(member), errors)
     problems = ops.end_member(uow, committee, member, last_day)
     if problems:
-        return _form_page(committee, member, _values_of(member, ""), _errors(problems, ""))
+        return _form_page(committee, member, _values_of(member), _errors(problems, ""))
     flash(
         _(
             "The membership of %(name)s ends on %(day)s.",
