@@ -144,7 +144,7 @@ NO_CIVIL_MAJORITY = N_(
 )
 
 # reading the committees file
-REQUIRED = N_("Please fill in this key.")
+REQUIRED = N_("This is missing; please add it.")
 NOT_TEXT = N_("Please give a text in quotation marks.")
 NOT_BOOLEAN = N_("Please give true or false (without quotation marks).")
 NOT_DATE = N_("Please give the date as YYYY-MM-DD, e.g. 2027-01-01.")

@@ -34,7 +34,7 @@ def test_the_committee_pages_work_with_the_keyboard_and_have_no_violations(live_
     summary = page.locator("#error-summary")
     assert summary.count() == 1
     assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert "Gruppe: Bitte füllen Sie diesen Schlüssel aus." in summary.inner_text()
+    assert "Gruppe: Diese Angabe fehlt; bitte ergänzen Sie sie." in summary.inner_text()
     summary.get_by_role("link").first.focus()
     page.keyboard.press("Enter")
     assert page.url.endswith("#f-email") or page.url.endswith("#f-group")

@@ -128,7 +128,7 @@ def test_wrong_entries_are_listed_in_german_at_their_fields_and_nothing_is_saved
     page = text(response)
     assert "Bitte korrigieren Sie Ihre Eingabe" in page
     assert "E-Mail-Adresse: Bitte geben Sie genau eine E-Mail-Adresse an" in page
-    assert "Gruppe: Bitte füllen Sie diesen Schlüssel aus." in page
+    assert "Gruppe: Diese Angabe fehlt; bitte ergänzen Sie sie." in page
     assert "Amtszeit ab: Bitte geben Sie das Datum als JJJJ-MM-TT an" in page
     html = response.get_data(as_text=True)
     assert 'href="#f-email"' in html
