@@ -18,6 +18,7 @@ COMMAND_MODULES = {
     "backup": "backup",
     "restore": "backup",
     "check": "check",
+    "committees": "committees",
     "db": "db",
     "demo": "demo",
     "funds": "funds",

@@ -88,7 +88,7 @@ FIELD_LABELS: dict[str, str] = {
     "members": N_("Members"),
     "members[].id": N_("Member's identifier"),
     "members[].name": N_("Member's name"),
-    "members[].sector": N_("Member's sector (civil society or administration)"),
+    "members[].sector": N_("Member's group (civil society, administration or politics)"),
     "members[].voting": N_("Member's voting right (yes/no)"),
     "invited": N_("Members invited"),
     "present": N_("Members present"),

@@ -20,7 +20,7 @@ from .messages import N_, Message
 from .reader import InputReader, at, join
 
 MODES = ("session", "written")
-SECTORS = ("civil", "admin")
+SECTORS = ("civil", "admin", "politics")
 VOTES = ("yes", "no", "abstain")
 WRITTEN_OUTCOMES = ("approved", "rejected", "not-decided", "deferred")
 MIN_QUORUM = 3
@@ -747,8 +747,9 @@ def meeting_findings(meeting: Meeting) -> tuple[list[Finding], MeetingOutcomes]:
     if meeting.body == "begleitausschuss" and meeting.members:
         voting = [m for m in meeting.members if m.voting]
         civil = sum(1 for m in voting if m.sector == "civil")
-        admin = sum(1 for m in voting if m.sector == "admin")
-        if civil <= admin:
+        # administration and politics together (issue 16: three groups)
+        others = sum(1 for m in voting if m.sector in ("admin", "politics"))
+        if civil <= others:
             findings.append(
                 COMMITTEE_NO_CIVIL_MAJORITY.finding(
                     "members", {"civil": civil, "total": len(voting)}

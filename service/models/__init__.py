@@ -18,7 +18,7 @@ from .backoffice import (
 from .base import Base, utcnow
 from .batch import BatchItem, BatchJob
 from .blob import DocumentBlob
-from .committee import Committee, CommitteeBody, CommitteeMember, Sector
+from .committee import Committee, CommitteeBody, CommitteeMember, CommitteeTerm, Seat, Sector
 from .document import Document
 from .fund import Fund, FundGuideline, allocate_reference
 from .meeting import (
@@ -53,6 +53,7 @@ __all__ = [
     "Committee",
     "CommitteeBody",
     "CommitteeMember",
+    "CommitteeTerm",
     "ConflictOfInterest",
     "CostLine",
     "Decision",
@@ -72,6 +73,7 @@ __all__ = [
     "PartnershipFile",
     "PaymentRequest",
     "PurgedApplication",
+    "Seat",
     "Sector",
     "SettingsError",
     "StaffMembership",

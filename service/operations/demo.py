@@ -38,6 +38,7 @@ from ..models import (
     Committee,
     CommitteeBody,
     CommitteeMember,
+    CommitteeTerm,
     ConflictOfInterest,
     Decision,
     Fund,
@@ -54,6 +55,13 @@ from .interchange import application_from_interchange, freeze_submission
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_ACTOR = "system:demo"
+
+
+def _term_start() -> date:
+    """The demo's members sit from 1 January of the year of its first session on (an open
+    term), so every demo session, and every session tried out later, finds them."""
+    first = min(meeting.held_on for meeting in MEETINGS)
+    return date(first.year, 1, 1)
 
 
 class _Loader:
@@ -92,16 +100,19 @@ class _Loader:
         for spec in demo.members:
             if spec.name in existing:
                 continue
-            member = CommitteeMember(
-                committee=committee,
-                name=spec.name,
-                organisation=spec.organisation,
-                sector=Sector(spec.sector),
-                voting=spec.voting,
-                chair=spec.chair,
-                deputy_for=existing.get(spec.deputy_for) if spec.deputy_for else None,
-            )
+            member = CommitteeMember(committee=committee, name=spec.name)
             self._add(member)
+            self._add(
+                CommitteeTerm(
+                    member=member,
+                    term_from=_term_start(),
+                    organisation=spec.organisation,
+                    sector=Sector(spec.sector),
+                    voting=spec.voting,
+                    chair=spec.chair,
+                    deputy_for=existing.get(spec.deputy_for) if spec.deputy_for else None,
+                )
+            )
             existing[spec.name] = member
         return committee
 
@@ -193,13 +204,13 @@ class _Loader:
                 next_on=demo.next_on,
             )
             self._add(meeting)
-            for member in committee.members:
+            for seat in committee.members_on(demo.held_on):
                 self._add(
                     MeetingParticipant(
                         meeting=meeting,
-                        member=member,
+                        member=seat.member,
                         invited=True,
-                        present=member.name in demo.present,
+                        present=seat.name in demo.present,
                     )
                 )
         on_agenda = {item.application_id for item in meeting.items}

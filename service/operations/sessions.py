@@ -36,6 +36,7 @@ from ..models import (
     MeetingMode,
     MeetingParticipant,
     Partnership,
+    Seat,
     Vote,
     VoteChoice,
 )
@@ -100,7 +101,7 @@ def _require_version(shown: str | None, current: str) -> None:
         raise StaleRecords(f"records at {current}, the form showed {shown}")
 
 
-def member_key(member: CommitteeMember) -> str:
+def member_key(member: CommitteeMember | Seat) -> str:
     return f"m{member.id}"
 
 
@@ -136,15 +137,14 @@ def create_meeting(
     start_time: time | None = None,
     fill: bool = True,
 ) -> Meeting:
-    """A new session (or written vote) with every active member invited."""
+    """A new session (or written vote) with every member of the committee on that day invited."""
     session = uow.session
     meeting = Meeting(
         committee=committee, held_on=held_on, mode=mode, place=place, start_time=start_time
     )
     session.add(meeting)
-    for member in committee.members:
-        if member.active:
-            session.add(MeetingParticipant(meeting=meeting, member=member, invited=True))
+    for seat in committee.members_on(held_on):
+        session.add(MeetingParticipant(meeting=meeting, member=seat.member, invited=True))
     session.flush()
     audit.record(
         session,
@@ -291,7 +291,8 @@ def record_attendance(
     if is_decided(meeting):
         raise SessionError(N_("The session has already decided; its records are closed."))
     _require_version(version, records_version(meeting))
-    for member in meeting.committee.members:
+    for seat in meeting.committee.members_on(meeting.held_on):
+        member = seat.member
         row = participant(meeting, member)
         row.invited = member.id in invited
         row.present = member.id in present and meeting.mode is MeetingMode.session
@@ -328,7 +329,8 @@ def record_item(
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be changed."))
     _require_version(version, records_version(item.meeting, item))
-    members = {m.id: m for m in item.meeting.committee.members}
+    meeting = item.meeting
+    members = {s.id: s.member for s in meeting.committee.members_on(meeting.held_on)}
     item.proposed_amount = proposed_amount
     item.conditions = conditions
     item.conflicts.clear()
@@ -361,9 +363,15 @@ def _money(value: Decimal | None) -> str | None:
 def meeting_to_interchange(
     meeting: Meeting, *, extras: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The records as the meeting interchange the rules engine and the minutes read."""
+    """The records as the meeting interchange the rules engine and the minutes read.
+
+    The members are those of the committee on the day of the session (their terms then), so
+    the minutes of a past session, produced again, list who was a member then; attendance and
+    conflicts of anybody else are left out (votes stay: the rules engine names them)."""
     committee = meeting.committee
-    members = [m for m in committee.members if m.active]
+    members = committee.members_on(meeting.held_on)
+    seated = {m.id for m in members}
+    participants = [p for p in meeting.participants if p.member_id in seated]
     data: dict[str, Any] = {
         "body": committee.body.value,
         "mode": meeting.mode.value,
@@ -380,9 +388,9 @@ def meeting_to_interchange(
             }
             for m in members
         ],
-        "invited": [member_key(p.member) for p in meeting.participants if p.invited],
-        "present": [member_key(p.member) for p in meeting.participants if p.present],
-        "objections": [member_key(p.member) for p in meeting.participants if p.objected],
+        "invited": [member_key(p.member) for p in participants if p.invited],
+        "present": [member_key(p.member) for p in participants if p.present],
+        "objections": [member_key(p.member) for p in participants if p.objected],
         "items": [
             {
                 "ref": item.application.reference or f"#{item.application_id}",
@@ -390,7 +398,9 @@ def meeting_to_interchange(
                 "requested": _money(item.application.requested),
                 "proposed_amount": _money(item.proposed_amount),
                 "conditions": item.conditions,
-                "conflicts": [member_key(c.member) for c in item.conflicts],
+                "conflicts": [
+                    member_key(c.member) for c in item.conflicts if c.member_id in seated
+                ],
                 "votes": {member_key(v.member): v.choice.value for v in item.votes},
             }
             for item in meeting.items
@@ -550,8 +560,9 @@ def generate_minutes(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
 
 
 def invitation_data(session: Session, meeting: Meeting, letter_date: date) -> dict[str, Any]:
-    """What the invitation with agenda says: every active member (the invitation is the
-    proof that all were invited), the agenda with titles, written votes and budget."""
+    """What the invitation with agenda says: every member of the committee on the day of the
+    session (the invitation is the proof that all were invited), the agenda with titles,
+    written votes and budget."""
     left = sum((line.left for line in budgets(session, meeting.committee)), Decimal(0))
     data: dict[str, Any] = {
         "body": meeting.committee.body.value,
@@ -568,8 +579,7 @@ def invitation_data(session: Session, meeting: Meeting, letter_date: date) -> di
                 "chair": m.chair,
                 **({"deputy_for": f"m{m.deputy_for_id}"} if m.deputy_for_id else {}),
             }
-            for m in meeting.committee.members
-            if m.active
+            for m in meeting.committee.members_on(meeting.held_on)
         ],
         "items": [
             {

@@ -138,6 +138,12 @@ POLICY: dict[str, Rule] = {
     "staff.admin_fund_copy": _staff(A),
     "staff.admin_fund_open": _staff(C, A),
     "staff.admin_fund_close": _staff(C, A),
+    # committees and their members with terms (issue 16.3)
+    "staff.admin_committees": _staff(A),
+    "staff.admin_committee_create": _staff(A),
+    "staff.admin_member_new": _staff(A),
+    "staff.admin_member_edit": _staff(A),
+    "staff.admin_member_end": _staff(A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")

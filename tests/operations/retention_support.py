@@ -34,6 +34,7 @@ from service.models import (
     Committee,
     CommitteeBody,
     CommitteeMember,
+    CommitteeTerm,
     Decision,
     Document,
     FormalCheck,
@@ -146,8 +147,9 @@ def committee(session: Session, fund: Fund) -> tuple[Committee, CommitteeMember]
     body = Committee(
         partnership_id=fund.partnership_id, body=CommitteeBody.begleitausschuss, name="BgA"
     )
-    member = CommitteeMember(committee=body, name="Ausschuss Mitglied", sector=Sector.civil)
-    session.add_all([body, member])
+    member = CommitteeMember(committee=body, name="Ausschuss Mitglied")
+    term = CommitteeTerm(member=member, term_from=date(2026, 1, 1), sector=Sector.civil)
+    session.add_all([body, member, term])
     session.flush()
     return body, member
 

@@ -75,15 +75,17 @@ def test_the_monitoring_committee_has_seven_voting_members_mostly_from_civil_soc
     committee = db_session.scalars(
         select(Committee).where(Committee.body == CommitteeBody.begleitausschuss)
     ).one()
-    voting = [m for m in committee.members if m.voting]
-    deputies = [m for m in committee.members if m.deputy_for is not None]
+    seats = committee.members_on(committee.meetings[0].held_on)
+    voting = [m for m in seats if m.voting]
+    deputies = [m for m in seats if m.deputy_for is not None]
 
     assert len(voting) == 7
     civil = sum(m.sector is Sector.civil for m in voting)
     assert civil > len(voting) - civil
     assert deputies
-    assert all(not d.voting and d.deputy_for in voting for d in deputies)
-    assert sum(m.chair for m in committee.members) == 1
+    voting_people = [m.member for m in voting]
+    assert all(not d.voting and d.deputy_for in voting_people for d in deputies)
+    assert sum(m.chair for m in seats) == 1
 
 
 def test_the_demo_shows_applications_in_every_step_before_the_notice(
@@ -151,7 +153,7 @@ def _meeting_interchange(meeting: Meeting) -> dict[str, Any]:
                 "chair": m.chair,
                 **({"deputy_for": ids[m.deputy_for.id]} if m.deputy_for else {}),
             }
-            for m in meeting.committee.members
+            for m in meeting.committee.members_on(meeting.held_on)
         ],
         "invited": [ids[p.member_id] for p in meeting.participants if p.invited],
         "present": [ids[p.member_id] for p in meeting.participants if p.present],

@@ -16,6 +16,7 @@ from service.models import (
     Committee,
     CommitteeBody,
     CommitteeMember,
+    CommitteeTerm,
     Decision,
     Meeting,
     MeetingMode,
@@ -133,10 +134,11 @@ def test_the_session_records_its_decisions_with_the_current_version(db_session, 
     )
     db_session.add(committee)
     fund.committee = committee
-    members = [
-        CommitteeMember(committee=committee, name=f"M{i}", sector=Sector.civil) for i in range(3)
-    ]
+    members = [CommitteeMember(committee=committee, name=f"M{i}") for i in range(3)]
     db_session.add_all(members)
+    db_session.add_all(
+        CommitteeTerm(member=m, term_from=date(2026, 1, 1), sector=Sector.civil) for m in members
+    )
     application = submitted_application(db_session, fund)
     application.state = ApplicationState.on_agenda
     meeting = Meeting(committee=committee, held_on=date(2026, 3, 10), mode=MeetingMode.session)

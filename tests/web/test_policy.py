@@ -31,6 +31,7 @@ from service.models import (
     Committee,
     CommitteeBody,
     CommitteeMember,
+    CommitteeTerm,
     Decision,
     Meeting,
     MeetingMode,
@@ -65,6 +66,8 @@ OBJECT_ARGS = (
     "user_id",
     "job_id",
     "fund_id",
+    "committee_id",
+    "member_id",
 )
 
 
@@ -88,6 +91,9 @@ class Objects:
     user_id: int
     job_id: int
     fund_id: int
+    # committees and members (issue 16.3), set after the rest
+    committee_id: int = 0
+    member_id: int = 0
 
 
 def _job(session, partnership_id: int) -> int:
@@ -141,7 +147,7 @@ def _partnership_a(session, storage) -> Objects:
     item = decision.item
     notice_id, document_id = _notice_and_document(session, storage, fest, decision, "AIF-2026-900")
     committee_user = session.scalars(select(StaffUser).where(StaffUser.email == COMMITTEE)).one()
-    return Objects(
+    objects = Objects(
         SLUG,
         fest.id,
         item.meeting_id,
@@ -153,6 +159,9 @@ def _partnership_a(session, storage) -> Objects:
         _job(session, fest.fund.partnership_id),
         fest.fund_id,
     )
+    objects.committee_id = item.meeting.committee_id
+    objects.member_id = item.meeting.committee.members[0].id
+    return objects
 
 
 def _partnership_b(session, storage) -> Objects:
@@ -161,7 +170,8 @@ def _partnership_b(session, storage) -> Objects:
     committee = Committee(
         partnership=partnership, body=CommitteeBody.begleitausschuss, name="BgA B"
     )
-    member = CommitteeMember(committee=committee, name="B. Mitglied", sector=Sector.civil)
+    member = CommitteeMember(committee=committee, name="B. Mitglied")
+    CommitteeTerm(member=member, term_from=date(2026, 1, 1), sector=Sector.civil)
     fund.committee = committee
     application = Application(
         fund=fund,
@@ -195,7 +205,7 @@ def _partnership_b(session, storage) -> Objects:
         DEMO_PASSWORD,
         [(partnership, role) for role in StaffRole],
     )
-    return Objects(
+    objects = Objects(
         "andere",
         application.id,
         meeting.id,
@@ -207,6 +217,9 @@ def _partnership_b(session, storage) -> Objects:
         _job(session, partnership.id),
         fund.id,
     )
+    objects.committee_id = committee.id
+    objects.member_id = member.id
+    return objects
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_the_invitation_is_registered_as_pdf_and_docx_and_names_agenda_and_membe
     with demo_app.app_context():
         meeting = db.session().get(Meeting, meeting_id)
         keys = "-".join(sorted(f.key for f in meeting.committee.funds))
-        members = [m.name for m in meeting.committee.members if m.active]
+        members = [m.name for m in meeting.committee.members_on(meeting.held_on)]
         assert (
             db.session()
             .scalars(select(AuditLog).where(AuditLog.action == "meeting.invitation"))

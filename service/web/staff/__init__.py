@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 – register routes
         administration,
         applications,
+        committees,
         funds,
         notices,
         regeneration,

@@ -116,7 +116,7 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
             findings_by_item.setdefault(index, []).append(text)
         else:
             general.append(text)
-    members = [m for m in meeting.committee.members if m.active]
+    members = meeting.committee.members_on(meeting.held_on)
     participants = {p.member_id: p for p in meeting.participants}
     return render_template(
         "staff/session.html",
@@ -143,7 +143,9 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
 @bp.get("/sitzungen/<int:meeting_id>/einladung")
 def session_invitation(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    invited = [p.member for p in meeting.participants if p.invited]
+    invited_ids = {p.member_id for p in meeting.participants if p.invited}
+    # as the committee was on the day of the session: organisation and deputy of that term
+    invited = [m for m in meeting.committee.members_on(meeting.held_on) if m.id in invited_ids]
     return render_template("staff/invitation.html", meeting=meeting, invited=invited)
 
 
@@ -195,7 +197,7 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
         ]
     )
     meeting = meeting_or_404(meeting_id)
-    member_ids = {m.id for m in meeting.committee.members}
+    member_ids = {m.id for m in meeting.committee.members_on(meeting.held_on)}
 
     def ids(name: str) -> set[int]:
         return {int(v) for v in form_list(name) if v.isdigit() and int(v) in member_ids}
@@ -274,7 +276,7 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
             return _back(meeting, f"top-{item.id}")
     conflicts: dict[int, str] = {}
     votes: dict[int, VoteChoice] = {}
-    for member in meeting.committee.members:
+    for member in meeting.committee.members_on(meeting.held_on):
         if values.get(f"conflict-{member.id}") == "1":
             conflicts[member.id] = values.get(f"reason-{member.id}", "")[:500]
         choice = values.get(f"vote-{member.id}", "")
