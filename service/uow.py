@@ -74,6 +74,8 @@ class UnitOfWork:
         self.actor = actor
         self.localizer = localizer
         self.clock = clock
+        # model events that stamp a day (an application's ended_on) read it from the session
+        session.info["clock"] = clock
         self.config = config
         self.pdf = pdf
         self._storage_factory = storage_factory

@@ -34,7 +34,7 @@ def test_the_wheel_carries_catalogs_document_templates_web_templates_and_migrati
         "service/web/templates/base.html",
         "service/web/static/site.css",
         "service/migrations/script.py.mako",
-        "service/demo/guideline-aif-2026.toml",
+        "service/demo/guideline-aif.toml",
         "service/domain/base_rates.toml",
         # the password rules' lists and the licence of the one taken from Django
         "service/domain/data/common-passwords.txt.gz",

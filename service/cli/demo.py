@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .. import db
 from ..i18n import BabelLocalizer
 from ..models import migrate
 from ..operations.demo import load_demo
@@ -51,12 +50,13 @@ def demo_command(notices: int | None) -> None:
             err=True,
         )
         raise SystemExit(1)
-    session = db.session()
-    created = load_demo(session)
+    uow = current_command_uow()
+    # the funds of the clock's year (FOERDERWERK_TODAY where it is pinned)
+    created = load_demo(uow.session, uow.today())
     if notices:
         from ..operations.seed import SEED_FUND, seed_notices
 
-        seed_notices(current_command_uow(), notices)
+        seed_notices(uow, notices)
         click.echo(
             _("%(count)s approved applications with draft notices created in fund %(fund)s.")
             % {"count": notices, "fund": SEED_FUND}

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -26,7 +25,14 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    UOWTransaction,
+    mapped_column,
+    object_session,
+    relationship,
+)
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.states import ApplicationState
@@ -38,7 +44,6 @@ if TYPE_CHECKING:
     from .meeting import AgendaItem, Decision
     from .notice import Notice
 
-BERLIN = ZoneInfo("Europe/Berlin")
 
 # The interchange's declaration keys (service.domain.catalogues.DECLARATIONS) and their columns.
 DECLARATION_KEYS = (
@@ -230,7 +235,18 @@ def _record_end_of_file(
     target: Application, value: ApplicationState | None, oldvalue: Any, _initiator: Any
 ) -> None:
     if value is not None and ApplicationState(value).is_final and value != oldvalue:
-        target.ended_on = datetime.now(BERLIN).date()
+        target.ended_on = _today_for(target)
+
+
+def _today_for(target: Application) -> date:
+    """Today for the file: the clock of the unit of work its session serves (a pinned
+    FOERDERWERK_TODAY included, service/uow.py puts it into ``session.info``), else the
+    environment's clock."""
+    from ..clock import Clock, clock_from_environment
+
+    session = object_session(target)
+    clock = session.info.get("clock") if session is not None else None
+    return (clock if isinstance(clock, Clock) else clock_from_environment()).today()
 
 
 def _changed_applications(session: Session, objects: Iterable[object]) -> set[Application]:

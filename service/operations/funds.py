@@ -93,9 +93,12 @@ def list_partnerships(session: Session, today: date) -> list[PartnershipOverview
     result = []
     for partnership in session.scalars(select(Partnership).order_by(Partnership.name)):
         funds = tuple(
-            overview_fund(session, fund, today)
+            overview
             for fund in partnership.funds
             if fund.current_guideline is not None
+            for overview in (overview_fund(session, fund, today),)
+            # a past year's fund with no session left offers nothing (issue 16)
+            if overview.next_session is not None or fund.guideline.year >= today.year
         )
         result.append(
             PartnershipOverview(

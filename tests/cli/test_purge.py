@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from service import create_app, db
 from service.cli import cli
+from service.demo import STORY_DAY
 from service.models import Application, AuditLog, PurgedApplication
 from service.operations.demo import load_demo
 
@@ -32,7 +33,7 @@ def demo(db_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     with app.app_context():
-        load_demo(db.session())
+        load_demo(db.session(), STORY_DAY)
         db.session().commit()
     yield app
     with app.app_context():
