@@ -12,6 +12,7 @@ from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 
 
 @cli.command(
@@ -58,13 +59,21 @@ def demo_command(notices: int | None) -> None:
 
         seed_notices(uow, notices)
         click.echo(
-            _("%(count)s approved applications with draft notices created in fund %(fund)s.")
+            ngettext(
+                "%(count)s approved application with a draft notice created in fund %(fund)s.",
+                "%(count)s approved applications with draft notices created in fund %(fund)s.",
+                notices,
+            )
             % {"count": notices, "fund": SEED_FUND}
         )
         return
     if created:
         click.echo(
-            _("Demo partnership loaded: %(count)s records created.")
+            ngettext(
+                "Demo partnership loaded: %(count)s record created.",
+                "Demo partnership loaded: %(count)s records created.",
+                sum(created.values()),
+            )
             % {"count": sum(created.values())}
         )
     else:

@@ -228,7 +228,7 @@ def test_a_backup_restores_into_an_empty_instance_that_passes_the_smoke_checks(
 
     assert result.exit_code == 0, result.output
     assert "Alle Prüfungen bestanden" in result.output
-    assert "3 registrierte(s) Dokument(e) geprüft" in result.output
+    assert "Geprüft – registrierte Dokumente: 3" in result.output
 
     # paths come from the target's configuration, not from the backup
     elsewhere = tmp_path / "elsewhere"
