@@ -34,7 +34,7 @@ from forms.base import choices
 from forms.fields import format_german
 from forms.findings import SummaryEntry, attach_findings, parse_errors
 
-from ... import db
+from ... import db, mail_texts
 from ...adapters.mail import outbox
 from ...adapters.mail.transport import Mail
 from ...clock import clock_from_config
@@ -639,7 +639,6 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
             today=_today(),
             receipt=ReceiptMail(
                 body=functools.partial(_receipt_body, partnership),
-                localizer=current_uow().localizer,
                 # ``APPLICATION_PDF_IN_MAIL = False`` leaves the PDF out (tests without
                 # LibreOffice)
                 with_pdf=bool(current_app.config.get("APPLICATION_PDF_IN_MAIL", True)),
@@ -656,13 +655,8 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
 
 def _receipt_body(partnership: Partnership, application: Application) -> str:
     """The receipt's text, for the submit operation that queues the mail."""
-    return render_template(
-        "apply/mail_receipt.txt",
-        partnership=partnership,
-        application=application,
-        submitted_at=_berlin(application),
-        link=site_url("apply.mine", slug=partnership.slug),
-    )
+    link = site_url("apply.mine", slug=partnership.slug)
+    return mail_texts.receipt_body(partnership, application, link=link)
 
 
 def _berlin(application: Application) -> Any:
@@ -748,14 +742,19 @@ def _send_resume_mail(partnership: Partnership, drafts: list[Application]) -> No
     links = []
     for draft in drafts:
         token = ops.issue_resume_token(db.session(), draft, _actor())
-        links.append((draft, site_url("apply.resume_token", slug=partnership.slug, token=token)))
-    body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
+        url = site_url("apply.resume_token", slug=partnership.slug, token=token)
+        links.append((draft.title, url))
+    addressee = mail_texts.addressee_of(drafts)
+    body = mail_texts.resume_body(partnership, addressee, links=links)
     outbox.queue_mail(
         db.session(),
-        Mail(
-            to=drafts[0].applicant_email,
-            subject=_("Your link to continue your application"),
-            body=body,
+        mail_texts.from_partnership(
+            Mail(
+                to=drafts[0].applicant_email,
+                subject=mail_texts.resume_subject(addressee),
+                body=body,
+            ),
+            partnership,
         ),
     )
 
@@ -780,20 +779,21 @@ def resume_request(slug: str) -> ResponseReturnValue:
             # sender after this answer (issue 14) – nobody learns who applied, not even
             # from the time the answer takes
             _bind_mail()
-            body = render_template(
-                "apply/mail_resume.txt",
-                partnership=partnership,
-                links_block=ops.RESUME_LINKS_SLOT,
-            )
+            # "Sie" until the sender knows the drafts (operations/outgoing.fill_resume_links)
+            addressee = mail_texts.Addressee()
+            body = mail_texts.resume_body(partnership, addressee, links_block=ops.RESUME_LINKS_SLOT)
+            subject = mail_texts.resume_subject(addressee)
             ops.queue_resume_request(
                 current_uow().session,
                 partnership,
-                Mail(to=address, subject=_("Your link to continue your application"), body=body),
+                mail_texts.from_partnership(
+                    Mail(to=address, subject=subject, body=body), partnership
+                ),
                 _actor(),
                 link=site_url(
                     "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT
                 ),
-                untitled=_("(no title yet)"),
+                untitled=mail_texts.untitled(addressee),
             )
             sent = True
     return render_template(
