@@ -36,8 +36,10 @@ class BabelLocalizer:
     def gettext(self, msgid: str) -> str:
         return self._translations.gettext(msgid)
 
-    def ngettext(self, singular: str, plural: str, num: int) -> str:
-        return self._translations.ngettext(singular, plural, num)
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form for ``count`` of a message with a plural (not yet formatted, like
+        :meth:`gettext`): "%(count)s Antrag" / "%(count)s Anträge"."""
+        return self._translations.ngettext(singular, plural, count)
 
     def format_money(self, amount: Decimal) -> str:
         # "1.234,56 €" – always two places, as on every German form

@@ -258,6 +258,7 @@ def stored_application(db_session: Session, fund: Fund) -> Application:
 def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on a migrated database (SQLite and PostgreSQL) with the demo partnership."""
     from service import db
+    from service.demo import STORY_DAY
     from service.operations.demo import load_demo
 
     # a copy of the session's demo template; loaded here only when that cannot be done
@@ -274,7 +275,7 @@ def demo_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     )
     if not copied:
         with app.app_context():
-            load_demo(db.session())
+            load_demo(db.session(), STORY_DAY)
             db.session().commit()
     yield app
     with app.app_context():

@@ -113,12 +113,13 @@ class PostgresDatabases:
 
 def _load_demo(url: str) -> None:
     from service.db import make_engine
+    from service.demo import STORY_DAY
     from service.operations.demo import load_demo
 
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            load_demo(session)
+            load_demo(session, STORY_DAY)
             session.commit()
         if url.startswith("sqlite"):
             with engine.connect() as connection:

@@ -34,13 +34,13 @@ def test_the_wheel_carries_catalogs_document_templates_web_templates_and_migrati
         "service/web/templates/base.html",
         "service/web/static/site.css",
         "service/migrations/script.py.mako",
-        "service/demo/guideline-aif-2026.toml",
+        "service/demo/guideline-aif.toml",
         "service/domain/base_rates.toml",
         # the password rules' lists and the licence of the one taken from Django
         "service/domain/data/common-passwords.txt.gz",
         "service/domain/data/common-passwords-de.txt",
         "service/domain/data/COMMON-PASSWORDS-LICENSE.txt",
-        "service/web/templates/staff/mail_password_reset.txt",
+        "service/mail_texts/templates/password_reset.txt",
     }
     assert expected <= names
     assert not any(name.startswith("locale/") for name in names), "would shadow stdlib locale"

@@ -18,6 +18,7 @@ from . import cli
 
 _localizer = BabelLocalizer()
 _ = _localizer.gettext
+ngettext = _localizer.ngettext
 
 
 @cli.command(
@@ -37,10 +38,10 @@ def backup_command(target: Path) -> None:
         raise SystemExit(1) from None
     click.echo(
         _(
-            "Backup written to %(path)s: %(database)s database at revision %(revision)s, "
-            "%(documents)s registered document(s), %(files)s document file(s) "
-            "(%(storage)s backend), %(uploads)s upload(s), %(audit)s audit log entries, "
-            "%(bytes)s bytes."
+            "Backup written to %(path)s: %(database)s database at revision %(revision)s; "
+            "registered documents: %(documents)s; document files (%(storage)s backend): "
+            "%(files)s; uploads: %(uploads)s; audit log entries: %(audit)s; size: %(bytes)s "
+            "bytes."
         )
         % {
             "path": summary.path,
@@ -58,7 +59,11 @@ def backup_command(target: Path) -> None:
         return
     if summary.missing:
         click.echo(
-            _("%(count)s file(s) referenced by the database are missing and not in the backup:")
+            ngettext(
+                "%(count)s file referenced by the database is missing and not in the backup:",
+                "%(count)s files referenced by the database are missing and not in the backup:",
+                len(summary.missing),
+            )
             % {"count": len(summary.missing)},
             err=True,
         )
@@ -66,7 +71,11 @@ def backup_command(target: Path) -> None:
             click.echo(f"  {address}", err=True)
     if summary.damaged:
         click.echo(
-            _("%(count)s file(s) failed their hash check and are not in the backup:")
+            ngettext(
+                "%(count)s file failed its hash check and is not in the backup:",
+                "%(count)s files failed their hash check and are not in the backup:",
+                len(summary.damaged),
+            )
             % {"count": len(summary.damaged)},
             err=True,
         )
@@ -100,8 +109,8 @@ def restore_command(source: Path) -> None:
     click.echo(
         _(
             "Restored the backup of %(created)s: %(database)s database at revision "
-            "%(revision)s, %(files)s document file(s) (%(storage)s backend), %(uploads)s "
-            "upload(s)."
+            "%(revision)s; document files (%(storage)s backend): %(files)s; uploads: "
+            "%(uploads)s."
         )
         % {
             "created": summary.created_at,
@@ -118,7 +127,7 @@ def restore_command(source: Path) -> None:
             % {"old": summary.backup_revision, "new": summary.revision}
         )
     click.echo(
-        _("%(count)s registered document(s) checked; %(audit)s audit log entries checked.")
+        _("Checked – registered documents: %(count)s; audit log entries: %(audit)s.")
         % {"count": summary.checked_documents, "audit": summary.audit_rows}
     )
     if summary.ok:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .. import db
 from ..i18n import BabelLocalizer
 from ..models import migrate
 from ..operations.demo import load_demo
@@ -13,6 +12,7 @@ from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 
 
 @cli.command(
@@ -51,20 +51,29 @@ def demo_command(notices: int | None) -> None:
             err=True,
         )
         raise SystemExit(1)
-    session = db.session()
-    created = load_demo(session)
+    uow = current_command_uow()
+    # the funds of the clock's year (FOERDERWERK_TODAY where it is pinned)
+    created = load_demo(uow.session, uow.today())
     if notices:
         from ..operations.seed import SEED_FUND, seed_notices
 
-        seed_notices(current_command_uow(), notices)
+        seed_notices(uow, notices)
         click.echo(
-            _("%(count)s approved applications with draft notices created in fund %(fund)s.")
+            ngettext(
+                "%(count)s approved application with a draft notice created in fund %(fund)s.",
+                "%(count)s approved applications with draft notices created in fund %(fund)s.",
+                notices,
+            )
             % {"count": notices, "fund": SEED_FUND}
         )
         return
     if created:
         click.echo(
-            _("Demo partnership loaded: %(count)s records created.")
+            ngettext(
+                "Demo partnership loaded: %(count)s record created.",
+                "Demo partnership loaded: %(count)s records created.",
+                sum(created.values()),
+            )
             % {"count": sum(created.values())}
         )
     else:

@@ -17,6 +17,7 @@ from ..operations.outgoing import PREPARERS
 from . import cli
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 
 
 @cli.group("mail", help=_("The e-mail outbox."))
@@ -42,7 +43,11 @@ def send_command(quiet: bool) -> None:
     sent = result.sent
     if not quiet or sent < waiting:
         click.echo(
-            _("%(sent)s of %(waiting)s waiting e-mail(s) sent.")
+            ngettext(
+                "%(sent)s of %(waiting)s waiting e-mail sent.",
+                "%(sent)s of %(waiting)s waiting e-mails sent.",
+                waiting,
+            )
             % {"sent": sent, "waiting": waiting}
         )
     for mail in result.undeliverable:
@@ -58,9 +63,12 @@ def send_command(quiet: bool) -> None:
         )
     if result.undeliverable:
         click.echo(
-            _(
-                "%(count)s e-mail(s) set aside for good; please correct the address and "
-                "write to the person another way."
+            ngettext(
+                "%(count)s e-mail set aside for good; please correct the address and "
+                "write to the person another way.",
+                "%(count)s e-mails set aside for good; please correct the addresses and "
+                "write to the people another way.",
+                len(result.undeliverable),
             )
             % {"count": len(result.undeliverable)},
             err=True,

@@ -26,6 +26,7 @@ from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
@@ -180,7 +181,10 @@ def regenerate_command(
         if job.total == 0:
             click.echo(_("Nothing to render."))
             return
-        click.echo(_("Job %(job)s: %(total)s notices.") % {"job": job.id, "total": job.total})
+        click.echo(
+            ngettext("Job %(job)s: %(total)s notice.", "Job %(job)s: %(total)s notices.", job.total)
+            % {"job": job.id, "total": job.total}
+        )
 
     job_id = job.id
     bar = TerminalProgress()
@@ -199,7 +203,12 @@ def regenerate_command(
                 err=True,
             )
             sys.exit(EXIT_QUEUE_DOWN)
-        click.echo(_("%(count)s tasks sent to the workers.") % {"count": sent})
+        click.echo(
+            ngettext(
+                "%(count)s task sent to the workers.", "%(count)s tasks sent to the workers.", sent
+            )
+            % {"count": sent}
+        )
         if no_wait:
             return
         try:

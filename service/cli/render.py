@@ -294,8 +294,18 @@ def templates_check_command(ctx: click.Context, file: str | None, kind: str | No
             found += 1
             click.echo(f"{path.name}: {problem.render(localizer)}")
     if found:
-        click.echo(_say(N_("%(count)s problem(s) found."), count=str(found)), err=True)
+        click.echo(
+            localizer.ngettext("%(count)s problem found.", "%(count)s problems found.", found)
+            % {"count": found},
+            err=True,
+        )
         ctx.exit(1)
     click.echo(
-        _say(N_("No problems found in %(count)s template(s)."), count=str(len(targets))), err=True
+        localizer.ngettext(
+            "No problems found in %(count)s template.",
+            "No problems found in %(count)s templates.",
+            len(targets),
+        )
+        % {"count": len(targets)},
+        err=True,
     )

@@ -27,6 +27,7 @@ from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -114,9 +115,12 @@ def show_command(application_id: str) -> None:
         )
     else:
         click.echo(
-            _(
-                "%(file)s: %(rule)s, %(years)s year(s) from the end of %(year)s, "
-                "kept until %(until)s."
+            ngettext(
+                "%(file)s: %(rule)s, %(years)s year from the end of %(year)s, "
+                "kept until %(until)s.",
+                "%(file)s: %(rule)s, %(years)s years from the end of %(year)s, "
+                "kept until %(until)s.",
+                retention.years,
             )
             % {
                 "file": _name(application),
@@ -207,16 +211,16 @@ def purge_command(dry_run: bool, today: datetime | None) -> None:
     if dry_run:
         click.echo(
             _(
-                "Dry run as on %(today)s: %(count)s file(s) would be purged, "
-                "%(held)s kept under a legal hold."
+                "Dry run as on %(today)s – files to be purged: %(count)s; kept under a legal "
+                "hold: %(held)s."
             )
             % {"today": _day(report.today), "count": len(report.purged), "held": len(report.held)}
         )
         return
     click.echo(
         _(
-            "As on %(today)s: %(count)s file(s) purged, %(held)s kept under a legal hold; "
-            "%(deleted)s stored file(s) deleted, %(shared)s kept because other records use them."
+            "As on %(today)s – files purged: %(count)s; kept under a legal hold: %(held)s; "
+            "stored files deleted: %(deleted)s; kept because other records use them: %(shared)s."
         )
         % {
             "today": _day(report.today),

@@ -8,6 +8,7 @@ commits after each document: interrupted, it is simply run again and skips what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,6 +30,7 @@ from . import cli
 from .uow import current_command_uow, in_command_uow
 
 _ = BabelLocalizer().gettext
+ngettext = BabelLocalizer().ngettext
 
 # what happened to one document, as shown in the progress lines
 OUTCOMES = {
@@ -80,8 +82,8 @@ def migrate_command(target_kind: str, quiet: bool) -> None:
     )
     click.echo(
         _(
-            "%(total)s document(s) checked: %(copied)s copied (%(bytes)s bytes), "
-            "%(present)s already in the target with a verified hash."
+            "Documents checked: %(total)s; copied: %(copied)s (%(bytes)s bytes); already in "
+            "the target with a verified hash: %(present)s."
         )
         % {
             "total": report.total,
@@ -90,14 +92,35 @@ def migrate_command(target_kind: str, quiet: bool) -> None:
             "present": report.already_present,
         }
     )
-    problems = [
-        (report.missing, _("%(count)s document(s) are stored in neither backend:")),
-        (report.damaged_in_source, _("%(count)s document(s) failed the hash check in the source:")),
-        (report.damaged_in_target, _("%(count)s document(s) failed the hash check in the target:")),
+    problems: list[tuple[list[str], Callable[[int], str]]] = [
+        (
+            report.missing,
+            lambda n: ngettext(
+                "%(count)s document is stored in neither backend:",
+                "%(count)s documents are stored in neither backend:",
+                n,
+            ),
+        ),
+        (
+            report.damaged_in_source,
+            lambda n: ngettext(
+                "%(count)s document failed the hash check in the source:",
+                "%(count)s documents failed the hash check in the source:",
+                n,
+            ),
+        ),
+        (
+            report.damaged_in_target,
+            lambda n: ngettext(
+                "%(count)s document failed the hash check in the target:",
+                "%(count)s documents failed the hash check in the target:",
+                n,
+            ),
+        ),
     ]
     for addresses, text in problems:
         if addresses:
-            click.echo(text % {"count": len(addresses)}, err=True)
+            click.echo(text(len(addresses)) % {"count": len(addresses)}, err=True)
             for address in addresses:
                 click.echo(f"  {address}", err=True)
     if not report.ok:
@@ -130,7 +153,11 @@ def verify_command() -> None:
     session = db.session()
     report = verify_register(session, storage_from_config(current_app.config, session))
     click.echo(
-        _("%(checked)s registered document(s) checked in the %(backend)s backend.")
+        ngettext(
+            "%(checked)s registered document checked in the %(backend)s backend.",
+            "%(checked)s registered documents checked in the %(backend)s backend.",
+            report.checked,
+        )
         % {"checked": report.checked, "backend": storage_kind(current_app.config)}
     )
     if report.ok:
@@ -195,8 +222,8 @@ def sweep_command(dry_run: bool) -> None:
 def _echo_sweep(name: str, report: SweepReport) -> None:
     click.echo(
         _(
-            "%(store)s: %(count)s orphan file(s), %(bytes)s bytes; %(recent)s recent file(s) "
-            "kept; %(temporary)s temporary file(s)."
+            "%(store)s – orphan files: %(count)s (%(bytes)s bytes); recent files kept: "
+            "%(recent)s; temporary files: %(temporary)s."
         )
         % {
             "store": name,

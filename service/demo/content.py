@@ -1,5 +1,10 @@
 """The demo partnership's people, applications and sessions (all fictional).
 
+Everything is written for 2026 (:data:`service.demo.STORY_YEAR`); the loader moves it by whole
+weeks into the year it is loaded for (``DemoApplication.shifted``, ``DemoMeeting.shifted``,
+:func:`service.demo.calendar_shift`). An application's ``fund`` is the prefix of its fund's
+key ("AIF", "JF").
+
 Applications are written in the interchange shape, so loading them goes through the same
 parser as an import. Amounts of cost lines are computed from quantity × unit price, as the
 rules require. Names are obvious placeholders; e-mail domains end in ``.example``; the IBANs
@@ -8,23 +13,39 @@ carry valid check digits but belong to no one known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, time
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from ..domain.money import to_json_money
+from . import DemoFund
 
 BGA = "Begleitausschuss Boizenburg/Elbe – Lübtheen"
 JUGENDFORUM = "Jugendforum Boizenburg/Elbe – Lübtheen"
 KUF_CONTACT = "K. Beispiel"
 RATHAUS = "Rathaus Boizenburg, Kirchplatz 1"
 
-# which committee decides which fund (the guideline's fund.deciding_body)
-FUNDS: dict[str, tuple[str, str]] = {
-    "AIF-2026": ("guideline-aif-2026.toml", BGA),
-    "JF-2026": ("guideline-jf-2026.toml", JUGENDFORUM),
-}
+# The funds, the committee that decides each (the guideline's fund.deciding_body) and their
+# sessions in 2026: the Begleitausschuss on Tuesdays, the Jugendforum on Wednesdays, in spring,
+# early summer, September and November. With 14 and 7 days' lead there is a deadline ahead on
+# every day until early November; from November the next year's funds are there
+# (service/demo/__init__.py).
+AIF = DemoFund(
+    "AIF",
+    "guideline-aif.toml",
+    BGA,
+    (date(2026, 3, 10), date(2026, 5, 12), date(2026, 9, 8), date(2026, 11, 10)),
+    budget_line="1.1.1.3.01 – 533100",
+)
+JF = DemoFund(
+    "JF",
+    "guideline-jf.toml",
+    JUGENDFORUM,
+    (date(2026, 4, 15), date(2026, 6, 17), date(2026, 9, 16), date(2026, 11, 18)),
+    budget_line="1.1.1.3.01 – 533110",
+)
+FUNDS: dict[str, DemoFund] = {fund.prefix: fund for fund in (AIF, JF)}
 
 
 @dataclass(frozen=True)
@@ -247,10 +268,22 @@ ALL_DECLARED = dict.fromkeys(
 )
 
 
+def _shift_iso(value: str | None, shift: timedelta) -> str | None:
+    return (date.fromisoformat(value) + shift).isoformat() if value else value
+
+
+def applicant_data(key: str, shift: timedelta = timedelta(0)) -> dict[str, Any]:
+    """The applicant ``key`` as in the interchange, the birth date moved by ``shift`` (the
+    youth fund's applicants keep their age)."""
+    data = dict(APPLICANTS[key])
+    data["birth_date"] = _shift_iso(data["birth_date"], shift)
+    return data
+
+
 @dataclass(frozen=True)
 class DemoApplication:
     key: str
-    fund: str
+    fund: str  # the fund's prefix: "AIF", "JF"
     applicant: str
     state: str
     project: dict[str, Any]
@@ -258,16 +291,34 @@ class DemoApplication:
     financing: dict[str, Any]
     submitted_on: str | None = None
     info_due_on: date | None = None
-    # the day a withdrawn or closed file ended (fictional, like every date here)
-    ended_on: date | None = None
     declarations: dict[str, bool] = field(default_factory=lambda: dict(ALL_DECLARED))
+    # a file in a final state (rejected, withdrawn): the day it ended (the retention's anchor)
+    ended_on: date | None = None
+    # how far this copy is moved from 2026 (the applicant's birth date moves too)
+    shift: timedelta = timedelta(0)
 
-    def interchange(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"fund": self.fund}
+    def shifted(self, shift: timedelta) -> DemoApplication:
+        """This application with every date moved by ``shift``."""
+        if not shift:
+            return self
+        project = dict(self.project)
+        project["start"] = _shift_iso(project["start"], shift)
+        project["end"] = _shift_iso(project["end"], shift)
+        return replace(
+            self,
+            project=project,
+            submitted_on=_shift_iso(self.submitted_on, shift),
+            info_due_on=self.info_due_on + shift if self.info_due_on else None,
+            ended_on=self.ended_on + shift if self.ended_on else None,
+            shift=self.shift + shift,
+        )
+
+    def interchange(self, fund_key: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"fund": fund_key}
         if self.submitted_on:
             data["submitted_on"] = self.submitted_on
         data.update(
-            applicant=APPLICANTS[self.applicant],
+            applicant=applicant_data(self.applicant, self.shift),
             project=self.project,
             costs=self.costs,
             financing=self.financing,
@@ -303,7 +354,7 @@ def _project(
 
 APPLICATIONS: tuple[DemoApplication, ...] = (
     DemoApplication(
-        "fest", "AIF-2026", "elbufer", "approved",
+        "fest", "AIF", "elbufer", "approved",
         _project(
             "Demokratiefest am Elbufer",
             "Ein Nachmittag mit Workshops, Musik und Gesprächen über das Zusammenleben in der "
@@ -321,7 +372,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-02-20",
     ),
     DemoApplication(
-        "stammtisch", "AIF-2026", "kirche", "approved",
+        "stammtisch", "AIF", "kirche", "approved",
         _project(
             "Stammtischparolen – und jetzt? Argumentationstraining für Ehrenamtliche",
             "Zweitägiges Training: Wie reagiere ich im Verein, in der Familie oder beim "
@@ -342,7 +393,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-02-18",
     ),
     DemoApplication(
-        "plakate", "AIF-2026", "luebtheen_bunt", "rejected",
+        "plakate", "AIF", "luebtheen_bunt", "rejected",
         _project(
             "Plakataktion „Lübtheen hält zusammen“",
             "200 Plakate mit Porträts von Menschen, die sich in Lübtheen engagieren.",
@@ -356,9 +407,10 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         ],
         _financing("0.00", "1150.00", third=(("Bürgerstiftung Beispielstadt", "200.00"),)),
         submitted_on="2026-02-23",
+        ended_on=date(2026, 3, 10),
     ),
     DemoApplication(
-        "erzaehlcafe", "AIF-2026", "geschichte", "deferred",
+        "erzaehlcafe", "AIF", "geschichte", "deferred",
         _project(
             "Erzählcafé „Wendezeiten“ – Boizenburger erinnern sich",
             "Vier Nachmittage, an denen Ältere und Jüngere über die Jahre 1989 bis 1995 in "
@@ -377,7 +429,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-04-20",
     ),
     DemoApplication(
-        "kochbuch", "AIF-2026", "miteinander", "approved",
+        "kochbuch", "AIF", "miteinander", "approved",
         _project(
             "Gemeinsam kochen, gemeinsam reden – ein interkulturelles Kochbuch",
             "Sechs Kochabende mit Familien aus acht Ländern; Rezepte und Geschichten werden "
@@ -397,7 +449,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-04-24",
     ),
     DemoApplication(
-        "gedenkstaette", "AIF-2026", "jugendclub", "on_agenda",
+        "gedenkstaette", "AIF", "jugendclub", "on_agenda",
         _project(
             "Gedenkstättenfahrt nach Neuengamme",
             "Tagesfahrt mit 30 Jugendlichen zur KZ-Gedenkstätte Neuengamme mit Führung und "
@@ -416,7 +468,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-08-14",
     ),
     DemoApplication(
-        "planspiel", "AIF-2026", "foerderverein", "in_check",
+        "planspiel", "AIF", "foerderverein", "in_check",
         _project(
             "Kommunalpolitik zum Anfassen – Planspiel Stadtvertretung",
             "Schülerinnen und Schüler der Klassen 8 bis 10 spielen eine Sitzung der "
@@ -436,7 +488,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-08-20",
     ),
     DemoApplication(
-        "turnier", "AIF-2026", "sportverein", "info_requested",
+        "turnier", "AIF", "sportverein", "info_requested",
         _project(
             "Fair-Play-Turnier gegen Rassismus",
             "Fußballturnier für gemischte Teams aus Vereinen und Gemeinschaftsunterkunft mit "
@@ -460,7 +512,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         info_due_on=date(2026, 8, 28),
     ),
     DemoApplication(
-        "forumtheater", "AIF-2026", "theater", "submitted",
+        "forumtheater", "AIF", "theater", "submitted",
         _project(
             "Forumtheater „Was würdest du tun?“",
             "Szenen aus dem Alltag, in denen jemand ausgegrenzt wird; das Publikum greift ein "
@@ -480,7 +532,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-08-24",
     ),
     DemoApplication(
-        "podcast", "AIF-2026", "podcast", "withdrawn",
+        "podcast", "AIF", "podcast", "withdrawn",
         _project(
             "Podcast-Reihe „Stimmen vom Land“",
             "Sechs Folgen mit Menschen, die im ländlichen Raum Demokratie leben.",
@@ -495,10 +547,10 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         ],
         _financing("80.00", "548.00"),
         submitted_on="2026-04-22",
-        ended_on=date(2026, 5, 8),
+        ended_on=date(2026, 5, 4),
     ),
     DemoApplication(
-        "picknick", "AIF-2026", "bahnhof", "draft",
+        "picknick", "AIF", "bahnhof", "draft",
         _project(
             "Demokratie-Picknick im Bahnhofsviertel",
             "", "", ["demokratiefoerderung"], [], "Bahnhofsplatz Boizenburg",
@@ -509,7 +561,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         declarations=dict.fromkeys(ALL_DECLARED, False),
     ),
     DemoApplication(
-        "openair", "JF-2026", "filmriss", "approved",
+        "openair", "JF", "filmriss", "approved",
         _project(
             "Open-Air-Kino „Film ab für Vielfalt“",
             "Drei Filmabende im Schlosspark mit Filmen über Freundschaft über Grenzen hinweg; "
@@ -528,7 +580,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-04-02",
     ),
     DemoApplication(
-        "graffiti", "JF-2026", "tom", "submitted",
+        "graffiti", "JF", "tom", "submitted",
         _project(
             "Graffiti-Workshop am Skaterpark",
             "Zweitägiger Workshop, in dem Jugendliche die Wand am Skaterpark gestalten.",
@@ -545,7 +597,7 @@ APPLICATIONS: tuple[DemoApplication, ...] = (
         submitted_on="2026-06-05",
     ),
     DemoApplication(
-        "schulpodcast", "JF-2026", "schuelervertretung", "draft",
+        "schulpodcast", "JF", "schuelervertretung", "draft",
         _project(
             "Podcast „Wir reden mit“",
             "Die Schülervertretung interviewt Bürgermeisterinnen, Vereine und Mitschüler.",
@@ -585,6 +637,16 @@ class DemoMeeting:
     @property
     def held(self) -> bool:
         return bool(self.present)
+
+    def shifted(self, shift: timedelta) -> DemoMeeting:
+        """This session with its dates moved by ``shift``."""
+        if not shift:
+            return self
+        return replace(
+            self,
+            held_on=self.held_on + shift,
+            next_on=self.next_on + shift if self.next_on else None,
+        )
 
 
 MEETINGS: tuple[DemoMeeting, ...] = (

@@ -25,7 +25,13 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.ext.orderinglist import ordering_list
-from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    UOWTransaction,
+    mapped_column,
+    relationship,
+)
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.states import ApplicationState

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from .. import mail_texts
 from ..adapters.mail.transport import Mail
 from ..domain.messages import N_, Message
 from ..domain.partnership_settings import email_is_valid
@@ -126,30 +127,16 @@ def _invite(uow: UnitOfWork, partnership: Partnership, account: StaffUser) -> No
     from datetime import timedelta
 
     token = staff_ops.issue_reset_token(uow, account, timedelta(hours=INVITATION_LIFETIME_HOURS))
-    localizer = uow.localizer
-    body = "\n\n".join(
-        [
-            Message(N_("Hello,")).render(localizer),
-            Message(
-                N_(
-                    "an account for the back office of “%(partnership)s” has been set up for "
-                    "you in Förderwerk. Please open this link to set your password. It works "
-                    "once, for %(hours)s hours:"
-                ),
-                {"partnership": partnership.name, "hours": INVITATION_LIFETIME_HOURS},
-            ).render(localizer),
-            site_url("auth.password_reset_link", token=token),
-            Message(
-                N_("Then sign in with your e-mail address %(email)s and the new password: %(url)s"),
-                {"email": account.email, "url": site_url("auth.login")},
-            ).render(localizer),
-            Message(
-                N_("If you did not expect this e-mail, please tell the partnership's office.")
-            ).render(localizer),
-        ]
+    # German whatever language the admin's pages had (service/mail_texts)
+    body = mail_texts.invitation_body(
+        partnership=partnership.name,
+        link=site_url("auth.password_reset_link", token=token),
+        hours=INVITATION_LIFETIME_HOURS,
+        email=account.email,
+        login=site_url("auth.login"),
     )
-    subject = Message(N_("Your Förderwerk account")).render(localizer)
-    uow.mail(Mail(to=account.email, subject=subject, body=body))
+    mail = Mail(to=account.email, subject=mail_texts.invitation_subject(), body=body)
+    uow.mail(mail_texts.from_partnership(mail, partnership))
 
 
 def change_roles(

@@ -381,7 +381,7 @@ def fill_resume_links(session: Session, row: Any) -> bool:
     attachments = dict(row.attachments or {})
     spec = attachments.pop("resume")
     partnership = session.get(Partnership, int(spec["partnership_id"]))
-    drafts = _drafts_for_email(session, partnership, row.recipient) if partnership else []
+    drafts = drafts_for_email(session, partnership, row.recipient) if partnership else []
     if not drafts:
         return False
     actor = Actor("applicant", str(spec.get("actor") or "resume-request"))
@@ -396,7 +396,7 @@ def fill_resume_links(session: Session, row: Any) -> bool:
     return True
 
 
-def _drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
+def drafts_for_email(session: Session, partnership: Partnership, email: str) -> list[Application]:
     """The drafts of the partnership whose applicant e-mail is ``email`` (case-insensitive)."""
     wanted = email.strip().lower()
     if not wanted:

@@ -337,7 +337,7 @@ def restore_backup(config: Mapping[str, Any], instance_path: str, source: Path) 
     if tables:
         raise error(
             N_(
-                "The target database is not empty (it has %(count)s tables). A restore never "
+                "The target database is not empty (tables: %(count)s). A restore never "
                 "overwrites data. Please create a new, empty database and restore into it."
             ),
             count=len(tables),

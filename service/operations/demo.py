@@ -1,25 +1,30 @@
 """``load_demo``: the fictional partnership Boizenburg/Elbe – Lübtheen with its two funds,
 committees, a dozen applications in different states and the sessions that decided them.
 
+The funds are those of the year of "today" (from November also the next year's), so that a
+new user can apply at once on any day; the sample applications and sessions lie in the last
+year in which they are past (service/demo/__init__.py). A database that already has them keeps
+them in their year: only the funds of the new day are added.
+
 Idempotent: every object is looked up by its natural key first and only created when it is
 missing, so loading twice changes nothing and a newer demo adds only what is new. Existing
-rows are never changed – staff may have played with them.
+rows are never changed – staff may have played with them (a new fund's budget line is added to
+the partnership's lines, never one replaced).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..demo import demo_text
+from ..demo import DemoFund, calendar_shift, demo_text, fund_years, story_year
 from ..demo.content import (
-    APPLICANTS,
     APPLICATIONS,
     COMMITTEES,
     FUNDS,
@@ -28,6 +33,7 @@ from ..demo.content import (
     DemoApplication,
     DemoCommittee,
     DemoMeeting,
+    applicant_data,
 )
 from ..domain.states import ApplicationState, DecisionOutcome
 from ..models import (
@@ -116,22 +122,48 @@ class _Loader:
             existing[spec.name] = member
         return committee
 
-    def fund(self, partnership: Partnership, key: str, committee: Committee) -> Fund:
-        guideline_file, _committee_name = FUNDS[key]
+    def fund(
+        self, partnership: Partnership, demo: DemoFund, year: int, committee: Committee
+    ) -> Fund:
+        key = demo.key(year)
         fund = self.session.scalars(
             select(Fund).where(Fund.partnership_id == partnership.id, Fund.key == key)
         ).one_or_none()
         if fund is None:
             fund = Fund(partnership=partnership, key=key, committee=committee)
             self._add(fund)
+            lines = dict(partnership.budget_lines or {})
+            if demo.budget_line and key not in lines:
+                lines[key] = demo.budget_line
+                partnership.budget_lines = lines  # a new dict: the JSON column sees the change
         versions = len(fund.guidelines)
-        fund.add_guideline(demo_text(guideline_file))
+        fund.add_guideline(demo.guideline_text(year))
         if len(fund.guidelines) > versions:
             self.created["FundGuideline"] += 1
         return fund
 
-    def applicant(self, partnership: Partnership, key: str) -> Applicant:
-        data = APPLICANTS[key]
+    def story_year(self, partnership: Partnership, today: date) -> int:
+        """The year of the sample applications: the one they were loaded into before (a
+        database keeps its story), else the last year in which they are past on ``today``."""
+        first = APPLICATIONS[0]
+        loaded = self.session.scalars(
+            select(Fund.key)
+            .join(Application, Application.fund_id == Fund.id)
+            .where(
+                Fund.partnership_id == partnership.id,
+                Fund.key.startswith(f"{first.fund}-"),
+                Application.title == first.project["title"],
+            )
+            .order_by(Fund.key)
+        ).first()
+        if loaded is not None:
+            year = loaded.rpartition("-")[2]
+            if year.isdigit():
+                return int(year)
+        return story_year(today)
+
+    def applicant(self, partnership: Partnership, key: str, shift: timedelta) -> Applicant:
+        data = applicant_data(key, shift)
         applicant = self.session.scalars(
             select(Applicant).where(
                 Applicant.partnership_id == partnership.id, Applicant.name == data["name"]
@@ -164,14 +196,16 @@ class _Loader:
         ).one_or_none()
         if application is not None:
             return application
-        applicant = self.applicant(partnership, demo.applicant)
+        applicant = self.applicant(partnership, demo.applicant, demo.shift)
         self.session.flush()
         application = application_from_interchange(
-            self.session, partnership, fund, demo.interchange(), applicant=applicant
+            self.session, partnership, fund, demo.interchange(fund.key), applicant=applicant
         )
         self.created["Application"] += 1
         application.state = ApplicationState(demo.state)
-        application.ended_on = demo.ended_on
+        if application.state.is_final:
+            # the day the file ended in the story, not the day the demo was loaded
+            application.ended_on = demo.ended_on
         application.info_due_on = demo.info_due_on
         if application.submitted_on is not None:
             # received in the morning of the day of receipt, Berlin time
@@ -245,27 +279,37 @@ class _Loader:
                 )
 
 
-def load_demo(session: Session) -> dict[str, int]:
-    """Create what is missing of the demo partnership; flushes, never commits.
+def load_demo(session: Session, today: date) -> dict[str, int]:
+    """Create what is missing of the demo partnership as on ``today`` (the clock's day:
+    FOERDERWERK_TODAY where it is pinned); flushes, never commits.
 
     Returns how many objects of each kind were created (empty when all were there).
     """
     loader = _Loader(session)
     partnership = loader.partnership()
     committees = {demo.name: loader.committee(partnership, demo) for demo in COMMITTEES}
+    story = loader.story_year(partnership, today)
     funds = {
-        key: loader.fund(partnership, key, committees[committee_name])
-        for key, (_file, committee_name) in FUNDS.items()
+        (demo.prefix, year): loader.fund(partnership, demo, year, committees[demo.committee])
+        for year in fund_years(today, story)
+        for demo in FUNDS.values()
     }
     session.flush()
+    shift = calendar_shift(story)
     # file numbers in the order the applications came in
-    in_order = sorted(APPLICATIONS, key=lambda demo: (demo.submitted_on or "9999", demo.key))
+    in_order = sorted(
+        (demo.shifted(shift) for demo in APPLICATIONS),
+        key=lambda demo: (demo.submitted_on or "9999", demo.key),
+    )
     applications = {
-        demo.key: loader.application(partnership, funds[demo.fund], demo) for demo in in_order
+        demo.key: loader.application(partnership, funds[demo.fund, story], demo)
+        for demo in in_order
     }
     session.flush()
     for demo_meeting in MEETINGS:
-        loader.meeting(committees[demo_meeting.committee], demo_meeting, applications)
+        loader.meeting(
+            committees[demo_meeting.committee], demo_meeting.shifted(shift), applications
+        )
     from .staff import load_demo_staff  # the back office's fictional accounts
 
     staff_created = load_demo_staff(session, partnership)

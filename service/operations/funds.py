@@ -113,9 +113,12 @@ def list_partnerships(session: Session, today: date) -> list[PartnershipOverview
     for partnership in session.scalars(select(Partnership).order_by(Partnership.name)):
         # a draft (next year's fund, copied) is not shown before an admin confirms it
         funds = tuple(
-            overview_fund(session, fund, today)
+            overview
             for fund in partnership.funds
             if fund.current_guideline is not None and not fund.draft
+            for overview in (overview_fund(session, fund, today),)
+            # a past year's fund with no session left offers nothing (issue 16)
+            if overview.next_session is not None or fund.guideline.year >= today.year
         )
         result.append(
             PartnershipOverview(

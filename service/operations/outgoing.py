@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
 from ..adapters.mail.outbox import Preparers
-from ..models import OutboxMail
+from ..models import OutboxMail, Partnership
 from . import applications, receipts
 
 
@@ -21,6 +22,18 @@ def render_attachment(kind: str, session: Session, ref: int) -> bytes:
 
 
 def fill_resume_links(session: Session, row: OutboxMail) -> bool:
+    # The request wrote the mail in "Sie" without looking up the drafts (issue 14); now that
+    # they are known, the applicants of a youth fund get it in "du" (issue 17.2).
+    spec = (row.attachments or {}).get("resume") or {}
+    partnership = session.get(Partnership, int(spec.get("partnership_id") or 0))
+    if partnership is not None:
+        drafts = applications.drafts_for_email(session, partnership, row.recipient)
+        addressee = mail_texts.addressee_of(drafts)
+        if drafts and addressee.informal:
+            row.body = mail_texts.resume_body(
+                partnership, addressee, links_block=applications.RESUME_LINKS_SLOT
+            )
+            row.subject = mail_texts.resume_subject(addressee)
     return applications.fill_resume_links(session, row)
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
 from ..adapters.mail import outbox
 from ..adapters.mail.transport import DeferredAttachment, Mail
-from ..domain.messages import N_, Localizer, Message
 from ..models import Application
 
 APPLICATION_PDF = "application-pdf"  # the deferred attachment's kind (operations/outgoing.py)
@@ -22,12 +22,12 @@ APPLICATION_PDF = "application-pdf"  # the deferred attachment's kind (operation
 
 @dataclass(frozen=True)
 class ReceiptMail:
-    """What the submit operation needs for the receipt: ``body`` renders the text (the entry
-    point's template), ``localizer`` the subject and the digest line; ``with_pdf`` attaches
-    the application PDF."""
+    """What the submit operation needs for the receipt: ``body`` writes the text (the entry
+    point knows the link to the applicant's overview; :func:`service.mail_texts.receipt_body`);
+    ``with_pdf`` attaches the application PDF. Subject and digest line are German, in the
+    applicant's form of address (service/mail_texts), whatever language the pages had."""
 
     body: Callable[[Application], str]
-    localizer: Localizer
     with_pdf: bool = True
 
 
@@ -36,7 +36,6 @@ def queue_receipt(session: Session, application: Application, receipt: ReceiptMa
     A step of ``submit_application``, in its transaction (it passes the session)."""
     if not application.applicant_email:
         return
-    gettext = receipt.localizer.gettext
     # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
     # conversion does not belong in the submit request).
     deferred: tuple[DeferredAttachment, ...] = ()
@@ -46,22 +45,16 @@ def queue_receipt(session: Session, application: Application, receipt: ReceiptMa
                 filename=f"Antrag-{application.reference}.pdf",
                 kind=APPLICATION_PDF,
                 ref=application.id,
-                digest_line=gettext(N_("SHA-256 of the attached PDF: %(digest)s")),
+                digest_line=mail_texts.receipt_digest_line(application),
             ),
         )
-    subject = Message(
-        N_("Your application %(reference)s has been received"),
-        {"reference": str(application.reference)},
+    mail = Mail(
+        to=application.applicant_email,
+        subject=mail_texts.receipt_subject(application),
+        body=receipt.body(application),
+        deferred=deferred,
     )
-    outbox.queue_mail(
-        session,
-        Mail(
-            to=application.applicant_email,
-            subject=subject.render(receipt.localizer),
-            body=receipt.body(application),
-            deferred=deferred,
-        ),
-    )
+    outbox.queue_mail(session, mail_texts.from_partnership(mail, application.fund.partnership))
 
 
 class NothingToRender(LookupError):

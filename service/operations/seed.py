@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..demo import demo_text
-from ..demo.content import ALL_DECLARED, APPLICANTS, BGA
+from ..demo.content import AIF, ALL_DECLARED, APPLICANTS, BGA
 from ..domain.money import to_json_money
 from ..domain.states import ApplicationState, DecisionOutcome
 from ..models import (
@@ -94,7 +93,8 @@ def _seed_fund(session: Session, partnership: Partnership, n: int) -> Fund:
         else 0
     )
     budget = Decimal(5000) * (int(existing or 0) + n + 10)
-    text = demo_text("guideline-aif-2026.toml")
+    # the demo's action fund of 2026 under another key: SUBMITTED_ON and SESSION_DAY fit it
+    text = AIF.guideline_text(2026)
     text = text.replace('key = "AIF-2026"', f'key = "{SEED_FUND}"')
     text = text.replace('name = "Aktions- und Initiativfonds 2026"', f'name = "{SEED_FUND_NAME}"')
     text = text.replace('budget = "40000.00"', f'budget = "{budget:.2f}"')
@@ -193,7 +193,7 @@ def seed_notices(uow: UnitOfWork, n: int) -> int:
     """Add ``n`` approved applications with a committee decision and a draft notice each
     (rendered by the next regeneration run). Flushes, never commits; returns the fund id."""
     session, actor = uow.session, uow.actor
-    load_demo(session)
+    load_demo(session, uow.today())
     partnership = session.scalars(select(Partnership).order_by(Partnership.id)).first()
     if partnership is None:  # pragma: no cover - load_demo just created it
         raise LookupError("no demo partnership")

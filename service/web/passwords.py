@@ -14,7 +14,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from .. import db
+from .. import db, mail_texts
 from ..adapters.mail import outbox
 from ..adapters.mail.transport import Mail
 from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
@@ -95,8 +95,7 @@ def password_forgot() -> ResponseReturnValue:
 
 
 def _queue_reset_mail(email: str, token: str) -> None:
-    body = render_template(
-        "staff/mail_password_reset.txt",
+    body = mail_texts.password_reset_body(
         link=site_url("auth.password_reset_link", token=token),
         minutes=int(ops.RESET_LIFETIME.total_seconds() // 60),
         login=site_url("auth.login"),
@@ -105,7 +104,7 @@ def _queue_reset_mail(email: str, token: str) -> None:
     # answer for a known address measurably slower than for an unknown one
     outbox.queue_mail(
         db.session(),
-        Mail(to=email, subject=_("Setting a new password for Förderwerk"), body=body),
+        Mail(to=email, subject=mail_texts.password_reset_subject(), body=body),
         background=True,
     )
 

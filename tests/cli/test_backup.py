@@ -88,12 +88,13 @@ def _register(session: Session, storage: Any, partnership_id: int, number: str, 
 def source(db_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The demo partnership with three documents (two sharing their bytes, one in a second
     version) and one upload of an applicant."""
+    from service.demo import STORY_DAY
     from service.operations.demo import load_demo
 
     app = _app(db_url, tmp_path / "source")
     with app.app_context():
         session = db.session()
-        load_demo(session)
+        load_demo(session, STORY_DAY)
         partnership = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
         storage = storage_from_config(app.config, session)
         first = _register(session, storage, partnership.id, "AIF-2026-001", _pdf("eins"))
@@ -227,7 +228,7 @@ def test_a_backup_restores_into_an_empty_instance_that_passes_the_smoke_checks(
 
     assert result.exit_code == 0, result.output
     assert "Alle Prüfungen bestanden" in result.output
-    assert "3 registrierte(s) Dokument(e) geprüft" in result.output
+    assert "Geprüft – registrierte Dokumente: 3" in result.output
 
     # paths come from the target's configuration, not from the backup
     elsewhere = tmp_path / "elsewhere"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from service import create_app, db
 from service.cli import cli
+from service.demo import STORY_DAY
 from service.models import Application, AuditLog, PurgedApplication
 from service.operations.demo import load_demo
 
@@ -32,7 +33,7 @@ def demo(db_url: str, tmp_path: Path) -> Iterator[Flask]:
         }
     )
     with app.app_context():
-        load_demo(db.session())
+        load_demo(db.session(), STORY_DAY)
         db.session().commit()
     yield app
     with app.app_context():
@@ -56,7 +57,7 @@ def test_a_dry_run_lists_the_due_files_and_changes_nothing(demo: Flask) -> None:
     assert result.exit_code == 0, result.output
     assert "AIF-2026-005: würde gelöscht (Abgelehnter oder zurückgezogener Antrag" in result.output
     assert "Nie eingereichter Entwurf" in result.output
-    assert "Probelauf, Stand 01.01.2099: 3 Akte(n) würden gelöscht" in result.output
+    assert "Probelauf, Stand 01.01.2099 – zu löschende Akten: 3" in result.output
     assert _count(demo, Application) == applications
     assert _count(demo, PurgedApplication) == 0
 
@@ -70,11 +71,11 @@ def test_purge_deletes_the_due_files_once_and_a_second_run_finds_nothing(demo: F
 
     assert first.exit_code == 0, first.output
     assert "AIF-2026-005: gelöscht" in first.output
-    assert "Stand 01.01.2099: 3 Akte(n) gelöscht, 0 wegen Sperrvermerk aufbewahrt" in first.output
+    assert "Stand 01.01.2099 – gelöschte Akten: 3; wegen Sperrvermerk aufbewahrt: 0" in first.output
     assert _count(demo, Application) == applications - 3
     assert _count(demo, PurgedApplication) == 3
     assert second.exit_code == 0, second.output
-    assert "0 Akte(n) gelöscht" in second.output
+    assert "gelöschte Akten: 0" in second.output
     assert _count(demo, AuditLog) == audit_entries
     assert _count(demo, PurgedApplication) == 3
 
@@ -83,7 +84,7 @@ def test_nothing_is_due_before_the_periods_end(demo: Flask) -> None:
     result = invoke(demo, "purge")
 
     assert result.exit_code == 0, result.output
-    assert "0 Akte(n) gelöscht" in result.output
+    assert "gelöschte Akten: 0" in result.output
 
 
 def test_a_legal_hold_keeps_the_file_until_it_is_released(demo: Flask) -> None:
@@ -96,8 +97,8 @@ def test_a_legal_hold_keeps_the_file_until_it_is_released(demo: Flask) -> None:
 
     assert "AIF-2026-005 trägt einen Sperrvermerk und wird nicht gelöscht." in hold.output
     assert "AIF-2026-005: wegen Sperrvermerk aufbewahrt (Frist endete am 31.12." in held_run.output
-    assert "2 Akte(n) gelöscht, 1 wegen Sperrvermerk aufbewahrt" in held_run.output
-    assert "Abgelehnter oder zurückgezogener Antrag, 3 Jahr(e) ab Ende" in show.output
+    assert "gelöschte Akten: 2; wegen Sperrvermerk aufbewahrt: 1" in held_run.output
+    assert "Abgelehnter oder zurückgezogener Antrag, 3 Jahre ab Ende" in show.output
     assert "Sperrvermerk seit" in show.output
     assert "Klage 3 A 1/27" in show.output
     assert "Der Sperrvermerk auf AIF-2026-005 ist aufgehoben" in release.output

@@ -102,7 +102,7 @@ def test_300_notices_move_to_the_database_and_back_with_every_hash_verified(
     result = invoke(folder_app, "storage", "migrate", "--to", "database", "--quiet")
 
     assert result.exit_code == 0, result.output
-    assert "290 Dokument(e) geprüft: 290 kopiert" in result.output
+    assert "Geprüfte Dokumente: 290; kopiert: 290" in result.output
     database_app = _app(db_url, tmp_path, "database")
     assert _every_document_reads_back(database_app) == COUNT
     with database_app.app_context():
@@ -113,13 +113,13 @@ def test_300_notices_move_to_the_database_and_back_with_every_hash_verified(
     result = invoke(back_app, "storage", "migrate", "--to", "folder")
 
     assert result.exit_code == 0, result.output
-    assert "290 kopiert" in result.output
+    assert "kopiert: 290" in result.output
     assert "[290/290]" in result.output  # progress
     assert len(list(FolderStorage(tmp_path / "fresh" / "documents").iter_addresses())) == 290
     assert _every_document_reads_back(back_app) == COUNT
     result = invoke(back_app, "storage", "verify")
     assert result.exit_code == 0, result.output
-    assert "300 registrierte(s) Dokument(e)" in result.output
+    assert "300 registrierte Dokumente" in result.output
     for app in (database_app, back_app):
         with app.app_context():
             db.engine().dispose()
@@ -153,8 +153,8 @@ def test_an_interrupted_migration_resumes_without_duplicates_or_losses(
     result = invoke(folder_app, "storage", "migrate", "--to", "database")
 
     assert result.exit_code == 0, result.output
-    assert "170 kopiert" in result.output
-    assert "120 bereits mit geprüfter Prüfsumme am Ziel" in result.output
+    assert "kopiert: 170" in result.output
+    assert "bereits mit geprüfter Prüfsumme am Ziel vorhanden: 120" in result.output
     with folder_app.app_context():
         session = db.session()
         assert session.scalar(select(func.count()).select_from(DocumentBlob)) == 290
@@ -163,8 +163,8 @@ def test_an_interrupted_migration_resumes_without_duplicates_or_losses(
         assert report.checked == COUNT
 
     again = invoke(folder_app, "storage", "migrate", "--to", "database")
-    assert ": 0 kopiert" in again.output
-    assert "290 bereits mit geprüfter Prüfsumme am Ziel" in again.output
+    assert "kopiert: 0 " in again.output
+    assert "bereits mit geprüfter Prüfsumme am Ziel vorhanden: 290" in again.output
 
 
 def test_a_damaged_source_file_is_reported_and_not_copied(folder_app: Flask) -> None:
@@ -178,7 +178,7 @@ def test_a_damaged_source_file_is_reported_and_not_copied(folder_app: Flask) -> 
 
     assert result.exit_code == 1
     assert damaged in result.output
-    assert "289 kopiert" in result.output
+    assert "kopiert: 289" in result.output
     with folder_app.app_context():
         assert not DatabaseStorage(db.session()).exists(damaged)
 

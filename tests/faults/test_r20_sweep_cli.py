@@ -82,9 +82,9 @@ def test_storage_sweep_reports_and_removes_the_orphans_of_both_stores(
 
     listed = runner.invoke(cli, ["storage", "sweep", "--dry-run"], catch_exceptions=False)
     assert listed.exit_code == 0, listed.output
-    assert "Dokumentenablage: 1 verwaiste Datei(en)" in listed.output
-    assert "Ablage der Anlagen: 1 verwaiste Datei(en)" in listed.output
-    assert "1 neue Datei(en) behalten" in listed.output
+    assert "Dokumentenablage – verwaiste Dateien: 1" in listed.output
+    assert "Ablage der Anlagen – verwaiste Dateien: 1" in listed.output
+    assert "neue Dateien behalten: 1" in listed.output
     assert orphan_document in listed.output
     assert orphan_upload in listed.output
     assert "Probelauf: Es wurde nichts entfernt." in listed.output
@@ -98,5 +98,5 @@ def test_storage_sweep_reports_and_removes_the_orphans_of_both_stores(
     assert sorted(uploads.iter_addresses()) == [recent_upload]
 
     again = runner.invoke(cli, ["storage", "sweep"], catch_exceptions=False)
-    assert "Dokumentenablage: 0 verwaiste Datei(en)" in again.output
+    assert "Dokumentenablage – verwaiste Dateien: 0" in again.output
     assert "Die verwaisten Dateien wurden entfernt." not in again.output

@@ -20,6 +20,8 @@ KEYWORDS = {
     "lazy_gettext": None,
     "ngettext": (1, 2),
     "plural_message": (1, 2),  # service/domain/messages.py
+    # the youth fund's "du" texts: catalog entries with the context "du" (service/mail_texts)
+    "pgettext": ((1, "c"), 2),
 }
 # the e-mail texts (.txt templates) too: they were not extracted and went out in English
 METHODS = [
@@ -30,13 +32,14 @@ METHODS = [
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%[sd]|\{\w*\}")
 
 
-def _msgids_in_code() -> set[str]:
-    found: set[str] = set()
+def _msgids_in_code() -> set[tuple[str | None, str]]:
+    """(context, msgid) of every message in the code and templates."""
+    found: set[tuple[str | None, str]] = set()
     for folder in ("service", "forms"):
-        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
             ROOT / folder, METHODS, keywords=KEYWORDS
         ):
-            found.add(message[0] if isinstance(message, tuple) else message)
+            found.add((context, message[0] if isinstance(message, tuple) else message))
     return found
 
 
@@ -47,12 +50,12 @@ def _catalog(language: str):
 
 def test_every_msgid_in_the_code_has_a_german_translation():
     catalog = _catalog("de")
-    missing = sorted(
-        msgid
-        for msgid in _msgids_in_code()
-        if msgid not in catalog or not all(_forms(catalog[msgid].string)) or catalog[msgid].fuzzy
-    )
-    assert missing == []
+    missing = []
+    for context, msgid in _msgids_in_code():
+        message = catalog.get(msgid, context=context)
+        if message is None or not all(_forms(message.string)) or message.fuzzy:
+            missing.append((context or "", msgid))
+    assert sorted(missing) == []
 
 
 def _forms(value: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -82,9 +85,11 @@ def test_the_compiled_catalog_matches_the_po_file():
     with open(ROOT / "locale" / "de" / "LC_MESSAGES" / "messages.mo", "rb") as fh:
         mo = read_mo(BytesIO(fh.read()))
     po_pairs = {
-        _forms(m.id): _forms(m.string) for m in po if m.id and any(_forms(m.string)) and not m.fuzzy
+        (m.context, _forms(m.id)): _forms(m.string)
+        for m in po
+        if m.id and any(_forms(m.string)) and not m.fuzzy
     }
-    mo_pairs = {_forms(m.id): _forms(m.string) for m in mo if m.id}
+    mo_pairs = {(m.context, _forms(m.id)): _forms(m.string) for m in mo if m.id}
     assert mo_pairs == po_pairs, "run `make i18n-compile`"
 
 

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.demo import STORY_DAY, fund_years, story_year
+from service.demo.content import FUNDS
 from service.domain.check import check_application, check_meeting
+from service.domain.guideline import load_guideline_text
 from service.domain.states import ApplicationState
 from service.models import (
     Application,
     Base,
     Committee,
     CommitteeBody,
+    Fund,
     Meeting,
     Partnership,
     Sector,
@@ -30,7 +34,7 @@ TODAY = date(2026, 3, 1)
 
 @pytest.fixture
 def demo(db_session: Session) -> Partnership:
-    load_demo(db_session)
+    load_demo(db_session, STORY_DAY)
     db_session.commit()
     return db_session.scalars(select(Partnership)).one()
 
@@ -50,7 +54,7 @@ def _applications(session: Session) -> list[Application]:
 def test_loading_the_demo_twice_changes_nothing(db_session: Session, demo: Partnership):
     before = _row_counts(db_session)
 
-    created = load_demo(db_session)
+    created = load_demo(db_session, STORY_DAY)
     db_session.commit()
 
     assert created == {}
@@ -204,3 +208,87 @@ def test_the_demo_names_no_real_contact_data(db_session: Session, demo: Partners
         emails += [application.applicant_email, application.applicant_adult_contact_email]
 
     assert all(email.endswith(".example") for email in emails if email)
+
+
+@pytest.mark.parametrize("day", ["2026-01-02", "2026-06-30", "2026-12-04", "2027-03-01"])
+def test_on_any_day_the_demo_has_this_years_funds_and_tells_as_past_only_what_is_past(
+    db_session: Session, day: str
+):
+    today = date.fromisoformat(day)
+    load_demo(db_session, today)
+    db_session.commit()
+
+    keys = set(db_session.scalars(select(Fund.key)))
+    assert {f"AIF-{today.year}", f"JF-{today.year}"} <= keys
+    assert (f"AIF-{today.year + 1}" in keys) is (today.month >= 11)
+    applications = _applications(db_session)
+    assert len(applications) >= 12
+    for application in applications:
+        if application.submitted_on is not None:
+            assert application.submitted_on <= today, application.title
+        if application.ended_on is not None:
+            assert application.ended_on <= today, application.title
+        for decision in application.decisions:
+            assert decision.decided_on < today, application.title
+    for meeting in db_session.scalars(select(Meeting)):
+        if any(p.present for p in meeting.participants):
+            assert meeting.held_on < today
+        # every session is one of its fund's sessions
+        for item in meeting.items:
+            assert meeting.held_on in item.application.fund.guideline.sessions
+    for application in applications:
+        if application.state is ApplicationState.draft:
+            continue
+        result = check_application(
+            application_to_interchange(application),
+            application.fund.guideline,
+            today=application.submitted_on,
+        )
+        assert [f.code for f in result.findings if f.is_error] == [], application.title
+
+
+def test_loaded_again_a_year_later_the_demo_keeps_its_story_and_adds_the_new_funds(
+    db_session: Session,
+):
+    load_demo(db_session, STORY_DAY)
+    db_session.commit()
+    before = [(a.fund.key, a.title) for a in _applications(db_session)]
+
+    created = load_demo(db_session, date(2027, 11, 20))
+    db_session.commit()
+
+    assert created == {"Fund": 4, "FundGuideline": 4}
+    assert [(a.fund.key, a.title) for a in _applications(db_session)] == before
+    assert {key for key, _title in before} == {"AIF-2026", "JF-2026"}
+    partnership = db_session.scalars(select(Partnership)).one()
+    assert set(partnership.budget_lines) == {
+        f"{prefix}-{year}" for prefix in ("AIF", "JF") for year in (2026, 2027, 2028)
+    }
+
+
+def test_the_demo_guidelines_put_every_session_on_its_weekday_and_a_deadline_ahead_every_day():
+    deadlines: dict[int, list[date]] = {}
+    for year in range(2025, 2035):
+        deadlines[year] = []
+        for fund in FUNDS.values():
+            rules = load_guideline_text(fund.guideline_text(year))
+            assert (rules.fund_key, rules.year) == (fund.key(year), year)
+            # the 2026 sessions' weekdays, within three days of their 2026 calendar days
+            assert [day.weekday() for day in rules.sessions] == [
+                day.weekday() for day in fund.sessions
+            ]
+            for day, first in zip(rules.sessions, fund.sessions, strict=True):
+                assert abs((day - first.replace(year=year)).days) <= 3
+            lead = timedelta(days=rules.submission_lead_days)
+            deadlines[year] += [session - lead for session in rules.sessions]
+    for year in range(2026, 2034):
+        day = date(year, 1, 1)
+        while day.year == year:
+            ahead = [
+                deadline
+                for loaded in fund_years(day, story_year(day))
+                for deadline in deadlines[loaded]
+                if deadline >= day
+            ]
+            assert ahead, day
+            day += timedelta(days=1)

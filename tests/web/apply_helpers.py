@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app, db
+from service.demo import STORY_DAY
 from service.operations.demo import load_demo
 from tests.databases import with_demo
 
@@ -101,7 +102,7 @@ def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:
     )
     if not copied:
         with app.app_context():
-            load_demo(db.session())
+            load_demo(db.session(), STORY_DAY)
             db.session().commit()
     return app
 

@@ -120,7 +120,7 @@ def test_mail_send_sets_the_broken_mail_aside_and_sends_the_ones_behind_it(web_a
     assert "2 von 3" in result.output
     assert "kann nicht gesendet werden" in result.output
     assert "kontakt@elbufer.example\\nBcc" in result.output  # escaped: no forged report line
-    assert "1 E-Mail(s) endgültig zurückgestellt" in result.output
+    assert "1 E-Mail endgültig zurückgestellt; bitte korrigieren Sie die Adresse" in result.output
     sent = mails(tmp_path)
     assert len(sent) == 2
     assert not any("opfer@beispiel.example" in text for text in sent)

@@ -3,13 +3,15 @@ application downloads its notice, nobody else does."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
-from service import db
+from service import create_app, db
 from service.domain.states import NoticeKind
 from service.models import Decision, Document, Meeting, Notice
 
@@ -154,3 +156,32 @@ def test_a_notice_is_dated_on_the_pinned_day(demo_app):
     with demo_app.app_context():
         notice = db.session().get(Notice, notice_id)
         assert notice.issued_on == date(2026, 10, 5)
+
+
+@pytest.mark.timeout(600)
+def test_foerderwerk_today_dates_the_start_page_and_the_issued_notice(demo_app, monkeypatch):
+    # an app started with FOERDERWERK_TODAY in its environment, on the demo database
+    monkeypatch.setenv("FOERDERWERK_TODAY", "2026-10-05")
+    keep = ("TESTING", "SECRET_KEY", "DATABASE_URL", "STORAGE_PATH")
+    pinned = create_app({key: demo_app.config[key] for key in keep})
+    try:
+        page = text(pinned.test_client().get("/"))
+        # the next session as on 5 October 2026: 10 November, applications by 27 October
+        assert "10. November 2026 – Antrag bis 27. Oktober 2026 einreichen" in page
+        assert "8. September 2026" not in page
+
+        _lead, notice_id, planspiel = _issued(pinned)
+
+        with pinned.app_context():
+            notice = db.session().get(Notice, notice_id)
+            assert notice.issued_on == date(2026, 10, 5)
+        owner = pinned.test_client()
+        with owner.session_transaction() as browser:
+            browser["applications"] = [planspiel.id]
+        pdf = owner.get(f"/p/{SLUG}/bescheid/{notice_id}")
+        assert pdf.status_code == 200
+        printed = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+        assert "05.10.2026" in printed
+    finally:
+        with pinned.app_context():
+            db.engine().dispose()

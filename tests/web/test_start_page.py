@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+from babel.dates import format_date
+
 from service import create_app, db
+from service.demo import STORY_DAY
+from service.operations.demo import load_demo
+from service.operations.funds import list_partnerships
 
 
 def test_the_start_page_speaks_german(app):
@@ -12,6 +20,8 @@ def test_the_start_page_speaks_german(app):
 
 
 def test_the_start_page_shows_the_demo_partnership_and_its_two_funds(demo_app):
+    # the day the test database's demo is loaded for (a later year hides its past funds)
+    demo_app.config["TODAY"] = STORY_DAY.isoformat()
     page = demo_app.test_client().get("/").get_data(as_text=True)
     assert "Partnerschaft für Demokratie Boizenburg/Elbe – Lübtheen" in page
     assert "Aktions- und Initiativfonds 2026" in page
@@ -55,3 +65,36 @@ def test_the_start_page_shows_the_next_session_as_on_the_pinned_date(demo_app, m
     december = _pinned_start_page(demo_app, monkeypatch, "2026-12-01")
     assert "10. März 2026" not in december
     assert "In diesem Jahr ist keine weitere Sitzung geplant." in december
+
+
+# a day of each stretch of the year: before the first session, between the spring and the
+# autumn sessions, the gap before the November sessions, after the last, and a leap day
+ANY_DAY = ["2026-01-02", "2026-06-30", "2026-10-31", "2026-12-04", "2027-03-01", "2028-02-29"]
+
+
+@pytest.mark.parametrize("day", ANY_DAY)
+def test_on_any_day_the_demo_start_page_offers_a_fund_with_a_session_ahead(app, day):
+    today = date.fromisoformat(day)
+    app.config["TODAY"] = day  # what FOERDERWERK_TODAY becomes
+    with app.app_context():
+        load_demo(db.session(), today)
+        db.session().commit()
+        offered = [
+            overview
+            for partnership in list_partnerships(db.session(), today)
+            for overview in partnership.funds
+        ]
+
+    page = app.test_client().get("/").get_data(as_text=True)
+
+    ahead = [fund for fund in offered if fund.next_session is not None]
+    assert ahead, day
+    for fund in ahead:
+        assert fund.submission_deadline >= today
+        deadline = format_date(fund.submission_deadline, format="long", locale="de")
+        assert f"Antrag bis {deadline} einreichen" in page
+    assert f"Aktions- und Initiativfonds {today.year}" in page
+    # no fund of a past year that offers nothing any more
+    assert f"Aktions- und Initiativfonds {today.year - 1}" not in page
+    if today.month >= 11:
+        assert f"Aktions- und Initiativfonds {today.year + 1}" in page

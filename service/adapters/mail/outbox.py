@@ -133,6 +133,11 @@ def queue_mail(session: Session, mail: Mail, *, background: bool = False) -> Out
                 else {}
             ),
             **({"resume": mail.resume} if mail.resume else {}),
+            **(
+                {"headers": {"sender_name": mail.sender_name, "reply_to": mail.reply_to}}
+                if mail.sender_name or mail.reply_to
+                else {}
+            ),
         },
     )
     session.add(row)
@@ -200,6 +205,8 @@ def render_deferred(
 
 
 def as_mail(row: OutboxMail) -> Mail:
+    headers = (row.attachments or {}).get("headers") or {}
+    created = row.created_at.strftime("%Y%m%d%H%M%S%f") if row.created_at else "0"
     return Mail(
         to=row.recipient,
         subject=row.subject,
@@ -208,6 +215,9 @@ def as_mail(row: OutboxMail) -> Mail:
             Attachment(item["filename"], base64.b64decode(item["content"]), item["mime_type"])
             for item in row.attachments.get("items", [])
         ),
+        sender_name=str(headers.get("sender_name") or ""),
+        reply_to=str(headers.get("reply_to") or ""),
+        key=f"{row.id}.{created}",
     )
 
 

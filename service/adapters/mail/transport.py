@@ -13,8 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,12 @@ class Mail:
     deferred: tuple[DeferredAttachment, ...] = field(default_factory=tuple)
     # resume links filled in when the mail is sent (operations.applications.fill_resume_links)
     resume: dict[str, Any] | None = None
+    # who writes: the display name before the configured address (a partnership's name) and
+    # where answers go (its coordination office); empty: "Förderwerk", no Reply-To
+    sender_name: str = ""
+    reply_to: str = ""
+    # the Message-ID's left part, stable for one outbox row (a retry sends the same id)
+    key: str = ""
 
 
 Transport = Callable[[EmailMessage], None]
@@ -100,15 +111,43 @@ def transport_from_config(config: dict[str, Any], instance_path: str) -> Transpo
     return folder_transport(config.get("MAIL_FOLDER") or str(Path(instance_path) / "mail"))
 
 
+DEFAULT_SENDER_NAME = "Förderwerk"
+
+
 def sender(config: dict[str, Any]) -> str:
-    return str(config.get("MAIL_FROM") or "foerderwerk@localhost")
+    """The From of every mail: MAIL_FROM (FOERDERWERK_MAIL_FROM, "Name <address>" or an
+    address); without it an address at the configured site's host (BASE_URL)."""
+    configured = str(config.get("MAIL_FROM") or "").strip()
+    if configured:
+        return configured
+    host = urlsplit(str(config.get("BASE_URL") or "")).hostname or "localhost"
+    return f"{DEFAULT_SENDER_NAME} <foerderwerk@{host}>"
 
 
-def to_message(mail: Mail, from_address: str) -> EmailMessage:
+def message_id(from_address: str, key: str = "") -> str:
+    """A Message-ID in the domain of the sender's address; ``key`` makes it the same for
+    every try of one outbox row."""
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or "localhost"
+    if not key:
+        return make_msgid(domain=domain)
+    return f"<foerderwerk.{key}@{domain}>"
+
+
+def to_message(mail: Mail, from_address: str, *, now: datetime | None = None) -> EmailMessage:
+    """The message of ``mail`` with From (the configured address, under ``mail.sender_name``
+    where the mail names one), To, Subject, Date and Message-ID. A line break in a header
+    raises ValueError."""
+    name, address = parseaddr(from_address)
+    if mail.sender_name:
+        name = mail.sender_name
     message = EmailMessage()
-    message["From"] = from_address
+    message["From"] = formataddr((name or DEFAULT_SENDER_NAME, address or from_address))
     message["To"] = mail.to
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
     message["Subject"] = mail.subject
+    message["Date"] = format_datetime((now or datetime.now(UTC)).astimezone(BERLIN))
+    message["Message-ID"] = message_id(from_address, mail.key)
     message.set_content(mail.body)
     for attachment in mail.attachments:
         maintype, _, subtype = attachment.mime_type.partition("/")

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from ... import mail_texts
 from ...adapters.mail.transport import Mail
 from ...domain.emails import email_address_problem, is_one_email_address
 from ...links import site_url
@@ -78,13 +79,18 @@ def send_resume_mail(partnership: Partnership, drafts: list[Application]) -> Non
     links = []
     for draft in drafts:
         token = ops.issue_resume_token(uow, draft)
-        links.append((draft, site_url("apply.resume_token", slug=partnership.slug, token=token)))
-    body = render_template("apply/mail_resume.txt", partnership=partnership, links=links)
+        url = site_url("apply.resume_token", slug=partnership.slug, token=token)
+        links.append((draft.title, url))
+    addressee = mail_texts.addressee_of(drafts)
+    body = mail_texts.resume_body(partnership, addressee, links=links)
     uow.mail(
-        Mail(
-            to=drafts[0].applicant_email,
-            subject=_("Your link to continue your application"),
-            body=body,
+        mail_texts.from_partnership(
+            Mail(
+                to=drafts[0].applicant_email,
+                subject=mail_texts.resume_subject(addressee),
+                body=body,
+            ),
+            partnership,
         )
     )
 
@@ -107,19 +113,20 @@ def resume_request(slug: str) -> ResponseReturnValue:
             # the same work for every address: the drafts are looked up by the background
             # sender after this answer (issue 14) – nobody learns who applied, not even
             # from the time the answer takes
-            body = render_template(
-                "apply/mail_resume.txt",
-                partnership=partnership,
-                links_block=ops.RESUME_LINKS_SLOT,
-            )
+            # "Sie" until the sender knows the drafts (operations/outgoing.fill_resume_links)
+            addressee = mail_texts.Addressee()
+            body = mail_texts.resume_body(partnership, addressee, links_block=ops.RESUME_LINKS_SLOT)
+            subject = mail_texts.resume_subject(addressee)
             ops.queue_resume_request(
                 current_uow(),
                 partnership,
-                Mail(to=email, subject=_("Your link to continue your application"), body=body),
+                mail_texts.from_partnership(
+                    Mail(to=email, subject=subject, body=body), partnership
+                ),
                 link=site_url(
                     "apply.resume_token", slug=partnership.slug, token=ops.RESUME_TOKEN_SLOT
                 ),
-                untitled=_("(no title yet)"),
+                untitled=mail_texts.untitled(addressee),
             )
             sent = True
     return render_template(

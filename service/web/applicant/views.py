@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from forms.fields import format_german
 
+from ... import mail_texts
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from ...links import site_url
 from ...models import Application, Partnership
@@ -136,7 +137,6 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
             idempotency_key=key,
             receipt=ReceiptMail(
                 body=functools.partial(receipt_body, partnership),
-                localizer=uow.localizer,
                 # ``APPLICATION_PDF_IN_MAIL = False`` leaves the PDF out (tests without
                 # LibreOffice)
                 with_pdf=bool(current_app.config.get("APPLICATION_PDF_IN_MAIL", True)),
@@ -153,13 +153,8 @@ def submit(slug: str, app_id: int) -> ResponseReturnValue:
 
 def receipt_body(partnership: Partnership, application: Application) -> str:
     """The receipt's text, for the submit operation that queues the mail."""
-    return render_template(
-        "apply/mail_receipt.txt",
-        partnership=partnership,
-        application=application,
-        submitted_at=submitted_in_berlin(application),
-        link=site_url("apply.mine", slug=partnership.slug),
-    )
+    link = site_url("apply.mine", slug=partnership.slug)
+    return mail_texts.receipt_body(partnership, application, link=link)
 
 
 def submitted_in_berlin(application: Application) -> datetime | None:

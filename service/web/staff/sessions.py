@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ... import db
 from ...domain.meeting import meeting_outcomes
@@ -90,9 +91,10 @@ def session_new(slug: str) -> ResponseReturnValue:
         fill=values.get("fill") == "1",
     )
     flash(
-        _(
-            "The session has been created; %(count)s application(s) are on its agenda.",
-            count=len(meeting.items),
+        ngettext(
+            "The session has been created; %(num)d application is on its agenda.",
+            "The session has been created; %(num)d applications are on its agenda.",
+            len(meeting.items),
         ),
         "info",
     )
@@ -159,7 +161,14 @@ def session_agenda(slug: str, meeting_id: int) -> ResponseReturnValue:
     action = values.get("action")
     if action == "fill":
         added = ops.fill_agenda(uow, meeting)
-        flash(_("%(count)s application(s) added to the agenda.", count=len(added)), "info")
+        flash(
+            ngettext(
+                "%(num)d application added to the agenda.",
+                "%(num)d applications added to the agenda.",
+                len(added),
+            ),
+            "info",
+        )
     elif action == "add":
         application = s.get(Application, _int(values.get("application")))
         if application is None or application.fund.partnership_id != partnership().id:
@@ -324,7 +333,10 @@ def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
     refusal_goes_to(_url(meeting, "ergebnis"))
     uow = current_uow()
     decisions = ops.decide(uow, meeting)
-    flash(_("%(count)s decision(s) recorded.", count=len(decisions)), "info")
+    flash(
+        ngettext("%(num)d decision recorded.", "%(num)d decisions recorded.", len(decisions)),
+        "info",
+    )
     return _back(meeting, "ergebnis")
 
 

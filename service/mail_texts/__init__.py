@@ -1,0 +1,173 @@
+"""The texts of the e-mails, in the recipient's language and form of address (issue 17.2).
+
+Every e-mail – receipt, resume link, password reset, account invitation – is written here,
+from the templates beside this module, with Babel's catalogs loaded directly: the same text
+whether it is composed in a request (whatever language the browser chose for the pages), by
+the background sender, by `mail send`, a CLI command or a batch worker.
+
+The recipient's language is German: the language of the procedure is German (§ 23 VwVfG),
+and no other language is stored for a person. The form of address is "Sie", "du" for the
+applicants of a youth fund (the youth fund's pages say "du" too); the "du" texts are the
+catalog's entries with the context ``du`` (``pgettext("du", …)``), the templates ``*_du.txt``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..adapters.mail.transport import Mail
+from ..i18n import DEFAULT_LOCALE, translations
+
+if TYPE_CHECKING:
+    from ..models import Application, Partnership
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+YOUTH_FUND = "jugendfonds"  # the guideline's fund.kind whose applicants are addressed with "du"
+DU = "du"  # the catalog context of the "du" texts
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """How a mail speaks to its recipient: language and form of address."""
+
+    locale: str = DEFAULT_LOCALE
+    informal: bool = False  # "du" instead of "Sie"
+
+
+STAFF = Addressee()  # staff and committee members: German, "Sie"
+
+
+def gettext(msgid: str, addressee: Addressee = STAFF) -> str:
+    """``msgid`` in the addressee's language (the same for "Sie" and "du")."""
+    return translations(addressee.locale).gettext(msgid)
+
+
+def pgettext(context: str, msgid: str, addressee: Addressee = STAFF) -> str:
+    """``msgid`` of the catalog ``context`` ("du"), else as :func:`gettext` says it."""
+    catalog = translations(addressee.locale)
+    text = str(catalog.pgettext(context, msgid))
+    return text if text != msgid else catalog.gettext(msgid)
+
+
+def addressee_of(applications: Iterable[Application]) -> Addressee:
+    """The applicants of ``applications`` (the drafts of one e-mail address): "du" when every
+    one is in a youth fund, else "Sie"."""
+    kinds = [application.fund.guideline.fund_kind for application in applications]
+    return Addressee(informal=bool(kinds) and all(kind == YOUTH_FUND for kind in kinds))
+
+
+@lru_cache(maxsize=4)
+def _environment(locale: str) -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=False,  # plain text  # noqa: S701
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+
+    def shortdate(value: date | None) -> str:
+        return "" if value is None else format_date(value, format="dd.MM.yyyy", locale=locale)
+
+    environment.filters["shortdate"] = shortdate
+    return environment
+
+
+def render(name: str, addressee: Addressee, **context: Any) -> str:
+    """The text of template ``name`` (``name_du.txt`` for "du") for ``addressee``."""
+    template = f"{name}_{DU}.txt" if addressee.informal else f"{name}.txt"
+    return _environment(addressee.locale).get_template(template).render(**context)
+
+
+def from_partnership(mail: Mail, partnership: Partnership) -> Mail:
+    """``mail`` as the partnership writes it, from its settings: its name before the
+    configured address, answers to its coordination office."""
+    return replace(
+        mail, sender_name=partnership.name, reply_to=partnership.coordination_email or ""
+    )
+
+
+# -- the mails --------------------------------------------------------------------------------
+
+
+def receipt_subject(application: Application) -> str:
+    addressee = addressee_of([application])
+    if addressee.informal:
+        text = pgettext("du", "Your application %(reference)s has been received", addressee)
+    else:
+        text = gettext("Your application %(reference)s has been received", addressee)
+    return text % {"reference": application.reference}
+
+
+def receipt_body(partnership: Partnership, application: Application, *, link: str) -> str:
+    """The receipt of a submitted application; ``link`` leads to the applicant's overview."""
+    return render(
+        "receipt",
+        addressee_of([application]),
+        partnership=partnership,
+        application=application,
+        link=link,
+    )
+
+
+def receipt_digest_line(application: Application) -> str:
+    """The line under the receipt that names the attached PDF's hash (``%(digest)s``)."""
+    return gettext("SHA-256 of the attached PDF: %(digest)s", addressee_of([application]))
+
+
+def resume_subject(addressee: Addressee) -> str:
+    if addressee.informal:
+        return pgettext("du", "Your link to continue your application", addressee)
+    return gettext("Your link to continue your application", addressee)
+
+
+def resume_body(
+    partnership: Partnership,
+    addressee: Addressee,
+    *,
+    links: Sequence[tuple[str, str]] = (),
+    links_block: str = "",
+) -> str:
+    """The resume link mail: ``links`` (title, address), or ``links_block`` – a placeholder
+    the sender replaces with the lines once it knows the drafts."""
+    return render(
+        "resume", addressee, partnership=partnership, links=links, links_block=links_block
+    )
+
+
+def untitled(addressee: Addressee) -> str:
+    """What a resume link names a draft without a title."""
+    return gettext("(no title yet)", addressee)
+
+
+def password_reset_subject() -> str:
+    return gettext("Setting a new password for Förderwerk")
+
+
+def password_reset_body(*, link: str, minutes: int, login: str) -> str:
+    return render("password_reset", STAFF, link=link, minutes=minutes, login=login)
+
+
+def invitation_subject() -> str:
+    return gettext("Your Förderwerk account")
+
+
+def invitation_body(*, partnership: str, link: str, hours: int, email: str, login: str) -> str:
+    return render(
+        "invitation",
+        STAFF,
+        partnership=partnership,
+        link=link,
+        hours=hours,
+        email=email,
+        login=login,
+    )
