@@ -463,9 +463,10 @@ def _footer(footer: Any) -> None:
 def address_block(
     document: DocumentObject,
     address: Sequence[str],
-    info: Sequence[tuple[str, str]],
+    info: Sequence[tuple[str, ...]],
 ) -> None:
-    """Address field (return line + address) beside the information block."""
+    """Address field (return line + address) beside the information block; an information
+    line ``(caption, value, condition)`` appears only where the condition holds."""
     table = layout_table(document, [85, 80])
     left, right = table.rows[0].cells
     para(left, ("{{ sender_line }}", {"underline": True}), style="FW Rücksendeangabe")
@@ -474,12 +475,16 @@ def address_block(
             para(left, line, style="FW Anschrift")
         else:
             para(left, line, style="FW Anschrift")
-    for caption, value in info:
+    for caption, value, *condition in info:
+        if condition:
+            tag(right, f"if {condition[0]}")
         paragraph = para(right, (caption, {}), "\t" + value, style="FW Info")
         paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(32), WD_TAB_ALIGNMENT.LEFT)
         paragraph.paragraph_format.left_indent = Mm(32)
         paragraph.paragraph_format.first_line_indent = Mm(-32)
         paragraph.paragraph_format.space_after = Pt(1.5)
+        if condition:
+            tag(right, "endif")
     spacer = para(document, "", style="FW Klein")
     spacer.paragraph_format.space_after = Pt(18)
 
@@ -492,6 +497,9 @@ def signature(document: DocumentObject, greeting: str = "Mit freundlichen Grüß
     gap = para(document, "", style="FW Text", keep_with_next=True)
     gap.paragraph_format.space_after = Pt(28)
     para(document, "{{ signatory }}", style="FW Unterschrift")
+    tag(document, "if signatory_function")
+    para(document, "{{ signatory_function }}", style="FW Unterschrift")
+    tag(document, "endif")
 
 
 def remedy(document: DocumentObject, numeral: str) -> None:
@@ -536,6 +544,7 @@ def build_approval() -> DocumentObject:
             ("Auskunft:", "{{ lead_office.unit }}"),
             ("Telefon:", "{{ lead_office.phone }}"),
             ("E-Mail:", "{{ lead_office.email }}"),
+            ("Haushaltsstelle:", "{{ fund.budget_line }}", "fund.budget_line"),
             ("Datum:", "{{ date }}"),
         ],
     )
@@ -639,7 +648,9 @@ def build_approval() -> DocumentObject:
         "und nicht eher angefordert werden, als sie innerhalb von sechs Wochen nach der "
         "Auszahlung für fällige Zahlungen benötigt wird (Nr. 1.4 ANBest-P). Die Auszahlung "
         "erfolgt auf das von Ihnen angegebene Konto (IBAN {{ payment.iban }}, Kontoinhaber: "
-        "{{ payment.account_holder }}).",
+        "{{ payment.account_holder }}).{% if fund.budget_line %} Die Mittel werden aus der "
+        "Haushaltsstelle {{ fund.budget_line }} gezahlt; bitte geben Sie sie beim Mittelabruf "
+        "an.{% endif %}",
     )
     para(d, "7. Nebenbestimmungen", style="FW Nummer")
     para(
