@@ -152,7 +152,10 @@ def build_approval_context(
         "applied_on_long": long_date(get(data, "submitted_on")),
         "recipient": _recipient(data, localizer),
         # the budget line (Haushaltsstelle) the grant is paid from, from the settings
-        "fund": {**_fund(guideline), "budget_line": text(partnership.budget_line(guideline.fund_key))},
+        "fund": {
+            **_fund(guideline),
+            "budget_line": text(partnership.budget_line(guideline.fund_key)),
+        },
         "project": {
             "title": text(get(data, "project.title")),
             "summary": text(get(data, "project.summary")),
