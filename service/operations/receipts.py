@@ -71,6 +71,7 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     """The PDF/A of the application's frozen copy, on this process's warm LibreOffice."""
     from .documents import render_document, render_pdf
     from .partnerships import letterhead_of
+    from .publish import template_for
 
     application = session.get(Application, application_id)
     if application is None or application.submission_snapshot is None:
@@ -80,7 +81,12 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     # the frozen copy states its date of receipt; the fallback keeps the render repeatable
     day = application.submitted_on or application.created_at.date()
     outcome = render_document(
-        "application", application.submission_snapshot, fund.guideline, letterhead, today=day
+        "application",
+        application.submission_snapshot,
+        fund.guideline,
+        letterhead,
+        today=day,
+        templates=lambda kind: template_for(session, fund.partnership_id, kind),
     )
     if outcome.document is None:
         raise NothingToRender(application_id)

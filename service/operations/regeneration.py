@@ -58,7 +58,7 @@ from ..models import (
 )
 from ..paths import locale_dir
 from ..pdf.pdftools import DRAFT_STAMP
-from ..rendering.docx import Metadata, template_hash
+from ..rendering.docx import Metadata, TemplateSource
 from ..uow import Actor, PdfPort
 from . import audit
 from .bridge import bridge_uow
@@ -71,7 +71,7 @@ from .notices import (
     notice_filing,
     prepare_notice,
 )
-from .publish import AuditEntry, Produced, Publication, file_documents, render
+from .publish import AuditEntry, Produced, Publication, file_documents, render, template_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_KIND = "notices.regenerate"
@@ -251,6 +251,7 @@ class Prepared:
     context_sha256: str
     raw_context: dict[str, Any]
     meta: Metadata
+    source: TemplateSource
 
 
 class _Committed:
@@ -290,11 +291,12 @@ def prepare_record(
     return Prepared(
         source_sha256=source_fingerprint(notice, settings_fingerprint(notice)),
         template=prepared.template,
-        template_sha256=template_hash(prepared.template),
+        template_sha256=prepared.source.sha256,
         context=snapshot,
         context_sha256=context_hash(snapshot),
         raw_context=prepared.context,
         meta=prepared.meta,
+        source=prepared.source,
     )
 
 
@@ -425,6 +427,8 @@ def plan_regeneration(
     latest = _latest_documents(session, [n for n in current.values() if n is not None])
     committed = _Committed(session)
     settings: dict[int, str] = {}
+    # the template each partnership renders each kind with now (its own or the shipped one)
+    templates: dict[tuple[int, str], str] = {}
     for decision in decisions:
         notice = current[decision.id]
         application = decision.application
@@ -461,7 +465,11 @@ def plan_regeneration(
                 source = source_fingerprint(notice, settings[partnership_id])
             except Exception:  # the slow path below reports what is wrong
                 source = None
-            current_template = template_hash(template)
+            if (partnership_id, template) not in templates:
+                templates[partnership_id, template] = template_for(
+                    session, partnership_id, template
+                ).sha256
+            current_template = templates[partnership_id, template]
             if source == document.source_sha256 and document.template_sha256 == current_template:
                 plan.records.append(
                     PlannedRecord(
@@ -784,6 +792,7 @@ def render_item(
         prepared.meta,
         # a draft says so on every page, drawn by the PDF export itself (no second pass)
         watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
+        source=prepared.source,
     )
     produced = render(bridge_uow(session, localizer=localizer, pdf=to_pdf), publication)
     return RenderedItem(item_id, notice.id, prepared, produced.docx, produced.pdf)
@@ -840,7 +849,7 @@ def complete_item(session: Session, storage: Storage, rendered: RenderedItem, wo
         else None
     )
     produced = Produced(
-        Publication(prepared.template, prepared.raw_context, prepared.meta),
+        Publication(prepared.template, prepared.raw_context, prepared.meta, source=prepared.source),
         rendered.docx,
         rendered.pdf,
     )

@@ -221,6 +221,7 @@ def report_document(slug: str, app_id: int) -> Response:
     from ...models import UsageReport
     from ...operations.documents import render_document
     from ...operations.partnerships import letterhead_of
+    from ...operations.publish import template_for
 
     partnership = _partnership(slug)
     application = _own(partnership, app_id)
@@ -240,6 +241,7 @@ def report_document(slug: str, app_id: int) -> Response:
         application.fund.guideline,
         letterhead,
         today=current_uow().today(),
+        templates=lambda kind: template_for(db.session(), partnership.id, kind),
     )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)
