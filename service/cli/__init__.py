@@ -24,7 +24,7 @@ COMMAND_MODULES = {
     "notices": "notices",
     "partnerships": "partnerships",
     "render": "render",
-    "templates": "render",
+    "templates": "templates",
     "retention": "retention",
     "purge": "retention",
     "rules": "rules",

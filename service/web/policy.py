@@ -130,6 +130,14 @@ POLICY: dict[str, Rule] = {
     "staff.admin_account_create": _staff(A),
     "staff.admin_account_roles": _staff(A),
     "staff.admin_account_deactivate": _staff(A),
+    # the partnership's own document templates (issue 16.4)
+    "staff.admin_templates": _staff(A),
+    "staff.admin_template_upload": _staff(A),
+    "staff.admin_template": _staff(A),
+    "staff.admin_template_png": _staff(A),
+    "staff.admin_template_pdf": _staff(A),
+    "staff.admin_template_file": _staff(A),
+    "staff.admin_template_activate": _staff(A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")

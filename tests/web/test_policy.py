@@ -35,6 +35,7 @@ from service.models import (
     Meeting,
     MeetingMode,
     Notice,
+    PartnershipTemplate,
     Sector,
     StaffRole,
     StaffUser,
@@ -43,6 +44,7 @@ from service.models import (
 )
 from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
+from service.rendering.docx import load_manifest
 from service.web.policy import POLICY
 from tests.conftest import make_fund
 
@@ -64,6 +66,7 @@ OBJECT_ARGS = (
     "document_id",
     "user_id",
     "job_id",
+    "version",  # a partnership's own template version (issue 16.4)
 )
 
 
@@ -86,6 +89,9 @@ class Objects:
     document_id: int
     user_id: int
     job_id: int
+    # a document template: version 0 is the shipped one, which every partnership has
+    kind: str = "approval"
+    version: int = 0
 
 
 def _job(session, partnership_id: int) -> int:
@@ -193,6 +199,18 @@ def _partnership_b(session, storage) -> Objects:
         [(partnership, role) for role in StaffRole],
         "test",
     )
+    template = load_manifest().path("approval").read_bytes()
+    session.add(
+        PartnershipTemplate(
+            partnership_id=partnership.id,
+            kind="approval",
+            version=1,
+            name="b.docx",
+            sha256="b" * 64,
+            size=len(template),
+            data=template,
+        )
+    )
     return Objects(
         "andere",
         application.id,
@@ -203,6 +221,7 @@ def _partnership_b(session, storage) -> Objects:
         document_id,
         user.id,
         _job(session, partnership.id),
+        version=1,
     )
 
 
