@@ -185,3 +185,15 @@ def preview_command(slug: str, kind: str, version: str, output: Path) -> None:
     content = preview.png if suffix == ".png" and preview.png is not None else preview.pdf
     output.write_bytes(content)
     click.echo(_("Preview written: %(path)s") % {"path": str(output)})
+
+
+@templates_group.command(
+    "placeholders",
+    with_appcontext=False,
+    help=_(
+        "Print the placeholders every kind of template may use, as Markdown (the list in "
+        "docs/operations.md, “Vorlagen anpassen”)."
+    ),
+)
+def placeholders_command() -> None:
+    click.echo(ops.placeholders_markdown(), nl=False)

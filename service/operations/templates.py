@@ -120,6 +120,25 @@ def kind_spec(kind: str) -> TemplateSpec:
     return spec
 
 
+def placeholders_markdown(manifest: Manifest | None = None) -> str:
+    """The placeholders each kind offers, as Markdown – exactly the names the linter knows
+    (the manifest); docs/operations.md, "Vorlagen anpassen", holds this text (a test
+    compares it). Grouped by their first part: ``decision``: ``amount``, ``reduced`` …"""
+    manifest = manifest or load_manifest()
+    lines: list[str] = []
+    for spec in manifest.kinds.values():
+        lines += ["", f"**{spec.title}** (`{spec.kind}`, `{spec.file}`)", ""]
+        groups: dict[str, list[str]] = {}
+        for key in spec.context:
+            head, dot, rest = key.partition(".")
+            groups.setdefault(head if dot else "", []).append(rest if dot else key)
+        if "" in groups:
+            lines.append("- " + ", ".join(f"`{name}`" for name in groups.pop("")))
+        for head, names in groups.items():
+            lines.append(f"- `{head}.`: " + ", ".join(f"`{name}`" for name in names))
+    return "\n".join(lines[1:]) + "\n"
+
+
 # --------------------------------------------------------------------------- sample record
 
 

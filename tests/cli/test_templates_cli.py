@@ -172,3 +172,28 @@ def _with_pdf(pdf):
         return build_uow(*args, **kwargs)
 
     return build
+
+
+def test_docs_operations_md_lists_exactly_the_placeholders_the_check_knows():
+    from pathlib import Path
+
+    from service.operations.templates import placeholders_markdown
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text("utf-8")
+    start = doc.index("<!-- platzhalter: erzeugt")
+    start = doc.index("\n", start) + 1
+    end = doc.index("<!-- platzhalter: ende -->")
+
+    assert doc[start:end] == placeholders_markdown(), (
+        "docs/operations.md, „Vorlagen anpassen“: replace the list between the markers with "
+        "the output of `foerderwerk templates placeholders`"
+    )
+
+
+def test_the_placeholders_command_prints_every_kind(demo_app):
+    result = invoke(demo_app, "templates", "placeholders")
+
+    assert result.exit_code == 0
+    for kind in ("approval", "rejection", "minutes", "invitation", "report", "application"):
+        assert f"(`{kind}`," in result.output
+    assert "`fund.`: `budget_line`, `name`, `youth_forum`" in result.output
