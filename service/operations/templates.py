@@ -33,6 +33,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from ..domain.check import check_application, check_meeting, check_report
 from ..domain.guideline import Guideline, parse_guideline
@@ -366,6 +367,8 @@ def list_templates(uow: UnitOfWork, partnership: Partnership) -> list[KindTempla
     rows = uow.session.scalars(
         select(PartnershipTemplate)
         .where(PartnershipTemplate.partnership_id == partnership.id)
+        # the list shows names and dates; the files' bytes are read only where needed
+        .options(defer(PartnershipTemplate.data))
         .order_by(PartnershipTemplate.kind, PartnershipTemplate.version.desc())
     ).all()
     manifest: Manifest = load_manifest()

@@ -373,3 +373,29 @@ def test_the_refusal_lists_every_problem_one_a_line():
         ]
     )
     assert refusal.render(PlainLocalizer()).count("\n- ") == 2
+
+
+def test_minutes_of_the_partnership_are_made_with_its_active_template(demo_app):
+    from service.models import Meeting
+    from service.operations.sessions import generate_minutes
+
+    with demo_app.app_context():
+        session = db.session()
+        uow = _uow(session)
+        p = _partnership()
+        data = edited("minutes", "Vorsitz:", "Sitzungsleitung:")
+        ops.upload_template(uow, p, "minutes", "protokoll.docx", data)
+        ops.activate_template(uow, p, "minutes", 1)
+        meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
+
+        pdf, docx = generate_minutes(uow, meeting)
+
+        storage = storage_from_config(demo_app.config)
+        text = docx_text(read_document(storage, docx))
+        assert "Sitzungsleitung:" in text
+        assert "Vorsitz:" not in text
+        assert (
+            docx.template_sha256
+            == pdf.template_sha256
+            == template_for(session, p.id, "minutes").sha256
+        )
