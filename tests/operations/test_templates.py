@@ -399,3 +399,34 @@ def test_minutes_of_the_partnership_are_made_with_its_active_template(demo_app):
             == pdf.template_sha256
             == template_for(session, p.id, "minutes").sha256
         )
+
+
+def test_the_application_pdf_of_the_receipt_uses_the_partnership_s_template(demo_app, monkeypatch):
+    from service.models import Application
+    from service.operations import documents
+    from service.operations.receipts import application_pdf
+
+    # the DOCX instead of its PDF: what is looked at here is which template filled it
+    monkeypatch.setattr(documents, "render_pdf", lambda docx, meta=None: docx)
+    with demo_app.app_context():
+        session = db.session()
+        uow = _uow(session)
+        p = _partnership()
+        ops.upload_template(
+            uow,
+            p,
+            "application",
+            "antrag.docx",
+            edited("application", "Kurzbeschreibung", "Worum es geht"),
+        )
+        ops.activate_template(uow, p, "application", 1)
+        application = session.scalars(
+            select(Application)
+            .where(Application.submission_snapshot.is_not(None))
+            .order_by(Application.id)
+        ).first()
+
+        text = docx_text(application_pdf(session, application.id))
+
+        assert "Worum es geht" in text
+        assert "Kurzbeschreibung" not in text
