@@ -31,6 +31,9 @@ def test_the_wheel_carries_catalogs_document_templates_web_templates_and_migrati
     expected = {
         "foerderwerk_locale/de/LC_MESSAGES/messages.mo",
         "foerderwerk_doc_templates/manifest.toml",
+        # the sample record of the templates' preview (issue 16.4)
+        "foerderwerk_doc_templates/beispiele/beispieldaten.json",
+        "foerderwerk_doc_templates/beispiele/fonds.toml",
         "service/web/templates/base.html",
         "service/web/static/site.css",
         "service/migrations/script.py.mako",

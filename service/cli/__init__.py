@@ -26,7 +26,7 @@ COMMAND_MODULES = {
     "notices": "notices",
     "partnerships": "partnerships",
     "render": "render",
-    "templates": "render",
+    "templates": "templates",
     "retention": "retention",
     "purge": "retention",
     "rules": "rules",

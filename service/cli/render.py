@@ -244,7 +244,8 @@ def _finish(ctx: click.Context, outcome: Outcome, written: Path | None) -> None:
 
 @cli.group("templates")
 def templates_group() -> None:
-    """Dokumentvorlagen (doc_templates/) prüfen."""
+    """Dokumentvorlagen: prüfen (check), je Partnerschaft hochladen, auflisten, ansehen und
+    aktivieren (upload, list, preview, activate)."""
 
 
 @templates_group.command("check", with_appcontext=False)

@@ -37,6 +37,7 @@ from .partnership import Partnership, PartnershipFile, SettingsError
 from .reporting import PaymentRequest, UsageReport
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
+from .template import PartnershipTemplate
 from .upload import Upload
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "OutboxMail",
     "Partnership",
     "PartnershipFile",
+    "PartnershipTemplate",
     "PaymentRequest",
     "PurgedApplication",
     "Seat",

@@ -39,7 +39,7 @@ from ..rendering.context import (
     build_report_summary_values,
 )
 from ..rendering.context.common import as_date, get, text
-from ..rendering.docx import Metadata, load_manifest
+from ..rendering.docx import Metadata, TemplateSource, load_manifest
 from ..rendering.partnership import (
     BUILTIN_FILE,
     Partnership,
@@ -161,6 +161,10 @@ def _check(
     return check(kind, payload, guideline, today=today), extra
 
 
+# which template file renders a kind (a partnership's own, publish.template_for); None: shipped
+TemplateChooser = Callable[[str], TemplateSource]
+
+
 def _render_checked(
     document: str,
     data: Any,
@@ -169,6 +173,7 @@ def _render_checked(
     result: CheckResult,
     extra: list[Finding],
     notes: list[str],
+    templates: TemplateChooser | None = None,
 ) -> Outcome:
     localizer = BabelLocalizer()
     manifest = load_manifest()
@@ -200,7 +205,10 @@ def _render_checked(
     else:  # unreachable: _check refuses a missing guideline
         raise ValueError(document)
     meta = Metadata(heading.title, heading.subject, partnership.lead_office.name)
-    return Outcome(0, result, render_docx(Publication(template, build(), meta)), notes)
+    source = templates(template) if templates is not None else None
+    return Outcome(
+        0, result, render_docx(Publication(template, build(), meta, source=source)), notes
+    )
 
 
 def render_document(
@@ -210,15 +218,17 @@ def render_document(
     partnership: Partnership,
     *,
     today: date,
+    templates: TemplateChooser | None = None,
 ) -> Outcome:
     """Check ``data`` (interchange JSON of ``document``: notice, application, minutes or
     report), then render the DOCX with ``partnership``'s letterhead (``today``, from the
-    caller's clock, stands in for a missing submission date). No file is written.
+    caller's clock, stands in for a missing submission date) and the template ``templates``
+    chooses for the kind (default: the shipped one). No file is written.
     Raises RenderError when the template itself cannot be filled."""
     result, extra = _check(document, data, guideline, today)
     if _with(result, extra).input_invalid:
         return Outcome(2, _with(result, extra))
-    return _render_checked(document, data, guideline, partnership, result, extra, [])
+    return _render_checked(document, data, guideline, partnership, result, extra, [], templates)
 
 
 def build_document(

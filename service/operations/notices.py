@@ -34,7 +34,7 @@ from ..errors import Refused, StaleVersion, TransitionRefused
 from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
 from ..pdf.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
 from ..rendering.context import build_approval_context, build_rejection_context
-from ..rendering.docx import Metadata
+from ..rendering.docx import Metadata, TemplateSource
 from ..uow import UnitOfWork
 from . import audit
 from .funds import COMMITTING_STATES, committed_amount
@@ -51,6 +51,7 @@ from .publish import (
     notice_metadata,
     render_docx,
     require_notice,
+    template_for,
 )
 from .publish import NoticeRefused as NoticeRefused  # where the views and jobs import it
 
@@ -72,6 +73,7 @@ class Rendered:
     docx: bytes
     meta: Metadata
     findings: list[Finding]
+    source: TemplateSource | None = None
 
 
 class NotIssuedYet(Refused, LookupError):
@@ -157,12 +159,14 @@ def _committed_without(session: Session, application: Application, decision: Dec
 
 @dataclass(frozen=True)
 class PreparedNotice:
-    """What a notice is rendered from: template, context and metadata – checked, not rendered."""
+    """What a notice is rendered from: template, context and metadata – checked, not rendered.
+    ``source``: the partnership's template file for ``template`` (issue 16.4)."""
 
     template: str
     context: dict[str, Any]
     meta: Metadata
     findings: list[Finding]
+    source: TemplateSource
 
 
 def prepare_notice(
@@ -193,7 +197,8 @@ def prepare_notice(
     meta = notice_metadata(
         verdict.template, data["decision"]["number"], letterhead.lead_office.name
     )
-    return PreparedNotice(verdict.template, context, meta, list(verdict.findings))
+    source = template_for(session, application.fund.partnership_id, verdict.template)
+    return PreparedNotice(verdict.template, context, meta, list(verdict.findings), source)
 
 
 def render_notice(
@@ -205,8 +210,17 @@ def render_notice(
 ) -> Rendered:
     """Check and render; raises :class:`NoticeRefused` where the notice would be false."""
     prepared = prepare_notice(session, application, decision, data, localizer)
-    docx = render_docx(Publication(prepared.template, prepared.context, prepared.meta))
-    return Rendered(prepared.template, prepared.context, docx, prepared.meta, prepared.findings)
+    docx = render_docx(
+        Publication(prepared.template, prepared.context, prepared.meta, source=prepared.source)
+    )
+    return Rendered(
+        prepared.template,
+        prepared.context,
+        docx,
+        prepared.meta,
+        prepared.findings,
+        prepared.source,
+    )
 
 
 def preview_notice(uow: UnitOfWork, decision: Decision) -> bytes:
@@ -248,7 +262,9 @@ def _file_notice(
     uow: UnitOfWork, notice: Notice, rendered: Rendered, pdf: bytes, entry: AuditEntry
 ) -> list[Document]:
     produced = Produced(
-        Publication(rendered.template, rendered.context, rendered.meta), rendered.docx, pdf
+        Publication(rendered.template, rendered.context, rendered.meta, source=rendered.source),
+        rendered.docx,
+        pdf,
     )
     return file_documents(uow, produced, notice_filing(notice), entry)
 

@@ -6,6 +6,8 @@ minutes, invitations, the application PDF of a receipt, the regeneration jobs an
 
 * :func:`notice_gate` is the single "may this notice be rendered" gate (the rules are the
   domain's, :func:`service.domain.notice.notice_verdict`); a refusal is :class:`NoticeRefused`.
+* :func:`template_for` says which template renders a kind for a partnership: its active
+  uploaded version, else the shipped one (issue 16.4).
 * :func:`render_docx` fills a template, :func:`convert` makes the PDF/A on the unit of work's
   :class:`~service.uow.PdfPort` (:func:`render` does both).
 * :func:`file_documents` registers the PDF and the DOCX, each as the next version of its kind
@@ -19,9 +21,12 @@ Operations take the unit of work first and pass it on. Flushes, never commits.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..archive.register import latest_version, register_document
 from ..domain.check import CheckResult
@@ -29,8 +34,8 @@ from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
 from ..domain.notice import NoticeVerdict, notice_heading, notice_verdict
 from ..errors import Refused
-from ..models import Document
-from ..rendering.docx import Metadata, load_manifest, render_kind, template_hash
+from ..models import Document, PartnershipTemplate
+from ..rendering.docx import Metadata, TemplateSource, load_manifest, shipped_source
 from . import audit
 
 if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one
@@ -87,18 +92,45 @@ def notice_metadata(template: str, number: str, author: str) -> Metadata:
     return Metadata(title=heading.title, subject=heading.subject, author=author)
 
 
+# --------------------------------------------------------------------------- template
+
+
+def template_for(session: Session, partnership_id: int | None, kind: str) -> TemplateSource:
+    """The template documents of ``kind`` of this partnership are rendered with now: its
+    active version (uploaded on the administration page or with ``templates upload``), else
+    the shipped one. Documents already in the register keep the template they were rendered
+    with (their ``template_sha256``)."""
+    if partnership_id is not None:
+        active = session.scalars(
+            select(PartnershipTemplate).where(
+                PartnershipTemplate.partnership_id == partnership_id,
+                PartnershipTemplate.kind == kind,
+                PartnershipTemplate.active.is_(True),
+            )
+        ).one_or_none()
+        if active is not None:
+            return TemplateSource(kind, active.name, active.sha256, active.data, active.version)
+    return shipped_source(kind)
+
+
 # --------------------------------------------------------------------------- render
 
 
 @dataclass(frozen=True)
 class Publication:
-    """What to render: the template, its context and the document's metadata; ``watermark``
-    is stamped across every page by the PDF export (drafts)."""
+    """What to render: the template (kind), its context and the document's metadata;
+    ``watermark`` is stamped across every page by the PDF export (drafts). ``source`` is
+    the template file; None: the shipped one, or – in :func:`publish` – the filing
+    partnership's (:func:`template_for`)."""
 
     template: str
     context: dict[str, Any]
     meta: Metadata
     watermark: str | None = None
+    source: TemplateSource | None = None
+
+    def template_source(self) -> TemplateSource:
+        return self.source or shipped_source(self.template)
 
 
 @dataclass(frozen=True)
@@ -109,7 +141,7 @@ class Produced:
 
 
 def render_docx(publication: Publication) -> bytes:
-    return render_kind(publication.template, publication.context, publication.meta)
+    return publication.template_source().render(publication.context, publication.meta)
 
 
 def convert(pdf: PdfPort, docx: bytes, meta: Metadata, *, watermark: str | None = None) -> bytes:
@@ -170,7 +202,7 @@ def file_documents(
 ) -> list[Document]:
     """Register the PDF and the DOCX (returns [pdf, docx]) and record ``entry``. Flushes."""
     publication = produced.publication
-    digest = filing.template_sha256 or template_hash(publication.template)
+    digest = filing.template_sha256 or publication.template_source().sha256
     context = filing.context if filing.context is not None else publication.context
     documents = []
     for kind, content, suffix, media in (
@@ -220,5 +252,11 @@ def publish(
     uow: UnitOfWork, publication: Publication, filing: Filing, entry: AuditEntry | None = None
 ) -> list[Document]:
     """Render, convert, register and audit: the whole sequence for a document whose record
-    exists already (minutes, invitations)."""
+    exists already (minutes, invitations). Without a ``source`` the publication gets the
+    template of the filing's partnership."""
+    if publication.source is None:
+        publication = replace(
+            publication,
+            source=template_for(uow.session, filing.partnership_id, publication.template),
+        )
     return file_documents(uow, render(uow, publication), filing, entry)

@@ -67,6 +67,7 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     exists; it only reads."""
     from .documents import render_document, render_pdf
     from .partnerships import letterhead_of
+    from .publish import template_for
 
     application = session.get(Application, application_id)
     if application is None or application.submission_snapshot is None:
@@ -76,7 +77,12 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     # the frozen copy states its date of receipt; the fallback keeps the render repeatable
     day = application.submitted_on or application.created_at.date()
     outcome = render_document(
-        "application", application.submission_snapshot, fund.guideline, letterhead, today=day
+        "application",
+        application.submission_snapshot,
+        fund.guideline,
+        letterhead,
+        today=day,
+        templates=lambda kind: template_for(session, fund.partnership_id, kind),
     )
     if outcome.document is None:
         raise NothingToRender(application_id)

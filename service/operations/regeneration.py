@@ -57,7 +57,7 @@ from ..models import (
 )
 from ..paths import locale_dir
 from ..pdf.pdftools import DRAFT_STAMP
-from ..rendering.docx import Metadata, template_hash
+from ..rendering.docx import Metadata, TemplateSource
 from ..uow import UnitOfWork
 from . import audit
 from .funds import committed_amount
@@ -69,7 +69,7 @@ from .notices import (
     notice_filing,
     prepare_notice,
 )
-from .publish import AuditEntry, Produced, Publication, file_documents, render
+from .publish import AuditEntry, Produced, Publication, file_documents, render, template_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_KIND = "notices.regenerate"
@@ -250,6 +250,7 @@ class Prepared:
     context_sha256: str
     raw_context: dict[str, Any]
     meta: Metadata
+    source: TemplateSource
 
 
 class _Committed:
@@ -289,11 +290,12 @@ def prepare_record(
     return Prepared(
         source_sha256=source_fingerprint(notice, settings_fingerprint(notice)),
         template=prepared.template,
-        template_sha256=template_hash(prepared.template),
+        template_sha256=prepared.source.sha256,
         context=snapshot,
         context_sha256=context_hash(snapshot),
         raw_context=prepared.context,
         meta=prepared.meta,
+        source=prepared.source,
     )
 
 
@@ -424,6 +426,8 @@ def plan_regeneration(uow: UnitOfWork, scope: Scope, *, reason: str = "") -> Pla
     latest = _latest_documents(session, [n for n in current.values() if n is not None])
     committed = _Committed(session)
     settings: dict[int, str] = {}
+    # the template each partnership renders each kind with now (its own or the shipped one)
+    templates: dict[tuple[int, str], str] = {}
     for decision in decisions:
         notice = current[decision.id]
         application = decision.application
@@ -460,7 +464,11 @@ def plan_regeneration(uow: UnitOfWork, scope: Scope, *, reason: str = "") -> Pla
                 source = source_fingerprint(notice, settings[partnership_id])
             except Exception:  # the slow path below reports what is wrong
                 source = None
-            current_template = template_hash(template)
+            if (partnership_id, template) not in templates:
+                templates[partnership_id, template] = template_for(
+                    session, partnership_id, template
+                ).sha256
+            current_template = templates[partnership_id, template]
             if source == document.source_sha256 and document.template_sha256 == current_template:
                 plan.records.append(
                     PlannedRecord(
@@ -788,6 +796,7 @@ def render_item(uow: UnitOfWork, item_id: int) -> RenderedItem | None:
         prepared.meta,
         # a draft says so on every page, drawn by the PDF export itself (no second pass)
         watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
+        source=prepared.source,
     )
     produced = render(uow, publication)
     return RenderedItem(item_id, notice.id, prepared, produced.docx, produced.pdf)
@@ -846,7 +855,7 @@ def complete_item(uow: UnitOfWork, rendered: RenderedItem, worker: str) -> bool:
         else None
     )
     produced = Produced(
-        Publication(prepared.template, prepared.raw_context, prepared.meta),
+        Publication(prepared.template, prepared.raw_context, prepared.meta, source=prepared.source),
         rendered.docx,
         rendered.pdf,
     )

@@ -765,6 +765,59 @@ def render_kind(
     return compiled(manifest.path(kind)).render(context, meta)
 
 
+# --- which template renders a kind: the shipped file or a partnership's own version -------
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """The template a document of ``kind`` is rendered with: the shipped file in
+    ``doc_templates/`` (``data`` None) or a partnership's uploaded version (its bytes).
+    ``sha256`` is what the register keeps beside each document."""
+
+    kind: str
+    name: str
+    sha256: str
+    data: bytes | None = None
+    version: int | None = None  # the partnership's version number; None: shipped
+
+    @property
+    def shipped(self) -> bool:
+        return self.data is None
+
+    def compiled(self) -> CompiledTemplate:
+        if self.data is None:
+            return compiled(load_manifest().path(self.kind))
+        return compiled_bytes(self.data, self.name)
+
+    def render(self, context: Mapping[str, Any], meta: Metadata | None = None) -> bytes:
+        return self.compiled().render(context, meta)
+
+
+def shipped_source(kind: str, manifest: Manifest | None = None) -> TemplateSource:
+    """The shipped template of ``kind`` (raises KeyError for an unknown kind)."""
+    manifest = manifest or load_manifest()
+    return TemplateSource(kind, manifest.kinds[kind].file, template_hash(kind, manifest))
+
+
+_BY_DIGEST: dict[str, CompiledTemplate] = {}
+_BY_DIGEST_SIZE = 32
+
+
+def compiled_bytes(data: bytes, name: str) -> CompiledTemplate:
+    """A template given as bytes (a partnership's version), compiled once per process and
+    content: a batch of notices compiles the partnership's template once."""
+    digest = sha256(data).hexdigest()
+    with _CACHE_LOCK:
+        template = _BY_DIGEST.get(digest)
+    if template is None:
+        template = CompiledTemplate(data, name=name)
+        with _CACHE_LOCK:
+            if len(_BY_DIGEST) >= _BY_DIGEST_SIZE:
+                _BY_DIGEST.pop(next(iter(_BY_DIGEST)))
+            _BY_DIGEST[digest] = template
+    return template
+
+
 def template_hash(kind: str, manifest: Manifest | None = None) -> str:
     """SHA-256 of a kind's template file – what the register keeps beside each document;
     the file is read again only when its size or modification time changed."""

@@ -152,6 +152,24 @@ def _line_text(source: str, lineno: int | None) -> str:
     return visible.strip()[:120]
 
 
+_BLOCK_TAG = re.compile(r"\{%-?\s*(\w+)")
+_BLOCKS = frozenset({"if", "for", "with", "filter", "macro", "call", "block", "autoescape"})
+
+
+def _unclosed_block(source: str) -> int | None:
+    """The line of the innermost block tag (``if``, ``for`` …) that is never closed: Jinja
+    reports a missing ``endif`` at the end of the template, but staff need the ``if``."""
+    stack: list[tuple[str, int]] = []
+    for lineno, line in enumerate(source.splitlines(), start=1):
+        for match in _BLOCK_TAG.finditer(line):
+            word = match.group(1)
+            if word in _BLOCKS:
+                stack.append((word, lineno))
+            elif word.startswith("end") and stack and stack[-1][0] == word[3:]:
+                stack.pop()
+    return stack[-1][1] if stack else None
+
+
 def _tags_on_line(source: str, lineno: int | None) -> list[str]:
     return _TAG.findall(_line_text_full(source, lineno))
 
@@ -336,6 +354,9 @@ def lint_template(data: bytes, spec: TemplateSpec | None) -> list[Problem]:
             tree = env.parse(source)
             env.compile(tree)  # unknown filters and tests show up only when compiling
         except TemplateSyntaxError as exc:
+            where = exc.lineno
+            if "end of template" in (exc.message or ""):
+                where = _unclosed_block(source) or where
             problems.append(
                 Problem(
                     "syntax",
@@ -347,7 +368,7 @@ def lint_template(data: bytes, spec: TemplateSpec | None) -> list[Problem]:
                             "“endif” or “endfor”."
                         ),
                         {
-                            "text": _line_text(source, exc.lineno),
+                            "text": _line_text(source, where),
                             "detail": (exc.message or "").rstrip("."),
                         },
                     ),

@@ -144,6 +144,14 @@ POLICY: dict[str, Rule] = {
     "staff.admin_member_new": _staff(A),
     "staff.admin_member_edit": _staff(A),
     "staff.admin_member_end": _staff(A),
+    # the partnership's own document templates (issue 16.4)
+    "staff.admin_templates": _staff(A),
+    "staff.admin_template_upload": _staff(A),
+    "staff.admin_template": _staff(A),
+    "staff.admin_template_png": _staff(A),
+    "staff.admin_template_pdf": _staff(A),
+    "staff.admin_template_file": _staff(A),
+    "staff.admin_template_activate": _staff(A),
 }
 
 _DENY_BY_DEFAULT = ("staff.", "auth.")

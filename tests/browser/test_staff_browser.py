@@ -131,3 +131,34 @@ def test_the_password_pages_have_no_accessibility_violations(live_server, page):
     page.goto(f"{base}/anmelden/passwort-neu/kein-gueltiger-link")
     check_page(page, "staff-passwort-link-ungueltig")
     assert page.locator("text=Dieser Link funktioniert nicht (mehr)").count() == 1
+
+
+def test_the_templates_pages_have_no_accessibility_violations_and_work_by_keyboard(
+    live_server, page, tmp_path
+):
+    # read-only too: the upload is refused (unknown placeholder), the preview stores nothing
+    from tests.documents.template_edits import approval_saying
+
+    base = live_server.url
+    _sign_in_with_the_keyboard(page, base, "admin@demo.example")
+    page.get_by_role("link", name="Vorlagen", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/staff/verwaltung/vorlagen")
+    check_page(page, "staff-vorlagen")
+
+    broken = tmp_path / "bescheid.docx"
+    broken.write_bytes(approval_saying("Für {{ recipient.nmae }}."))
+    page.focus("#template-kind")
+    page.keyboard.press("ArrowDown")  # the first kind: Zuwendungsbescheid
+    page.set_input_files("#template-file", str(broken))
+    page.focus("main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page, "staff-vorlagen-fehler")
+    assert page.locator("[role=alert]").count() == 1
+    assert page.locator("text=recipient.nmae").count() >= 1
+
+    page.goto(f"{base}/p/{SLUG}/staff/verwaltung/vorlagen/approval/0")
+    check_page(page, "staff-vorlage-vorschau")
+    assert page.get_by_role("button", name="Für neue Dokumente verwenden").count() == 0

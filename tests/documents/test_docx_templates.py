@@ -3,10 +3,10 @@ the linter catches what a staff edit in Word can break (R9)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -141,9 +141,12 @@ def test_every_shipped_template_passes_the_linter(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_manifest_lists_exactly_the_placeholders_the_template_uses(kind: str) -> None:
-    used = manifest_keys(used_paths(MANIFEST.path(kind).read_bytes()))
-    assert used == sorted(MANIFEST.kinds[kind].context)
+def test_every_shipped_template_uses_only_placeholders_its_manifest_offers(kind: str) -> None:
+    # the manifest lists what a template of the kind MAY use (what the context provides); the
+    # shipped template is an ordinary file edited in Word and may leave some of it out
+    used = set(manifest_keys(used_paths(MANIFEST.path(kind).read_bytes())))
+    assert used
+    assert used - set(MANIFEST.kinds[kind].context) == set()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -376,14 +379,70 @@ def test_placeholders_in_headers_and_footers_are_checked_too() -> None:
     assert [(p.code, p.part) for p in problems] == [("unknown", "header")]
 
 
-def test_the_shipped_templates_are_what_the_generator_builds(tmp_path: Path) -> None:
-    from service.rendering.build_templates import build_all
+def test_the_shipped_templates_are_no_longer_generated_at_run_time() -> None:
+    # issue 16.4: the .docx files are the source; the generator is a retired tool outside the
+    # package, so nothing in the service can overwrite an edit made in Word
+    import importlib.util
 
-    for path in build_all(tmp_path):
-        shipped = MANIFEST.folder / path.name
-        assert path.read_bytes() == shipped.read_bytes(), (
-            f"{path.name} differs: run `python -m service.rendering.build_templates`"
+    assert importlib.util.find_spec("service.rendering.build_templates") is None
+
+
+def test_the_notices_print_the_signatory_s_function_and_the_fund_s_budget_line() -> None:
+    partnership = dataclasses.replace(
+        load_partnership(PARTNERSHIP),
+        lead_office=dataclasses.replace(
+            load_partnership(PARTNERSHIP).lead_office,
+            signatory="M. Musterfrau",
+            signatory_function="Leiterin des Fachdienstes Jugend",
+        ),
+        budget_lines=(("AIF-2026", "1.1.1.3.01-533100"),),
+    )
+    guideline = load_guideline(GUIDELINE)
+    notice = approved_notice()
+    checked = check_application(
+        {k: v for k, v in notice.items() if k != "decision"}, guideline, today=TODAY
+    )
+    approval = docx_text(
+        _approval.render(
+            builders.build_approval_context(
+                notice, guideline, partnership, checked, BabelLocalizer()
+            )
         )
+    )
+    rejection = docx_text(
+        CompiledTemplate(MANIFEST.path("rejection").read_bytes()).render(
+            builders.build_rejection_context(
+                rejected_notice(), guideline, partnership, checked, BabelLocalizer()
+            )
+        )
+    )
+
+    assert "M. Musterfrau\nLeiterin des Fachdienstes Jugend" in approval
+    assert "M. Musterfrau\nLeiterin des Fachdienstes Jugend" in rejection
+    assert "Haushaltsstelle:\t1.1.1.3.01-533100" in approval
+    assert "aus der Haushaltsstelle 1.1.1.3.01-533100 gezahlt" in approval
+
+
+def test_another_signatory_named_in_the_notice_gets_no_function_of_the_settings() -> None:
+    partnership = load_partnership(PARTNERSHIP)
+    partnership = dataclasses.replace(
+        partnership,
+        lead_office=dataclasses.replace(
+            partnership.lead_office, signatory_function="Bürgermeisterin"
+        ),
+    )
+    context = builders.build_approval_context(
+        approved_notice(signatory="K. Vertretung"),
+        load_guideline(GUIDELINE),
+        partnership,
+        StubCheck(),
+        BabelLocalizer(),
+    )
+
+    assert (context["signatory"], context["signatory_function"]) == ("K. Vertretung", "")
+    text = docx_text(_approval.render(context))
+    assert "Bürgermeisterin" not in text
+    assert "Haushaltsstelle" not in text  # no budget line set: neither line is printed
 
 
 # Issue 14: check passed both; rendering refused them

@@ -133,9 +133,7 @@ def test_a_run_renders_every_draft_once_and_a_rerun_with_nothing_changed_skips_a
     assert outcomes == []
 
 
-def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old(
-    seeded, monkeypatch
-):
+def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old(seeded):
     _run(seeded, _plan(seeded))
     with seeded.app_context():
         first = db.session().scalars(select(Document).where(Document.kind == ops.DRAFT_PDF)).all()
@@ -143,11 +141,11 @@ def test_a_changed_template_renders_drafts_again_as_new_versions_keeping_the_old
             d.id: read_document(storage_from_config(seeded.config, db.session()), d) for d in first
         }
 
-    monkeypatch.setattr(ops, "template_hash", lambda kind: "e" * 64)
+    new_template = activate_approval_template(seeded, "Der Betrag ist eine Obergrenze.")
     plan = _plan(seeded)
 
     assert plan.count(ops.DRAFT) == 4
-    assert all(r.template_changed and r.new_template_sha256 == "e" * 64 for r in plan.to_render)
+    assert all(r.template_changed and r.new_template_sha256 == new_template for r in plan.to_render)
     _run(seeded, plan)
     with seeded.app_context():
         session = db.session()
@@ -178,6 +176,25 @@ def test_a_changed_decision_shows_in_the_context_diff_of_the_dry_run(seeded):
     assert [r.number for r in changed] == [number]
     assert not changed[0].template_changed
     assert any("condition" in key for key in changed[0].context_changes)
+
+
+def activate_approval_template(app, sentence: str) -> str:
+    """The demo partnership's own approval template (issue 16.4), one sentence changed, made
+    active; returns its SHA-256."""
+    from service.models import Partnership
+    from service.operations.templates import activate_template, upload_template
+    from tests.documents.template_edits import approval_saying
+
+    with app.app_context():
+        session = db.session()
+        partnership = session.scalars(select(Partnership).order_by(Partnership.id)).first()
+        uow = uow_on(session)
+        uploaded = upload_template(
+            uow, partnership, "approval", "bescheid.docx", approval_saying(sentence)
+        )
+        activate_template(uow, partnership, "approval", uploaded.template.version)
+        session.commit()
+        return uploaded.template.sha256
 
 
 def _issue_first(app):
@@ -215,16 +232,14 @@ def test_issuing_a_draft_makes_the_same_row_the_notice_and_its_context_stays_rep
         assert issued.issued
 
 
-def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_bytes(
-    seeded, monkeypatch
-):
+def test_an_issued_notice_gets_a_new_version_only_with_a_reason_and_keeps_its_bytes(seeded):
     _run(seeded, _plan(seeded))
     _draft, notice_id, number = _issue_first(seeded)
     with seeded.app_context():
         original = db.session().scalars(select(Document).where(Document.kind == "notice")).one()
         original_id = original.id
         original_bytes = read_document(storage_from_config(seeded.config, db.session()), original)
-    monkeypatch.setattr(ops, "template_hash", lambda kind: "d" * 64)
+    activate_approval_template(seeded, "Der Betrag ist eine Obergrenze.")
 
     without = _plan(seeded)
     record = next(r for r in without.records if r.number == number)

@@ -36,6 +36,7 @@ from service.models import (
     Meeting,
     MeetingMode,
     Notice,
+    PartnershipTemplate,
     Sector,
     StaffRole,
     StaffUser,
@@ -44,6 +45,7 @@ from service.models import (
 )
 from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
+from service.rendering.docx import load_manifest
 from service.web.policy import POLICY
 from tests.conftest import make_fund, uow_on
 
@@ -68,6 +70,7 @@ OBJECT_ARGS = (
     "fund_id",
     "committee_id",
     "member_id",
+    "version",  # a partnership's own template version (issue 16.4)
 )
 
 
@@ -94,6 +97,9 @@ class Objects:
     # committees and members (issue 16.3), set after the rest
     committee_id: int = 0
     member_id: int = 0
+    # a document template: version 0 is the shipped one, which every partnership has
+    kind: str = "approval"
+    version: int = 0
 
 
 def _job(session, partnership_id: int) -> int:
@@ -205,6 +211,18 @@ def _partnership_b(session, storage) -> Objects:
         DEMO_PASSWORD,
         [(partnership, role) for role in StaffRole],
     )
+    template = load_manifest().path("approval").read_bytes()
+    session.add(
+        PartnershipTemplate(
+            partnership_id=partnership.id,
+            kind="approval",
+            version=1,
+            name="b.docx",
+            sha256="b" * 64,
+            size=len(template),
+            data=template,
+        )
+    )
     objects = Objects(
         "andere",
         application.id,
@@ -216,6 +234,7 @@ def _partnership_b(session, storage) -> Objects:
         user.id,
         _job(session, partnership.id),
         fund.id,
+        version=1,
     )
     objects.committee_id = committee.id
     objects.member_id = member.id

@@ -186,8 +186,8 @@ def _logo(partnership: Partnership) -> Any:
 def legal(partnership: Partnership) -> Context:
     """The partnership's [legal] settings; empty where an older partnership has none.
     Not in any template's context yet: the shipped templates carry their own wording until
-    they become editable source files (issue 16.4) – the manifest lists exactly what a
-    template uses."""
+    the legal texts per Land (issue 18) – the manifest lists exactly what a template may
+    use."""
     found = partnership.legal
     if found is None:
         return {

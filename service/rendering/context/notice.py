@@ -55,6 +55,18 @@ def _fund(guideline: Guideline) -> Context:
     }
 
 
+def signature(decision: Any, partnership: Partnership) -> tuple[str, str]:
+    """Who signs and in which function: the partnership's signatory with the function from
+    its settings; a notice that names another signatory (``decision.signatory``,
+    interchange.md) prints that name without a function – the settings' function belongs
+    to their signatory, not to whoever signs instead."""
+    office = partnership.lead_office
+    given = text(get(decision, "signatory"))
+    if given and given != text(office.signatory):
+        return given, ""
+    return text(office.signatory), text(office.signatory_function)
+
+
 def cost_lines(data: Mapping[str, Any], localizer: Localizer) -> list[Context]:
     lines: list[Context] = []
     costs = get(data, "costs", [])
@@ -129,6 +141,7 @@ def build_approval_context(
     reasons = text(get(decision, "reasons"))
     end_date = as_date(end)
     due = end_date + timedelta(days=guideline.report_due_days) if end_date else None
+    signatory, function = signature(decision, partnership)
     context: Context = {
         **letterhead(partnership),
         "kuf": coordination_office(partnership),
@@ -138,7 +151,11 @@ def build_approval_context(
         "applied_on": short_date(get(data, "submitted_on")),
         "applied_on_long": long_date(get(data, "submitted_on")),
         "recipient": _recipient(data, localizer),
-        "fund": _fund(guideline),
+        # the budget line (Haushaltsstelle) the grant is paid from, from the settings
+        "fund": {
+            **_fund(guideline),
+            "budget_line": text(partnership.budget_line(guideline.fund_key)),
+        },
         "project": {
             "title": text(get(data, "project.title")),
             "summary": text(get(data, "project.summary")),
@@ -177,7 +194,8 @@ def build_approval_context(
             "due_days": str(guideline.report_due_days),
             "due_long": long_date(due),
         },
-        "signatory": text(get(decision, "signatory")) or text(partnership.lead_office.signatory),
+        "signatory": signatory,
+        "signatory_function": function,
     }
     return context
 
@@ -192,6 +210,7 @@ def build_rejection_context(
     """The Ablehnungsbescheid: decision, reasons (the decision's and the rules engine's
     findings) and the remedy. Renders for incomplete applications too."""
     decision = get(data, "decision", {})
+    signatory, function = signature(decision, partnership)
     return {
         **letterhead(partnership),
         "kuf": {
@@ -215,5 +234,6 @@ def build_rejection_context(
             "reasons": text(get(decision, "reasons")),
         },
         "findings": findings_text(check.findings, localizer),
-        "signatory": text(get(decision, "signatory")) or text(partnership.lead_office.signatory),
+        "signatory": signatory,
+        "signatory_function": function,
     }

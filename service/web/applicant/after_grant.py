@@ -32,6 +32,7 @@ from ...operations import applications as ops
 from ...operations.documents import render_document
 from ...operations.funds import rules_for
 from ...operations.partnerships import letterhead_of
+from ...operations.publish import template_for
 from ..uow import current_uow
 from .actions import Verb, parse_action
 from .common import bp, clear_errors, own_or_404, partnership_or_404, reading
@@ -205,6 +206,7 @@ def report_document(slug: str, app_id: int) -> Response:
         rules_for(application),
         letterhead,
         today=reading().today(),
+        templates=lambda kind: template_for(reading().session, partnership.id, kind),
     )
     if outcome.document is None:
         current_app.logger.error("report document for %s not rendered", application.reference)

@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 – register routes
+        admin_templates,
         administration,
         applications,
         committees,

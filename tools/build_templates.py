@@ -1,7 +1,12 @@
-"""Builds the shipped .docx templates in ``doc_templates/`` with python-docx.
+"""The generator that built the first versions of the shipped .docx templates (python-docx).
 
-Run ``python -m service.rendering.build_templates [FOLDER]`` to regenerate them (it overwrites
-the files; staff edits made in Word are lost, so commit those first and port them here).
+RETIRED (issue 16.4): the files in ``doc_templates/`` are the source now, edited in Word or
+LibreOffice and checked by ``foerderwerk templates check`` and tests/documents (lint and
+render, no byte equality). This script is kept as a one-time tool outside the runtime – to
+see how the layout was built, or to start a new kind of document from the same building
+blocks. It writes into the folder it is given and never into ``doc_templates/`` by default::
+
+    .venv/bin/python tools/build_templates.py /tmp/vorlagen
 
 Layout (DIN 5008-like, form B): A4, left margin 25 mm, right 20 mm; the first page's header
 holds the letterhead, so the address field starts about 45 mm from the top edge; beside it an
@@ -36,8 +41,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from ..paths import doc_templates_dir
-from .docx import write_zip, zip_entry
+from service.rendering.docx import write_zip, zip_entry
 
 FONT = "Arial"  # LibreOffice uses the metric-compatible Liberation Sans
 TEXT_WIDTH = 165  # mm: 210 − 25 − 20
@@ -463,9 +467,10 @@ def _footer(footer: Any) -> None:
 def address_block(
     document: DocumentObject,
     address: Sequence[str],
-    info: Sequence[tuple[str, str]],
+    info: Sequence[tuple[str, ...]],
 ) -> None:
-    """Address field (return line + address) beside the information block."""
+    """Address field (return line + address) beside the information block; an information
+    line ``(caption, value, condition)`` appears only where the condition holds."""
     table = layout_table(document, [85, 80])
     left, right = table.rows[0].cells
     para(left, ("{{ sender_line }}", {"underline": True}), style="FW Rücksendeangabe")
@@ -474,12 +479,16 @@ def address_block(
             para(left, line, style="FW Anschrift")
         else:
             para(left, line, style="FW Anschrift")
-    for caption, value in info:
+    for caption, value, *condition in info:
+        if condition:
+            tag(right, f"if {condition[0]}")
         paragraph = para(right, (caption, {}), "\t" + value, style="FW Info")
         paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(32), WD_TAB_ALIGNMENT.LEFT)
         paragraph.paragraph_format.left_indent = Mm(32)
         paragraph.paragraph_format.first_line_indent = Mm(-32)
         paragraph.paragraph_format.space_after = Pt(1.5)
+        if condition:
+            tag(right, "endif")
     spacer = para(document, "", style="FW Klein")
     spacer.paragraph_format.space_after = Pt(18)
 
@@ -492,6 +501,9 @@ def signature(document: DocumentObject, greeting: str = "Mit freundlichen Grüß
     gap = para(document, "", style="FW Text", keep_with_next=True)
     gap.paragraph_format.space_after = Pt(28)
     para(document, "{{ signatory }}", style="FW Unterschrift")
+    tag(document, "if signatory_function")
+    para(document, "{{ signatory_function }}", style="FW Unterschrift")
+    tag(document, "endif")
 
 
 def remedy(document: DocumentObject, numeral: str) -> None:
@@ -536,6 +548,7 @@ def build_approval() -> DocumentObject:
             ("Auskunft:", "{{ lead_office.unit }}"),
             ("Telefon:", "{{ lead_office.phone }}"),
             ("E-Mail:", "{{ lead_office.email }}"),
+            ("Haushaltsstelle:", "{{ fund.budget_line }}", "fund.budget_line"),
             ("Datum:", "{{ date }}"),
         ],
     )
@@ -639,7 +652,9 @@ def build_approval() -> DocumentObject:
         "und nicht eher angefordert werden, als sie innerhalb von sechs Wochen nach der "
         "Auszahlung für fällige Zahlungen benötigt wird (Nr. 1.4 ANBest-P). Die Auszahlung "
         "erfolgt auf das von Ihnen angegebene Konto (IBAN {{ payment.iban }}, Kontoinhaber: "
-        "{{ payment.account_holder }}).",
+        "{{ payment.account_holder }}).{% if fund.budget_line %} Die Mittel werden aus der "
+        "Haushaltsstelle {{ fund.budget_line }} gezahlt; bitte geben Sie sie beim Mittelabruf "
+        "an.{% endif %}",
     )
     para(d, "7. Nebenbestimmungen", style="FW Nummer")
     para(
@@ -1710,12 +1725,13 @@ TEMPLATES: dict[str, tuple[str, str, Any]] = {
 MANIFEST_HEADER = """\
 # Dokumentvorlagen von Förderwerk – welches Dokument mit welcher Vorlage erzeugt wird.
 #
-# Je Dokumentart: die Datei in diesem Ordner, der Titel und die Platzhalter, die die Vorlage
-# verwenden darf. `foerderwerk templates check` weist jeden anderen Platzhalter zurück.
+# Je Dokumentart: die Datei in diesem Ordner, der Titel und die Platzhalter, die eine Vorlage
+# dieser Art verwenden darf (was das Programm für sie bereitstellt). `foerderwerk templates
+# check` und das Hochladen einer Vorlage weisen jeden anderen Platzhalter zurück.
 # "a.b" ist das Feld b von a; "liste[].x" ist das Feld x jedes Eintrags einer Liste, die mit
 # {%tr for eintrag in liste %} oder {%p for eintrag in liste %} durchlaufen wird.
-# Erzeugt von service/rendering/build_templates.py; die Liste folgt den Kontexten in
-# service/rendering/context/.
+# Von Hand gepflegt: ein Test prüft, dass die Liste genau den Kontexten in
+# service/rendering/context/ entspricht und jede mitgelieferte Vorlage nur Namen daraus nimmt.
 """
 
 
@@ -1789,7 +1805,7 @@ def lean_styles(parts: dict[str, bytes]) -> bytes:
 
 def build_all(folder: Path) -> list[Path]:
     """Write every template and the manifest listing the placeholders each one uses."""
-    from .lint import manifest_keys, used_paths
+    from service.rendering.lint import manifest_keys, used_paths
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -1809,8 +1825,9 @@ def build_all(folder: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    folder = Path(args[0]) if args else doc_templates_dir()
-    for path in build_all(folder):
+    if len(args) != 1:
+        sys.exit("usage: tools/build_templates.py FOLDER (not doc_templates/: edit those in Word)")
+    for path in build_all(Path(args[0])):
         print(path)
 
 
