@@ -19,7 +19,10 @@ DECLARATION_LABELS = {
     "publicity": _l(
         "We will name the programme “Demokratie leben!” and the partnership in our publicity."
     ),
-    "privacy_consent": _l("I agree that my data is processed to handle this application."),
+    # An acknowledgement, not a consent (issue 17): the legal basis is the public task of
+    # granting funds (Art. 6 (1) (e) GDPR). The key stays: the interchange format, the stored
+    # applications and their column use it.
+    "privacy_consent": _l("I have taken note of the privacy notice."),
 }
 
 

@@ -1681,7 +1681,10 @@ def build_application() -> DocumentObject:
         ),
         (
             "privacy_consent",
-            "Der Verarbeitung der Angaben zur Bearbeitung dieses Antrags wird zugestimmt.",
+            (
+                "Die Datenschutzhinweise nach Art. 13 DSGVO wurden zur Kenntnis genommen "
+                "(Rechtsgrundlage der Verarbeitung: Art. 6 Abs. 1 Buchst. e DSGVO)."
+            ),
         ),
     ]
     for key, wording in declarations:

@@ -66,5 +66,6 @@ DECLARATIONS: dict[str, str] = {
     "anbest_acknowledged": N_("I have read the general conditions (ANBest-P)."),
     "data_correct": N_("The information given is correct and complete."),
     "publicity": N_("The project will show the programme logo in its publicity."),
-    "privacy_consent": N_("I agree to the processing of my data for this application."),
+    # an acknowledgement of the privacy notice, not a consent (issue 17; key kept)
+    "privacy_consent": N_("I have taken note of the privacy notice."),
 }

@@ -132,6 +132,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("legal", N_("Legal details of the notices")),
     ("data_protection", N_("Data protection officer")),
     ("imprint", N_("Imprint")),
+    ("accessibility", N_("Accessibility statement")),
     (BUDGET_LINES, N_("Budget line (Haushaltsstelle) per fund")),
     ("annexes", N_("Annexes of the approval")),
 )
@@ -244,6 +245,26 @@ KEYS: tuple[SettingKey, ...] = (
     SettingKey("imprint", "email", N_("E-mail address"), "email", max_length=254),
     SettingKey("imprint", "phone", N_("Phone"), max_length=50),
     SettingKey("imprint", "responsible", N_("Responsible for the content")),
+    SettingKey(
+        "accessibility",
+        "email",
+        N_("E-mail address for reports of barriers"),
+        "email",
+        max_length=254,
+        help=N_("Empty: the lead office's e-mail address."),
+    ),
+    SettingKey(
+        "accessibility",
+        "enforcement_body",
+        N_("Conciliation or enforcement body"),
+        max_length=500,
+        multiline=True,
+        help=N_(
+            "The body of your Land that people turn to when a reported barrier is not "
+            "removed: its name in the first line, then its address, e-mail and website. "
+            "Empty: the federal conciliation body under § 16 BGG."
+        ),
+    ),
     SettingKey("annexes", "anbest_p", N_("ANBest-P (PDF)"), "pdf"),
     SettingKey("annexes", "anbest_gk", N_("ANBest-Gk (PDF)"), "pdf"),
 )

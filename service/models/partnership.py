@@ -55,6 +55,8 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     ("imprint", "email", "imprint_email"),
     ("imprint", "phone", "imprint_phone"),
     ("imprint", "responsible", "imprint_responsible"),
+    ("accessibility", "email", "accessibility_email"),
+    ("accessibility", "enforcement_body", "accessibility_enforcement_body"),
 )
 # keys kept as files (PartnershipFile.kind = "section.key")
 FILE_SETTINGS: tuple[tuple[str, str], ...] = (
@@ -119,6 +121,10 @@ class Partnership(Base):
     imprint_email: Mapped[str] = mapped_column(String(254), default="")
     imprint_phone: Mapped[str] = mapped_column(String(50), default="")
     imprint_responsible: Mapped[str] = mapped_column(String(200), default="")
+
+    # the accessibility statement (issue 17): feedback address, the Land's enforcement body
+    accessibility_email: Mapped[str] = mapped_column(String(254), default="")
+    accessibility_enforcement_body: Mapped[str] = mapped_column(String(500), default="")
 
     # fund key → Haushaltsstelle
     budget_lines: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -24,6 +24,11 @@ def init_app(app: Foerderwerk) -> None:
     refusals.init_app(app)
     app.register_blueprint(public_bp)
 
+    # Impressum, Datenschutz, Barrierefreiheit, Förderbedingungen (issue 17): every footer
+    from .public_pages import bp as legal_bp
+
+    app.register_blueprint(legal_bp)
+
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)

@@ -58,7 +58,16 @@ POLICY: dict[str, Rule] = {
     "static": PUBLIC,
     "staff_assets.static": PUBLIC,
     "public.index": PUBLIC,
-    "health.healthz": PUBLIC,  # monitoring: no login, no session, no personal data
+    "health.healthz": PUBLIC,
+    # a public body's pages (issue 17): imprint, privacy notice, accessibility statement,
+    # funding conditions with the ANBest-P download and the funds' guidelines
+    "legal.choose": PUBLIC,
+    "legal.imprint": PUBLIC,
+    "legal.privacy": PUBLIC,
+    "legal.accessibility": PUBLIC,
+    "legal.conditions": PUBLIC,
+    "legal.annex": PUBLIC,
+    "legal.guideline": PUBLIC,  # monitoring: no login, no session, no personal data
     "api_check.check_input": PUBLIC,
     # the applicant's pages (service/web/applicant): ownership checked in the views
     "apply.partnership_page": PUBLIC,
