@@ -12,7 +12,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from ...domain.committees import GROUP_WORDS, WORD_OF_GROUP, FileProblem, parse_day
+from ...domain.committees import (
+    GROUP_WORDS,
+    MEMBER_KEYS,
+    WORD_OF_GROUP,
+    FileProblem,
+    parse_day,
+)
 from ...domain.messages import N_
 from ...models import Committee, CommitteeBody, CommitteeMember
 from ...operations import committees as ops
@@ -20,17 +26,8 @@ from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, form_values, partnership
 
-FIELDS = (
-    "name",
-    "organisation",
-    "email",
-    "group",
-    "voting",
-    "chair",
-    "deputy_for",
-    "term_from",
-    "term_to",
-)
+# the form has the keys of a member in the committees file (docs/committees.md)
+FIELDS = MEMBER_KEYS
 # the form's labels, by the keys of the committees file (docs/committees.md)
 LABELS = {
     "name": N_("Name"),
