@@ -286,7 +286,7 @@ def submit_application(
         sha256=digest,
     )
     if receipt is not None:
-        queue_receipt(session, application, receipt)
+        queue_receipt(uow, application, receipt)
     return application, True
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from .. import mail_texts
-from ..adapters.mail import outbox
 from ..adapters.mail.transport import DeferredAttachment, Mail
 from ..models import Application
+from ..uow import UnitOfWork
 
 APPLICATION_PDF = "application-pdf"  # the deferred attachment's kind (operations/outgoing.py)
 
@@ -31,9 +31,9 @@ class ReceiptMail:
     with_pdf: bool = True
 
 
-def queue_receipt(session: Session, application: Application, receipt: ReceiptMail) -> None:
+def queue_receipt(uow: UnitOfWork, application: Application, receipt: ReceiptMail) -> None:
     """Queue the receipt of the just submitted ``application`` (none without an address).
-    A step of ``submit_application``, in its transaction (it passes the session)."""
+    A step of ``submit_application``: the mail leaves after its commit."""
     if not application.applicant_email:
         return
     # The PDF is rendered when the mail is sent, by the background sender (a LibreOffice
@@ -54,7 +54,7 @@ def queue_receipt(session: Session, application: Application, receipt: ReceiptMa
         body=receipt.body(application),
         deferred=deferred,
     )
-    outbox.queue_mail(session, mail_texts.from_partnership(mail, application.fund.partnership))
+    uow.mail(mail_texts.from_partnership(mail, application.fund.partnership))
 
 
 class NothingToRender(LookupError):

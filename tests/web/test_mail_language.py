@@ -26,6 +26,7 @@ from service.adapters.mail.transport import sender, transport_from_config
 from service.models import Application, OutboxMail, Partnership
 from service.operations.outgoing import PREPARERS
 from service.operations.receipts import ReceiptMail, queue_receipt
+from tests.conftest import uow_on
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, make_app, post_step, start, submit_application
 from .staff_support import ADMIN, KUF, STAFF, log_in
@@ -120,7 +121,7 @@ def test_every_mail_kind_is_german_in_the_recipients_form_of_address(db_url, tmp
         ).one()
         partnership = session.scalars(select(Partnership)).one()
         queue_receipt(
-            session,
+            uow_on(session),
             graffiti,
             ReceiptMail(
                 body=lambda a: mail_texts.receipt_body(partnership, a, link="http://localhost/"),
