@@ -16,7 +16,7 @@ from service.domain.partnership_settings import KEYS_BY_NAME, validate_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "partnership-settings.md"
-GUIDELINES = ROOT / "service" / "demo"
+GUIDELINES = ROOT / "tests" / "fixtures"
 
 LEAD = {
     "name": "Stadt Beispiel",
