@@ -11,6 +11,7 @@ gives the same interest as the whole period.
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -276,7 +277,7 @@ def test_interest_periods_split_exactly_where_the_base_rate_changes(
     periods = interest_periods(table, Decimal(margin), start, end)
     assert sum(p.days for p in periods) == (end - start).days
     assert all(p.days > 0 for p in periods)
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert before.end == after.start
         assert after.start in {row.start for row in table.rates}
     for period in periods:
@@ -298,7 +299,8 @@ def test_the_contract_example_s_refund_periods_are_june_at_6_27_and_july_august_
     from .helpers import closing
 
     parsed, problems = parse_closing(closing())
-    assert parsed is not None and not problems
+    assert parsed is not None
+    assert not problems
     result = closing_result(parsed)
     assert [(p.start, p.last_day, p.days, p.percent) for p in result.refund_periods] == [
         (date(2026, 6, 1), date(2026, 6, 30), 30, Decimal("6.27")),
