@@ -41,7 +41,7 @@ from .findings import Finding, RuleKind, define, sort_findings
 from .guideline import Guideline
 from .labelled import LabelledEnum
 from .messages import N_, Message
-from .money import ZERO, quantize_cents
+from .money import ZERO, quantize_cents, to_json_money
 from .reader import INVALID
 from .report import (
     Cover,
@@ -194,16 +194,16 @@ class ReviewResult:
         return self.final.outstanding
 
     def as_dict(self) -> dict[str, Any]:
-        """For storing with the review (money as Decimal; jsonio writes strings)."""
+        """JSON for storing with the review: money as "0.00" strings (the interchange form)."""
         return {
-            "recognised": {line.category: quantize_cents(line.recognised) for line in self.lines},
+            "recognised": {line.category: to_json_money(line.recognised) for line in self.lines},
             "overrides": {line.category: line.reason for line in self.lines if line.overridden},
-            "recognised_total": quantize_cents(self.final.eligible_total),
-            "final_grant": self.final_grant,
-            "paid": self.paid,
-            "refund": self.refund,
-            "outstanding": self.outstanding,
-            "not_claimed": self.not_claimed,
+            "recognised_total": to_json_money(self.final.eligible_total),
+            "final_grant": to_json_money(self.final_grant),
+            "paid": to_json_money(self.paid),
+            "refund": to_json_money(self.refund),
+            "outstanding": to_json_money(self.outstanding),
+            "not_claimed": to_json_money(self.not_claimed),
             "outcome": self.outcome.value,
         }
 
@@ -245,7 +245,9 @@ def category_lines(review: Review) -> list[CategoryLine] | None:
 
 
 def review_result(review: Review) -> ReviewResult | None:
-    """F, P and the outcome; None while the report lacks a value the final grant needs."""
+    """F, P and the outcome; None while the report lacks a value the final grant needs.
+    Meaningful once :func:`review_findings` has no error (a negative or unreasoned figure is
+    used as entered)."""
     lines = category_lines(review)
     n, income = review.report.notice, review.report.income
     if (

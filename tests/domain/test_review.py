@@ -100,7 +100,21 @@ def test_an_override_with_a_reason_changes_the_final_grant() -> None:
     assert line.reason == "Beleg 2: 16,40 € privat genutzt"
     # 810.00 − 250.00 = 560.00; paid 600.00 → 40.00 back
     assert (result.final_grant, result.refund) == (D("560.00"), D("40.00"))
-    assert result.as_dict()["overrides"] == {"sachausgaben": "Beleg 2: 16,40 € privat genutzt"}
+    assert result.as_dict() == {
+        "recognised": {
+            "honorare": "480.00",
+            "sachausgaben": "80.00",
+            "oeffentlichkeitsarbeit": "250.00",
+        },
+        "overrides": {"sachausgaben": "Beleg 2: 16,40 € privat genutzt"},
+        "recognised_total": "810.00",
+        "final_grant": "560.00",
+        "paid": "600.00",
+        "refund": "40.00",
+        "outstanding": "0.00",
+        "not_claimed": "0.00",
+        "outcome": "refund_notice",
+    }
     assert review_findings(review) == []
 
 
