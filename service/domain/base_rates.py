@@ -82,21 +82,27 @@ class BaseRateTable:
             raise NoBaseRate(day)
         return self.rates[index].rate
 
-    def stretches(self, start: date, end: date) -> list[tuple[int, Decimal]]:
-        """The days from ``start`` (inclusive) to ``end`` (exclusive) grouped by rate:
-        (number of days, rate) per row they touch. Empty when ``end`` ≤ ``start``; raises
-        :class:`NoBaseRate` when ``start`` lies before the first row."""
+    def periods(self, start: date, end: date) -> list[tuple[date, date, Decimal]]:
+        """The days from ``start`` (inclusive) to ``end`` (exclusive) split where a row starts:
+        (first day, day after the last, rate) per row they touch, in date order. Empty when
+        ``end`` ≤ ``start``; raises :class:`NoBaseRate` when ``start`` lies before the first
+        row."""
         if end <= start:
             return []
         self.rate_on(start)  # raises for a day before the first row
-        result: list[tuple[int, Decimal]] = []
+        result: list[tuple[date, date, Decimal]] = []
         for index, row in enumerate(self.rates):
             row_end = self.rates[index + 1].start if index + 1 < len(self.rates) else None
             lo = max(start, row.start)
             hi = end if row_end is None else min(end, row_end)
             if hi > lo:
-                result.append(((hi - lo).days, row.rate))
+                result.append((lo, hi, row.rate))
         return result
+
+    def stretches(self, start: date, end: date) -> list[tuple[int, Decimal]]:
+        """The days from ``start`` (inclusive) to ``end`` (exclusive) grouped by rate:
+        (number of days, rate) per row they touch (see :meth:`periods`)."""
+        return [((hi - lo).days, rate) for lo, hi, rate in self.periods(start, end)]
 
     def missing_publication(self, today: date) -> date | None:
         """The first day of the current half-year when the table has no row for it yet (the

@@ -11,9 +11,9 @@ rounded half up to the cent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -117,7 +117,8 @@ class LateUse:
 @dataclass(frozen=True)
 class ClosingResult:
     """What the refund notice claims, in cents. ``computed_total`` is the interest before a
-    waiver (for the message); ``late_use`` lists the portions bearing late-use interest."""
+    waiver (for the message); ``late_use`` lists the portions bearing late-use interest;
+    ``refund_periods`` the rates of the refund's interest (for the notice)."""
 
     refund: Decimal
     interest_refund: Decimal
@@ -126,6 +127,8 @@ class ClosingResult:
     computed_total: Decimal
     late_use: tuple[LateUse, ...]
     late_interest_by_payout: Mapping[int, Decimal]
+    # the days from ``effective`` to ``refund_on`` split where the base rate changes
+    refund_periods: tuple[InterestPeriod, ...]
     dates_wrong: bool
     waived: bool
 
@@ -285,14 +288,54 @@ def late_use(closing: Closing) -> list[LateUse]:
     return portions
 
 
-def _percent_days(table: BaseRateTable, margin: Decimal, start: date, end: date) -> Decimal:
-    """Σ over the days from ``start`` to ``end`` (exclusive) of (base rate + margin) in
-    percent. A day whose rate + margin would be negative bears no interest: interest is a
-    claim of the authority, never a payment to the recipient."""
-    return sum(
-        (days * max(Decimal(0), rate + margin) for days, rate in table.stretches(start, end)),
-        Decimal(0),
-    )
+@dataclass(frozen=True)
+class InterestPeriod:
+    """Days from ``start`` (inclusive) to ``end`` (exclusive) at one rate: ``percent`` per
+    year is the base rate + margin (§ 49a Abs. 3 VwVfG: five percentage points above the base
+    rate), never below 0. The refund notice lists these periods."""
+
+    start: date
+    end: date
+    base_rate: Decimal
+    percent: Decimal
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> date:
+        """The last day that bears interest (``end`` is excluded)."""
+        return self.end - timedelta(days=1)
+
+
+def interest_periods(
+    table: BaseRateTable, margin: Decimal, start: date, end: date
+) -> list[InterestPeriod]:
+    """The days from ``start`` to ``end`` (exclusive) split where the base rate changes.
+
+    A day whose rate + margin would be negative bears no interest (percent 0): interest is a
+    claim of the authority, never a payment to the recipient. Raises :class:`NoBaseRate` when
+    ``start`` lies before the first row."""
+    return [
+        InterestPeriod(lo, hi, rate, max(Decimal(0), rate + margin))
+        for lo, hi, rate in table.periods(start, end)
+    ]
+
+
+def exact_interest(amount: Decimal, periods: Iterable[InterestPeriod]) -> Decimal:
+    """Σ over the days of the periods of ``amount × percent / 100 / 365`` – exact, not
+    rounded (one division; the caller rounds once at the end)."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return amount * _percent_days(periods) / DAY_DIVISOR
+
+
+def _percent_days(periods: Iterable[InterestPeriod]) -> Decimal:
+    """Σ days × percent over the periods (exact: integers times short decimals)."""
+    with localcontext() as ctx:
+        ctx.prec = _PRECISION
+        return sum((p.days * p.percent for p in periods), Decimal(0))
 
 
 def _first_interest_day(closing: Closing, portions: Sequence[LateUse]) -> date | None:
@@ -319,14 +362,12 @@ def closing_result(closing: Closing) -> ClosingResult:
     table, margin = closing.base_rates, closing.margin
     with localcontext() as ctx:
         ctx.prec = _PRECISION
-        on_refund = (
-            refund
-            * _percent_days(table, margin, closing.effective, closing.refund_on)
-            / DAY_DIVISOR
-        )
+        refund_periods = interest_periods(table, margin, closing.effective, closing.refund_on)
+        on_refund = refund * _percent_days(refund_periods) / DAY_DIVISOR
         by_payout: dict[int, Decimal] = {}
         for portion in portions:
-            share = portion.amount * _percent_days(table, margin, portion.paid_on, portion.used_on)
+            periods = interest_periods(table, margin, portion.paid_on, portion.used_on)
+            share = portion.amount * _percent_days(periods)
             by_payout[portion.payout] = by_payout.get(portion.payout, Decimal(0)) + share
         on_late_use = sum(by_payout.values(), Decimal(0)) / DAY_DIVISOR
         late_by_payout = {k: v / DAY_DIVISOR for k, v in by_payout.items() if v > 0}
@@ -346,6 +387,7 @@ def closing_result(closing: Closing) -> ClosingResult:
         computed_total=computed_total,
         late_use=tuple(portions),
         late_interest_by_payout=late_by_payout,
+        refund_periods=tuple(refund_periods),
         dates_wrong=dates_wrong,
         waived=waived,
     )

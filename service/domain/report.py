@@ -363,10 +363,35 @@ def compute_final_grant(
 
     ``actual`` holds the eligible-period expenses per category (:func:`actual_by_category`).
     """
+    return final_grant_from_eligible(
+        financing_type=financing_type,
+        plan=plan,
+        eligible=eligible_by_category(plan, actual, tolerance),
+        grant=grant,
+        paid=paid,
+        planned_cover=planned_cover,
+        actual_cover=actual_cover,
+        refund_waiver_below=refund_waiver_below,
+    )
+
+
+def final_grant_from_eligible(
+    *,
+    financing_type: str,
+    plan: Mapping[str, Decimal],
+    eligible: Mapping[str, Decimal],
+    grant: Decimal,
+    paid: Decimal,
+    planned_cover: Cover,
+    actual_cover: Cover,
+    refund_waiver_below: Decimal = Decimal(0),
+) -> FinalGrant:
+    """The final grant from the eligible amount per category (``e_i``, exact): what the rules
+    give (:func:`compute_final_grant`) or what the coordination office recognised in its
+    review (service/domain/review.py). From here on the formulas are the contract's."""
     if financing_type not in FINANCING_TYPES:
         raise ValueError(f"unknown financing type {financing_type!r}")
     zero = Decimal(0)
-    eligible = eligible_by_category(plan, actual, tolerance)
     planned_total = sum(plan.values(), zero)
     eligible_total = min(sum(eligible.values(), zero), planned_total)
     # Enough digits that the single division below is exact or correctly rounded to cents.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,33 @@ def pairs(findings: Iterable[Finding]) -> set[tuple[str, str]]:
 
 def codes(findings: Iterable[Finding]) -> set[str]:
     return {f.code for f in findings}
+
+
+def reviewed(
+    payouts: Iterable[tuple[str, str]] = (("2026-05-10", "300.00"), ("2026-06-01", "300.00")),
+    *,
+    data: Any = None,
+    guideline: Guideline | None = None,
+    recognised: dict[str, tuple[str, str]] | None = None,
+    sampled: Iterable[str] = ("1",),
+    note: str = "Belege 1 im Original geprüft; Sachbericht schlüssig.",
+) -> Any:
+    """A review (service/domain/review.py) of the report example, by default: paid out
+    300.00 on 10 May and 300.00 on 1 June 2026, receipt 1 checked, a review note written."""
+    from service.domain.closing import Movement
+    from service.domain.report import parse_report
+    from service.domain.review import Recognition, Review
+
+    parsed, problems = parse_report(report() if data is None else data, today=TODAY)
+    assert parsed is not None, problems
+    return Review(
+        report=parsed,
+        guideline=guideline or aif(),
+        payouts=tuple(Movement(date.fromisoformat(d), Decimal(a)) for d, a in payouts),
+        recognised={
+            category: Recognition(Decimal(amount), reason)
+            for category, (amount, reason) in (recognised or {}).items()
+        },
+        sampled=frozenset(sampled),
+        note=note,
+    )

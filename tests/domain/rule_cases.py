@@ -32,8 +32,18 @@ from service.domain.guideline import GuidelineError
 from service.domain.jsonio import JsonInputError
 from service.domain.messages import Message
 from service.domain.payments import PaymentRequest, payment_findings
+from service.domain.review import review_findings
 
-from .helpers import TODAY, aif, aif_with_sessions, application, jf, meeting, report
+from .helpers import (
+    TODAY,
+    aif,
+    aif_with_sessions,
+    application,
+    jf,
+    meeting,
+    report,
+    reviewed,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -378,6 +388,47 @@ CLOSING_CASES = [
     ),
 ]
 
+
+def _refund_claim(waiver: str | None = None, until: date = date(2026, 10, 15)) -> Any:
+    """The refund notice's claim for the reviewed report example (base rates to 1 Jan 2026)."""
+
+    def run() -> Sequence[Finding]:
+        from service.domain.base_rates import BaseRate, BaseRateTable
+        from service.domain.review import (
+            InterestWaiver,
+            refund_claim,
+            refund_closing,
+            review_result,
+        )
+
+        review = reviewed()
+        result = review_result(review)
+        assert result is not None
+        table = BaseRateTable.of([BaseRate(date(2026, 1, 1), Decimal("1.27"))])
+        closing = refund_closing(
+            review, result, effective=date(2026, 6, 1), refund_on=until, base_rates=table
+        )
+        return refund_claim(closing, None if waiver is None else InterestWaiver(waiver)).findings
+
+    return run
+
+
+REVIEW_CASES = [
+    Case(
+        "an override without a reason",
+        "review",
+        lambda: review_findings(reviewed(recognised={"sachausgaben": ("80.00", "")})),
+    ),
+    Case(
+        "an unplanned category",
+        "review",
+        lambda: review_findings(reviewed(recognised={"miete": ("50.00", "Miete")})),
+    ),
+    Case("no note, no sample", "review", lambda: review_findings(reviewed(note="", sampled=()))),
+    Case("a waiver without a reason", "review", _refund_claim(waiver="", until=date(2026, 6, 30))),
+    Case("interest beyond the published base rate", "review", _refund_claim()),
+]
+
 # The results the check returns for input it cannot check at all.
 UNCHECKABLE_CASES = [
     Case(
@@ -424,5 +475,6 @@ DOMAIN_CASES = [
     *MEETING_CASES,
     *PAYMENT_CASES,
     *CLOSING_CASES,
+    *REVIEW_CASES,
     *UNCHECKABLE_CASES,
 ]

@@ -92,7 +92,7 @@ WARNINGS = {
 }
 # The kinds whose rules the domain's cases (rule_cases.py) emit; the notice's and the
 # documents' are emitted where documents are rendered (tests/operations/test_render_rules.py).
-DOMAIN_KINDS = {"common", "application", "report", "meeting", "payment", "closing"}
+DOMAIN_KINDS = {"common", "application", "report", "meeting", "payment", "closing", "review"}
 
 
 def registry() -> dict[tuple[str, str], Rule]:
