@@ -22,9 +22,9 @@ NEW_SENTENCE = (
 )
 
 _MARKED_BLOCK = re.compile(
-    r"<!-- erster-antrag: (?P<what>datei (?P<name>[\w.-]+)|befehle) -->\n"
+    r"^<!-- erster-antrag: (?P<what>datei (?P<name>[\w.-]+)|befehle) -->\n"
     r"```[a-z]*\n(?P<body>.*?)```",
-    re.DOTALL,
+    re.DOTALL | re.MULTILINE,
 )
 
 
@@ -47,7 +47,8 @@ def guide() -> Guide:
     text = section()
     blocks = list(_MARKED_BLOCK.finditer(text))
     # a marker the pattern does not understand would silently drop its block
-    assert len(blocks) == text.count("<!-- erster-antrag:"), "a marker without its block"
+    markers = re.findall(r"^<!-- erster-antrag:", text, re.MULTILINE)
+    assert len(blocks) == len(markers), "a marker without its block"
     for block in blocks:
         if block["name"]:
             files[block["name"]] = block["body"]
