@@ -70,6 +70,27 @@ cli = _CommandLine(
 )
 
 
+def _flask_commands_in_german() -> None:
+    """Flask's own commands (run, routes, shell) listed with German help like every other."""
+    from ..i18n import BabelLocalizer
+
+    _ = BabelLocalizer().gettext
+    texts = {
+        "run": _(
+            "Start the development server (for trying out only; in operation: foerderwerk serve)."
+        ),
+        "routes": _("List the web addresses (routes) of the service."),
+        "shell": _("Open a Python shell with the service loaded (for developers)."),
+    }
+    for name, text in texts.items():
+        command = cli.commands.get(name)
+        if command is not None:
+            command.help = command.short_help = text
+
+
+_flask_commands_in_german()
+
+
 def register_all() -> None:
     # Each command lives in its own module; importing registers it on ``cli``.
     for module in pkgutil.iter_modules(__path__):

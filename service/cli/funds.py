@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ..domain.messages import N_, Message
+from ..errors import Refused
 from ..i18n import BabelLocalizer
 from ..operations import funds as ops
 from ..operations.partnerships import find_partnership
@@ -49,25 +51,62 @@ def create_command(slug: str, guideline_file: Path, committee: str | None) -> No
         _("Fund %(key)s created (guideline version 1), open for applications.") % {"key": fund.key}
     )
     if fund.committee is None:
-        click.echo(_("No committee decides this fund yet. Please name it with --committee."))
+        click.echo(
+            _(
+                "No committee decides this fund yet. Please name it: foerderwerk funds update "
+                "%(key)s --partnership %(slug)s --committee NAME"
+            )
+            % {"key": fund.key, "slug": slug}
+        )
 
 
-@funds_group.command("update", help=_("Add a changed guideline file to a fund as its new version."))
+@funds_group.command(
+    "update",
+    help=_(
+        "Add a changed guideline file to a fund as its new version, or name the committee "
+        "that decides it."
+    ),
+)
 @click.argument("key")
 @_PARTNERSHIP
-@_GUIDELINE
+@click.option(
+    "--guideline",
+    "guideline_file",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=_("The guideline file (TOML, format: spec/rules.md, see docs/operations.md)."),
+)
+@click.option(
+    "--committee",
+    default=None,
+    help=_("The committee that decides (its name), for a fund that has none yet."),
+)
 @in_command_uow
-def update_command(key: str, slug: str, guideline_file: Path) -> None:
+def update_command(key: str, slug: str, guideline_file: Path | None, committee: str | None) -> None:
     uow = current_command_uow()
     fund = ops.find_fund(uow, find_partnership(uow, slug), key)
-    version = ops.add_guideline_version(uow, fund, ops.read_guideline_file(guideline_file))
-    if version is None:
-        click.echo(_("The guideline of %(key)s is unchanged.") % {"key": key})
-    else:
-        click.echo(
-            _("Guideline version %(version)s of %(key)s saved; earlier versions are kept.")
-            % {"version": version.version, "key": key}
-        )
+    if guideline_file is None and committee is None:
+        raise Refused(Message(N_("Please give --guideline FILE, --committee NAME or both.")))
+    if guideline_file is not None:
+        version = ops.add_guideline_version(uow, fund, ops.read_guideline_file(guideline_file))
+        if version is None:
+            click.echo(_("The guideline of %(key)s is unchanged.") % {"key": key})
+        else:
+            click.echo(
+                _("Guideline version %(version)s of %(key)s saved; earlier versions are kept.")
+                % {"version": version.version, "key": key}
+            )
+    if committee is not None:
+        if ops.assign_committee(uow, fund, committee):
+            click.echo(
+                _("%(committee)s decides the fund %(key)s now.")
+                % {"committee": committee, "key": key}
+            )
+        else:
+            click.echo(
+                _("%(committee)s decides the fund %(key)s already.")
+                % {"committee": committee, "key": key}
+            )
 
 
 @funds_group.command("open", help=_("Open a fund for applications."))

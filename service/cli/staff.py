@@ -25,7 +25,10 @@ _ROLE_OPTION = click.option(
     multiple=True,
     required=True,
     type=click.Choice([r.value for r in StaffRole]),
-    help="coordination, lead, committee, admin",
+    help=_(
+        "The role: coordination (coordination office), lead (lead office), committee "
+        "(committee member) or admin (administrator); repeat the option for several roles."
+    ),
 )
 _PARTNERSHIP_OPTION = click.option(
     "--partnership", "slug", required=True, help=_("Slug of the partnership.")
@@ -40,6 +43,10 @@ _STDIN_OPTION = click.option(
 @cli.group("staff", help=_("Staff accounts of the back office."))
 def staff_group() -> None:
     pass
+
+
+def _role_labels(roles: tuple[str, ...]) -> str:
+    return ", ".join(_(StaffRole(role).label) for role in roles)
 
 
 def _partnership(slug: str) -> Partnership:
@@ -124,7 +131,7 @@ def add_command(
         return
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
-        % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
+        % {"email": user.email, "roles": _role_labels(roles), "slug": slug}
     )
 
 
@@ -139,7 +146,7 @@ def grant_command(email: str, roles: tuple[str, ...], slug: str) -> None:
     ops.grant_roles(current_command_uow(), user, [(partnership, StaffRole(role)) for role in roles])
     click.echo(
         _("Account %(email)s: roles %(roles)s in %(slug)s.")
-        % {"email": user.email, "roles": ", ".join(roles), "slug": slug}
+        % {"email": user.email, "roles": _role_labels(roles), "slug": slug}
     )
 
 

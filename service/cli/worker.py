@@ -29,7 +29,14 @@ _ = BabelLocalizer().gettext
     show_default=True,
     help=_("Worker processes (one LibreOffice each)."),
 )
-@click.option("--loglevel", default="INFO", show_default=True)
+@click.option(
+    "--loglevel",
+    default="INFO",
+    show_default=True,
+    help=_(
+        "The least important level of log messages still written (DEBUG, INFO, WARNING, ERROR)."
+    ),
+)
 def worker_command(concurrency: int, loglevel: str) -> None:
     if not current_app.config.get("CELERY_BROKER"):
         raise click.UsageError(

@@ -27,7 +27,15 @@ from ..domain.guideline import Guideline, GuidelineError, load_guideline_text
 from ..domain.messages import N_, Localizer, Message
 from ..domain.states import ApplicationState, DecisionOutcome
 from ..errors import NotFound, Refused, TransitionRefused
-from ..models import Application, Committee, Decision, Fund, FundGuideline, Partnership
+from ..models import (
+    AgendaItem,
+    Application,
+    Committee,
+    Decision,
+    Fund,
+    FundGuideline,
+    Partnership,
+)
 from ..uow import UnitOfWork
 from . import audit
 
@@ -333,6 +341,44 @@ def add_guideline_version(uow: UnitOfWork, fund: Fund, text: str) -> FundGuideli
         guideline_version=version.version,
     )
     return version
+
+
+def assign_committee(uow: UnitOfWork, fund: Fund, name: str) -> bool:
+    """Let the committee ``name`` of the fund's partnership decide the fund – for a fund
+    created before its committee existed. Refused once an application of the fund was put on
+    a session's agenda (that session's committee has taken it up). Whether it changed."""
+    committee = _committee(uow, fund.partnership, name, fund.guideline)
+    if committee is None or committee is fund.committee:
+        return False
+    on_agenda = uow.session.scalar(
+        select(AgendaItem.id)
+        .join(Application, Application.id == AgendaItem.application_id)
+        .where(Application.fund_id == fund.id)
+        .limit(1)
+    )
+    if on_agenda is not None:
+        raise TransitionRefused(
+            Message(
+                N_(
+                    "Applications of %(key)s are on a session's agenda already; the committee "
+                    "that decides the fund cannot change any more."
+                ),
+                {"key": fund.key},
+            )
+        )
+    fund.committee = committee
+    uow.session.flush()
+    audit.record(
+        uow.session,
+        uow.actor,
+        "fund.committee",
+        "fund",
+        fund.id,
+        partnership_id=fund.partnership_id,
+        key=fund.key,
+        committee=committee.name,
+    )
+    return True
 
 
 def upload_problems(raw: bytes, name: str) -> tuple[str, list[Finding]]:

@@ -10,6 +10,7 @@ from service import db
 from service.domain.states import JobState
 from service.models import BatchJob, Partnership
 from service.operations.regeneration import JOB_KIND
+from service.operations.staff import DEMO_PASSWORD
 
 from .conftest import check_page
 
@@ -33,7 +34,9 @@ def _job(app: Any, state: JobState) -> int:
         return job.id
 
 
-def _sign_in_with_the_keyboard(page: Any, base: str, email: str) -> None:
+def _sign_in_with_the_keyboard(
+    page: Any, base: str, email: str, password: str = DEMO_PASSWORD
+) -> None:
     page.goto(f"{base}/anmelden")
     check_page(page, "staff-anmeldung")
     page.keyboard.press("Tab")  # skip link
@@ -41,7 +44,7 @@ def _sign_in_with_the_keyboard(page: Any, base: str, email: str) -> None:
     page.focus("#email")
     page.keyboard.type(email)
     page.keyboard.press("Tab")
-    page.keyboard.type("demo-passwort-2026")
+    page.keyboard.type(password)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 

@@ -225,6 +225,66 @@ def test_a_guideline_of_another_fund_is_no_new_version(app, partnership, tmp_pat
     assert count(app, FundGuideline) == 1
 
 
+def test_a_fund_created_before_its_committee_gets_it_by_update(app, tmp_path):
+    """The set-up in the wrong order – fund first, committee later – is no dead end."""
+    with app.app_context():
+        db.session().add(Partnership(slug="musterstadt", name="PfD Musterstadt"))
+        db.session().commit()
+    path = str(write(tmp_path, AIF))
+    created = invoke(app, "funds", "create", "--partnership", "musterstadt", "--guideline", path)
+    with app.app_context():
+        p = db.session().scalars(select(Partnership)).one()
+        db.session().add(Committee(partnership=p, body=CommitteeBody.begleitausschuss, name="BgA"))
+        db.session().commit()
+
+    nothing = invoke(app, "funds", "update", "AIF-2026", "--partnership", "musterstadt")
+    unknown = invoke(
+        app, "funds", "update", "AIF-2026", "--partnership", "musterstadt", "--committee", "JuFo"
+    )
+    named = invoke(
+        app, "funds", "update", "AIF-2026", "--partnership", "musterstadt", "--committee", "BgA"
+    )
+
+    assert created.exit_code == 0
+    assert (
+        "Bitte nennen Sie es: foerderwerk funds update AIF-2026 --partnership musterstadt "
+        "--committee NAME" in created.output
+    ), created.output
+    assert nothing.exit_code == 1
+    assert "--guideline DATEI, --committee NAME" in nothing.output, nothing.output
+    assert unknown.exit_code == 1
+    assert "BgA" in unknown.output
+    assert named.exit_code == 0, named.output
+    assert "BgA entscheidet jetzt über den Fonds AIF-2026." in named.output
+    with app.app_context():
+        fund = db.session().scalars(select(Fund)).one()
+        assert fund.committee is not None
+        assert fund.committee.name == "BgA"
+        assert [g.version for g in fund.guidelines] == [1]
+        assert db.session().scalar(select(AuditLog.id).where(AuditLog.action == "fund.committee"))
+
+
+def test_the_committee_of_a_fund_on_an_agenda_cannot_change(demo_app):
+    with demo_app.app_context():
+        session = db.session()
+        p = session.scalars(select(Partnership)).first()
+        assert p is not None
+        session.add(Committee(partnership=p, body=CommitteeBody.begleitausschuss, name="Zweiter"))
+        session.commit()
+        slug = p.slug
+
+    result = invoke(
+        demo_app, "funds", "update", "AIF-2026", "--partnership", slug, "--committee", "Zweiter"
+    )
+
+    assert result.exit_code == 1
+    assert "schon auf der Tagesordnung" in result.output, result.output
+    with demo_app.app_context():
+        fund = db.session().scalars(select(Fund).where(Fund.key == "AIF-2026")).one()
+        assert fund.committee is not None
+        assert fund.committee.name != "Zweiter"
+
+
 def test_open_and_close(app, partnership, tmp_path):
     invoke(
         app,

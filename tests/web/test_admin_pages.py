@@ -160,13 +160,17 @@ def test_an_svg_logo_is_refused_at_its_field(demo_app):
 
     response = post_settings(
         client,
-        {"branding.logo": (io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "logo.svg")},
+        {
+            "branding.logo": (io.BytesIO(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), "logo.svg"),
+            "partnership.name": "Geändert",  # nothing of the form is saved, not only the logo
+        },
     )
 
     assert response.status_code == 422
     assert "[branding] logo: Eine SVG-Datei kann nicht als Logo verwendet werden" in text(response)
     with demo_app.app_context():
         assert stored(demo_app).file("branding", "logo") is None
+        assert stored(demo_app).name != "Geändert"
 
 
 def test_a_posted_slug_is_ignored(demo_app):
