@@ -17,6 +17,7 @@ from ...domain.partnership_settings import (
     SECTIONS,
     SettingsFile,
 )
+from ...errors import Refused
 from ...models import StaffRole
 from ...operations import accounts as account_ops
 from ...operations import partnerships as ops
@@ -97,23 +98,36 @@ def admin_settings(slug: str) -> ResponseReturnValue:
 
 @bp.get("/verwaltung/konten")
 def admin_accounts(slug: str) -> ResponseReturnValue:
+    return _accounts_page()
+
+
+def _accounts_page(
+    new: dict[str, Any] | None = None, error: str | None = None
+) -> ResponseReturnValue:
     accounts = account_ops.list_accounts(current_uow(), partnership())
     return render_template(
-        "staff/admin_accounts.html", accounts=accounts, all_roles=list(StaffRole)
-    )
+        "staff/admin_accounts.html",
+        accounts=accounts,
+        all_roles=list(StaffRole),
+        new=new or {},
+        new_error=error,
+    ), (422 if error else 200)
 
 
 @bp.post("/verwaltung/konten/neu")
 def admin_account_create(slug: str) -> ResponseReturnValue:
-    refusal_goes_to(url_for("staff.admin_accounts", slug=slug))
     values = form_values(["email", "name", "roles"])
-    account, invited = account_ops.create_account(
-        current_uow(),
-        partnership(),
-        values.get("email", "")[:254],
-        values.get("name", ""),
-        request.form.getlist("roles"),
-    )
+    roles = request.form.getlist("roles")
+    uow = current_uow()
+    try:
+        account, invited = account_ops.create_account(
+            uow, partnership(), values.get("email", "")[:254], values.get("name", ""), roles
+        )
+    except Refused as refused:
+        # the form again with what the admin typed, the problem at the form (nothing saved)
+        uow.rollback()
+        typed = {"email": values.get("email", "")[:254], "name": values.get("name", "")}
+        return _accounts_page({**typed, "roles": roles}, refused.render(uow.localizer))
     if invited:
         flash(
             _(
