@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..adapters.mail.transport import Mail
@@ -171,3 +173,48 @@ def invitation_body(*, partnership: str, link: str, hours: int, email: str, logi
         email=email,
         login=login,
     )
+
+
+# -- payment requests (issue 19.1) ------------------------------------------------------------
+
+
+def payment_decided_subject(application: Application) -> str:
+    addressee = addressee_of([application])
+    if addressee.informal:
+        text = pgettext("du", "Your payment request for %(reference)s", addressee)
+    else:
+        text = gettext("Your payment request for %(reference)s", addressee)
+    return text % {"reference": application.reference}
+
+
+def payment_decided_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    approved: bool,
+    requested: Decimal,
+    amount: Decimal,
+    requested_on: date,
+    reason: str,
+    cash_reference: str,
+    link: str,
+) -> str:
+    """The decision on a payment request: approved (``amount``, lower than ``requested``
+    only with ``reason``) or refused with ``reason``; amounts as "1.234,56 €"."""
+    addressee = addressee_of([application])
+    return render(
+        "payment_approved" if approved else "payment_refused",
+        addressee,
+        partnership=partnership,
+        application=application,
+        requested=_euro(requested, addressee),
+        amount=_euro(amount, addressee),
+        requested_on=requested_on,
+        reason=reason,
+        cash_reference=cash_reference,
+        link=link,
+    )
+
+
+def _euro(amount: Decimal, addressee: Addressee) -> str:
+    return format_decimal(amount, format="#,##0.00", locale=addressee.locale) + " €"

@@ -34,7 +34,7 @@ from .meeting import (
 from .notice import Notice
 from .outbox import OutboxMail
 from .partnership import Partnership, PartnershipFile, SettingsError
-from .reporting import PaymentRequest, UsageReport
+from .reporting import PaymentRequest, PaymentStatus, Payout, PayoutSource, UsageReport
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
 from .template import PartnershipTemplate
@@ -74,6 +74,9 @@ __all__ = [
     "PartnershipFile",
     "PartnershipTemplate",
     "PaymentRequest",
+    "PaymentStatus",
+    "Payout",
+    "PayoutSource",
     "PurgedApplication",
     "Seat",
     "Sector",

@@ -10,15 +10,44 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from ..domain.labelled import LabelledEnum
+from ..domain.messages import N_
+from .base import Base, enum_type, utcnow
 
 if TYPE_CHECKING:
     from .application import Application
 
 
+class PaymentStatus(LabelledEnum):
+    """Where a payment request stands in the office: filed; signed "sachlich richtig" (the
+    approved amount is set); signed "rechnerisch richtig" by a second account as well (the
+    payment order exists); or refused with a reason."""
+
+    pending = "pending", N_("Waiting for review")
+    checked = "checked", N_("Factually correct, second sign-off missing")
+    approved = "approved", N_("Approved")
+    refused = "refused", N_("Refused")
+
+
+class PayoutSource(LabelledEnum):
+    hand = "hand", N_("Entered by hand")
+    csv = "csv", N_("Treasury import (CSV)")
+
+
 class PaymentRequest(Base):
     __tablename__ = "payment_request"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(
+            "approved_amount IS NULL OR (approved_amount > 0 AND approved_amount <= amount)",
+            name="approved_amount_within_request",
+        ),
+        CheckConstraint(
+            "factual_by_id IS NULL OR arithmetic_by_id IS NULL "
+            "OR factual_by_id <> arithmetic_by_id",
+            name="four_eyes",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
@@ -30,7 +59,55 @@ class PaymentRequest(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # the office's review (issue 19.1): the amount approved (lower only with ``reason``), the
+    # reason of a refusal, and the two sign-offs by two different accounts
+    status: Mapped[PaymentStatus] = mapped_column(
+        enum_type(PaymentStatus, "payment_status"), default=PaymentStatus.pending
+    )
+    approved_amount: Mapped[Decimal | None]
+    reason: Mapped[str] = mapped_column(String(2000), default="")
+    factual_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    factual_name: Mapped[str] = mapped_column(String(200), default="")
+    factual_on: Mapped[date | None]
+    arithmetic_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    arithmetic_name: Mapped[str] = mapped_column(String(200), default="")
+    arithmetic_on: Mapped[date | None]
+    # Kassenzeichen: given when the second sign-off completes the payment order
+    cash_reference: Mapped[str] = mapped_column(String(64), default="")
+
     application: Mapped[Application] = relationship()
+
+    @property
+    def effective_amount(self) -> Decimal:
+        """What this request claims of the grant: nothing once refused, the approved amount
+        once approved, else the amount requested."""
+        if self.status is PaymentStatus.refused:
+            return Decimal(0)
+        return self.approved_amount if self.approved_amount is not None else self.amount
+
+
+class Payout(Base):
+    """Money actually paid by the treasury (Kasse): the paid amount P is their sum."""
+
+    __tablename__ = "payout"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    payment_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_request.id"), index=True
+    )
+    amount: Mapped[Decimal]
+    paid_on: Mapped[date]
+    cash_reference: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[PayoutSource] = mapped_column(enum_type(PayoutSource, "payout_source"))
+    created_by: Mapped[str] = mapped_column(String(254), default="")
+    # the same payout posted twice (double click, a CSV imported again) is recorded once
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    request: Mapped[PaymentRequest | None] = relationship()
 
 
 class UsageReport(Base):

@@ -36,6 +36,8 @@ from ..models import (
     Notice,
     Partnership,
     PaymentRequest,
+    PaymentStatus,
+    Payout,
     UsageReport,
     allocate_reference,
 )
@@ -451,12 +453,29 @@ def grant_notice(application: Application) -> Notice:
 
 
 def paid_so_far(uow: UnitOfWork, application: Application) -> Decimal:
-    total = uow.session.scalar(
-        select(func.coalesce(func.sum(PaymentRequest.amount), 0)).where(
-            PaymentRequest.application_id == application.id
+    """The paid amount P: the sum of the payouts the treasury made – never of the requests."""
+    return paid_total(uow.session, application.id)
+
+
+def paid_total(session: Session, application_id: int) -> Decimal:
+    total = session.scalar(
+        select(func.coalesce(func.sum(Payout.amount), 0)).where(
+            Payout.application_id == application_id
         )
     )
     return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def requested_so_far(uow: UnitOfWork, application: Application) -> Decimal:
+    """What the requests claim of the grant: refused ones nothing, approved ones the approved
+    amount, the others the amount requested (the rule "the requests never exceed the grant")."""
+    requests = uow.session.scalars(
+        select(PaymentRequest).where(
+            PaymentRequest.application_id == application.id,
+            PaymentRequest.status != PaymentStatus.refused,
+        )
+    ).all()
+    return sum((r.effective_amount for r in requests), Decimal(0)).quantize(Decimal("0.01"))
 
 
 def request_payment(
@@ -484,7 +503,7 @@ def request_payment(
             needed_on=needed_on,
             payout_on=today,
             grant=notice.amount or Decimal(0),
-            requested_before=paid_so_far(uow, application),
+            requested_before=requested_so_far(uow, application),
             period_start=notice.period_start or date.min,
             period_end=notice.period_end or date.max,
         )

@@ -50,6 +50,7 @@ from ..models import (
     Notice,
     OutboxMail,
     PaymentRequest,
+    Payout,
     PurgedApplication,
     StaffUser,
     Upload,
@@ -345,10 +346,9 @@ def _amounts(session: Session, application: Application) -> dict[str, Decimal | 
         .order_by(Notice.id.desc())
         .limit(1)
     ).first()
+    # the paid amount is what the treasury paid (issue 19.1), not what was requested
     paid = session.scalar(
-        select(func.sum(PaymentRequest.amount)).where(
-            PaymentRequest.application_id == application.id
-        )
+        select(func.sum(Payout.amount)).where(Payout.application_id == application.id)
     )
     return {
         "requested": application.requested,
@@ -425,6 +425,7 @@ def _purge_rows(session: Session, plan: _Plan) -> tuple[int, int]:
     if plan.agenda_item_ids:
         # votes and conflicts of interest go with their item (ON DELETE CASCADE)
         session.execute(delete(AgendaItem).where(AgendaItem.id.in_(plan.agenda_item_ids)))
+    session.execute(delete(Payout).where(Payout.application_id == app_id))
     session.execute(delete(PaymentRequest).where(PaymentRequest.application_id == app_id))
     session.execute(delete(UsageReport).where(UsageReport.application_id == app_id))
     session.execute(delete(Upload).where(Upload.application_id == app_id))

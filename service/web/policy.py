@@ -132,6 +132,14 @@ POLICY: dict[str, Rule] = {
     "staff.regenerate_job": _staff(L, C),
     "staff.regenerate_cancel": _staff(L),
     "staff.regenerate_resume": _staff(L),
+    # payment requests (issue 19.1): coordination and lead office see the queue and sign
+    # "sachlich richtig" or refuse; the lead office alone signs "rechnerisch richtig" (the
+    # operation refuses the account that signed the first) and records payouts
+    "staff.payments": _staff(C, L),
+    "staff.payment_factual": _staff(C, L),
+    "staff.payment_refuse": _staff(C, L),
+    "staff.payment_arithmetic": _staff(L),
+    "staff.payment_payout": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts

@@ -128,7 +128,35 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
             young, guideline, partnership, young_check, localizer
         ),
         "invitation": builders.build_invitation_context(INVITATION, partnership),
+        "payment_order": builders.build_payment_order_context(PAYMENT_ORDER, partnership),
     }
+
+
+# a payment order approved lower than requested, so the reason's paragraph is filled too
+PAYMENT_ORDER: dict[str, Any] = {
+    "number": "AIF-2026-007-AA2",
+    "date": "2026-05-04",
+    "file_number": "AIF-2026-007",
+    "recipient": {
+        "name": "Verein Elbufer e. V.",
+        "street": "Hafenstraße 3",
+        "postal_code": "19258",
+        "city": "Boizenburg",
+    },
+    "payment": {"account_holder": "Verein Elbufer e. V.", "iban": "DE02120300000000202051"},
+    "amount": "350.00",
+    "requested": "380.00",
+    "reason": "Die Saalmiete ist erst im Juli fällig.",
+    "budget_line": "3610.718000",
+    "cash_reference": "AIF-2026-007-2",
+    "fund": {"name": "Aktions- und Initiativfonds 2026"},
+    "project": {"title": "Demokratiefest am Elbufer"},
+    "notice": {"number": "AIF-2026-007-B", "date": "2026-03-17"},
+    "requested_on": "2026-04-30",
+    "needed_on": "2026-05-20",
+    "factual": {"name": "Karla Koordination", "date": "2026-05-02"},
+    "arithmetic": {"name": "Frieda Federführung", "date": "2026-05-04"},
+}
 
 
 CONTEXTS = rich_contexts()

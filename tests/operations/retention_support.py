@@ -44,6 +44,8 @@ from service.models import (
     Notice,
     OutboxMail,
     PaymentRequest,
+    Payout,
+    PayoutSource,
     Sector,
     Upload,
     UsageReport,
@@ -317,6 +319,17 @@ def grant(
             needed_on=date(2026, 5, 1),
             requested_on=date(2026, 4, 20),
             idempotency_key=f"pay-{application.id}",
+        )
+    )
+    # what the treasury paid on it: the tombstone's "paid" (issue 19.1)
+    session.add(
+        Payout(
+            application=application,
+            amount=Decimal("300.00"),
+            paid_on=date(2026, 4, 24),
+            source=PayoutSource.hand,
+            created_by="kasse@example.org",
+            idempotency_key=f"payout-{application.id}",
         )
     )
     session.add(

@@ -11,7 +11,7 @@ from flask import Flask
 
 from service import db
 from service.domain.states import ApplicationState
-from service.models import Application, PaymentRequest, UsageReport
+from service.models import Application, PaymentRequest, Payout, PayoutSource, UsageReport
 
 from .apply_helpers import SLUG, csrf, grant, make_app
 
@@ -44,6 +44,43 @@ def test_a_payment_request_within_the_rules_is_recorded_once(web_app):
     with web_app.app_context():
         assert db.session().query(PaymentRequest).filter_by(application_id=app_id).count() == 1
         assert db.session().get(Application, app_id).state is ApplicationState.in_payment
+
+
+def _pay(web_app, app_id: int, amount: str) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    with web_app.app_context():
+        db.session().add(
+            Payout(
+                application_id=app_id,
+                amount=Decimal(amount),
+                paid_on=date(2026, 5, 4),
+                source=PayoutSource.hand,
+                created_by="kasse@example.org",
+                idempotency_key=f"test-{app_id}-{amount}",
+            )
+        )
+        db.session().commit()
+
+
+@pytest.mark.db_semantics
+def test_the_report_names_as_paid_what_was_paid_out_not_what_was_requested(web_app):
+    # issue 19: 675 € requested, nothing paid – the report showed 675 € "ausgezahlt"
+    client = web_app.test_client()
+    app_id = grant(web_app, client)
+    payment = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+    assert (
+        _post(client, payment, {"amount": "380,00", "needed_on": "20.05.2026"}).status_code == 302
+    )
+    page = client.get(payment).get_data(as_text=True)
+    assert "380,00" in page  # requested so far
+    _pay(web_app, app_id, "200.00")
+    url = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+    assert _post(client, url, {**REPORT, "action": "submit"}).status_code == 302
+    with web_app.app_context():
+        report = db.session().query(UsageReport).filter_by(application_id=app_id).one()
+        assert report.data["notice"]["paid"] == "200.00"
 
 
 def test_a_payment_request_above_the_grant_is_refused_at_the_amount_field(web_app):

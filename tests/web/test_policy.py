@@ -37,6 +37,7 @@ from service.models import (
     MeetingMode,
     Notice,
     PartnershipTemplate,
+    PaymentRequest,
     Sector,
     StaffRole,
     StaffUser,
@@ -100,6 +101,21 @@ class Objects:
     # a document template: version 0 is the shipped one, which every partnership has
     kind: str = "approval"
     version: int = 0
+    # a payment request (issue 19.1)
+    request_id: int = 0
+
+
+def _payment_request(session, application_id: int) -> int:
+    request = PaymentRequest(
+        application_id=application_id,
+        amount=Decimal("100.00"),
+        needed_on=date(2026, 5, 20),
+        requested_on=date(2026, 5, 4),
+        idempotency_key=f"policy-{application_id}",
+    )
+    session.add(request)
+    session.flush()
+    return request.id
 
 
 def _job(session, partnership_id: int) -> int:
@@ -167,6 +183,7 @@ def _partnership_a(session, storage) -> Objects:
     )
     objects.committee_id = item.meeting.committee_id
     objects.member_id = item.meeting.committee.members[0].id
+    objects.request_id = _payment_request(session, fest.id)
     return objects
 
 
@@ -238,6 +255,7 @@ def _partnership_b(session, storage) -> Objects:
     )
     objects.committee_id = committee.id
     objects.member_id = member.id
+    objects.request_id = _payment_request(session, application.id)
     return objects
 
 

@@ -10,6 +10,7 @@ from .application import build_application_context
 from .invitation import build_invitation_context
 from .minutes import build_minutes_context
 from .notice import build_approval_context, build_rejection_context
+from .payment_order import build_payment_order_context
 from .report import build_report_context
 from .summary import build_report_summary_values
 
@@ -19,6 +20,7 @@ __all__ = [
     "build_approval_context",
     "build_invitation_context",
     "build_minutes_context",
+    "build_payment_order_context",
     "build_rejection_context",
     "build_report_context",
     "build_report_summary_values",

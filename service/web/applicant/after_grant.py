@@ -81,6 +81,7 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
             partnership=partnership,
             application=application,
             notice=notice,
+            requested=ops.requested_so_far(reading(), application),
             paid=ops.paid_so_far(reading(), application),
             form=form,
             errors=[e for e in entries if e.severity == "error"],

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         committees,
         funds,
         notices,
+        payments,
         regeneration,
         sessions,
         statistics,
