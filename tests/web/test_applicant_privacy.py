@@ -37,7 +37,7 @@ def _applicant_rules(app: Flask) -> list:
 
 def _url(rule, app_id: int) -> str:
     values = {"slug": SLUG, "app_id": app_id, "upload_id": 1, "fund_key": "AIF-2026"}
-    values |= {"step_slug": "antragsteller", "token": "x" * 20, "notice_id": 1}
+    values |= {"step_slug": "antragsteller", "token": "x" * 20, "notice_id": 1, "annex": "x"}
     return rule.build({a: values[a] for a in rule.arguments}, append_unknown=False)[1]
 
 
