@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -18,27 +17,7 @@ from pypdf import PdfWriter
 
 from service import db
 
-from .apply_helpers import csrf, make_app, post_step, start
-
-# the formal address in any of its forms; "Sie" also at the start of a sentence – none of
-# the youth fund's texts speaks of a "she" or "they"
-FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
-
-
-def _text(html: str) -> str:
-    """What a person reads: the page without markup, scripts and attribute values."""
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return unescape(re.sub(r"<[^>]+>", " ", body))
-
-
-def formal_words(html: str) -> list[str]:
-    """The sentences of the page that address the reader formally."""
-    text = re.sub(r"\s+", " ", _text(html))
-    return [
-        sentence.strip()
-        for sentence in re.split(r"(?<=[.!?:])\s", text)
-        if FORMAL.search(sentence) or "Bitte füllen Sie" in sentence
-    ]
+from .apply_helpers import csrf, formal_words, make_app, page_text, post_step, start
 
 
 @pytest.fixture
@@ -236,7 +215,7 @@ def test_the_youth_fund_says_du_on_every_page_and_in_every_message(web_app):
     formal = {name: formal_words(html) for name, html in walk.pages.items()}
     assert {name: words for name, words in formal.items() if words} == {}
     # and it does say "du" – at the fields too, from the forms and from the rules engine
-    everything = " ".join(_text(html) for html in walk.pages.values())
+    everything = " ".join(page_text(html) for html in walk.pages.values())
     for said in (
         "Wer bist du?",
         "Bitte fülle aus",  # field.required of the rules engine
