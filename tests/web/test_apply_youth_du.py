@@ -17,7 +17,7 @@ from pypdf import PdfWriter
 
 from service import db
 
-from .apply_helpers import csrf, formal_words, make_app, page_text, post_step, start
+from .apply_helpers import SLUG, csrf, formal_words, grant, make_app, page_text, post_step, start
 
 
 @pytest.fixture
@@ -242,3 +242,27 @@ def test_the_check_finds_a_formal_word():
         "Bitte prüfen Sie das."
     ]
     assert formal_words("<p>Dein Antrag ist da.</p>") == []
+
+
+def test_after_the_grant_the_youth_fund_says_du_too(db_url, tmp_path):
+    """The payment request and the report of a youth fund's grant, with mistakes."""
+    app = make_app(db_url, tmp_path, TODAY="2026-05-04")
+    try:
+        client = app.test_client()
+        app_id = grant(app, client, title="Open-Air-Kino „Film ab für Vielfalt“")
+        walk = Walk(client)
+        payment = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+        page = client.get(payment).get_data(as_text=True)
+        too_much = {"csrf_token": csrf(page), "amount": "700,00", "needed_on": "20.05.2026"}
+        html = walk.keep("mittelabruf-fehler", client.post(payment, data=too_much), 422)
+        assert "Du kannst höchstens" in page_text(html)
+        report = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+        page = walk.keep("verwendungsnachweis", client.get(report), 200)
+        empty = {"csrf_token": csrf(page), "action": "submit", "receipts-0-number": "1"}
+        html = walk.keep("verwendungsnachweis-fehler", client.post(report, data=empty), 422)
+        assert "Bitte beschreibe im Sachbericht" in page_text(html)
+    finally:
+        with app.app_context():
+            db.engine().dispose()
+    formal = {name: formal_words(html) for name, html in walk.pages.items()}
+    assert {name: words for name, words in formal.items() if words} == {}
