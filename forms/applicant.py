@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectField, StringField, TelField
 
 from .base import StepForm
-from .fields import GermanDateField, OneEmailAddress
+from .fields import GermanDateField, GermanPostalCode, OneEmailAddress
 
 TEXT_FIELDS = (
     "name",
@@ -33,7 +33,13 @@ class ApplicantForm(StepForm):
         _l("Street and house number"), render_kw={"autocomplete": "street-address"}
     )
     postal_code = StringField(
-        _l("Postal code"), render_kw={"autocomplete": "postal-code", "inputmode": "numeric"}
+        _l("Postal code"),
+        validators=[GermanPostalCode()],
+        render_kw={
+            "autocomplete": "postal-code",
+            "inputmode": "numeric",
+            "pattern": "[0-9]{5}",
+        },
     )
     city = StringField(_l("Town"), render_kw={"autocomplete": "address-level2"})
     representative = StringField(_l("Person authorised to represent the applicant"))

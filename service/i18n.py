@@ -6,9 +6,11 @@ catalogs are loaded directly with Babel.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import TypeVar
 
 from babel.dates import format_date
 from babel.numbers import format_currency
@@ -19,19 +21,49 @@ from .paths import locale_dir
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = ("de", "en")
 TIMEZONE = "Europe/Berlin"
+# The catalog context of the texts that say "du" (the youth fund's applicants, issue 17): an
+# entry ``msgctxt "du"`` is the informal variant of the plain entry with the same msgid.
+DU = "du"
+
+_Catalog = TypeVar("_Catalog", bound=NullTranslations)
 
 
-@lru_cache(maxsize=4)
-def translations(locale: str = DEFAULT_LOCALE) -> NullTranslations:
-    return Translations.load(str(locale_dir()), [locale], domain="messages")
+@lru_cache(maxsize=8)
+def translations(locale: str = DEFAULT_LOCALE, informal: bool = False) -> NullTranslations:
+    """The catalog of ``locale``; ``informal`` reads it as :func:`informal_catalog` does."""
+    catalog = Translations.load(str(locale_dir()), [locale], domain="messages")
+    return informal_catalog(catalog) if informal else catalog
+
+
+def informal_catalog(catalog: _Catalog) -> _Catalog:
+    """A copy of ``catalog`` that says "du": each entry with the context ``du`` takes the
+    place of the plain entry with its msgid (singular and plural forms alike); a msgid without
+    such an entry keeps its plain text. ``gettext`` and ``ngettext`` of the copy are therefore
+    "context du first, else the plain msgid" – for every text, the rules engine's messages
+    and the labels of the forms included."""
+    entries = getattr(catalog, "_catalog", None)
+    if not isinstance(entries, dict):
+        return catalog  # no catalog loaded (NullTranslations): the English msgids
+    prefix = f"{DU}\x04"  # how gettext keys an entry with a context
+    merged = dict(entries)
+    for key, text in entries.items():
+        msgid, form = key if isinstance(key, tuple) else (key, None)
+        if isinstance(msgid, str) and msgid.startswith(prefix):
+            plain = msgid[len(prefix) :]
+            merged[plain if form is None else (plain, form)] = text
+    informal = copy.copy(catalog)
+    informal._catalog = merged
+    return informal
 
 
 class BabelLocalizer:
-    """Renders domain messages in a locale (German unless told otherwise)."""
+    """Renders domain messages in a locale (German unless told otherwise); ``informal``
+    says "du" where the catalog has the variant (the youth fund's applicants)."""
 
-    def __init__(self, locale: str = DEFAULT_LOCALE) -> None:
+    def __init__(self, locale: str = DEFAULT_LOCALE, *, informal: bool = False) -> None:
         self.locale = locale
-        self._translations = translations(locale)
+        self.informal = informal
+        self._translations = translations(locale, informal)
 
     def gettext(self, msgid: str) -> str:
         return self._translations.gettext(msgid)
@@ -47,3 +79,18 @@ class BabelLocalizer:
 
     def format_date(self, value: date) -> str:
         return format_date(value, format="medium", locale=self.locale)
+
+
+def request_is_informal() -> bool:
+    """Whether this request's pages say "du": its Flask-Babel domain reads the catalog with the
+    "du" entries first (service/web/address.py)."""
+    from flask_babel import get_domain
+
+    return bool(getattr(get_domain(), "informal", False))
+
+
+def request_localizer() -> BabelLocalizer:
+    """The localizer of a request's page: its language and form of address."""
+    from flask_babel import get_locale
+
+    return BabelLocalizer(str(get_locale() or DEFAULT_LOCALE), informal=request_is_informal())

@@ -132,6 +132,9 @@ class Application(Base):
     # resume link for the applicant (R15): only the SHA-256 of the token is kept
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     resume_token_expires_at: Mapped[datetime | None]
+    # where the applicant stopped: the wizard page (step slug, or the review's) a resume link
+    # opens (issue 17); empty before the first save
+    last_step: Mapped[str] = mapped_column(String(32), default="", server_default="")
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

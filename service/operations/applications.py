@@ -219,11 +219,13 @@ def save_draft(
     data: Mapping[str, Any],
     *,
     version: int | None = None,
+    last_step: str | None = None,
 ) -> Application:
     """Replace the draft's content with ``data`` (interchange shape).
 
     ``version`` is the version the form showed; an older one raises ``StaleDataError``
-    (R19). Raises :class:`~service.operations.interchange.InterchangeError` for unreadable
+    (R19). ``last_step`` names the wizard page the applicant goes on with, which a resume link
+    opens. Raises :class:`~service.operations.interchange.InterchangeError` for unreadable
     values and :class:`NotEditable` once the application is submitted.
     """
     if not application.state.applicant_may_edit:
@@ -231,6 +233,8 @@ def save_draft(
     if version is not None:
         application.check_version(version)
     fill_from_interchange(application, {k: v for k, v in data.items() if k != "submitted_on"})
+    if last_step is not None:
+        application.last_step = last_step[:32]
     uow.session.flush()
     return application
 

@@ -86,11 +86,14 @@ def _is_api() -> bool:
 
 
 def _too_large_hint() -> str:
-    """The 413 page names the limit that was exceeded: an upload's own limit on the upload
-    route (a file can be refused by it or by the whole request's), else the request's."""
+    """The 413 page names the limit that was exceeded: an upload's own limit on the step
+    that takes the uploads (a file can be refused by it or by the whole request's), else the
+    request's."""
     config = current_app.config
     request_limit = int(config.get("MAX_CONTENT_LENGTH") or 0)
-    if request.endpoint == "apply.upload_add":
+    # the declarations step sends the chosen file with its form (service/web/applicant)
+    uploads_step = (request.view_args or {}).get("step_slug") == "erklaerungen"
+    if request.endpoint == "apply.step" and uploads_step:
         file_limit = int(config.get("UPLOAD_MAX_BYTES") or request_limit)
         limit = min(file_limit, request_limit) if request_limit else file_limit
         return str(

@@ -86,8 +86,6 @@ POLICY: dict[str, Rule] = {
     "apply.report": APPLICANT,
     "apply.report_receipt": APPLICANT,
     "apply.report_document": APPLICANT,
-    "apply.upload_add": APPLICANT,
-    "apply.upload_remove": APPLICANT,
     "apply.upload_download": APPLICANT,
     "applicant_notices.download": APPLICANT,
     # staff login

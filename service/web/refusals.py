@@ -10,12 +10,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from werkzeug.exceptions import NotFound as HttpNotFound
 
 from .. import db
 from ..errors import NotFound, Refused
-from ..i18n import BabelLocalizer
+from .address import page_localizer
 from .errors import error_page
 
 
@@ -48,7 +47,7 @@ def answer_refusal(refusal: Refused) -> ResponseReturnValue:
     _roll_back()
     if isinstance(refusal, NotFound):
         return error_page(HttpNotFound())
-    text = refusal.render(BabelLocalizer(str(get_locale() or "de")))
+    text = refusal.render(page_localizer())
     wants_json = request.accept_mimetypes.best == "application/json"
     if request.path.startswith("/api/") or request.is_json or wants_json:
         return jsonify({"error": text, "status": refusal.status}), refusal.status

@@ -11,13 +11,12 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app, g, request, session
-from flask_babel import get_locale
 
 from .. import db
 from ..adapters.mail import outbox, sender, transport
-from ..i18n import BabelLocalizer
 from ..operations.outgoing import PREPARERS
 from ..uow import Actor, UnitOfWork, build_uow, office_pdf
+from .address import page_localizer
 from .signed_in import current_staff
 
 
@@ -29,7 +28,8 @@ def current_uow() -> UnitOfWork:
             db.session(),
             current_app.config,
             actor=request_actor,
-            localizer=BabelLocalizer(str(get_locale() or "de")),
+            # the page's language and form of address ("du" for a youth fund's applicant)
+            localizer=page_localizer(),
             # looked up per request, so that a test can put a stand-in for LibreOffice here
             pdf=office_pdf,
         )

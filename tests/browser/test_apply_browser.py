@@ -9,13 +9,56 @@ from typing import Any
 
 import pytest
 
-from tests.web.apply_helpers import SLUG
+from tests.web.apply_helpers import SLUG, formal_words
 
-from .conftest import check_page
+from .conftest import axe_violations
+from .conftest import check_page as check_axe
 
 pytestmark = pytest.mark.browser
 
 NEXT = ".actions button[name=action][value=next]"
+# a phone, and a desktop of 1280 px at 200 % zoom (WCAG 1.4.10: no scrolling in two directions)
+NARROW = (360, 640)
+WIDE = {"width": 1000, "height": 900}
+
+# the elements that stick out to the right of the page (named for the failure message)
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const box = e.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0) {
+      const cls = typeof e.className === "string" && e.className ? "." + e.className : "";
+      out.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + cls +
+        " right=" + Math.round(box.right));
+    }
+  }
+  return out.slice(0, 12);
+}"""
+
+
+def fits(page: Any, name: str) -> None:
+    """No sideways scrolling at 360 px and at 640 px (1280 px at 200 % zoom), and no axe
+    violation on the phone either; the page is left at its width before."""
+    before = page.viewport_size or WIDE
+    try:
+        for width in NARROW:
+            page.set_viewport_size({"width": width, "height": 800})
+            scroll, client = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert scroll <= client, (name, width, scroll, client, page.evaluate(STICKING_OUT))
+            if width == NARROW[0]:
+                assert axe_violations(page) == [], (name, width)
+    finally:
+        page.set_viewport_size(before)
+
+
+def check_page(page: Any, name: str) -> None:
+    """An applicant page's state: no axe violation, a screenshot when asked for, and no
+    sideways scrolling at 360 and 640 px (issue 17)."""
+    check_axe(page, name)
+    fits(page, name)
 
 
 def _fill(page: Any, values: dict[str, str]) -> None:
@@ -39,6 +82,15 @@ def _expect_error_at(page: Any, field_id: str) -> None:
     described = field.get_attribute("aria-describedby") or ""
     assert f"{field_id}-error-1" in described
     assert page.locator(f"#{field_id}-error-1").inner_text().strip()
+
+
+def _expect_error_at_field(page: Any, field_id: str) -> None:
+    """The summary has focus and links to the field, which says what is wrong."""
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'error-summary'"
+    )
+    assert page.locator(f'#error-summary a[href="#{field_id}"]').count() == 1
+    assert page.locator(f"#{field_id}").get_attribute("aria-invalid") == "true"
 
 
 def _start(page: Any, server: Any, fund: str) -> None:
@@ -167,13 +219,11 @@ def test_an_action_fund_application_from_empty_form_to_receipt(page, live_server
     page.wait_for_url(re.compile(r".*/erklaerungen$"))
     # keyboard only: tick five of six declarations with the space bar, submit with Enter
     page.focus("#not_started")
-    for _ in range(5):
+    for name in ("not_started", "no_double_funding", "anbest_acknowledged", "data_correct"):
+        _tab_to(page, f"#{name}")  # past the hints' links
         page.keyboard.press("Space")
-        # past the link to the privacy notice or the ANBest-P in a hint to the next box
-        for _hop in range(3):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.type") == "checkbox":
-                break
+    _tab_to(page, "#publicity")
+    page.keyboard.press("Space")
     page.focus(NEXT)
     page.keyboard.press("Enter")
     page.wait_for_load_state()
@@ -236,7 +286,8 @@ def test_a_draft_saved_and_resumed_by_link_in_another_browser(page, chromium, li
         other.close()
 
 
-def test_a_youth_fund_application_asks_for_age_and_an_adult_contact(page, live_server):
+def test_a_youth_fund_application_in_du_with_a_mistake_on_every_step(page, live_server):
+    """The youth fund says "du" (issue 17) – and keeps what was typed and ticked."""
     _start(page, live_server, "JF-2026")
     assert page.locator("#birth_date").count() == 1
     check_page(page, "20-jugendfonds-leer")
@@ -259,12 +310,131 @@ def test_a_youth_fund_application_asks_for_age_and_an_adult_contact(page, live_s
     page.click(NEXT)
     _expect_error_at(page, "adult_contact_name")
     check_page(page, "21-jugendfonds-fehler")
+    assert not formal_words(page.content())  # the youth fund says "du" (issue 17)
     _fill(
         page,
-        {"#adult_contact_name": "Tom Beispiel", "#adult_contact_email": "tom@skatepark.example"},
+        {
+            "#adult_contact_name": "Tom Beispiel",
+            "#adult_contact_email": "tom@skatepark.example",
+            "#postal_code": "1927",  # mistake: four digits
+        },
     )
     page.click(NEXT)
+    _expect_error_at(page, "postal_code")
+    assert page.locator("#adult_contact_name").input_value() == "Tom Beispiel"
+    page.fill("#postal_code", "19273")
+    page.click(NEXT)
     page.wait_for_url(re.compile(r".*/projekt$"))
+    _fill(
+        page,
+        {
+            "#title": "Skatepark-Fest",
+            "#summary": "Ein Nachmittag mit Workshops auf dem Skatepark.",
+            "#goals": "Jugendliche planen ihren Platz mit.",
+            "#location": "Lübtheen",
+            "#start": "01.02.2026",  # mistake: before the application
+            "#end": "30.06.2026",
+            "#participants_planned": "40",
+        },
+    )
+    page.check("#fields_of_action-0")
+    page.check("#target_groups-0")
+    page.click(NEXT)
+    _expect_error_at(page, "start")
+    check_page(page, "22-jugendfonds-projekt-fehler")
+    assert not formal_words(page.content())
+    page.fill("#start", "01.05.2026")
+    page.click(NEXT)
+
+    page.wait_for_url(re.compile(r".*/kosten$"))
+    _fill(
+        page,
+        {
+            "#costs-0-category": "honorare",
+            "#costs-0-description": "Workshopleitung",
+            "#costs-0-amount": "300,00",
+        },
+    )
+    page.click("button[value='add:costs']")
+    # the focus stays at the new row, not at the top of the page (issue 17)
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.id === 'costs-1-category'"
+    )
+    assert page.locator("#costs-0-description").input_value() == "Workshopleitung"
+    page.keyboard.press("ArrowDown")  # typed on at once: the first category
+    _fill(page, {"#costs-1-description": "Farbe und Holz", "#costs-1-amount": "600,00"})
+    page.click(NEXT)  # mistake: no offers for 600 €
+    _expect_error_at(page, "costs-1-offers")
+    check_page(page, "23-jugendfonds-kosten-fehler")
+    assert not formal_words(page.content())
+    page.fill("#costs-1-amount", "200,00")
+    page.click(NEXT)
+
+    page.wait_for_url(re.compile(r".*/finanzierung$"))
+    _fill(page, {"#own_funds": "0", "#revenue": "0", "#requested": "600,00"})
+    page.click(NEXT)  # mistake: 600 € for 500 € of costs
+    page.wait_for_selector("#error-summary")
+    check_page(page, "24-jugendfonds-finanzierung-fehler")
+    assert not formal_words(page.content())
+    page.fill("#requested", "500,00")
+    page.click(NEXT)
+
+    page.wait_for_url(re.compile(r".*/erklaerungen$"))
+    for name in ("not_started", "no_double_funding", "anbest_acknowledged"):
+        page.check(f"#{name}")
+    # a file uploaded keeps the ticks of the page (issue 17: they were lost)
+    page.set_input_files(
+        "#upload-file",
+        files=[
+            {
+                "name": "Angebot_Holzhandel_Lübtheen_2026.pdf",
+                "mimeType": "application/pdf",
+                "buffer": _pdf(),
+            }
+        ],
+    )
+    page.click("button[value=upload]")
+    page.wait_for_url(re.compile(r".*/erklaerungen#uploads$"))
+    for name in ("not_started", "no_double_funding", "anbest_acknowledged"):
+        assert page.is_checked(f"#{name}"), name
+    assert "Angebot_Holzhandel" in page.locator("#uploads").inner_text()
+    page.click(NEXT)  # mistake: three declarations are still missing
+    page.wait_for_selector("#error-summary")
+    check_page(page, "25-jugendfonds-erklaerungen-fehler")
+    assert not formal_words(page.content())
+    for name in ("data_correct", "publicity", "privacy_consent"):
+        page.check(f"#{name}")
+    page.click(NEXT)
+
+    page.wait_for_url(re.compile(r".*/pruefen$"))
+    assert "Angebot_Holzhandel" in page.locator("main").inner_text()
+    check_page(page, "26-jugendfonds-pruefen")
+    assert not formal_words(page.content())
+    page.click("#submit-form button")
+    page.wait_for_url(re.compile(r".*/eingang$"))
+    check_page(page, "27-jugendfonds-eingang")
+    assert "dein Antrag ist eingegangen" in page.locator("main").inner_text()
+    assert not formal_words(page.content())
+
+
+def _pdf() -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_the_resume_page_asks_for_the_address_at_the_field(page, live_server):
+    page.goto(f"{live_server.url}/p/{SLUG}/fortsetzen")
+    check_page(page, "16-fortsetzen")
+    page.click("form button.primary")  # nothing typed (issue 17: it was accepted)
+    _expect_error_at_field(page, "email")
+    check_page(page, "17-fortsetzen-ohne-adresse")
 
 
 def test_the_axe_check_finds_a_violation_when_there_is_one(page, live_server):

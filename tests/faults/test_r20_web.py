@@ -52,10 +52,17 @@ def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 def _upload(client: Any, step1: str, data: bytes) -> Any:
-    token = csrf(client.get(step1.replace("antragsteller", "erklaerungen")).get_data(as_text=True))
+    """ "Upload file" on the declarations step (a button of the step's form, issue 17)."""
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    token = csrf(client.get(declarations).get_data(as_text=True))
     return client.post(
-        step1.rsplit("/", 1)[0] + "/anlagen",
-        data={"csrf_token": token, "kind": "offer", "file": (io.BytesIO(data), "Angebot.pdf")},
+        declarations,
+        data={
+            "csrf_token": token,
+            "action": "upload",
+            "kind": "offer",
+            "file": (io.BytesIO(data), "Angebot.pdf"),
+        },
         content_type="multipart/form-data",
     )
 

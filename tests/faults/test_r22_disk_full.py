@@ -107,13 +107,18 @@ def test_a_full_disk_during_an_upload_gives_a_503_and_keeps_the_saved_draft(
     app_id = int(step1.split("/")[-2])
     assert post_step(client, step1, AIF_STEPS["antragsteller"], action="save").status_code == 302
     declarations = step1.replace("antragsteller", "erklaerungen")
-    url = step1.rsplit("/", 1)[0] + "/anlagen"
 
     def upload() -> Any:
+        # "Upload file" is a button of the declarations step's form (issue 17)
         token = csrf(client.get(declarations).get_data(as_text=True))
         return client.post(
-            url,
-            data={"csrf_token": token, "kind": "offer", "file": (io.BytesIO(_pdf()), "A.pdf")},
+            declarations,
+            data={
+                "csrf_token": token,
+                "action": "upload",
+                "kind": "offer",
+                "file": (io.BytesIO(_pdf()), "A.pdf"),
+            },
             content_type="multipart/form-data",
         )
 

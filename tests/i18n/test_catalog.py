@@ -22,6 +22,7 @@ KEYWORDS = {
     "plural_message": (1, 2),  # service/domain/messages.py
     # the youth fund's "du" texts: catalog entries with the context "du" (service/mail_texts)
     "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),  # service/web/applicant/informal.py
 }
 # the e-mail texts (.txt templates) too: they were not extracted and went out in English
 METHODS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,27 @@ AIF_STEPS: dict[str, dict[str, Any]] = {
         )
     },
 }
+
+
+# the formal address in any of its forms; "Sie" also at the start of a sentence – none of
+# the youth fund's texts speaks of a "she" or "they"
+FORMAL = re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen)\b")
+
+
+def page_text(html: str) -> str:
+    """What a person reads: the page without markup, scripts and attribute values."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def formal_words(html: str) -> list[str]:
+    """The sentences of the page that address the reader formally."""
+    text = re.sub(r"\s+", " ", page_text(html))
+    return [
+        sentence.strip()
+        for sentence in re.split(r"(?<=[.!?:])\s", text)
+        if FORMAL.search(sentence) or "Bitte füllen Sie" in sentence
+    ]
 
 
 def make_app(db_url: str, tmp_path: Path, **config: Any) -> Flask:

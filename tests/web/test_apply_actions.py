@@ -30,6 +30,11 @@ from service.web.applicant.rows import change_rows, without_row
         ("remove:costs:x", Action(Verb.REMOVE_ROW, rows="costs")),
         ("remove:costs:²", Action(Verb.REMOVE_ROW, rows="costs")),
         ("remove:costs:-1", Action(Verb.REMOVE_ROW, rows="costs")),
+        # the declarations step's files (issue 17: buttons of the step's form)
+        ("upload", Action(Verb.UPLOAD)),
+        ("remove-file:12", Action(Verb.REMOVE_FILE, index=12)),
+        ("remove-file:x", Action(Verb.REMOVE_FILE)),
+        ("remove-file", Action(Verb.NEXT)),
         # a row verb without its list, and what names no verb, is the default
         ("add", Action(Verb.NEXT)),
         ("approve", Action(Verb.NEXT)),

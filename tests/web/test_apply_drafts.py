@@ -15,7 +15,8 @@ from sqlalchemy import event
 from service import db
 from service.adapters.mail.sender import wait_for_background_mail
 from service.models import Application, OutboxMail
-from service.operations.applications import token_hash
+from service.operations.applications import issue_resume_token, token_hash
+from tests.conftest import uow_on
 
 from .apply_helpers import AIF_STEPS, SLUG, csrf, mails, make_app, post_step, start
 
@@ -175,3 +176,66 @@ def test_autosave_stores_the_draft_and_answers_with_the_new_version(web_app):
         application = db.session().get(Application, int(step1.split("/")[-2]))
         assert application.applicant_name == "Jugendgruppe Skatepark"
         assert response.json["version"] == application.version
+
+
+def _resume(web_app, app_id: str) -> tuple[object, str]:
+    """Open a new resume link of the draft in a new browser: that browser and the address the
+    link lands on (the token as the mail would carry it, without the mail's rate limit)."""
+    with web_app.app_context():
+        session = db.session()
+        token = issue_resume_token(uow_on(session), session.get(Application, int(app_id)))
+        session.commit()
+    other = web_app.test_client()
+    landing = other.get(f"/p/{SLUG}/fortsetzen/{token}")
+    confirm = other.get(landing.location).get_data(as_text=True)
+    opened = other.post(landing.location, data={"csrf_token": csrf(confirm)})
+    assert opened.status_code == 302
+    return other, opened.location
+
+
+def test_a_resume_link_lands_on_the_step_where_the_applicant_stopped(web_app, tmp_path):
+    """Issue 17: it always opened step 1."""
+    client = web_app.test_client()
+    step1 = _draft_with_email(client)
+    app_id = step1.split("/")[-2]
+    base = step1.rsplit("/", 1)[0]
+    assert post_step(client, f"{base}/projekt", AIF_STEPS["projekt"]).status_code == 302
+    # on to the costs: that page was open when the browser was closed
+    _other, landed = _resume(web_app, app_id)
+    assert landed.endswith(f"/antrag/{app_id}/kosten")
+    # "Zurück" from the costs, then "save" on the project: the project it is
+    costs = f"{base}/kosten"
+    assert post_step(client, costs, AIF_STEPS["kosten"], action="back").status_code == 302
+    _other, landed = _resume(web_app, app_id)
+    assert landed.endswith(f"/antrag/{app_id}/projekt")
+    # a step with an error keeps the applicant there
+    wrong = {**AIF_STEPS["kosten"], "costs-0-amount": "500,00"}
+    assert post_step(client, costs, wrong).status_code == 422
+    other, landed = _resume(web_app, app_id)
+    assert landed.endswith(f"/antrag/{app_id}/kosten")
+    # the applicant's list continues there too
+    mine = other.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
+    assert f'href="/p/{SLUG}/antrag/{app_id}/kosten"' in mine
+    # every step done: the review page
+    for slug, data in list(AIF_STEPS.items())[2:]:
+        assert post_step(client, f"{base}/{slug}", data).status_code == 302
+    _other, landed = _resume(web_app, app_id)
+    assert landed.endswith(f"/antrag/{app_id}/pruefen")
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_the_resume_page_requires_an_e_mail_address_at_the_field(web_app, tmp_path, typed):
+    """Issue 17: an empty address was accepted."""
+    client = web_app.test_client()
+    page = client.get(f"/p/{SLUG}/fortsetzen").get_data(as_text=True)
+    assert 'required aria-required="true"' in page
+    answer = client.post(f"/p/{SLUG}/fortsetzen", data={"csrf_token": csrf(page), "email": typed})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    message = "Bitte geben Sie die E-Mail-Adresse an, die Sie im Antrag angegeben haben."
+    assert f'id="email-error"><span class="visually-hidden">Fehler: </span>{message}' in html
+    assert 'href="#email"' in html  # the summary links to the field
+    assert 'aria-invalid="true"' in html
+    assert "wir haben gerade einen Link" not in html.lower()
+    with web_app.app_context():
+        assert db.session().query(OutboxMail).count() == 0

@@ -4,6 +4,7 @@ generated, display names kept; served as attachments."""
 from __future__ import annotations
 
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from service import db
 from service.models import Upload
 from service.operations.uploads import UploadRefused, check_pdf, display_name
 
-from .apply_helpers import csrf, make_app, start
+from .apply_helpers import AIF_STEPS, csrf, make_app, post_step, start, version
 
 
 def _pdf(encrypted: bool = False) -> bytes:
@@ -40,15 +41,37 @@ def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
         db.engine().dispose()
 
 
-def _upload(client, step1: str, name: str, data: bytes):
+def _upload(client, step1: str, name: str, data: bytes, **ticked: str):
+    """ "Upload file" on the declarations step: its form sends the file with the ticks."""
     declarations = step1.replace("antragsteller", "erklaerungen")
-    token = csrf(client.get(declarations).get_data(as_text=True))
-    url = step1.rsplit("/", 1)[0] + "/anlagen"
+    page = client.get(declarations).get_data(as_text=True)
     return client.post(
-        url,
-        data={"csrf_token": token, "kind": "offer", "file": (io.BytesIO(data), name)},
+        declarations,
+        data={
+            "csrf_token": csrf(page),
+            "version": version(page),
+            "action": "upload",
+            "kind": "offer",
+            "file": (io.BytesIO(data), name),
+            **ticked,
+        },
         content_type="multipart/form-data",
     )
+
+
+def _ticked(page: str) -> set[str]:
+    """The declarations ticked on the page."""
+    boxes = re.findall(r"<input [^>]*type=\"checkbox\"[^>]*>", page)
+    return {
+        re.search(r'name="(\w+)"', box).group(1) for box in boxes if re.search(r"\bchecked\b", box)
+    }
+
+
+def _remove(client, step1: str, upload_id: int, **ticked: str):
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    page = client.get(declarations).get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "version": version(page), **ticked}
+    return client.post(declarations, data={**body, "action": f"remove-file:{upload_id}"})
 
 
 def test_a_pdf_is_stored_under_its_hash_and_served_back_as_an_attachment(web_app, tmp_path):
@@ -101,11 +124,14 @@ def test_an_encrypted_pdf_is_refused(web_app):
         assert db.session().query(Upload).count() == 0
 
 
-def test_an_upload_over_the_limit_gets_the_german_413_page_and_leaves_no_file(web_app, tmp_path):
+def test_a_file_over_the_upload_limit_is_refused_at_the_field_and_leaves_no_file(web_app, tmp_path):
     client = web_app.test_client()
     step1 = start(client)
-    response = _upload(client, step1, "gross.pdf", _pdf() + b"%" * 300_000)
-    assert response.status_code == 413
+    response = _upload(client, step1, "gross.pdf", _pdf() + b"%" * 300_000, not_started="y")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Die Datei ist größer als 0,2 MB" in _uploads_section(page)
+    assert _ticked(page) == {"not_started"}
     assert not any(p.is_file() for p in (tmp_path / "uploads").rglob("*"))
 
 
@@ -138,13 +164,14 @@ def test_a_very_long_name_is_shortened_and_keeps_its_extension():
 
 def test_the_413_page_of_an_upload_names_the_upload_limit_not_the_request_limit(web_app):
     """Issue 14: the page named the 20 MB of the whole request while a file may have 0.2 MB."""
+    web_app.config["MAX_CONTENT_LENGTH"] = 290_000  # the request is over it: the 413 page
     client = web_app.test_client()
     step1 = start(client)
     response = _upload(client, step1, "gross.pdf", _pdf() + b"%" * 300_000)
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "höchstens 0,2 MB" in page
-    assert "20 MB" not in page
+    assert "0,3 MB" not in page
 
 
 def _uploads_section(page: str) -> str:
@@ -183,11 +210,9 @@ def test_files_per_application_are_capped_with_a_german_error_at_the_upload_fiel
     assert "schon 2 Dateien" not in page[: page.index('id="uploads"')]  # not at the page's top
     with app.app_context():
         assert db.session().query(Upload).count() == 2
-        first = db.session().query(Upload).order_by(Upload.id).first()
-        remove = step1.rsplit("/", 1)[0] + f"/anlagen/{first.id}/loeschen"
+        first = db.session().query(Upload).order_by(Upload.id).first().id
     # a removed file makes room again
-    declarations = step1.replace("antragsteller", "erklaerungen")
-    client.post(remove, data={"csrf_token": csrf(client.get(declarations).get_data(as_text=True))})
+    assert _remove(client, step1, first).status_code == 302
     assert _upload(client, step1, "Angebot3.pdf", _pdf()).status_code == 302
     with app.app_context():
         assert db.session().query(Upload).count() == 2
@@ -323,3 +348,81 @@ def test_an_open_action_that_only_shows_the_first_page_is_accepted():
     buffer = io.BytesIO()
     writer.write(buffer)
     assert check_pdf(buffer.getvalue()).pages == 1
+
+
+def test_ticked_declarations_are_kept_when_a_file_is_uploaded_or_removed(web_app):
+    """Issue 17: the upload was a form of its own – the ticks of the page were lost."""
+    client = web_app.test_client()
+    step1 = start(client)
+    ticked = {"not_started": "y", "publicity": "y"}
+    response = _upload(client, step1, "Angebot.pdf", _pdf(), **ticked)
+    assert response.status_code == 302
+    assert response.location.endswith("/erklaerungen#uploads")
+    page = client.get(response.location).get_data(as_text=True)
+    assert _ticked(page) == set(ticked)
+    assert "Angebot.pdf" in _uploads_section(page)
+    with web_app.app_context():
+        upload = db.session().query(Upload).one()
+        application = upload.application
+        assert application.declaration_not_started
+        assert application.declaration_publicity
+        assert not application.declaration_data_correct
+        upload_id = upload.id
+    # removing the file keeps (and saves) what is ticked then
+    more = {**ticked, "data_correct": "y"}
+    removed = _remove(client, step1, upload_id, **more)
+    assert removed.status_code == 302
+    page = client.get(removed.location).get_data(as_text=True)
+    assert _ticked(page) == set(more)
+    assert "Angebot.pdf" not in _uploads_section(page)
+    with web_app.app_context():
+        assert db.session().query(Upload).count() == 0
+
+
+def test_upload_without_a_file_asks_for_one_at_the_field_and_keeps_the_ticks(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    response = post_step(client, declarations, {"anbest_acknowledged": "y"}, action="upload")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Bitte wählen Sie zuerst eine PDF-Datei aus." in _uploads_section(page)
+    assert _ticked(page) == {"anbest_acknowledged"}
+
+
+def test_a_refused_file_keeps_the_ticks_saved(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    response = _upload(client, step1, "kaputt.pdf", b"kein PDF", privacy_consent="y")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "kein PDF" in _uploads_section(page)
+    assert _ticked(page) == {"privacy_consent"}
+
+
+def test_a_file_chosen_before_continuing_is_uploaded_too(web_app):
+    """A file chosen but "Speichern und prüfen" pressed is not dropped silently."""
+    client = web_app.test_client()
+    step1 = start(client)
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    page = client.get(declarations).get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "version": version(page), "action": "next"}
+    body |= {name: "y" for name in AIF_STEPS["erklaerungen"]}
+    body["file"] = (io.BytesIO(_pdf()), "Satzung.pdf")
+    response = client.post(declarations, data=body, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert response.location.endswith("/pruefen")
+    review = client.get(response.location).get_data(as_text=True)
+    assert "Satzung.pdf" in review  # the review lists the attachments
+
+
+def test_autosave_never_uploads_a_chosen_file(web_app):
+    client = web_app.test_client()
+    step1 = start(client)
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    page = client.get(declarations).get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "version": version(page), "action": "autosave"}
+    body["file"] = (io.BytesIO(_pdf()), "Angebot.pdf")
+    answer = client.post(declarations, data=body, content_type="multipart/form-data")
+    assert answer.get_json()["saved"] is True
+    with web_app.app_context():
+        assert db.session().query(Upload).count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,17 @@ from service import db
 from service.domain.states import ApplicationState
 from service.models import Application
 
-from .apply_helpers import AIF_STEPS, SLUG, csrf, fill_all, mails, make_app, post_step, start
+from .apply_helpers import (
+    AIF_STEPS,
+    SLUG,
+    csrf,
+    fill_all,
+    mails,
+    make_app,
+    post_step,
+    start,
+    version,
+)
 
 
 @pytest.fixture
@@ -124,13 +135,32 @@ def test_an_impossible_date_is_refused_with_the_typed_text_kept(web_app):
 def test_save_draft_confirms_and_keeps_every_entry(web_app):
     client = web_app.test_client()
     step1 = start(client)
-    partial = {"name": "Kulturverein Elbufer e.V.", "postal_code": "1925"}
+    partial = {"name": "Kulturverein Elbufer e.V.", "postal_code": "19258"}
     response = post_step(client, step1, partial, action="save")
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
     assert 'id="saved-confirmation"' in html
     assert 'value="Kulturverein Elbufer e.V."' in html
-    assert 'value="1925"' in html
+    assert 'value="19258"' in html
+
+
+@pytest.mark.parametrize("postal_code", ["1925", "192581", "1925a", "D-19258"])
+def test_a_postal_code_without_exactly_five_digits_is_refused_at_the_field(web_app, postal_code):
+    # issue 17: "1925" was accepted; like an unreadable date it is shown again, not saved
+    client = web_app.test_client()
+    step1 = start(client)
+    partial = {"name": "Kulturverein Elbufer e.V.", "postal_code": postal_code}
+    for action in ("save", "next"):
+        response = post_step(client, step1, partial, action=action)
+        assert response.status_code == 422
+        html = response.get_data(as_text=True)
+        assert f'value="{postal_code}"' in html
+        assert 'href="#postal_code"' in html
+        assert "Bitte geben Sie die Postleitzahl mit ihren fünf Ziffern an" in html
+    with web_app.app_context():
+        application = db.session().get(Application, int(step1.split("/")[-2]))
+        assert application.applicant_postal_code == ""
+    assert post_step(client, step1, dict(partial, postal_code=" 19258 "), "save").status_code == 302
 
 
 def test_save_draft_refuses_an_address_that_is_not_one_address_keeping_the_text(web_app):
@@ -216,3 +246,100 @@ def test_fields_the_form_does_not_have_are_ignored_and_logged(web_app, caplog):
 def test_the_start_page_leads_to_each_partnerships_application_page(web_app):
     html = web_app.test_client().get("/").get_data(as_text=True)
     assert f'href="/p/{SLUG}/"' in html
+
+
+def _autofocused(html: str) -> list[str]:
+    """The ids of the elements the page opens with the focus on, in page order."""
+    tags = re.findall(r"<[a-z]+\b[^>]*\bautofocus\b[^>]*>", html)
+    return [re.search(r'\bid="([^"]+)"', tag).group(1) for tag in tags]
+
+
+def test_the_focus_stays_at_the_row_added_or_removed_without_javascript(web_app):
+    """Issue 17: after "Weitere Ausgabe hinzufügen" the page opened at its top."""
+    client = web_app.test_client()
+    base = start(client).rsplit("/", 1)[0]
+    costs = f"{base}/kosten"
+    html = post_step(client, costs, AIF_STEPS["kosten"], action="add:costs").get_data(as_text=True)
+    assert _autofocused(html) == ["costs-3-category"]  # the new row's first input
+    html = post_step(client, costs, AIF_STEPS["kosten"], action="remove:costs:1").get_data(
+        as_text=True
+    )
+    assert _autofocused(html) == ["costs-1-category"]  # where the removed row was
+    html = post_step(client, costs, AIF_STEPS["kosten"], action="remove:costs:2").get_data(
+        as_text=True
+    )
+    assert _autofocused(html) == ["costs-1-category"]  # the last row was removed
+    financing = f"{base}/finanzierung"
+    data = AIF_STEPS["finanzierung"]
+    html = post_step(client, financing, data, action="add:third_party").get_data(as_text=True)
+    assert _autofocused(html) == ["third_party-1-source"]
+    # a page shown again with errors opens at the error summary instead
+    html = post_step(client, costs, {"costs-0-amount": "3,001"}, action="add:costs").get_data(
+        as_text=True
+    )
+    assert _autofocused(html)[0] == "error-summary"
+
+
+def test_the_review_shows_every_field_and_attachment(db_url, tmp_path):
+    """Issue 17: the review left out half of the data."""
+    app = make_app(db_url, tmp_path, UPLOAD_PATH=str(tmp_path / "uploads"))
+    try:
+        client = app.test_client()
+        step1 = start(client)
+        steps = dict(AIF_STEPS)
+        steps["projekt"] = {**AIF_STEPS["projekt"], "early_start_requested": "y"}
+        steps["kosten"] = {**AIF_STEPS["kosten"], "costs-1-offers": "2"}
+        review_url = fill_all(client, step1, steps)
+        upload = _upload_pdf(client, step1, "Angebot Workshop.pdf")
+        assert upload.status_code == 302
+        html = client.get(review_url).get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.engine().dispose()
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+    applicant = AIF_STEPS["antragsteller"]
+    for name in ("name", "street", "postal_code", "city", "representative", "contact_name"):
+        assert applicant[name] in text, name
+    for shown in (
+        "Eingetragener Verein",
+        applicant["email"],
+        applicant["phone"],
+        applicant["iban"],
+        "Vorsteuerabzug",
+    ):
+        assert shown in text, shown
+    project = AIF_STEPS["projekt"]
+    for name in ("title", "summary", "goals", "location"):
+        assert project[name] in text, name
+    for shown in ("Demokratieförderung", "Jugendliche", "Eltern", "01.05.2026", "30.06.2026"):
+        assert shown in text, shown
+    assert "Vorzeitiger Maßnahmebeginn beantragt Ja" in text
+    assert "Geplante Teilnehmerzahl 120" in text or " 120 " in text
+    # every cost line with quantity, unit, price per unit, offers and amount
+    for shown in ("Workshopleitung", "8 h", "60,00 €", "480,00 €", "Moderationsmaterial"):
+        assert shown in text, shown
+    assert "Plakate und Flyer" in text
+    assert 'data-label="Angebote" class="num">2<' in html
+    for shown in ("Sparkassenstiftung", "150,00 €", "600,00 €", "100,00 €"):
+        assert shown in text, shown
+    # every declaration, confirmed, and the attachment with a download link
+    assert text.count("Bestätigt:") == 6
+    assert "Angebot Workshop.pdf" in text
+    assert re.search(r'href="/p/[^"]+/anlagen/\d+">Angebot Workshop.pdf</a>', html)
+
+
+def _upload_pdf(client, step1: str, name: str):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    declarations = step1.replace("antragsteller", "erklaerungen")
+    page = client.get(declarations).get_data(as_text=True)
+    body = {name: "y" for name in AIF_STEPS["erklaerungen"]}
+    body |= {"csrf_token": csrf(page), "version": version(page), "action": "upload"}
+    body["file"] = (io.BytesIO(buffer.getvalue()), name)
+    return client.post(declarations, data=body, content_type="multipart/form-data")

@@ -5,7 +5,7 @@ The payment request gets its review: status, approved amount, reason, the two si
 ``payout`` keeps what the treasury actually paid: the paid amount P is their sum.
 
 Revision ID: 0020_payment_orders
-Revises: 0016_accessibility_settings
+Revises: 0018_last_step
 Create Date: 2026-12-20 12:00:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_payment_orders"
-down_revision: str | None = "0016_accessibility_settings"
+down_revision: str | None = "0018_last_step"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,13 +9,17 @@ Every submit button of a form is named ``action``; its value says what to do:
 ``autosave``         save in the background (the page's script; answered with JSON)
 ``add:<rows>``       add a row to the list ``rows`` (``costs``, ``third_party``, ``receipts``)
 ``remove:<rows>:N``  remove row N (from 0) of the list ``rows``
+``upload``           save the step and add the chosen file (the declarations step)
+``remove-file:N``    save the step and remove the uploaded file with the id N
 ``calculate``        recalculate the usage-of-funds report (its script, or the button)
 ``submit``           submit the usage-of-funds report
 ===================  =====================================================================
 
 The value is read once per request, by :func:`parse_action`; views ask the :class:`Action`,
-never the form. Uploads and the submission of the application are forms of their own, with
-their own URL (uploads.py, views.py), and no ``action``.
+never the form. Every button of a step is a button of the step's one form, so whatever it
+does, what was typed and ticked on the page is saved with it (issue 17: ticked declarations
+were lost when a file was uploaded by a form of its own). The submission of the application
+is a form of its own, with its own URL (views.py), and no ``action``.
 """
 
 from __future__ import annotations
@@ -34,17 +38,21 @@ class Verb(StrEnum):
     AUTOSAVE = "autosave"
     ADD_ROW = "add"
     REMOVE_ROW = "remove"
+    UPLOAD = "upload"
+    REMOVE_FILE = "remove-file"
     CALCULATE = "calculate"
     SUBMIT = "submit"
 
 
 ROW_VERBS = (Verb.ADD_ROW, Verb.REMOVE_ROW)
+FILE_VERBS = (Verb.UPLOAD, Verb.REMOVE_FILE)
 
 
 @dataclass(frozen=True)
 class Action:
     """One button's request. ``rows`` is the row list an add or remove acts on, ``index`` the
-    row removed (None when the value named none that can be read)."""
+    row removed – or, for ``remove-file``, the id of the file removed (None when the value
+    named none that can be read)."""
 
     verb: Verb
     rows: str = ""
@@ -53,6 +61,10 @@ class Action:
     @property
     def edits_rows(self) -> bool:
         return self.verb in ROW_VERBS
+
+    @property
+    def edits_files(self) -> bool:
+        return self.verb in FILE_VERBS
 
 
 def parse_action(form: Mapping[str, str], default: Verb) -> Action:
@@ -68,9 +80,15 @@ def parse_action(form: Mapping[str, str], default: Verb) -> Action:
         return Action(Verb.ADD_ROW, rows=rest)
     if colon and verb == Verb.REMOVE_ROW:
         rows, _colon, index = rest.partition(":")
-        readable = index.isascii() and index.isdigit()
-        return Action(Verb.REMOVE_ROW, rows=rows, index=int(index) if readable else None)
+        return Action(Verb.REMOVE_ROW, rows=rows, index=_number(index))
+    if colon and verb == Verb.REMOVE_FILE:
+        return Action(Verb.REMOVE_FILE, index=_number(rest))
     plain = parse.member(Verb, raw)
-    if plain is None or plain in ROW_VERBS:
+    if plain is None or plain in ROW_VERBS or plain is Verb.REMOVE_FILE:
         return Action(default)
     return Action(plain)
+
+
+def _number(text: str) -> int | None:
+    """``text`` as a row number or id, or None when it is none (``x``, ``-1``, ``²``)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None

@@ -36,7 +36,7 @@ from ...operations.publish import template_for
 from ..uow import current_uow
 from .actions import Verb, parse_action
 from .common import bp, clear_errors, own_or_404, partnership_or_404, reading
-from .rows import change_rows
+from .rows import autofocus, change_rows, row_focus
 from .templating import euro
 
 
@@ -106,8 +106,10 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
     localizer = reading().localizer
     form = ReportForm(formdata=request.form if request.method == "POST" else None)
     action = parse_action(request.form, Verb.CALCULATE)
+    focus = None
     if action.edits_rows:
         form = change_rows(form, action, request.form)
+        focus = row_focus(form, action)
     _prepare_report(form, application)
     entries: list[Any] = []
     result: dict[str, Any] | None = None
@@ -147,6 +149,8 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                 return jsonify(result=None)
             status = 422
     form.idempotency_key.data = form.idempotency_key.data or uuid.uuid4().hex
+    if focus is not None:
+        autofocus(form, focus)
     return (
         render_template(
             "apply/report.html",

@@ -15,9 +15,11 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request, session
 from wtforms import FieldList, FormField
 
-from ...models import Application, Fund, Partnership
+from ...models import Application, Partnership
 from ...operations import applications as ops
 from ...uow import UnitOfWork
+from ..address import is_youth as is_youth
+from ..address import speak_to
 from ..uow import current_uow
 
 bp = Blueprint("apply", __name__, url_prefix="/p/<slug>")
@@ -59,10 +61,6 @@ def partnership_or_404(slug: str) -> Partnership:
     return found
 
 
-def is_youth(fund: Fund) -> bool:
-    return fund.guideline.fund_kind == "jugendfonds"
-
-
 # -- the browser session's applications ---------------------------------------------------------
 
 
@@ -81,10 +79,14 @@ def owned_ids() -> list[int]:
 
 
 def own(partnership: Partnership, app_id: int) -> Application | None:
-    """The application if this browser session may work on it, else None."""
+    """The application if this browser session may work on it, else None. The page then
+    speaks to its applicant: "du" in a youth fund (service/web/address.py)."""
     if app_id not in session.get(SESSION_KEY, []):
         return None
-    return ops.find_application(reading(), partnership, app_id)
+    application = ops.find_application(reading(), partnership, app_id)
+    if application is not None:
+        speak_to(application.fund)
+    return application
 
 
 def own_or_404(partnership: Partnership, app_id: int) -> Application:

@@ -15,6 +15,7 @@ from ...links import site_url
 from ...models import Application, Partnership
 from ...operations import applications as ops
 from .. import ratelimit
+from ..address import speak_to
 from ..uow import current_uow
 from .common import (
     RESUME_TOKEN_KEY,
@@ -26,7 +27,7 @@ from .common import (
     reading,
     remember,
 )
-from .steps import BY_SLUG, STEPS
+from .steps import BY_SLUG, REVIEW, STEPS
 
 
 @bp.post("/antrag/<int:app_id>/link")
@@ -106,7 +107,10 @@ def resume_request(slug: str) -> ResponseReturnValue:
         email = (request.form.get("email") or "").strip()[:254]
         count_resume_mail(email)
         problem = email_address_problem(email)
-        if problem is not None:
+        if not email:
+            # required (issue 17): said at the field, not as "not a valid address"
+            error, status = _("Please enter the e-mail address you gave in the application."), 422
+        elif problem is not None:
             # about the typed text only: tells nothing about who applied
             error, status = problem.render(reading().localizer), 422
         else:
@@ -158,8 +162,19 @@ def resume_confirm(slug: str) -> ResponseReturnValue:
     remember(application)
     if not application.state.applicant_may_edit:
         return redirect(url_for(".mine", slug=slug))
+    speak_to(application.fund)  # the welcome says "du" in a youth fund
     flash(_("Welcome back! Here is your draft."), "success")
-    return redirect(url_for(".step", slug=slug, app_id=application.id, step_slug=STEPS[0].slug))
+    return redirect(where_stopped(partnership, application))
+
+
+def where_stopped(partnership: Partnership, application: Application) -> str:
+    """The wizard page the applicant left the draft on (issue 17: a resume link opened step
+    1): the step, or the review page, saved last; step 1 before anything was saved."""
+    slug, app_id = partnership.slug, application.id
+    if application.last_step == REVIEW:
+        return url_for(".review", slug=slug, app_id=app_id)
+    stopped = BY_SLUG.get(application.last_step, STEPS[0])
+    return url_for(".step", slug=slug, app_id=app_id, step_slug=stopped.slug)
 
 
 @bp.post("/abmelden")
@@ -187,5 +202,5 @@ def mine(slug: str) -> ResponseReturnValue:
         partnership=partnership,
         applications=applications,
         comments=ops.comments_for_applicant(uow, applications),
-        steps=STEPS,
+        continue_at={a.id: where_stopped(partnership, a) for a in applications},
     )

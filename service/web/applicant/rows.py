@@ -4,6 +4,8 @@ usage-of-funds report – without JavaScript, by the buttons ``add:<rows>`` and
 
 A removed row is taken out of the posted data and the rows after it are renumbered, so that
 what was typed in the other rows stays exactly as typed (nothing is read and written again).
+The page shown after the change opens with the focus in the row added, or where the removed
+one was (:func:`row_focus`, :func:`autofocus`).
 """
 
 from __future__ import annotations
@@ -58,3 +60,25 @@ def without_row(formdata: MultiDict[str, str], name: str, removed: int) -> Multi
         shifted = position - 1 if position > removed else position
         renumbered.add(f"{name}-{shifted}-{match.group(2)}", value)
     return renumbered
+
+
+def row_focus(form: Any, action: Action) -> tuple[str, int] | None:
+    """Where the focus goes after ``action`` added or removed a row of ``form`` (the form
+    after the change): the new row, or the row that took the removed one's place (the last
+    one when the removed row was the last). None when the list has no rows left."""
+    name = action.rows
+    if name not in ROW_LISTS or name not in form or not form[name].entries:
+        return None
+    last = len(form[name].entries) - 1
+    if action.verb is Verb.ADD_ROW or action.index is None:
+        return name, last
+    return name, min(action.index, last)
+
+
+def autofocus(form: Any, focus: tuple[str, int]) -> None:
+    """Put ``autofocus`` on the first input of the row ``focus`` (list, index): the page
+    opens with the focus there, also without JavaScript (issue 17: it jumped to the top)."""
+    name, index = focus
+    first = next(iter(form[name].entries[index].form), None)
+    if first is not None:
+        first.render_kw = {**(first.render_kw or {}), "autofocus": True}

@@ -19,22 +19,21 @@ class Step:
     slug: str  # German URL segment
     part: str  # key of the interchange object this step edits
     form: type[StepForm]
+    # the heading; a youth fund's pages say it in "du" (the catalog's context "du": "Wer bist
+    # du?", service/web/address.py)
     title: object
-    youth_title: object
 
 
 STEPS: tuple[Step, ...] = (
-    Step("antragsteller", "applicant", ApplicantForm, _l("Who is applying?"), _l("Who are you?")),
-    Step("projekt", "project", ProjectForm, _l("Your project"), _l("Your own project")),
-    Step("kosten", "costs", CostsForm, _l("Cost plan"), _l("What will it cost?")),
-    Step(
-        "finanzierung", "financing", FinancingForm, _l("Financing plan"), _l("How is it paid for?")
-    ),
-    Step(
-        "erklaerungen", "declarations", DeclarationsForm, _l("Declarations"), _l("Please confirm")
-    ),
+    Step("antragsteller", "applicant", ApplicantForm, _l("Who is applying?")),
+    Step("projekt", "project", ProjectForm, _l("Your project")),
+    Step("kosten", "costs", CostsForm, _l("Cost plan")),
+    Step("finanzierung", "financing", FinancingForm, _l("Financing plan")),
+    Step("erklaerungen", "declarations", DeclarationsForm, _l("Declarations")),
 )
 BY_SLUG = {step.slug: step for step in STEPS}
+# the URL segment of the review page, the wizard's last page ("Prüfen und einreichen")
+REVIEW = "pruefen"
 
 
 def step_for_field(path: str) -> Step | None:

@@ -8,6 +8,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from forms.fields import format_german
+
 from ...domain.catalogues import COST_CATEGORIES, LEGAL_FORMS
 from ...models import Application, Upload
 from ...operations import uploads as upload_ops
@@ -34,6 +36,17 @@ def isodate(value: Any) -> str:
         return ""
     parsed = parse.iso_date(str(value))
     return shortdate(parsed) if parsed is not None else str(value)
+
+
+@bp.app_template_filter("germannumber")
+def germannumber(value: Any) -> str:
+    """An interchange number ("2.500") as written in German ("2,5"); empty stays empty."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_german(Decimal(str(value)).normalize(), None)
+    except InvalidOperation:
+        return str(value)
 
 
 @bp.app_template_filter("catlabel")

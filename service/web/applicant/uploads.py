@@ -1,8 +1,11 @@
 """Uploads on the declarations step: add, remove and download the draft's PDFs.
 
-A refused file is named at the upload field (flash category ``upload-error``, shown there
-rather than at the top of the page); a request over the size limit gets the 413 page, which
-names the upload limit (service/web/errors.py).
+Adding and removing are buttons of the step's form (wizard.py, actions ``upload`` and
+``remove-file:N``): the declarations ticked on the page are saved with them. A refused file –
+also one over the upload limit – is named at the upload field (flash category
+``upload-error``, shown there rather than at the top of the page); a request over the whole
+request's size limit gets the 413 page, which names the upload limit on this step
+(service/web/errors.py).
 """
 
 from __future__ import annotations
@@ -10,13 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import abort, current_app, flash, redirect, request, url_for
-from flask.typing import ResponseReturnValue
+from flask import abort, current_app, flash, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from ...archive.storage import FolderStorage
-from ...models import Upload
+from ...models import Application, Upload
 from ...operations import uploads as ops
 from ..uow import current_uow
 from .common import bp, own_or_404, partnership_or_404, reading
@@ -32,31 +35,29 @@ def upload_storage() -> FolderStorage:
     return FolderStorage(path)
 
 
-def _back(slug: str, app_id: int) -> Response:
-    return redirect(
-        url_for(".step", slug=slug, app_id=app_id, step_slug="erklaerungen") + "#uploads"
-    )
-
-
-@bp.post("/antrag/<int:app_id>/anlagen")
-def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
-    application = own_or_404(partnership_or_404(slug), app_id)
+def chosen_file() -> FileStorage | None:
+    """The file chosen in the upload field of the declarations step, if one was."""
     sent = request.files.get("file")
-    if sent is None or not sent.filename:
-        flash(_("Please choose a PDF file first."), FIELD_ERROR)
-        return _back(slug, app_id)
+    return sent if sent is not None and sent.filename else None
+
+
+def take_file(application: Application, sent: FileStorage) -> bool:
+    """Add the PDF ``sent`` with the declarations step (its form sends the chosen file with
+    whatever button was pressed, after the step's inputs are saved); False when it was
+    refused. What is said about it is flashed: at the upload field (:data:`FIELD_ERROR`) when
+    it was refused, at the top when it was added. A refused file changes nothing: the
+    operation refuses before it writes, so the step's saved inputs stay saved."""
     config = current_app.config
     limit = int(config["UPLOAD_MAX_BYTES"])
+    # read with a cap: one byte more than allowed is enough to refuse it (at the field)
     data = sent.stream.read(limit + 1)
-    if len(data) > limit:
-        abort(413)
     uow = current_uow()
     try:
         upload = ops.add_upload(
             uow,
             upload_storage(),
             application,
-            filename=sent.filename,
+            filename=sent.filename or "",
             data=data,
             kind=request.form.get("kind", "attachment"),
             max_bytes=limit,
@@ -65,13 +66,27 @@ def upload_add(slug: str, app_id: int) -> ResponseReturnValue:
         )
     except ops.UploadRefused as refused:
         # caught here, not by the one handler: the message belongs at the upload field (its
-        # own flash category); rolled back because the view returns normally and the
-        # request would commit. NotEditable (submitted meanwhile) goes to the one handler.
-        uow.rollback()
+        # own flash category). NotEditable (submitted meanwhile) goes to the one handler.
         flash(refused.render(uow.localizer), FIELD_ERROR)
-        return _back(slug, app_id)
+        return False
     flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
-    return _back(slug, app_id)
+    return True
+
+
+def ask_for_file() -> None:
+    """ "Upload file" was pressed without a file."""
+    flash(_("Please choose a PDF file first."), FIELD_ERROR)
+
+
+def drop_file(application: Application, upload_id: int | None) -> None:
+    """Remove the application's upload ``upload_id`` (a button of the declarations step)."""
+    upload = ops.find_upload(reading(), application, upload_id) if upload_id else None
+    if upload is None:
+        abort(404)
+    name = upload.display_name
+    # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
+    ops.remove_upload(current_uow(), upload)
+    flash(_("“%(name)s” has been removed.", name=name), "success")
 
 
 def own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
@@ -81,16 +96,6 @@ def own_upload(slug: str, app_id: int, upload_id: int) -> Upload:
     if upload is None:
         abort(404)
     return upload
-
-
-@bp.post("/antrag/<int:app_id>/anlagen/<int:upload_id>/loeschen")
-def upload_remove(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
-    upload = own_upload(slug, app_id, upload_id)
-    name = upload.display_name
-    # NotEditable (submitted meanwhile) goes to the one handler: message, back to the page
-    ops.remove_upload(current_uow(), upload)
-    flash(_("“%(name)s” has been removed.", name=name), "success")
-    return _back(slug, app_id)
 
 
 @bp.get("/antrag/<int:app_id>/anlagen/<int:upload_id>")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from forms.fields import format_german
+from forms.declarations import DECLARATION_LABELS
 
 from ... import mail_texts
 from ...domain.catalogues import COST_CATEGORIES, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
@@ -110,11 +110,9 @@ def render_review(
             session_date=output.get("session"),
             steps=STEPS,
             idempotency_key=uuid.uuid4().hex,
-            categories=COST_CATEGORIES,
-            legal_forms=LEGAL_FORMS,
             fields_of_action=FIELDS_OF_ACTION,
             target_groups=TARGET_GROUPS,
-            german=format_german,
+            declarations=DECLARATION_LABELS,
         ),
         status,
     )

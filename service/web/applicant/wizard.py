@@ -24,6 +24,7 @@ from ...domain.reader import INPUT_INVALID
 from ...models import Application, Fund, Partnership
 from ...operations import applications as ops
 from ...operations.interchange import InterchangeError
+from ..address import speak_to
 from ..csrf import expired_form_page
 from ..uow import current_uow
 from .actions import Action, Verb, parse_action
@@ -37,11 +38,14 @@ from .common import (
     partnership_or_404,
     reading,
 )
-from .rows import change_rows
-from .steps import BY_SLUG, STEPS, Step, neighbours, part_anchor, step_for_field
+from .rows import autofocus, change_rows, row_focus
+from .steps import BY_SLUG, REVIEW, STEPS, Step, neighbours, part_anchor, step_for_field
+from .uploads import ask_for_file, chosen_file, drop_file, take_file
 
-# the inputs of a step that are no field of its form
-PROTOCOL_FIELDS = {"csrf_token", "action", "version"}
+# the inputs of a step that are no field of its form (``kind``: of the file uploaded with it)
+PROTOCOL_FIELDS = {"csrf_token", "action", "version", "kind"}
+# the step whose page holds the uploads
+UPLOAD_PART = "declarations"
 
 
 @bp.route("/antrag/<int:app_id>/<step_slug>", methods=["GET", "POST"])
@@ -106,8 +110,10 @@ def save_step(
 
     form = current.form(formdata=request.form)
     prepare(form, current, fund)
+    focus = None
     if action.edits_rows:
         form = change_rows(form, action, request.form)
+        focus = row_focus(form, action)
         prepare(form, current, fund)
     form.validate()
     log_unexpected(form)
@@ -124,9 +130,17 @@ def save_step(
         entries = attach_findings(form, unreadable, current.part, localizer, anchor)
         return again(entries + unplaced(unreadable, current), 422)
 
+    step_findings = [f for f in result.findings if step_for_field(f.field) is current]
+    has_errors = any(f.is_error for f in step_findings)
     try:
         version = int(request.form.get("version") or 0) or None
-        ops.save_draft(uow, application, data, version=version)
+        ops.save_draft(
+            uow,
+            application,
+            data,
+            version=version,
+            last_step=destination(current, action, has_errors),
+        )
     except StaleDataError:
         # the page is shown again with the typed input (409); the view returns normally, so
         # the failed save is rolled back here, not by the one handler
@@ -150,7 +164,19 @@ def save_step(
 
     form.version.data = str(application.version)
     slug, app_id = partnership.slug, application.id
-    step_findings = [f for f in result.findings if step_for_field(f.field) is current]
+    here = url_for(".step", slug=slug, app_id=app_id, step_slug=current.slug)
+    if current.part == UPLOAD_PART:
+        # a chosen file goes with whatever button was pressed, after the ticks are saved
+        sent = chosen_file()
+        if action.verb is Verb.REMOVE_FILE:
+            drop_file(application, action.index)
+            return redirect(here + "#uploads")
+        if sent is not None:
+            if not take_file(application, sent) or action.verb is Verb.UPLOAD:
+                return redirect(here + "#uploads")
+        elif action.verb is Verb.UPLOAD:
+            ask_for_file()
+            return redirect(here + "#uploads")
     before, after = neighbours(current)
     if action.verb is Verb.BACK and before is not None:
         return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=before.slug))
@@ -159,7 +185,6 @@ def save_step(
         return redirect(
             url_for(".step", slug=slug, app_id=app_id, step_slug=current.slug, gespeichert=1)
         )
-    has_errors = any(f.is_error for f in step_findings)
     if action.edits_rows or has_errors:
         entries = attach_findings(form, step_findings, current.part, localizer, anchor)
         status = 422 if has_errors and action.verb is Verb.NEXT else 200
@@ -167,6 +192,8 @@ def save_step(
             # a row added or removed is no attempt to go on: notes, not yet errors
             entries = [e for e in entries if e.severity != "error"]
             form = clear_errors(form)
+        if focus is not None:
+            autofocus(form, focus)
         totals = result.to_json(localizer).get("totals")
         return render_step(
             partnership, application, fund, current, form, entries, status=status, totals=totals
@@ -174,6 +201,17 @@ def save_step(
     if after is None:
         return redirect(url_for(".review", slug=slug, app_id=app_id))
     return redirect(url_for(".step", slug=slug, app_id=app_id, step_slug=after.slug))
+
+
+def destination(current: Step, action: Action, has_errors: bool) -> str:
+    """The wizard page the action leads to: where the applicant stopped, when they leave now
+    (a resume link opens it)."""
+    before, after = neighbours(current)
+    if action.verb is Verb.BACK and before is not None:
+        return before.slug
+    if action.verb is Verb.NEXT and not has_errors:
+        return after.slug if after is not None else REVIEW
+    return current.slug
 
 
 def prepare(form: Any, step: Step, fund: Fund) -> None:
@@ -296,6 +334,7 @@ def expired_session(partnership: Partnership, app_id: int, current: Step) -> Res
     application = ops.find_application(reading(), partnership, app_id)
     if application is None:
         abort(404)
+    speak_to(application.fund)  # this browser's own draft: "du" in a youth fund
     form = current.form(formdata=request.form)
     prepare(form, current, application.fund)
     form.validate()

@@ -64,13 +64,20 @@
         (gap > 0 ? out.dataset.gap + " " + formatCents(gap) : out.dataset.surplus + " " + formatCents(-gap)));
   }
 
+  function typed(form) {
+    // what was typed and ticked, without a chosen file: a file is only ever sent by a button
+    var data = new FormData(form);
+    data.delete("file");
+    return data;
+  }
+
   function autosave(form) {
     var url = form.dataset.autosave;
     var status = document.getElementById("autosave-status");
     if (!url || !window.fetch || !window.FormData) { return; }
-    var last = new URLSearchParams(new FormData(form)).toString();
+    var last = new URLSearchParams(typed(form)).toString();
     window.setInterval(function () {
-      var data = new FormData(form);
+      var data = typed(form);
       var now = new URLSearchParams(data).toString();
       if (now === last) { return; }
       data.set("action", "autosave");
