@@ -43,15 +43,15 @@ class BabelLocalizer:
     # The formats are service.domain.formatting's, the same as on the pages.
 
     def format_money(self, amount: Decimal) -> str:
-        """"1.234,56 €" – always two places, as on every German form."""
+        """ "1.234,56 €" – always two places, as on every German form."""
         return formatting.money(amount, locale=self.locale)
 
     def format_date(self, value: date) -> str:
-        """"04.12.2026"."""
+        """ "04.12.2026"."""
         return formatting.short_date(value, locale=self.locale)
 
     def format_period(self, start: date | None, end: date | None) -> str:
-        """"1. Mai bis 30. Juni 2026"."""
+        """ "1. Mai bis 30. Juni 2026"."""
         return formatting.period(start, end, self.gettext, locale=self.locale)
 
     def label(self, key: object, catalogue: str | None = None) -> str:

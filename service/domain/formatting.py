@@ -170,13 +170,19 @@ def weekday_date(value: Any, *, locale: str = DEFAULT_LOCALE) -> str:
     return "" if day is None else str(format_date(day, format="full", locale=locale))
 
 
-def berlin_time(value: datetime | None, *, locale: str = DEFAULT_LOCALE) -> str:
-    """A point in time as the clock in Germany showed it: ``23.11.2026, 14:05``. A naive
-    value is UTC, as the service stores every point in time."""
+def berlin_time(
+    value: datetime | None, *, locale: str = DEFAULT_LOCALE, seconds: bool = False
+) -> str:
+    """A point in time as the clock in Germany showed it: ``23.11.2026, 14:05`` (with
+    ``seconds``: ``23.11.2026, 14:05:09``). A naive value is UTC, as the service stores every
+    point in time."""
     if value is None:
         return ""
     moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    pattern = "dd.MM.yyyy, HH:mm" if _is_german(locale) else "medium"
+    if _is_german(locale):
+        pattern = "dd.MM.yyyy, HH:mm:ss" if seconds else "dd.MM.yyyy, HH:mm"
+    else:
+        pattern = "medium" if seconds else "short"
     return str(
         format_datetime(moment, format=pattern, tzinfo=get_timezone(TIMEZONE), locale=locale)
     )
@@ -201,12 +207,16 @@ def period(start: Any, end: Any, gettext: Translate, *, locale: str = DEFAULT_LO
     return gettext(PERIOD) % {"start": shown_start, "end": long_date(last, locale=locale)}
 
 
+def iban(value: Any) -> str:
+    """An IBAN in groups of four, as printed on German forms: ``DE02 1203 0000 …``."""
+    compact = "".join(str(value or "").split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 # --------------------------------------------------------------------------- labels
 
 
-def label(
-    key: Any, catalogue: Mapping[str, str] | str | None = None, *, gettext: Translate
-) -> str:
+def label(key: Any, catalogue: Mapping[str, str] | str | None = None, *, gettext: Translate) -> str:
     """The translated label of a catalogue key or a labelled enum member. ``catalogue`` is
     a mapping of keys to msgids or the name of one of :data:`CATALOGUES`; an enum member
     carries its own label. A key nobody knows is shown as it is."""

@@ -35,9 +35,9 @@ def shortdate(value: date | str | None) -> str:
     return formatting.short_date(value, locale=_locale())
 
 
-def berlintime(value: datetime | None) -> str:
+def berlintime(value: datetime | None, seconds: bool = False) -> str:
     """A UTC point in time as the clock in Germany showed it: "23.11.2026, 14:05"."""
-    return formatting.berlin_time(value, locale=_locale())
+    return formatting.berlin_time(value, locale=_locale(), seconds=seconds)
 
 
 def period(start: date | str | None, end: date | str | None = None) -> str:
@@ -52,6 +52,10 @@ def number(value: Any) -> str:
 def percent(value: Any) -> str:
     """0.9 → "90 %", as the funding rules' messages write a share."""
     return formatting.percent(value, locale=_locale())
+
+
+def iban(value: Any) -> str:
+    return formatting.iban(value)
 
 
 def label(key: Any, catalogue: str | None = None) -> str:
@@ -74,6 +78,7 @@ def init_app(app: Flask) -> None:
         ("period", period),
         ("number", number),
         ("percent", percent),
+        ("iban", iban),
         ("label", label),
         ("labels", labels),
     ):

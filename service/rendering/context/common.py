@@ -117,8 +117,7 @@ def labels(catalogue: Mapping[str, str], keys: Any, localizer: Localizer) -> str
 
 def iban(value: Any) -> str:
     """Groups of four, as printed on German forms."""
-    compact = text(value).replace(" ", "").upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    return formatting.iban(text(value))
 
 
 def findings_text(findings: Iterable[Finding], localizer: Localizer) -> list[str]:
