@@ -20,10 +20,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..adapters.mail.transport import Mail
+from ..domain import formatting
 from ..i18n import DEFAULT_LOCALE, translations
 
 if TYPE_CHECKING:
@@ -75,10 +75,13 @@ def _environment(locale: str) -> Environment:
     )
     environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
 
+    # the formats of the pages and documents (service.domain.formatting)
     def shortdate(value: date | None) -> str:
-        return "" if value is None else format_date(value, format="dd.MM.yyyy", locale=locale)
+        return formatting.short_date(value, locale=locale)
 
     environment.filters["shortdate"] = shortdate
+    environment.filters["longdate"] = lambda value: formatting.long_date(value, locale=locale)
+    environment.filters["money"] = lambda value: formatting.money(value, locale=locale)
     return environment
 
 

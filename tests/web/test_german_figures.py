@@ -154,6 +154,12 @@ def test_the_scan_finds_what_it_looks_for():
     assert problems_in("04.12.2026 1.234,56 € kuf@demo.example Sportverein Honorare") == []
 
 
+def _funds_of(fund_id: int):
+    """The funds of the partnership that has ``fund_id``."""
+    same = select(Fund.partnership_id).where(Fund.id == fund_id).scalar_subquery()
+    return select(Fund.id).where(Fund.partnership_id == same)
+
+
 def _staff_rules(app):
     for rule in app.url_map.iter_rules():
         entry = POLICY[rule.endpoint]
@@ -174,7 +180,9 @@ def test_every_staff_page_writes_figures_and_labels_the_german_way(matrix):
     with app.app_context():
         session = db.session()
         applications = session.scalars(
-            select(Application.id).join(Fund).where(Application.submitted_on.is_not(None))
+            select(Application.id)
+            .join(Fund)
+            .where(Application.submitted_on.is_not(None), Fund.id.in_(_funds_of(a.fund_id)))
         ).all()
         meetings = session.scalars(select(Meeting.id)).all()
     staff = f"/p/{SLUG}/staff"
@@ -193,7 +201,11 @@ def test_every_staff_page_writes_figures_and_labels_the_german_way(matrix):
 def test_every_applicant_and_public_page_writes_figures_the_german_way(matrix):
     app, a, _b = matrix
     with app.app_context():
-        ids = db.session().scalars(select(Application.id).join(Fund)).all()
+        ids = (
+            db.session()
+            .scalars(select(Application.id).join(Fund).where(Fund.id.in_(_funds_of(a.fund_id))))
+            .all()
+        )
     client = app.test_client()
     with client.session_transaction() as browser:
         browser["applications"] = list(ids)
