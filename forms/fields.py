@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
+from service.domain import formatting
 from service.domain.emails import EmailAddressError, parse_email_address
 from service.domain.money import AmountError, parse_decimal, parse_german_money
 from service.i18n import request_localizer
@@ -142,17 +143,13 @@ class GermanDateField(_TextKeepingField):
             ) from None
 
     def show(self, value: date) -> str:
-        return value.strftime("%d.%m.%Y")
+        return formatting.short_date(value)
 
 
 def format_german(value: Decimal, places: int | None) -> str:
-    """1234.5 → "1.234,50" (places=2) or "1.234,5" (places=None: as written)."""
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
-    text = format(value, "f")
-    whole, _, fraction = text.partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{grouped},{fraction}" if fraction else grouped
+    """1234.5 → "1.234,50" (places=2) or "1.234,5" (places=None: as written). German on
+    every page: the fields read German notation only (service.domain.formatting)."""
+    return formatting.decimal_text(value, places)
 
 
 def typed_text(field: Field) -> str:

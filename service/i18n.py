@@ -12,10 +12,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TypeVar
 
-from babel.dates import format_date
-from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
+from .domain import formatting
 from .paths import locale_dir
 
 DEFAULT_LOCALE = "de"
@@ -73,12 +72,23 @@ class BabelLocalizer:
         :meth:`gettext`): "%(count)s Antrag" / "%(count)s Anträge"."""
         return self._translations.ngettext(singular, plural, count)
 
+    # The formats are service.domain.formatting's, the same as on the pages.
+
     def format_money(self, amount: Decimal) -> str:
-        # "1.234,56 €" – always two places, as on every German form
-        return format_currency(amount, "EUR", locale=self.locale, format_type="standard")
+        """ "1.234,56 €" – always two places, as on every German form."""
+        return formatting.money(amount, locale=self.locale)
 
     def format_date(self, value: date) -> str:
-        return format_date(value, format="medium", locale=self.locale)
+        """ "04.12.2026"."""
+        return formatting.short_date(value, locale=self.locale)
+
+    def format_period(self, start: date | None, end: date | None) -> str:
+        """ "1. Mai bis 30. Juni 2026"."""
+        return formatting.period(start, end, self.gettext, locale=self.locale)
+
+    def label(self, key: object, catalogue: str | None = None) -> str:
+        """A catalogue key's or a labelled enum member's translated label."""
+        return formatting.label(key, catalogue, gettext=self.gettext)
 
 
 def request_is_informal() -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from .. import db
 from ..archive.storage import FolderStorage
+from ..domain import formatting
 from ..domain.retention import RetentionConfigError, RetentionPolicy
 from ..i18n import BabelLocalizer
 from ..models import Application
@@ -32,7 +33,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+    return formatting.short_date(value)
 
 
 def _find(ident: str) -> Application:

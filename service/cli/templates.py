@@ -5,10 +5,10 @@ importing it here puts every ``templates`` command on the one group."""
 from __future__ import annotations
 
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
+from ..domain import formatting
 from ..i18n import BabelLocalizer
 from ..operations import templates as ops
 from ..operations.partnerships import find_partnership
@@ -19,7 +19,6 @@ from .uow import current_command_uow, in_command_uow
 _ = BabelLocalizer().gettext
 
 SHIPPED = "shipped"
-BERLIN = ZoneInfo("Europe/Berlin")
 
 _PARTNERSHIP = click.option(
     "--partnership", "slug", required=True, help=_("The partnership (its short name).")
@@ -118,7 +117,7 @@ def list_command(slug: str) -> None:
         click.echo(f"{entry.spec.kind}\t{entry.spec.title}\t{_('in use')}: {used}")
         for version in entry.versions:
             mark = "*" if version.active else " "
-            uploaded = version.uploaded_at.astimezone(BERLIN).strftime("%d.%m.%Y %H:%M")
+            uploaded = formatting.berlin_time(version.uploaded_at)
             click.echo(
                 f"  {mark} {version.version}\t{uploaded}\t{version.name}\t{version.sha256[:12]}"
             )

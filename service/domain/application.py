@@ -18,6 +18,7 @@ from . import sources
 from .catalogues import COST_CATEGORIES, DECLARATIONS, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from .emails import is_one_email_address
 from .findings import Finding, RuleKind, define
+from .formatting import percent
 from .guideline import Guideline
 from .labels import required
 from .messages import N_, Message
@@ -897,5 +898,4 @@ def _declaration_findings(declarations: Mapping[str, bool]) -> list[Finding]:
 
 def percent_text(rate: Decimal) -> str:
     """0.9 → "90 %", 0.125 → "12,5 %" (German decimal comma, as the localizer would)."""
-    number = format((rate * 100).normalize(), "f")
-    return f"{number.replace('.', ',')} %"
+    return percent(rate)

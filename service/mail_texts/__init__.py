@@ -21,11 +21,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..adapters.mail.transport import Mail
+from ..domain import formatting
 from ..i18n import DEFAULT_LOCALE, translations
 
 if TYPE_CHECKING:
@@ -77,10 +76,13 @@ def _environment(locale: str) -> Environment:
     )
     environment.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
 
+    # the formats of the pages and documents (service.domain.formatting)
     def shortdate(value: date | None) -> str:
-        return "" if value is None else format_date(value, format="dd.MM.yyyy", locale=locale)
+        return formatting.short_date(value, locale=locale)
 
     environment.filters["shortdate"] = shortdate
+    environment.filters["longdate"] = lambda value: formatting.long_date(value, locale=locale)
+    environment.filters["money"] = lambda value: formatting.money(value, locale=locale)
     return environment
 
 
@@ -217,4 +219,4 @@ def payment_decided_body(
 
 
 def _euro(amount: Decimal, addressee: Addressee) -> str:
-    return format_decimal(amount, format="#,##0.00", locale=addressee.locale) + " €"
+    return formatting.money(amount, locale=addressee.locale)

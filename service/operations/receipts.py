@@ -65,13 +65,23 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     """The PDF/A of the application's frozen copy, on this process's warm LibreOffice. Called
     by the outbox (``outgoing.PREPARERS``) in the sending transaction, where no unit of work
     exists; it only reads."""
-    from .documents import render_document, render_pdf
+    from .documents import render_pdf
+
+    application = session.get(Application, application_id)
+    if application is None:
+        raise NothingToRender(application_id)
+    return render_pdf(application_docx(session, application))
+
+
+def application_docx(session: Session, application: Application) -> bytes:
+    """The DOCX of the application's frozen copy with the partnership's active template –
+    for the receipt and for the offices' copy (operations/submitted.py)."""
+    from .documents import render_document
     from .partnerships import letterhead_of
     from .publish import template_for
 
-    application = session.get(Application, application_id)
-    if application is None or application.submission_snapshot is None:
-        raise NothingToRender(application_id)
+    if application.submission_snapshot is None:
+        raise NothingToRender(application.id)
     fund = application.fund
     letterhead = letterhead_of(fund.partnership)
     # the frozen copy states its date of receipt; the fallback keeps the render repeatable
@@ -85,5 +95,5 @@ def application_pdf(session: Session, application_id: int) -> bytes:
         templates=lambda kind: template_for(session, fund.partnership_id, kind),
     )
     if outcome.document is None:
-        raise NothingToRender(application_id)
-    return render_pdf(outcome.document)
+        raise NothingToRender(application.id)
+    return outcome.document

@@ -102,6 +102,10 @@ POLICY: dict[str, Rule] = {
     "staff.start": _staff(C, L, M, A),
     "staff.inbox": _staff(C, L, A),
     "staff.application": _staff(C, L, M, A),
+    # the PDF of the frozen copy and the uploads carry bank and contact data: the offices
+    # (issue 17.4; committee members' need to know is the committees issue)
+    "staff.application_pdf": _staff(C, L, A),
+    "staff.application_upload": _staff(C, L, A),
     "staff.formal_check": _staff(C),
     "staff.comment": _staff(C, L),
     "staff.request_info": _staff(C),

@@ -10,7 +10,6 @@ with several they list them.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -19,7 +18,6 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..domain import public_pages as facts
-from ..domain.application import percent_text
 from ..domain.catalogues import DECIDING_BODIES, FINANCING_TYPES
 from ..domain.guideline import Guideline
 from ..operations import public_pages as ops
@@ -36,12 +34,6 @@ PAGES: dict[str, str] = {
     "accessibility": "legal.accessibility",
     "conditions": "legal.conditions",
 }
-
-
-@bp.app_template_filter("percent")
-def percent(value: object) -> str:
-    """0.9 → "90 %", as the funding rules' messages write a share."""
-    return percent_text(Decimal(str(value)))
 
 
 @bp.app_template_global("legal_links")

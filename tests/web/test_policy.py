@@ -17,6 +17,7 @@ from sqlalchemy import select
 from service import db
 from service.archive.backends import storage_from_config
 from service.archive.register import register_document
+from service.archive.storage import FolderStorage
 from service.domain.states import (
     ApplicationState,
     DecisionOutcome,
@@ -41,6 +42,7 @@ from service.models import (
     Sector,
     StaffRole,
     StaffUser,
+    Upload,
     Vote,
     VoteChoice,
 )
@@ -72,6 +74,7 @@ OBJECT_ARGS = (
     "committee_id",
     "member_id",
     "version",  # a partnership's own template version (issue 16.4)
+    "upload_id",  # an applicant's upload, opened by the offices (issue 17.4)
 )
 
 
@@ -103,6 +106,7 @@ class Objects:
     version: int = 0
     # a payment request (issue 19.1)
     request_id: int = 0
+    upload_id: int = 0
 
 
 def _payment_request(session, application_id: int) -> int:
@@ -116,6 +120,21 @@ def _payment_request(session, application_id: int) -> int:
     session.add(request)
     session.flush()
     return request.id
+
+
+def _upload(session, uploads: FolderStorage, application) -> int:
+    data = _pdf()
+    upload = Upload(
+        application_id=application.id,
+        kind="offer",
+        display_name="Angebot Workshopleitung.pdf",
+        sha256=uploads.put(data),
+        size=len(data),
+        pages=1,
+    )
+    session.add(upload)
+    session.flush()
+    return upload.id
 
 
 def _job(session, partnership_id: int) -> int:
@@ -161,7 +180,7 @@ def _notice_and_document(session, storage, application, decision, number) -> tup
     return notice.id, document.id
 
 
-def _partnership_a(session, storage) -> Objects:
+def _partnership_a(session, storage, uploads) -> Objects:
     fest = session.scalars(
         select(Application).where(Application.title == "Demokratiefest am Elbufer")
     ).one()
@@ -184,10 +203,11 @@ def _partnership_a(session, storage) -> Objects:
     objects.committee_id = item.meeting.committee_id
     objects.member_id = item.meeting.committee.members[0].id
     objects.request_id = _payment_request(session, fest.id)
+    objects.upload_id = _upload(session, uploads, fest)
     return objects
 
 
-def _partnership_b(session, storage) -> Objects:
+def _partnership_b(session, storage, uploads) -> Objects:
     fund = make_fund(session, "andere")
     partnership = fund.partnership
     committee = Committee(
@@ -256,19 +276,22 @@ def _partnership_b(session, storage) -> Objects:
     objects.committee_id = committee.id
     objects.member_id = member.id
     objects.request_id = _payment_request(session, application.id)
+    objects.upload_id = _upload(session, uploads, application)
     return objects
 
 
 @pytest.fixture
-def matrix(demo_app, monkeypatch):
+def matrix(demo_app, monkeypatch, tmp_path):
     demo_app.config["WTF_CSRF_ENABLED"] = False
+    demo_app.config["UPLOAD_PATH"] = str(tmp_path / "uploads")
+    uploads = FolderStorage(demo_app.config["UPLOAD_PATH"])
     # the preview converts with LibreOffice; the matrix is about access, not documents
     monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
     with demo_app.app_context():
         session = db.session()
         storage = storage_from_config(demo_app.config, session)
-        objects_a = _partnership_a(session, storage)
-        objects_b = _partnership_b(session, storage)
+        objects_a = _partnership_a(session, storage, uploads)
+        objects_b = _partnership_b(session, storage, uploads)
         session.commit()
     return demo_app, objects_a, objects_b
 

@@ -107,6 +107,7 @@ def test_an_amendment_written_against_a_replaced_version_gets_the_conflict_page(
     assert response.status_code == 409
     assert "Erste Änderung" in text(response)
     assert "Zweite Änderung" in text(response)
+    assert "500,00 €" in text(response)  # the stored amount in German money (issue 17.3)
     with demo_app.app_context():
         assert [n.version for n in db.session().scalars(select(Notice))] == [1, 2]
 

@@ -173,7 +173,7 @@ def test_two_accounts_approve_the_order_is_registered_and_a_payout_sets_the_paid
         assert expected in words, expected
     sent = [m for m in mails(tmp_path) if "Mittelabruf" in m]
     assert sent
-    assert "350,00 €" in sent[-1]
+    assert "350,00\u00a0€" in sent[-1]  # money in mails: non-breaking space before €
     assert "Saal im Juli" in sent[-1]
 
     page = lead.get(QUEUE).get_data(as_text=True)

@@ -367,8 +367,8 @@ def test_saving_an_item_from_an_outdated_page_shows_both_versions_and_keeps_the_
 
     assert response.status_code == 409
     page = text(response)
-    assert "1.00" in page or "1,00" in page
-    assert "774" in page
+    assert "1,00 €" in page  # both versions in German money (issue 17.3)
+    assert "774,00 €" in page
     with demo_app.app_context():
         meeting = db.session().get(Meeting, meeting_id)
         item = next(i for i in meeting.items if i.id == item_id)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Protocol
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
+from ...domain import formatting
 from ...domain.findings import Finding
 from ...domain.messages import Localizer
 from ..docx import clean_text
@@ -59,64 +57,56 @@ def text(value: Any) -> str:
 
 
 def decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool) or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+    return formatting.as_decimal(value)
+
+
+# The formats are service.domain.formatting's – the same as on the pages and in e-mails –
+# with an ordinary space before "€", so the text can be searched as it is printed.
 
 
 def money(value: Any) -> str:
-    """ "1.234,56 €" – with an ordinary space, so the text can be searched as it is printed."""
-    number = decimal(value)
-    if number is None:
-        return ""
-    return format_decimal(number, format="#,##0.00", locale=LOCALE) + " €"
+    """ "1.234,56 €"."""
+    return formatting.money(value, locale=LOCALE, space=" ")
 
 
 def number(value: Any) -> str:
     """A quantity in German notation: "2,5", "1.200"."""
-    figure = decimal(value)
-    if figure is None:
-        return ""
-    return format_decimal(figure, format="#,##0.###", locale=LOCALE)
+    return formatting.number(value, locale=LOCALE)
 
 
 def percent(value: Decimal) -> str:
-    return format_decimal(value * 100, format="#,##0.##", locale=LOCALE) + " %"
+    return formatting.percent(value, locale=LOCALE)
 
 
 def as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return formatting.as_date(value)
 
 
 def long_date(value: Any) -> str:
     """ "1. Juni 2026" – dates in running text."""
-    day = as_date(value)
-    return "" if day is None else format_date(day, format="long", locale=LOCALE)
+    return formatting.long_date(value, locale=LOCALE)
 
 
 def short_date(value: Any) -> str:
     """ "01.06.2026" – dates in tables and the information block."""
-    day = as_date(value)
-    return "" if day is None else format_date(day, format="dd.MM.yyyy", locale=LOCALE)
+    return formatting.short_date(value, locale=LOCALE)
+
+
+def weekday_date(value: Any) -> str:
+    """ "Freitag, 4. Dezember 2026" – the day of a session."""
+    return formatting.weekday_date(value, locale=LOCALE)
+
+
+def period(start: Any, end: Any, localizer: Localizer) -> str:
+    """ "1. Mai bis 30. Juni 2026"."""
+    return text(formatting.period(start, end, localizer.gettext, locale=LOCALE))
 
 
 def label(catalogue: Mapping[str, str], key: Any, localizer: Localizer) -> str:
     """The German label of a catalogue key; an unknown key is shown as it is."""
     if not isinstance(key, str):
         return ""
-    msgid = catalogue.get(key)
-    return text(localizer.gettext(msgid)) if msgid else text(key)
+    return text(formatting.label(key, catalogue, gettext=localizer.gettext))
 
 
 def labels(catalogue: Mapping[str, str], keys: Any, localizer: Localizer) -> str:
@@ -127,8 +117,7 @@ def labels(catalogue: Mapping[str, str], keys: Any, localizer: Localizer) -> str
 
 def iban(value: Any) -> str:
     """Groups of four, as printed on German forms."""
-    compact = text(value).replace(" ", "").upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    return formatting.iban(text(value))
 
 
 def findings_text(findings: Iterable[Finding], localizer: Localizer) -> list[str]:

@@ -10,13 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
-
 from ..partnership import Partnership
 from .common import (
-    LOCALE,
     Context,
-    as_date,
     coordination_office_return_line,
     decimal,
     get,
@@ -24,13 +20,8 @@ from .common import (
     money,
     short_date,
     text,
+    weekday_date,
 )
-
-
-def _weekday_date(value: Any) -> str:
-    """ "Dienstag, 22. September 2026" – members plan by the weekday."""
-    day = as_date(value)
-    return "" if day is None else format_date(day, format="EEEE, d. MMMM y", locale=LOCALE)
 
 
 def _entries(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
@@ -104,7 +95,7 @@ def build_invitation_context(data: Mapping[str, Any], partnership: Partnership) 
         "meeting": {
             "youth_forum": get(data, "body") == "jugendforum",
             "date": short_date(get(data, "date")),
-            "date_long": _weekday_date(get(data, "date")),
+            "date_long": weekday_date(get(data, "date")),
             "place": text(get(data, "place")),
             "start_time": text(get(data, "start_time")),
             "budget_left": money(get(data, "budget_left")),

@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 
-from forms.fields import format_german
-
-from ...domain.catalogues import COST_CATEGORIES, LEGAL_FORMS
+from ...domain import formatting
 from ...models import Application, Upload
 from ...operations import uploads as upload_ops
-from .. import parse
-from ..filters import money, shortdate
+from ..filters import label, money, shortdate
 from .common import bp, reading
+
+# Older names of the shared filters (service/web/filters.py, service.domain.formatting).
 
 
 @bp.app_template_filter("euro")
 def euro(value: Any) -> str:
-    """Interchange money ("480.00") or a Decimal as "480,00 €"; empty stays empty."""
-    if value is None or value == "":
-        return ""
-    try:
-        return money(Decimal(str(value)))
-    except InvalidOperation:
-        return str(value)
+    """Interchange money ("480.00") or a Decimal as "480,00 €"; empty stays empty, what is
+    no amount stays as it is."""
+    return money(value) or ("" if value is None else str(value))
 
 
 @bp.app_template_filter("isodate")
 def isodate(value: Any) -> str:
     """An interchange date ("2026-05-20") as "20.05.2026"; what is no date stays as it is."""
-    if not value:
-        return ""
-    parsed = parse.iso_date(str(value))
-    return shortdate(parsed) if parsed is not None else str(value)
+    return shortdate(value) or ("" if not value else str(value))
 
 
 @bp.app_template_filter("germannumber")
@@ -43,20 +33,20 @@ def germannumber(value: Any) -> str:
     """An interchange number ("2.500") as written in German ("2,5"); empty stays empty."""
     if value is None or value == "":
         return ""
-    try:
-        return format_german(Decimal(str(value)).normalize(), None)
-    except InvalidOperation:
+    figure = formatting.as_decimal(value)
+    if figure is None:
         return str(value)
+    return formatting.decimal_text(figure.normalize(), None)
 
 
 @bp.app_template_filter("catlabel")
 def catlabel(key: str) -> str:
-    return _(COST_CATEGORIES[key]) if key in COST_CATEGORIES else key
+    return label(key, "cost_category")
 
 
 @bp.app_template_filter("formlabel")
 def formlabel(key: str) -> str:
-    return _(LEGAL_FORMS[key]) if key in LEGAL_FORMS else key
+    return label(key, "legal_form")
 
 
 @bp.app_template_global("application_uploads")

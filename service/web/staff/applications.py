@@ -10,14 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ... import db
-from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
+from ...archive.register import open_download
+from ...archive.storage import StorageError
+from ...domain.catalogues import DECLARATIONS
 from ...domain.states import ApplicationState
 from ...i18n import BabelLocalizer
+from ...mail_texts import YOUTH_FUND
 from ...models import AuditLog, StaffRole
 from ...operations import staff as ops
+from ...operations import submitted
+from ...operations.interchange import application_to_interchange
 from .. import parse
+from ..applicant.uploads import upload_storage
+from ..filters import shortdate
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
+from . import application_page as page
 from .common import (
     application_or_404,
     bp,
@@ -28,6 +36,7 @@ from .common import (
     user,
     version_from,
 )
+from .notices import attachment
 
 MAX_TEXT = 5000
 
@@ -67,9 +76,7 @@ def _stored_view(application_id: int) -> dict[str, object]:
     return {
         _("Version"): application.version,
         _("State"): _(application.state.label),
-        _("Answer due on"): application.info_due_on.strftime("%d.%m.%Y")
-        if application.info_due_on
-        else "–",
+        _("Answer due on"): shortdate(application.info_due_on) or "–",
         _("Checklist"): ", ".join(
             _(label) for key, label in ops.CHECKLIST if check and check.items.get(key)
         )
@@ -81,34 +88,66 @@ def _stored_view(application_id: int) -> dict[str, object]:
 @bp.get("/antraege/<int:app_id>")
 def application(slug: str, app_id: int) -> ResponseReturnValue:
     found = application_or_404(app_id)
-    session = db.session()
+    uow = current_uow()
+    session = uow.session
     result = ops.application_findings(session, found)
-    localizer = BabelLocalizer()
-    findings = [
-        {
-            "severity": f.severity,
-            "field": f.field,
-            "message": f.message.render(localizer),
-            "source": f.source,
-        }
-        for f in result.findings
-    ]
+    youth = found.fund.guideline.fund_kind == YOUTH_FUND
+    # bank details, contact data, birth date: the offices; committee members see the
+    # project and the plan (who else needs which data is the issue on committees)
+    personal = has_role(StaffRole.coordination, StaffRole.lead, StaffRole.admin)
+    snapshot = found.submission_snapshot or application_to_interchange(found)
     return render_template(
         "staff/application.html",
         application=found,
-        snapshot=found.submission_snapshot or {},
-        findings=findings,
+        snapshot=snapshot,
+        frozen=found.submission_snapshot is not None,
+        youth=youth,
+        personal=personal,
+        findings=page.finding_rows(result.findings, BabelLocalizer()),
         totals=result.extra.get("totals") or {},
+        uploads=submitted.uploads(uow, found) if personal else [],
+        upload_kinds=submitted.UPLOAD_KINDS,
+        pdf=submitted.submitted_pdf(session, found),
         check=ops.formal_check_of(session, found),
         checklist=ops.CHECKLIST,
+        checklist_places=page.checklist_places(youth),
+        place_label=page.place_label,
+        anchor=page.anchor,
+        declarations=DECLARATIONS,
         comments=ops.comments_of(session, found),
         moves=ops.manual_moves(found),
         can_request_info=found.state.next_states
         and ApplicationState.info_requested in found.state.next_states,
-        fields_of_action=FIELDS_OF_ACTION,
-        target_groups=TARGET_GROUPS,
-        today=current_uow().today(),
+        today=uow.today(),
     )
+
+
+@bp.get("/antraege/<int:app_id>/antrag.pdf")
+def application_pdf(slug: str, app_id: int) -> ResponseReturnValue:
+    """The PDF of the frozen copy; made and filed the first time it is asked for."""
+    found = application_or_404(app_id)
+    uow = current_uow()
+    refusal_goes_to(url_for("staff.application", slug=slug, app_id=app_id))
+    document = submitted.file_submitted_pdf(uow, found)
+    try:
+        stream = open_download(uow.storage, document)
+    except StorageError:
+        abort(503)  # a flipped byte on disk (R23) or a missing file: nothing is served
+    return attachment(stream, document.file_name, document.media_type)
+
+
+@bp.get("/antraege/<int:app_id>/anlagen/<int:upload_id>")
+def application_upload(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
+    """An offer or attachment the applicant uploaded, hash-checked before it is served."""
+    found = application_or_404(app_id)
+    upload = submitted.upload(current_uow(), found, upload_id)
+    if upload is None:
+        abort(404)
+    try:
+        data = upload_storage().get(upload.sha256)
+    except StorageError:
+        abort(503)
+    return attachment(data, upload.display_name, "application/pdf")
 
 
 @bp.post("/antraege/<int:app_id>/pruefung")
@@ -170,7 +209,7 @@ def request_info(slug: str, app_id: int) -> ResponseReturnValue:
             _("Request more information"),
             {
                 _("Version"): values.get("version", ""),
-                _("Answer due on"): due_on.strftime("%d.%m.%Y"),
+                _("Answer due on"): shortdate(due_on),
                 _("Message"): message,
             },
             _stored_view(app_id),

@@ -14,6 +14,7 @@ from ...archive.storage import DocumentStream, StorageError
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops
 from .. import parse
+from ..filters import money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, conflict_page, form_values, has_role, partnership
@@ -119,7 +120,7 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
         latest = exc.latest
         stored = {
             _("Version"): latest.version,
-            _("Amount"): str(latest.amount if latest.amount is not None else "–"),
+            _("Amount"): money(latest.amount) or "–",
             _("Reason"): latest.replacement_reason or "–",
         }
         yours = {

@@ -19,6 +19,7 @@ from ...i18n import BabelLocalizer
 from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
 from ...operations import sessions as ops
 from .. import parse
+from ..filters import money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, conflict_page, form_list, form_values, partnership
@@ -262,7 +263,7 @@ def _item_summary(
 ) -> dict[str, str]:
     names = {m.id: m.name for m in meeting.committee.members}
     return {
-        _("Proposed amount (euros)"): str(amount if amount is not None else "–"),
+        _("Proposed amount (euros)"): money(amount) or "–",
         _("Conditions"): conditions or "–",
         _("Conflict of interest"): ", ".join(names[i] for i in sorted(conflicts)) or "–",  # type: ignore[call-overload]
         _("Vote"): ", ".join(f"{names[i]}: {c}" for i, c in sorted(votes.items())) or "–",
