@@ -32,8 +32,13 @@ from service.domain.working_days import easter_sunday, is_working_day, next_work
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)), (2026, date(2026, 4, 5))]
-    + [(2027, date(2027, 3, 28)), (2038, date(2038, 4, 25))],
+    [
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2026, date(2026, 4, 5)),
+        (2027, date(2027, 3, 28)),
+        (2038, date(2038, 4, 25)),
+    ],
 )
 def test_easter_sunday_is_computed_for_any_year(year, easter):
     assert easter_sunday(year) == easter
@@ -150,11 +155,14 @@ def test_a_period_over_but_a_report_still_due_is_named_with_both_dates():
 def test_a_period_and_a_report_deadline_both_over_are_named():
     past = past_dates(date(2026, 6, 30), 42, date(2026, 12, 5))
 
-    assert past is not None and past.due_past
+    assert past is not None
+    assert past.due_past
     assert past.warning().msgid == DATES_BOTH_PAST
     text = past.refusal().render(PlainLocalizer())
     assert past.refusal().msgid == ISSUE_NOT_CONFIRMED
-    assert "2026-06-30" in text and "2026-08-11" in text and "2026-12-05" in text
+    assert "2026-06-30" in text
+    assert "2026-08-11" in text
+    assert "2026-12-05" in text
     assert text.startswith("The notice has not been issued.")
 
 
