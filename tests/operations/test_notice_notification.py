@@ -288,3 +288,20 @@ def test_a_rejection_takes_no_waiver(demo_app):
     problems = _waive(demo_app, notice_id, date(2026, 12, 10))
 
     assert [(p.field, p.message.msgid) for p in problems] == [("", WAIVER_NOT_A_GRANT)]
+
+
+def test_a_notice_too_large_for_a_mail_goes_without_its_pdf_and_says_so(demo_app, monkeypatch):
+    monkeypatch.setattr(ops, "MAIL_ATTACHMENT_LIMIT", 100)
+    with demo_app.app_context():
+        session = db.session()
+        ops.issue_notice(_uow(demo_app, date(2026, 12, 5)), _decision(FEST), confirm_past=True)
+        session.commit()
+
+        mail = session.scalars(select(OutboxMail)).one()
+        assert mail.attachments["items"] == []
+        assert "zu groß" in mail.body
+        assert "mit der Post" in mail.body
+        assert "SHA-256" not in mail.body
+        assert english_words(mail.body) == []
+        (entry,) = _actions("notice.mail")
+        assert entry.details["attached"] is False
