@@ -7,23 +7,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
+from service.domain.catalogues import DECLARATIONS
+
 from .base import StepForm
 
-DECLARATION_LABELS = {
-    "not_started": _l("The project has not started yet, and no contract for it has been signed."),
-    "no_double_funding": _l("The project is not funded twice for the same costs."),
-    "anbest_acknowledged": _l(
-        "I have read the general conditions for grants (ANBest-P) and will follow them."
-    ),
-    "data_correct": _l("All information in this application is correct and complete."),
-    "publicity": _l(
-        "We will name the programme “Demokratie leben!” and the partnership in our publicity."
-    ),
-    # An acknowledgement, not a consent (issue 17): the legal basis is the public task of
-    # granting funds (Art. 6 (1) (e) GDPR). The key stays: the interchange format, the stored
-    # applications and their column use it.
-    "privacy_consent": _l("I have taken note of the privacy notice."),
-}
+# The wording is the catalogue's (service/domain/catalogues.DECLARATIONS), the same the
+# application PDF prints for each ticked box (issue 17, item 9); its msgids are extracted there.
+DECLARATION_LABELS = {key: _l(msgid) for key, msgid in DECLARATIONS.items()}
 
 
 class DeclarationsForm(StepForm):

@@ -1,4 +1,9 @@
-"""``foerderwerk notices regenerate|jobs|job``: regenerate notices in batches.
+"""``foerderwerk notices issue|regenerate|jobs|job``: issue a notice; regenerate notices in
+batches.
+
+``issue`` issues the notice of a committee decision as the staff page does (issue 17, item 9):
+an approval whose approved period or report deadline is already over needs
+``--confirm-past``; the notice is e-mailed to the applicant after the command's commit.
 
 The command plans (what changed since each notice's last rendering), starts a job and works
 it off – with a process pool here, or on Celery workers when FOERDERWERK_CELERY_BROKER is
@@ -19,8 +24,12 @@ from sqlalchemy import select
 from .. import db
 from ..batch import runner
 from ..batch.progress import TerminalProgress, format_duration
+from ..domain.messages import N_, Message
+from ..errors import Refused
 from ..i18n import BabelLocalizer
 from ..models import BatchJob, Partnership
+from ..operations import notices as notice_ops
+from ..operations import partnerships as partnership_ops
 from ..operations import regeneration as ops
 from . import cli
 from .uow import current_command_uow, in_command_uow
@@ -30,7 +39,65 @@ ngettext = BabelLocalizer().ngettext
 
 EXIT_QUEUE_DOWN = 75  # EX_TEMPFAIL: try again later
 
-notices = AppGroup("notices", help=_("Notices: regenerate them in batches and follow the jobs."))
+notices = AppGroup(
+    "notices",
+    help=_("Notices: issue them, regenerate them in batches and follow the jobs."),
+)
+
+_PAST_WITHOUT_FLAG = N_(
+    "The notice has not been issued. %(dates)s Please check the decision's dates, or run the "
+    "command again with --confirm-past to issue it all the same."
+)
+
+
+@notices.command(
+    "issue",
+    help=_(
+        "Issue the notice of a committee decision, dated today, and e-mail it to the "
+        "applicant. An approval whose approved period or report deadline is already over "
+        "needs --confirm-past."
+    ),
+)
+@click.option(
+    "--partnership", "slug", required=True, help=_("The partnership's slug, e.g. musterstadt.")
+)
+@click.argument("reference")
+@click.option(
+    "--reasons",
+    default="",
+    help=_("Reasons of a rejection, where the committee's record has none."),
+)
+@click.option(
+    "--confirm-past",
+    is_flag=True,
+    help=_(
+        "Issue an approval even though its approved period (and perhaps its report deadline) "
+        "is already over."
+    ),
+)
+@in_command_uow
+def issue_command(slug: str, reference: str, reasons: str, confirm_past: bool) -> None:
+    uow = current_command_uow()
+    localizer = BabelLocalizer()
+    partnership = partnership_ops.find_partnership(uow, slug)
+    decision = notice_ops.pending_decision(uow.session, partnership.id, reference)
+    past = notice_ops.issue_warning(decision, uow.today())
+    if past is not None and not confirm_past:
+        raise Refused(Message(_PAST_WITHOUT_FLAG, {"dates": past.warning()}))
+    if past is not None:
+        click.echo(_("Note: %(text)s") % {"text": past.warning().render(localizer)}, err=True)
+    notice = notice_ops.issue_notice(uow, decision, reasons=reasons, confirm_past=confirm_past)
+    click.echo(
+        _("Notice %(number)s has been issued; it counts as notified on %(day)s.")
+        % {
+            "number": notice.number,
+            "day": localizer.format_date(notice.notified_on) if notice.notified_on else "–",
+        }
+    )
+    if notice.mailed_at is not None:
+        click.echo(_("It is being sent to the applicant by e-mail with its PDF."))
+    else:
+        click.echo(_("The application has no e-mail address: please send the notice by post only."))
 
 
 def default_workers() -> int:

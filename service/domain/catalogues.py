@@ -60,12 +60,29 @@ FINANCING_TYPES: dict[str, str] = {
     "voll": N_("Full financing"),
 }
 
+# The declarations an applicant confirms, worded once (issue 17, item 9): the wizard's
+# checkboxes, the findings that ask for a missing one, the review and the application PDF all
+# say these texts – the PDF prints exactly what was ticked. Impersonal on purpose: the same
+# words fit an association and a person, "Sie" and the youth fund's "du".
 DECLARATIONS: dict[str, str] = {
-    "not_started": N_("The project has not started yet."),
-    "no_double_funding": N_("No other public funding covers the same costs."),
-    "anbest_acknowledged": N_("I have read the general conditions (ANBest-P)."),
-    "data_correct": N_("The information given is correct and complete."),
-    "publicity": N_("The project will show the programme logo in its publicity."),
+    "not_started": N_(
+        "The project has not started yet; no contracts attributable to it have been concluded."
+    ),
+    "no_double_funding": N_(
+        "No further public funds have been applied for or granted for the same expenses."
+    ),
+    "anbest_acknowledged": N_(
+        "The general conditions for grants for project funding (ANBest-P) are known and will "
+        "be observed."
+    ),
+    "data_correct": N_("The information in this application is complete and correct."),
+    "publicity": N_(
+        "The publicity will point out the funding by the federal programme “Demokratie leben!” "
+        "and use the programme logo."
+    ),
     # an acknowledgement of the privacy notice, not a consent (issue 17; key kept)
-    "privacy_consent": N_("I have taken note of the privacy notice."),
+    "privacy_consent": N_(
+        "The privacy notice under Art. 13 GDPR has been taken note of (legal basis of the "
+        "processing: Art. 6 (1) (e) GDPR)."
+    ),
 }

@@ -6,20 +6,28 @@ approval that would state something false is refused; a rejection renders with i
 which template it gets and what it is called (:func:`notice_heading`). The one gate that asks
 this is ``operations/publish.py``; the ``render`` command, the staff pages and the
 regeneration jobs all pass through it.
+
+Issuing and notifying (issue 17, item 9) are decided here too: which dates of an approval are
+already past on its day of issue (:func:`past_dates`, issuing then needs a confirmation), when
+an issued notice counts as notified (:func:`notification_day`), when its remedy deadline ends
+(:func:`remedy_deadline`) and whether it is final (:func:`notice_final`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .catalogues import FINANCING_TYPES
 from .findings import Finding, RuleKind, define, has_errors, sort_findings
+from .labelled import LabelledEnum
 from .labels import required
-from .messages import N_
+from .messages import N_, Message
 from .reader import InputReader
+from .working_days import next_working_day
 
 NOTICE = RuleKind("notice", N_("Notice"), 50)
 
@@ -179,6 +187,171 @@ def notice_verdict(
     ordered = tuple(sort_findings(findings))
     refused = has_errors(decision) or (outcome == "approved" and has_errors(ordered))
     return NoticeVerdict(notice_template(outcome), ordered, refused)
+
+
+# -- issuing and notifying (issue 17, item 9) --------------------------------------------------
+#
+# An approval issued after its approved period (Bewilligungszeitraum) or its report deadline
+# has passed is possible – a late notice for a project that started early – but rarely meant:
+# issuing it needs a confirmation that names the dates. An issued notice is posted (and
+# e-mailed) on its day of issue and counts as notified (bekannt gegeben) on the day the
+# partnership's settings name ([legal] notification_days; § 41 (2) VwVfG: the fourth day since
+# 2025); the remedy deadline runs from that day, and a notice is final (bestandskräftig) once
+# it is over or the recipient waived the remedy (Rechtsbehelfsverzicht), which makes an early
+# payment possible.
+
+# § 41 (2) sentence 1 VwVfG as amended by the Postrechtsmodernisierungsgesetz (in force since
+# 1 January 2025): the fourth day after posting – for a partnership whose settings name none
+REGULAR_NOTIFICATION_DAYS = 4
+# §§ 70 (1), 74 (1) VwGO: an objection or an action within one month of notification
+REMEDY_MONTHS = 1
+
+DATES_PERIOD_PAST = N_(
+    "The approved period ended on %(end)s, before the day of issue (%(today)s); the "
+    "usage-of-funds report is due on %(due)s."
+)
+DATES_BOTH_PAST = N_(
+    "The approved period ended on %(end)s and the usage-of-funds report was due on %(due)s, "
+    "both before the day of issue (%(today)s)."
+)
+ISSUE_NOT_CONFIRMED = N_(
+    "The notice has not been issued. %(dates)s Please check the decision's dates, or confirm "
+    "that the notice is to be issued all the same."
+)
+
+
+def report_due_on(period_end: date, report_due_days: int) -> date:
+    """The report deadline of an approval: ``report_due_days`` (the fund's guideline) after
+    the end of the approved period – the date the approval states."""
+    return period_end + timedelta(days=report_due_days)
+
+
+@dataclass(frozen=True)
+class PastDates:
+    """The dates of an approval that lie before its day of issue ``today``: the end of the
+    approved period, and the report deadline (``due_past`` when that is past too)."""
+
+    period_end: date
+    report_due: date
+    today: date
+
+    @property
+    def due_past(self) -> bool:
+        return self.report_due < self.today
+
+    def warning(self) -> Message:
+        """What the lead office reads before it issues (and confirms)."""
+        text = DATES_BOTH_PAST if self.due_past else DATES_PERIOD_PAST
+        return Message(text, {"end": self.period_end, "due": self.report_due, "today": self.today})
+
+    def refusal(self) -> Message:
+        """Why an unconfirmed issue was refused, naming the dates."""
+        return Message(ISSUE_NOT_CONFIRMED, {"dates": self.warning()})
+
+
+def past_dates(period_end: date | None, report_due_days: int, today: date) -> PastDates | None:
+    """The approval's dates that are past on ``today``, None where nothing is (a rejection,
+    which has no period, passes ``period_end=None``). A period that ends today is not past;
+    the report deadline comes after the period's end, so only the end can be past alone."""
+    if period_end is None or period_end >= today:
+        return None
+    return PastDates(period_end, report_due_on(period_end, report_due_days), today)
+
+
+def unconfirmed_issue(past: PastDates | None, *, confirmed: bool) -> Message | None:
+    """The refusal of issuing an approval whose dates are past without the confirmation."""
+    if past is None or confirmed:
+        return None
+    return past.refusal()
+
+
+def notification_day(posted_on: date, days: int) -> date:
+    """The day a notice posted (or sent electronically) on ``posted_on`` counts as notified:
+    the ``days``-th day after (§ 41 (2) VwVfG), moved to the next working day where it is a
+    Saturday, Sunday or public holiday – as the Federal Finance Court holds for the same
+    fiction of § 122 (2) AO (BFH, 14 October 2003, IX R 68/98) and the Federal Social Court
+    for § 37 (2) SGB X (BSG, 6 May 2010, B 14 AS 12/09 R). Where an administrative court
+    would not move it, the date is a day or two late: the remedy deadline ends later, never
+    earlier (docs/decisions.md)."""
+    if days < 1:
+        raise ValueError("notification days must be at least 1")
+    return next_working_day(posted_on + timedelta(days=days))
+
+
+def _months_later(day: date, months: int) -> date:
+    """§ 188 (2), (3) BGB: the day of the later month with the same number, or that month's
+    last day where it has none."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def remedy_deadline(notified_on: date) -> date:
+    """The last day for an objection or an action against a notice notified on
+    ``notified_on``: one month later (§§ 70, 74 VwGO; §§ 187 (1), 188 (2) BGB), moved to the
+    next working day where that is a Saturday, Sunday or public holiday (§ 57 (2) VwGO with
+    § 222 (2) ZPO). The notices carry their remedy instructions; without them the deadline
+    would be a year (§ 58 (2) VwGO)."""
+    return next_working_day(_months_later(notified_on, REMEDY_MONTHS))
+
+
+def final_from(notified_on: date | None, waived_on: date | None) -> date | None:
+    """The first day a notice is final (bestandskräftig): the day after its remedy deadline,
+    or – where the recipient waived the remedy – the day of the waiver, not before the day
+    it counts as notified (a remedy can only be waived against a notice that has been
+    notified). None where neither is known (a notice issued before notification dates were
+    recorded, without a waiver).
+
+    Förderwerk records no objection yet: a notice against which one was lodged is not final,
+    whatever this says – the lead office that receives one must not rely on it."""
+    if waived_on is not None:
+        return max(waived_on, notified_on) if notified_on is not None else waived_on
+    if notified_on is None:
+        return None
+    return remedy_deadline(notified_on) + timedelta(days=1)
+
+
+def notice_final(notified_on: date | None, waived_on: date | None, today: date) -> bool:
+    """Is the notice final on ``today`` – its remedy waived or its remedy deadline over?
+    (The payment rules ask this before an early payment; issue 19.)"""
+    first = final_from(notified_on, waived_on)
+    return first is not None and today >= first
+
+
+class WaiverForm(LabelledEnum):
+    """How the recipient declared the waiver of the remedy."""
+
+    written = "written", N_("in writing")
+    electronic = "electronic", N_("electronically")
+
+
+WAIVER_BEFORE_ISSUE = N_(
+    "The waiver cannot have been declared before the notice was issued on %(issued)s. "
+    "Please give the day it was declared."
+)
+WAIVER_IN_FUTURE = N_(
+    "The waiver cannot be dated after today (%(today)s). Please give the day it was declared."
+)
+WAIVER_NOT_A_GRANT = N_(
+    "A waiver of the remedy is recorded for a grant or an amendment notice, so that money "
+    "can be paid out early; this notice is neither."
+)
+
+
+def waiver_problems(
+    waived_on: date, *, issued_on: date | None, today: date, grant: bool
+) -> list[Message]:
+    """What is wrong with a waiver declared on ``waived_on`` against a notice issued on
+    ``issued_on`` (``grant``: a grant or amendment notice)."""
+    problems: list[Message] = []
+    if not grant:
+        problems.append(Message(WAIVER_NOT_A_GRANT))
+    if issued_on is not None and waived_on < issued_on:
+        problems.append(Message(WAIVER_BEFORE_ISSUE, {"issued": issued_on}))
+    if waived_on > today:
+        problems.append(Message(WAIVER_IN_FUTURE, {"today": today}))
+    return problems
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The texts of the e-mails, in the recipient's language and form of address (issue 17.2).
 
-Every e-mail – receipt, resume link, password reset, account invitation – is written here,
+Every e-mail – receipt, resume link, issued notice, password reset, account invitation – is
+written here,
 from the templates beside this module, with Babel's catalogs loaded directly: the same text
 whether it is composed in a request (whatever language the browser chose for the pages), by
 the background sender, by `mail send`, a CLI command or a batch worker.
@@ -28,7 +29,7 @@ from ..domain import formatting
 from ..i18n import DEFAULT_LOCALE, translations
 
 if TYPE_CHECKING:
-    from ..models import Application, Partnership
+    from ..models import Application, Notice, Partnership
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 YOUTH_FUND = "jugendfonds"  # the guideline's fund.kind whose applicants are addressed with "du"
@@ -151,6 +152,35 @@ def resume_body(
 def untitled(addressee: Addressee) -> str:
     """What a resume link names a draft without a title."""
     return gettext("(no title yet)", addressee)
+
+
+def notice_subject(notice: Notice, kind: str) -> str:
+    """``kind``: the notice's legal title ("Zuwendungsbescheid"), the same in every locale."""
+    addressee = addressee_of([notice.application])
+    if addressee.informal:
+        text = pgettext("du", "Your %(kind)s %(number)s", addressee)
+    else:
+        text = gettext("Your %(kind)s %(number)s", addressee)
+    return text % {"kind": kind, "number": notice.number}
+
+
+def notice_body(partnership: Partnership, notice: Notice, *, kind: str, attached: bool) -> str:
+    """The e-mail of an issued notice: what it is, the day it counts as notified (from which
+    its deadlines run) and – ``attached`` – that its PDF is attached."""
+    return render(
+        "notice",
+        addressee_of([notice.application]),
+        partnership=partnership,
+        notice=notice,
+        application=notice.application,
+        kind=kind,
+        attached=attached,
+    )
+
+
+def notice_digest_line(notice: Notice) -> str:
+    """The line under the notice's e-mail that names the attached PDF's hash."""
+    return gettext("SHA-256 of the attached PDF: %(digest)s", addressee_of([notice.application]))
 
 
 def password_reset_subject() -> str:

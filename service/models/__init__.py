@@ -31,7 +31,7 @@ from .meeting import (
     Vote,
     VoteChoice,
 )
-from .notice import Notice
+from .notice import Notice, NoticeWaiver
 from .outbox import OutboxMail
 from .partnership import Partnership, PartnershipFile, SettingsError
 from .reporting import PaymentRequest, PaymentStatus, Payout, PayoutSource, UsageReport
@@ -69,6 +69,7 @@ __all__ = [
     "MeetingMode",
     "MeetingParticipant",
     "Notice",
+    "NoticeWaiver",
     "OutboxMail",
     "Partnership",
     "PartnershipFile",

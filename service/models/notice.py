@@ -3,6 +3,11 @@
 An issued notice is never changed. A correction is a new version with the same number that
 ``replaces`` the old one and says why (``replacement_reason``); an amendment or revocation is
 a notice of its own kind that replaces the grant it changes.
+
+What happens to the act after it is issued is recorded beside it (issue 17, item 9): the day
+it counts as notified is written when it is issued (with the settings' number of days it was
+computed from), and the recipient's waiver of the remedy is a row of :class:`NoticeWaiver`,
+written once.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.notice import WaiverForm
 from ..domain.states import NoticeKind, NoticeState
 from .base import Base, enum_type, utcnow
 
@@ -60,7 +66,35 @@ class Notice(Base):
     issued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # posted (and e-mailed) on ``issued_on``, the notice counts as notified on ``notified_on``
+    # (§ 41 (2) VwVfG; domain/notice.notification_day), computed with the partnership's
+    # ``notification_days`` of that day; empty for notices issued before they were recorded
+    notified_on: Mapped[date | None]
+    notification_days: Mapped[int | None]
+    # when the notice was queued as an e-mail to the applicant (none: no address)
+    mailed_at: Mapped[datetime | None]
+
     fund: Mapped[Fund] = relationship()
     application: Mapped[Application] = relationship(back_populates="notices")
     decision: Mapped[Decision | None] = relationship(back_populates="notices")
     replaces: Mapped[Notice | None] = relationship(remote_side=[id])
+    waiver: Mapped[NoticeWaiver | None] = relationship(back_populates="notice")
+
+
+class NoticeWaiver(Base):
+    """The recipient's waiver of the remedy against a notice (Rechtsbehelfsverzicht): the day
+    it was declared, how, and by whom; recorded once by the lead office (who: the audit
+    log's actor) and never changed – a waiver cannot be taken back."""
+
+    __tablename__ = "notice_waiver"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id", ondelete="CASCADE"), unique=True)
+    waived_on: Mapped[date]
+    form: Mapped[WaiverForm] = mapped_column(enum_type(WaiverForm, "waiver_form"))
+    # the person who declared it for the recipient (e.g. the association's chair)
+    declared_by: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="waiver")

@@ -6,6 +6,11 @@ first, and an approval that would state something false is refused. Issued notic
 the application's file number (per fund and year: AIF-2026-007), are stored as PDF/A and DOCX
 with their SHA-256 in the register, and never changed: an amendment is a new version that
 points to the one it replaces and says why.
+
+Issuing and notifying (issue 17, item 9): an approval whose approved period or report deadline
+is already past is issued only with a confirmation (``confirm_past``); an issued notice is
+e-mailed to the applicant with its PDF from the archive (after the commit, through the outbox)
+and gets the day it counts as notified; a waiver of the remedy is recorded beside it.
 """
 
 from __future__ import annotations
@@ -18,11 +23,26 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
+from ..adapters.mail.transport import Attachment, Mail
 from ..archive.register import read_document
 from ..domain.check import CheckResult, check_application
 from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
-from ..domain.notice import decision_findings
+from ..domain.notice import (
+    REGULAR_NOTIFICATION_DAYS,
+    WAIVER_NOT_A_GRANT,
+    PastDates,
+    WaiverForm,
+    decision_findings,
+    final_from,
+    notice_final,
+    notification_day,
+    past_dates,
+    remedy_deadline,
+    unconfirmed_issue,
+    waiver_problems,
+)
 from ..domain.states import (
     ApplicationState,
     DecisionOutcome,
@@ -30,8 +50,19 @@ from ..domain.states import (
     NoticeState,
     can_transition,
 )
-from ..errors import Refused, StaleVersion, TransitionRefused
-from ..models import Application, Committee, Decision, Document, Fund, Meeting, Notice, utcnow
+from ..errors import NotFound, Refused, StaleVersion, TransitionRefused
+from ..models import (
+    Application,
+    Committee,
+    Decision,
+    Document,
+    Fund,
+    Meeting,
+    Notice,
+    NoticeWaiver,
+    Partnership,
+    utcnow,
+)
 from ..pdf.pdftools import DocumentMetadata, PrintFilePart, merge_print_file, stamp_draft
 from ..rendering.context import build_approval_context, build_rejection_context
 from ..rendering.docx import Metadata, TemplateSource
@@ -89,6 +120,19 @@ class StaleNotice(StaleVersion):
         super().__init__(Message(N_("Changed in the meantime")), latest=latest)
 
 
+class PastDatesNotConfirmed(Refused):
+    """An approval whose approved period (and perhaps its report deadline) is past on the day
+    of issue, issued without the confirmation; the message names the dates."""
+
+
+# the kinds whose remedy may be waived for an early payment
+GRANT_KINDS = (NoticeKind.zuwendung, NoticeKind.aenderung)
+# Larger PDFs are not attached: mail servers commonly refuse messages above 10 to 25 MB, and
+# the attachment grows by a third in the message. A notice is some hundred kilobytes; only
+# very large annexes or templates come near this.
+MAIL_ATTACHMENT_LIMIT = 10_000_000
+
+
 def allocate_notice_number(session: Session, fund: Fund) -> str:
     """The next notice number of the fund; one UPDATE … RETURNING serialises concurrent
     issues, as for file numbers."""
@@ -103,6 +147,27 @@ def allocate_notice_number(session: Session, fund: Fund) -> str:
 
 def _conditions(text: str) -> list[str]:
     return [line.strip(" -•\t") for line in text.splitlines() if line.strip(" -•\t")]
+
+
+def _period_end(application: Application) -> date | None:
+    """The end of the period an approval of ``application`` grants (its project's end, as
+    :func:`notice_data` states it)."""
+    data = application.submission_snapshot or application_to_interchange(application)
+    end = (data.get("project") or {}).get("end")
+    try:
+        return date.fromisoformat(end) if isinstance(end, str) else None
+    except ValueError:
+        return None
+
+
+def issue_warning(decision: Decision, today: date) -> PastDates | None:
+    """The dates of the approval of ``decision`` that are past on ``today`` – the staff page
+    warns before issuing, and issuing needs a confirmation (None: nothing is past, or a
+    rejection)."""
+    if decision.outcome is not DecisionOutcome.approved:
+        return None
+    end = _period_end(decision.application)
+    return past_dates(end, decision.rules.report_due_days, today)
 
 
 def notice_data(
@@ -275,13 +340,17 @@ def issue_notice(
     *,
     reasons: str = "",
     signatory: str | None = None,
+    confirm_past: bool = False,
 ) -> Notice:
     """Number, render, convert, register and issue the notice of a committee decision, dated
-    today (the unit of work's clock).
+    today (the unit of work's clock); it is e-mailed to the applicant after the commit and
+    counts as notified on the day :func:`notification_of` gives.
 
     ``reasons`` (Begründung) become the decision's reasons where the committee's record has
     none yet; a rejection needs them (§ 39 VwVfG), the rules refuse it otherwise.
     ``signatory``: the lead office's signatory of the partnership unless given.
+    ``confirm_past``: issue an approval even though its approved period (and perhaps its
+    report deadline) is already over; without it :class:`PastDatesNotConfirmed` names them.
     """
     session, localizer, actor = uow.session, uow.localizer, uow.actor
     to_pdf, issued_on = uow.pdf, uow.today()
@@ -301,6 +370,10 @@ def issue_notice(
     )
     if not can_transition(application.state, target):
         raise TransitionRefused(_NO_NOTICE)
+    past = issue_warning(decision, issued_on)
+    refusal = unconfirmed_issue(past, confirmed=confirm_past)
+    if refusal is not None:
+        raise PastDatesNotConfirmed(refusal)
     # The notice carries the file number (Aktenzeichen) the applicant knows from the
     # receipt – per fund and year by construction; only a file without one (paper, import)
     # draws from the fund's own notice counter.
@@ -330,19 +403,25 @@ def issue_notice(
     notice.signatory = signatory
     notice.issued_on = issued_on
     notice.issued_at = utcnow()
+    _record_notification(notice, application.fund.partnership, issued_on)
     session.add(notice)
     session.flush()
+    details: dict[str, Any] = {
+        "number": number,
+        "kind": notice.kind.value,
+        "application": application.id,
+        "notified_on": notice.notified_on,
+    }
+    if past is not None:
+        # issued although the period (and perhaps the report deadline) was over: confirmed
+        details["confirmed_past"] = {"period_end": past.period_end, "report_due": past.report_due}
     entry = AuditEntry(
-        "notice.issue",
-        "notice",
-        notice.id,
-        application.fund.partnership_id,
-        {"number": number, "kind": notice.kind.value, "application": application.id},
-        actor=actor,
+        "notice.issue", "notice", notice.id, application.fund.partnership_id, details, actor=actor
     )
-    _file_notice(uow, notice, rendered, pdf, entry)
+    documents = _file_notice(uow, notice, rendered, pdf, entry)
     application.move_to(target, today=issued_on)
     session.flush()
+    mail_notice(uow, notice, documents[0])
     return notice
 
 
@@ -410,6 +489,7 @@ def amend_notice(
         issued_on=issued_on,
         issued_at=utcnow(),
     )
+    _record_notification(amended, application.fund.partnership, issued_on)
     session.add(amended)
     session.flush()
     entry = AuditEntry(
@@ -422,12 +502,191 @@ def amend_notice(
             "version": amended.version,
             "replaces": latest.id,
             "reason": reason.strip(),
+            "notified_on": amended.notified_on,
         },
         actor=actor,
     )
-    _file_notice(uow, amended, rendered, pdf, entry)
+    documents = _file_notice(uow, amended, rendered, pdf, entry)
     session.flush()
+    mail_notice(uow, amended, documents[0])
     return amended
+
+
+# -- notifying -------------------------------------------------------------------------------
+
+
+def notification_days_of(partnership: Partnership) -> int:
+    """The settings' ``[legal] notification_days``; the statutory four days (§ 41 (2) VwVfG
+    since 2025) for a partnership whose settings have no [legal] yet."""
+    return partnership.legal_notification_days or REGULAR_NOTIFICATION_DAYS
+
+
+def _record_notification(notice: Notice, partnership: Partnership, issued_on: date) -> None:
+    """The notice is posted (and e-mailed) on its day of issue: it counts as notified on the
+    day the partnership's settings give, moved to the next working day."""
+    days = notification_days_of(partnership)
+    notice.notification_days = days
+    notice.notified_on = notification_day(issued_on, days)
+
+
+def mail_notice(uow: UnitOfWork, notice: Notice, document: Document) -> bool:
+    """Queue the e-mail of an issued notice to the applicant, with the PDF as registered in
+    the archive (read back and checked against its address, so the mail carries exactly the
+    issued bytes); it leaves after the commit (R20). False where the application has no
+    e-mail address. German, in the applicant's form of address (service/mail_texts)."""
+    application = notice.application
+    address = (application.applicant_email or "").strip()
+    if not address:
+        return False
+    pdf = read_document(uow.storage, document)
+    attached = len(pdf) <= MAIL_ATTACHMENT_LIMIT
+    kind = _KIND_TITLES[notice.kind]
+    partnership = application.fund.partnership
+    body = mail_texts.notice_body(partnership, notice, kind=kind, attached=attached)
+    if attached:
+        body = (
+            f"{body}\n{mail_texts.notice_digest_line(notice) % {'digest': document.file_sha256}}\n"
+        )
+    mail = Mail(
+        to=address,
+        subject=mail_texts.notice_subject(notice, kind),
+        body=body,
+        attachments=(Attachment(document.file_name, pdf),) if attached else (),
+    )
+    uow.mail(mail_texts.from_partnership(mail, partnership))
+    notice.mailed_at = utcnow()
+    audit.record(
+        uow.session,
+        uow.actor,
+        "notice.mail",
+        "notice",
+        notice.id,
+        partnership_id=partnership.id,
+        number=notice.number,
+        version=notice.version,
+        application=application.id,
+        document=document.id,
+        sha256=document.file_sha256,
+        attached=attached,
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """What the staff page says about an issued notice's notification: the day it counts as
+    notified, the last day of its remedy deadline, the first day it is final (bestandskräftig)
+    and whether it is on ``today``. All None for notices issued before notification days were
+    recorded (unless a waiver makes them final)."""
+
+    notified_on: date | None
+    remedy_until: date | None
+    final_from: date | None
+    final: bool
+
+
+def notice_dates(notice: Notice, today: date) -> NoticeDates:
+    waived_on = notice.waiver.waived_on if notice.waiver is not None else None
+    notified = notice.notified_on
+    return NoticeDates(
+        notified_on=notified,
+        remedy_until=remedy_deadline(notified) if notified is not None else None,
+        final_from=final_from(notified, waived_on),
+        final=notice_final(notified, waived_on, today),
+    )
+
+
+def is_final(notice: Notice, today: date) -> bool:
+    """Is ``notice`` final (bestandskräftig) on ``today``: its remedy waived, or its remedy
+    deadline over? For the payment rules (issue 19: an early payment)."""
+    return notice_dates(notice, today).final
+
+
+# -- the waiver of the remedy (Rechtsbehelfsverzicht) ---------------------------------------
+
+_WAIVER_NOT_ISSUED = Message(N_("A waiver can only be recorded for an issued notice."))
+_WAIVER_RECORDED = N_(
+    "A waiver of the remedy against notice %(number)s has already been recorded (declared "
+    "on %(day)s); it cannot be changed."
+)
+_WAIVER_DAY_MISSING = N_("Please give the day the waiver was declared, e.g. 2026-12-10.")
+_WAIVER_FORM_MISSING = N_("Please choose how the waiver was declared.")
+_WAIVER_BY_MISSING = N_("Please name the person who declared the waiver for the recipient.")
+
+
+@dataclass(frozen=True)
+class WaiverProblem:
+    """A problem with one field of the waiver form (``field``: ``waived_on``, ``form``,
+    ``declared_by``; empty for the waiver as a whole)."""
+
+    field: str
+    message: Message
+
+
+def record_waiver(
+    uow: UnitOfWork,
+    notice: Notice,
+    *,
+    waived_on: date | None,
+    form: str,
+    declared_by: str,
+) -> list[WaiverProblem]:
+    """Record that the recipient waived the remedy against ``notice`` (for an early payment):
+    the day it was declared, how (``WaiverForm``: in writing, electronically) and by whom.
+    Returns the problems; recorded (once, audited) only without any. A notice with a waiver
+    is final from the waiver's day (not before it counts as notified)."""
+    if notice.state is not NoticeState.issued:
+        raise TransitionRefused(_WAIVER_NOT_ISSUED)
+    if notice.waiver is not None:
+        raise TransitionRefused(
+            Message(_WAIVER_RECORDED, {"number": notice.number, "day": notice.waiver.waived_on})
+        )
+    problems: list[WaiverProblem] = []
+    if waived_on is None:
+        problems.append(WaiverProblem("waived_on", Message(_WAIVER_DAY_MISSING)))
+    else:
+        problems += [
+            WaiverProblem("" if message.msgid == WAIVER_NOT_A_GRANT else "waived_on", message)
+            for message in waiver_problems(
+                waived_on,
+                issued_on=notice.issued_on,
+                today=uow.today(),
+                grant=notice.kind in GRANT_KINDS,
+            )
+        ]
+    try:
+        how = WaiverForm(form)
+    except ValueError:
+        problems.append(WaiverProblem("form", Message(_WAIVER_FORM_MISSING)))
+    name = " ".join(declared_by.split())[:200]
+    if not name:
+        problems.append(WaiverProblem("declared_by", Message(_WAIVER_BY_MISSING)))
+    if problems or waived_on is None:
+        return problems
+    waiver = NoticeWaiver(
+        notice=notice,
+        waived_on=waived_on,
+        form=how,
+        declared_by=name,
+        recorded_by=str(uow.actor)[:200],
+    )
+    uow.session.add(waiver)
+    uow.session.flush()
+    audit.record(
+        uow.session,
+        uow.actor,
+        "notice.waiver",
+        "notice",
+        notice.id,
+        partnership_id=notice.fund.partnership_id,
+        number=notice.number,
+        version=notice.version,
+        waived_on=waived_on,
+        form=how.value,
+        declared_by=name,
+        final_from=final_from(notice.notified_on, waived_on),
+    )
+    return []
 
 
 def pending_decisions(session: Session, partnership_id: int) -> list[Decision]:
@@ -444,6 +703,20 @@ def pending_decisions(session: Session, partnership_id: int) -> list[Decision]:
         .order_by(Decision.decided_on, Decision.id)
     )
     return [d for d in decisions if not any(n.state is NoticeState.issued for n in d.notices)]
+
+
+def pending_decision(session: Session, partnership_id: int, reference: str) -> Decision:
+    """The decision waiting for its notice of the application with file number ``reference``
+    (``foerderwerk notices issue``)."""
+    for decision in pending_decisions(session, partnership_id):
+        if decision.application.reference == reference.strip():
+            return decision
+    raise NotFound(
+        Message(
+            N_("No committee decision on the application %(reference)s waits for its notice."),
+            {"reference": reference.strip()[:40]},
+        )
+    )
 
 
 def issued_notices(session: Session, partnership_id: int) -> list[Notice]:

@@ -101,6 +101,7 @@ KEPT_FORMS: dict[str, str] = {
     "staff.request_info": "staff.application",
     "staff.notice_issue": "staff.notices",
     "staff.notice_amend": "staff.notices",
+    "staff.notice_waiver_record": "staff.notice_waiver",
     "staff.session_new": "staff.sessions",
     "staff.session_attendance": "staff.session",
     "staff.session_item": "staff.session",

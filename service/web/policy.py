@@ -128,6 +128,9 @@ POLICY: dict[str, Rule] = {
     "staff.notice_preview": _staff(L),
     "staff.notice_issue": _staff(L),
     "staff.notice_amend": _staff(L),
+    # the waiver of the remedy (issue 17.9): declared to the lead office, recorded by it
+    "staff.notice_waiver": _staff(L),
+    "staff.notice_waiver_record": _staff(L),
     # batch regeneration: the lead office starts and stops it, the coordination office watches
     "staff.regenerate": _staff(L, C),
     "staff.regenerate_start": _staff(L),

@@ -66,7 +66,10 @@ def test_the_privacy_acknowledgement_links_the_notice_without_axe_violations(pag
     page.wait_for_url(re.compile(r".*/antragsteller$"))
     page.goto(page.url.replace("/antragsteller", "/erklaerungen"))
     label = page.locator('label[for="privacy_consent"]')
-    assert label.inner_text() == "Ich habe die Datenschutzhinweise zur Kenntnis genommen."
+    assert label.inner_text() == (
+        "Die Datenschutzhinweise nach Art. 13 DSGVO wurden zur Kenntnis genommen "
+        "(Rechtsgrundlage der Verarbeitung: Art. 6 Abs. 1 Buchst. e DSGVO)."
+    )
     link = page.locator("#privacy_consent-hint a")
     assert link.get_attribute("href") == f"/p/{SLUG}/datenschutz"
     described = page.locator("#privacy_consent").get_attribute("aria-describedby") or ""

@@ -156,7 +156,7 @@ def test_a_full_disk_while_a_notice_is_registered_gives_a_503_and_keeps_the_deci
     issue = f"{STAFF}/beschluesse/{decision_id}/erlassen"
 
     _fill_the_disk(monkeypatch)
-    _assert_german_503(post(lead, issue, {}, f"{STAFF}/bescheide"))
+    _assert_german_503(post(lead, issue, {"confirm_past": "1"}, f"{STAFF}/bescheide"))
     assert _files(tmp_path / "documents") == []
     with web_app.app_context():
         session = db.session()
@@ -167,7 +167,7 @@ def test_a_full_disk_while_a_notice_is_registered_gives_a_503_and_keeps_the_deci
         assert application.state is ApplicationState.approved  # the decision waits
 
     monkeypatch.setattr(storage_module, "os", os)  # space freed
-    assert post(lead, issue, {}, f"{STAFF}/bescheide").status_code == 302
+    assert post(lead, issue, {"confirm_past": "1"}, f"{STAFF}/bescheide").status_code == 302
     with web_app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Notice)) == 1
     assert len(_files(tmp_path / "documents")) == 2  # the PDF and the DOCX

@@ -299,7 +299,8 @@ def test_the_declarations_step_asks_for_an_acknowledgement_with_a_link(site):
     html = client.get(step.replace("antragsteller", "erklaerungen")).get_data(as_text=True)
     text = _text(html)
 
-    assert "Ich habe die Datenschutzhinweise zur Kenntnis genommen." in text
+    # the catalogue's wording, the same the application PDF prints (issue 17.9)
+    assert "Die Datenschutzhinweise nach Art. 13 DSGVO wurden zur Kenntnis genommen" in text
     assert "einverstanden" not in text
     assert "willige" not in text
     assert f'href="/p/{SLUG}/datenschutz"' in html

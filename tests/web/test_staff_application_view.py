@@ -61,7 +61,7 @@ def test_the_offices_see_what_was_submitted_with_german_labels(matrix):
         "Drittmittel: Sparkassenstiftung 150,00 €",
         "Beantragte Zuwendung 600,00 €",
         "Gesamtfinanzierung 850,00 €",
-        "Bestätigt: Mit dem Projekt wurde noch nicht begonnen.",
+        "Bestätigt: Mit dem Projekt wurde noch nicht begonnen; es wurden noch keine Verträge",
         "Angebot Workshopleitung.pdf Angebot 1",
     ):
         assert shown in page, shown

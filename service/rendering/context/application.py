@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...domain.catalogues import FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
+from ...domain.catalogues import DECLARATIONS, FIELDS_OF_ACTION, LEGAL_FORMS, TARGET_GROUPS
 from ...domain.findings import Finding
 from ...domain.guideline import Guideline
 from ...domain.messages import Localizer
@@ -26,14 +26,20 @@ from .common import (
 )
 from .notice import cost_lines, costs_total, third_party
 
-DECLARATION_KEYS = (
-    "not_started",
-    "no_double_funding",
-    "anbest_acknowledged",
-    "data_correct",
-    "publicity",
-    "privacy_consent",
-)
+DECLARATION_KEYS = tuple(DECLARATIONS)
+
+
+def declaration_list(data: Mapping[str, Any], localizer: Localizer) -> list[Context]:
+    """Each declaration as the applicant read it beside its checkbox (the catalogue's text,
+    service/domain/catalogues.DECLARATIONS) and whether it was ticked – the PDF prints the
+    very words that were confirmed (issue 17, item 9)."""
+    return [
+        {
+            "text": text(localizer.gettext(msgid)),
+            "ticked": get(data, f"declarations.{key}") is True,
+        }
+        for key, msgid in DECLARATIONS.items()
+    ]
 
 
 def _finding(finding: Finding, localizer: Localizer) -> Context:
@@ -107,6 +113,8 @@ def build_application_context(
             "requested": money(get(data, "financing.requested")),
             "total": money((check.extra.get("totals") or {}).get("income")),
         },
+        # the ticks alone, for templates of a partnership that word the declarations themselves
         "declarations": {key: get(data, f"declarations.{key}") is True for key in DECLARATION_KEYS},
+        "declaration_list": declaration_list(data, localizer),
         "findings": [_finding(f, localizer) for f in check.findings],
     }

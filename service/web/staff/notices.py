@@ -1,4 +1,10 @@
-"""Back-office views: notices (preview, issue, amend, print file) and document downloads."""
+"""Back-office views: notices (preview, issue, amend, print file, the waiver of the remedy) and
+document downloads.
+
+Before issuing, the page warns where an approval's period or report deadline is already past
+and asks for a confirmation (issue 17, item 9); each issued notice shows the day it counts as
+notified, its remedy deadline, whether it went out by e-mail, and its waiver.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from flask_babel import gettext as _
 from ... import db
 from ...archive.register import open_download
 from ...archive.storage import DocumentStream, StorageError
+from ...domain.notice import WaiverForm
 from ...models import Decision, Document, Notice, StaffRole
 from ...operations import notices as ops
 from .. import parse
@@ -53,14 +60,26 @@ def attachment(data: bytes | DocumentStream, name: str, media_type: str) -> Resp
 def notices(slug: str) -> ResponseReturnValue:
     s = db.session()
     p = partnership()
+    uow = current_uow()
+    today = uow.today()
     issued = ops.issued_notices(s, p.id)
+    pending = ops.pending_decisions(s, p.id)
     pdfs = {n.id: ops.notice_pdf(s, n) for n in issued}
+    # approvals whose period (and perhaps report deadline) is past: a warning and a checkbox
+    warnings = {}
+    for decision in pending:
+        past = ops.issue_warning(decision, today)
+        if past is not None:
+            warnings[decision.id] = past.warning().render(uow.localizer)
     return render_template(
         "staff/notices.html",
-        pending=ops.pending_decisions(s, p.id),
+        pending=pending,
         issued=issued,
         pdfs=pdfs,
-        today=current_uow().today(),
+        warnings=warnings,
+        dates={n.id: ops.notice_dates(n, today) for n in issued},
+        grant_kinds=ops.GRANT_KINDS,
+        today=today,
     )
 
 
@@ -79,16 +98,24 @@ def notice_preview(slug: str, decision_id: int) -> ResponseReturnValue:
 
 @bp.post("/beschluesse/<int:decision_id>/erlassen")
 def notice_issue(slug: str, decision_id: int) -> ResponseReturnValue:
-    values = form_values(["reasons"])
+    values = form_values(["reasons", "confirm_past"])
     decision = _decision_or_404(decision_id)
-    refusal_goes_to(url_for("staff.notices", slug=slug))
+    refusal_goes_to(url_for("staff.notices", slug=slug) + f"#beschluss-{decision.id}")
     notice = ops.issue_notice(
         current_uow(),
         decision,
         signatory=partnership().lead_office_signatory,
         reasons=values.get("reasons", "")[:5000],
+        confirm_past=values.get("confirm_past") == "1",
     )
     flash(_("Notice %(number)s has been issued.", number=notice.number), "info")
+    if notice.mailed_at is not None:
+        flash(_("It is being sent to the applicant by e-mail with its PDF."), "info")
+    else:
+        flash(
+            _("The application has no e-mail address: please send the notice by post only."),
+            "info",
+        )
     return redirect(url_for("staff.notices", slug=slug))
 
 
@@ -143,6 +170,59 @@ def notice_amend(slug: str, notice_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(url_for("staff.notices", slug=slug))
+
+
+# -- the waiver of the remedy (Rechtsbehelfsverzicht) ----------------------------------------
+
+WAIVER_FIELDS = ["waived_on", "form", "declared_by"]
+
+
+def _waiver_page(
+    notice: Notice, values: dict[str, str], errors: dict[str, list[str]]
+) -> ResponseReturnValue:
+    today = current_uow().today()
+    return render_template(
+        "staff/notice_waiver.html",
+        notice=notice,
+        values=values,
+        errors=errors,
+        forms=list(WaiverForm),
+        dates=ops.notice_dates(notice, today),
+    ), (422 if errors else 200)
+
+
+@bp.get("/bescheide/<int:notice_id>/rechtsbehelfsverzicht")
+def notice_waiver(slug: str, notice_id: int) -> ResponseReturnValue:
+    notice = _notice_or_404(notice_id)
+    return _waiver_page(notice, {"waived_on": current_uow().today().isoformat()}, {})
+
+
+@bp.post("/bescheide/<int:notice_id>/rechtsbehelfsverzicht")
+def notice_waiver_record(slug: str, notice_id: int) -> ResponseReturnValue:
+    values = form_values(WAIVER_FIELDS)
+    notice = _notice_or_404(notice_id)
+    uow = current_uow()
+    refusal_goes_to(url_for("staff.notices", slug=slug) + f"#bescheid-{notice.id}")
+    problems = ops.record_waiver(
+        uow,
+        notice,
+        waived_on=parse.iso_date(values.get("waived_on", "").strip()),
+        form=values.get("form", ""),
+        declared_by=values.get("declared_by", ""),
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.field, []).append(problem.message.render(uow.localizer))
+        return _waiver_page(notice, values, errors)
+    flash(
+        _(
+            "The waiver of the remedy against notice %(number)s has been recorded.",
+            number=notice.number,
+        ),
+        "success",
+    )
+    return redirect(url_for("staff.notices", slug=slug) + f"#bescheid-{notice.id}")
 
 
 def _int_or_none(value: str | None) -> int | None:
