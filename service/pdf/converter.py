@@ -262,6 +262,10 @@ class PdfConverter:
     ) -> bytes:
         """Convert a DOCX to PDF/A-2b (plain PDF with pdfa=False); raise ConversionError.
 
+        The PDF is tagged and claims PDF/UA-1 (``pdfua``); its /Lang is ``language`` (the
+        document's default language is set to it before the export), and the paragraphs of
+        the heading styles (HEADING_STYLES) are tagged H1–H3 (docs/decisions.md, issue 18).
+
         Title, subject and author go into the document properties before the export, so
         they land in both the Info dictionary and the XMP metadata and the PDF/A stays valid.
         ``watermark`` (e.g. "ENTWURF") is drawn across every page by the export itself.
@@ -304,7 +308,13 @@ class PdfConverter:
                 raise ConversionError("the LibreOffice helper sent a broken answer") from exc
             if not pdf.startswith(b"%PDF-"):
                 raise ConversionError("LibreOffice produced no PDF")
-            return pdf
+        if pdfa and pdfua:
+            from .accessibility import declare_pdfua_schema
+
+            # LibreOffice 7.4 claims PDF/UA in the XMP without the extension schema PDF/A-2
+            # asks for; written into the packet's padding, nothing else changes
+            pdf = declare_pdfua_schema(pdf)
+        return pdf
 
     def start(self) -> None:
         """Start LibreOffice now rather than with the first conversion (a batch worker warms
