@@ -86,7 +86,9 @@ def _echo_result(result: CheckResult, output: Path | None) -> None:
 
 @cli.command("render", with_appcontext=False)
 @click.argument(
-    "document", metavar="notice|application|minutes|invitation|report", type=click.Choice(list(DOCUMENTS))
+    "document",
+    metavar="notice|application|minutes|invitation|report",
+    type=click.Choice(list(DOCUMENTS)),
 )
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(

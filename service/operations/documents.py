@@ -18,7 +18,6 @@ from typing import Any
 from ..domain.check import CheckResult, Kind, check
 from ..domain.findings import Finding, sort_findings
 from ..domain.guideline import Guideline
-from ..domain.invitation import invitation_findings, split_invitation
 from ..domain.headings import (
     Heading,
     application_heading,
@@ -27,6 +26,7 @@ from ..domain.headings import (
     notice_heading,
     report_heading,
 )
+from ..domain.invitation import invitation_findings, split_invitation
 from ..domain.messages import N_, Message
 from ..domain.notice import decision_findings
 from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO

@@ -26,6 +26,7 @@ the tagged roles so tests can check lists and tables themselves.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from typing import Any
@@ -142,9 +143,7 @@ def _xmp(root: DictionaryObject) -> str:
 
 
 def _xmp_value(xmp: str, tag: str) -> str | None:
-    found = re.search(rf"<{tag}>\s*([^<]*?)\s*</{tag}>", xmp) or re.search(
-        rf'{tag}="([^"]*)"', xmp
-    )
+    found = re.search(rf"<{tag}>\s*([^<]*?)\s*</{tag}>", xmp) or re.search(rf'{tag}="([^"]*)"', xmp)
     return found.group(1) if found else None
 
 
@@ -201,14 +200,15 @@ def accessibility_problems(
     else:
         if levels[0] != 1:
             problems.append(f"the first heading is H{levels[0]}, not H1")
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             if after > before + 1:
                 problems.append(f"a heading skips from H{before} to H{after}")
                 break
     if missing_alt := _figures_without_alt(reader):
         problems.append(f"{missing_alt} figure(s) without /Alt text")
     xmp = _xmp(root)
-    info_title = str((reader.metadata or {}).get("/Title", ""))
+    info = reader.metadata
+    info_title = str(info.get("/Title", "")) if info is not None else ""
     if not info_title:
         problems.append("no document title")
     elif xmp and _xmp_title(xmp) != info_title:
