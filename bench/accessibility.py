@@ -76,7 +76,9 @@ def main() -> int:
         for kind, docx in documents().items():
             meta = docx_metadata(docx)
             started = time.perf_counter()
-            pdf = converter.convert(docx, title=meta.title, subject=meta.subject, author=meta.author)
+            pdf = converter.convert(
+                docx, title=meta.title, subject=meta.subject, author=meta.author
+            )
             took = time.perf_counter() - started
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
