@@ -1,11 +1,13 @@
 """``foerderwerk render`` and ``foerderwerk templates check``.
 
-``render notice|application|minutes|report FILE.json -o OUT.docx|OUT.pdf`` (interchange.md):
+``render notice|application|minutes|invitation|report FILE.json -o OUT.docx|OUT.pdf``
+(interchange.md; the invitation's input: domain/invitation.py):
 the input is checked by the rules engine first. Exit 2 when it cannot be read (as ``check``);
 exit 1 without writing a file where the document would state something false (an approval whose
 application has error findings or whose amount exceeds the requested grant, or a decision
 lacking what the notice must cite); otherwise the document is written and exit 0. Rejections,
-minutes and reports always render and show their findings in the document. stdout carries the
+minutes and reports always render and show their findings in the document; an invitation
+without the date, place or members of its session is refused (exit 1). stdout carries the
 check's JSON object (plus ``"output"`` when a file was written); stderr one German line.
 """
 
@@ -84,7 +86,9 @@ def _echo_result(result: CheckResult, output: Path | None) -> None:
 
 @cli.command("render", with_appcontext=False)
 @click.argument(
-    "document", metavar="notice|application|minutes|report", type=click.Choice(list(DOCUMENTS))
+    "document",
+    metavar="notice|application|minutes|invitation|report",
+    type=click.Choice(list(DOCUMENTS)),
 )
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
@@ -115,7 +119,8 @@ def render_command(
     guideline_path: str | None,
     partnership_path: str | None,
 ) -> None:
-    """Erzeugt Bescheid, Antrag, Protokoll oder Verwendungsnachweis als DOCX oder PDF/A.
+    """Erzeugt Bescheid, Antrag, Protokoll, Einladung oder Verwendungsnachweis als DOCX oder
+    PDF/A.
 
     Exit 0: Dokument geschrieben. Exit 1: kein Dokument, weil es Falsches aussagen würde
     (Befunde auf stdout). Exit 2: Eingabe unlesbar.

@@ -21,10 +21,12 @@ from ..domain.guideline import Guideline
 from ..domain.headings import (
     Heading,
     application_heading,
+    invitation_heading,
     minutes_heading,
     notice_heading,
     report_heading,
 )
+from ..domain.invitation import invitation_findings, split_invitation
 from ..domain.messages import N_, Message
 from ..domain.notice import decision_findings
 from ..domain.partnership_settings import PARTNERSHIP_INVALID, PARTNERSHIP_LOGO
@@ -33,6 +35,7 @@ from ..pdf.pdftools import DocumentMetadata, fill_form
 from ..rendering.context import (
     build_application_context,
     build_approval_context,
+    build_invitation_context,
     build_minutes_context,
     build_rejection_context,
     build_report_context,
@@ -54,6 +57,7 @@ DOCUMENTS: dict[str, Kind] = {
     "notice": "application",
     "application": "application",
     "minutes": "meeting",
+    "invitation": "meeting",
     "report": "report",
 }
 
@@ -155,6 +159,11 @@ def _check(
         extra = decision_findings(data)
         if isinstance(data, dict):
             payload = {key: value for key, value in data.items() if key != "decision"}
+    if document == "invitation":
+        payload, own = split_invitation(data)
+        result = check(kind, payload, None, today=today)
+        findings = sort_findings(invitation_findings(list(result.findings), own))
+        return dataclasses.replace(result, findings=findings, extra={}), []
     if kind != "meeting" and guideline is None:
         raise ValueError(f"rendering {document} needs a guideline")
     # unmerged: the notice gate weighs the decision's findings apart from the application's
@@ -174,6 +183,8 @@ def _render_checked(
     extra: list[Finding],
     notes: list[str],
     templates: TemplateChooser | None = None,
+    *,
+    today: date,
 ) -> Outcome:
     localizer = BabelLocalizer()
     manifest = load_manifest()
@@ -198,6 +209,17 @@ def _render_checked(
         template = "minutes"
         build = lambda: build_minutes_context(data, partnership, result, localizer)  # noqa: E731
         heading = minutes_heading(get(data, "mode"), as_date(get(data, "date")))
+    elif document == "invitation":
+        if not result.ok:
+            return Outcome(1, result, notes=notes)  # no date, place or members to invite
+        template = "invitation"
+        held_on = as_date(get(data, "date"))
+        invitation = {"letter_date": today.isoformat(), **data}
+        build = lambda: build_invitation_context(invitation, partnership)  # noqa: E731
+        committee = text(get(data, "committee")) or (
+            "Jugendforum" if get(data, "body") == "jugendforum" else "Begleitausschuss"
+        )
+        heading = invitation_heading(held_on or today, committee)
     elif guideline is not None:
         template = "report"
         build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
@@ -228,7 +250,9 @@ def render_document(
     result, extra = _check(document, data, guideline, today)
     if _with(result, extra).input_invalid:
         return Outcome(2, _with(result, extra))
-    return _render_checked(document, data, guideline, partnership, result, extra, [], templates)
+    return _render_checked(
+        document, data, guideline, partnership, result, extra, [], templates, today=today
+    )
 
 
 def build_document(
@@ -249,7 +273,9 @@ def build_document(
         partnership = find_letterhead(partnership_path, notes)
     except PartnershipError as exc:
         return Outcome(2, _with(result, [*extra, partnership_problem(exc)]), notes=notes)
-    return _render_checked(document, data, guideline, partnership, result, extra, notes)
+    return _render_checked(
+        document, data, guideline, partnership, result, extra, notes, today=today
+    )
 
 
 def docx_metadata(docx: bytes) -> Metadata:

@@ -49,6 +49,19 @@ JEMALLOC_PATHS = (
     "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
 )
 
+# The language every document of the project is written in: the PDF's /Lang (PDF/UA 7.2).
+DOCUMENT_LANGUAGE = "de-DE"
+
+# The paragraph styles of the shipped templates that head a part of the document, from the top
+# down; each present rank is tagged one heading level below the one above it (H1 for the
+# subject line, no level skipped: PDF/UA, Matterhorn 14-003). The templates mark them by style
+# only (no outline level), so the conversion gives them their levels.
+HEADING_STYLES: tuple[tuple[str, ...], ...] = (
+    ("FW Betreff",),
+    ("FW Titel", "FW Teil"),
+    ("FW Nummer",),
+)
+
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_START_TIMEOUT = 60.0
 DEFAULT_MAX_CONVERSIONS = 200
@@ -133,6 +146,36 @@ def check_docx(docx_bytes: bytes) -> None:
         raise ConversionError("the document is no DOCX file (word/document.xml is missing)")
 
 
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def heading_levels(docx_bytes: bytes) -> dict[str, int]:
+    """The outline level of each heading style (HEADING_STYLES) the document uses: 1 for the
+    highest rank present, one more for each rank below it that is present too."""
+    from lxml import etree  # type: ignore[import-untyped]
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        try:
+            styles = etree.fromstring(archive.read("word/styles.xml"), parser)
+        except KeyError:
+            return {}
+        body = etree.fromstring(archive.read("word/document.xml"), parser)
+    names = {
+        style.get(f"{W_NS}styleId"): name.get(f"{W_NS}val")
+        for style in styles.iter(f"{W_NS}style")
+        if (name := style.find(f"{W_NS}name")) is not None
+    }
+    used = {names.get(ref.get(f"{W_NS}val")) for ref in body.iter(f"{W_NS}pStyle")}
+    levels: dict[str, int] = {}
+    for rank in HEADING_STYLES:
+        present = [name for name in rank if name in used]
+        if present:
+            level = len(set(levels.values())) + 1
+            levels.update(dict.fromkeys(present, level))
+    return levels
+
+
 def _kill_group(pgid: int | None) -> None:
     if pgid is None:
         return
@@ -210,12 +253,18 @@ class PdfConverter:
         docx_bytes: bytes,
         *,
         pdfa: bool = True,
+        pdfua: bool = True,
+        language: str | None = DOCUMENT_LANGUAGE,
         title: str | None = None,
         subject: str | None = None,
         author: str | None = None,
         watermark: str | None = None,
     ) -> bytes:
         """Convert a DOCX to PDF/A-2b (plain PDF with pdfa=False); raise ConversionError.
+
+        The PDF is tagged and claims PDF/UA-1 (``pdfua``); its /Lang is ``language`` (the
+        document's default language is set to it before the export), and the paragraphs of
+        the heading styles (HEADING_STYLES) are tagged H1–H3 (docs/decisions.md, issue 18).
 
         Title, subject and author go into the document properties before the export, so
         they land in both the Info dictionary and the XMP metadata and the PDF/A stays valid.
@@ -226,6 +275,9 @@ class PdfConverter:
             "op": "convert",
             "docx": base64.b64encode(docx_bytes).decode("ascii"),
             "pdfa": pdfa,
+            "pdfua": pdfua,
+            "language": language,
+            "headings": heading_levels(docx_bytes),
             "title": title,
             "subject": subject,
             "author": author,
@@ -256,7 +308,13 @@ class PdfConverter:
                 raise ConversionError("the LibreOffice helper sent a broken answer") from exc
             if not pdf.startswith(b"%PDF-"):
                 raise ConversionError("LibreOffice produced no PDF")
-            return pdf
+        if pdfa and pdfua:
+            from .accessibility import declare_pdfua_schema
+
+            # LibreOffice 7.4 claims PDF/UA in the XMP without the extension schema PDF/A-2
+            # asks for; written into the packet's padding, nothing else changes
+            pdf = declare_pdfua_schema(pdf)
+        return pdf
 
     def start(self) -> None:
         """Start LibreOffice now rather than with the first conversion (a batch worker warms

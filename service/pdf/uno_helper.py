@@ -157,9 +157,19 @@ class Office:
             for key in ("title", "subject", "author"):
                 if request.get(key) is not None:
                     setattr(props, key.capitalize(), request[key])
+            language = request.get("language")
+            if language:
+                # The PDF's /Lang is the document's default language (the DOCX's docDefaults,
+                # en-US in Word's templates), not that of the styles the text uses.
+                _set_default_language(doc, str(language))
+            for style, level in (request.get("headings") or {}).items():
+                _set_outline_level(doc, str(style), int(level))
             filter_data = [_prop("UseTaggedPDF", True), _prop("DisplayPDFDocumentTitle", True)]
             if request.get("pdfa", True):
                 filter_data.append(_prop("SelectPdfVersion", 2))
+            if request.get("pdfua", False):
+                # PDF/UA-1: tagged, the title shown, a pdfuaid claim in the XMP metadata
+                filter_data.append(_prop("PDFUACompliance", True))
             if request.get("watermark"):
                 # drawn by the export itself across every page: a draft costs no second pass
                 filter_data.append(_prop("Watermark", str(request["watermark"])))
@@ -212,6 +222,22 @@ class Office:
             time.sleep(0.05)
         kill_group(self.pgid)
         reap_children()
+
+
+def _set_default_language(doc: Any, tag: str) -> None:
+    language, _, country = tag.partition("-")
+    locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+    locale.Language, locale.Country = language, country
+    defaults = doc.createInstance("com.sun.star.text.Defaults")
+    defaults.setPropertyValue("CharLocale", locale)
+
+
+def _set_outline_level(doc: Any, name: str, level: int) -> None:
+    """Paragraphs of a style with an outline level are tagged /H<level> in the PDF (and
+    become its bookmarks); the level changes nothing on the page."""
+    styles = doc.getStyleFamilies().getByName("ParagraphStyles")
+    if styles.hasByName(name):
+        styles.getByName(name).setPropertyValue("OutlineLevel", level)
 
 
 class LoadError(Exception):

@@ -449,3 +449,102 @@ def test_templates_check_refuses_include_and_format_tricks(tmp_path: Path, tag: 
     assert result.exit_code == 1
     assert tag in result.stdout
     assert "abgelehnt" in result.stdout
+
+
+# -- invitation (issue 18.9) -----------------------------------------------------------------
+
+INVITATION_FILE = FIXTURES / "invitation-bga.json"
+
+
+def render_invitation(tmp_path: Path, source: Path, out: str = "e.docx") -> tuple[Result, Path]:
+    target = tmp_path / out
+    result = invoke(
+        "render", "invitation", str(source), "-o", str(target), "--partnership", PARTNERSHIP
+    )
+    return result, target
+
+
+def invitation_file(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    data = json.loads(INVITATION_FILE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "invitation.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_invitation_renders_with_agenda_and_invitees(tmp_path: Path) -> None:
+    result, target = render_invitation(tmp_path, INVITATION_FILE)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"ok": True, "findings": [], "output": str(target)}
+    text = docx_text(target.read_bytes())
+    for expected in (
+        "Dienstag, 22. September 2026",
+        "Rathaus Boizenburg, Kirchplatz 1",
+        "Demokratiefest am Elbufer",
+        "Forumtheater gegen Parolen",
+        "Anna Beispiel",
+        "Frank Beispiel",
+        "01.09.2026",
+    ):
+        assert expected in text, expected
+
+
+def test_a_meeting_file_without_votes_renders_as_its_invitation(tmp_path: Path) -> None:
+    result, target = render_invitation(tmp_path, FIXTURES / "meeting-bga.json")
+    assert result.exit_code == 0, result.output
+    assert "Jugendclub Lübtheen e.V." in docx_text(target.read_bytes())
+
+
+def test_the_letter_date_defaults_to_today(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FOERDERWERK_TODAY", "2026-09-03")
+    source = invitation_file(tmp_path, lambda data: data.pop("letter_date"))
+    result, target = render_invitation(tmp_path, source)
+    assert result.exit_code == 0, result.output
+    assert "03.09.2026" in docx_text(target.read_bytes())
+
+
+def test_a_written_vote_has_no_invitation(tmp_path: Path) -> None:
+    source = invitation_file(tmp_path, lambda data: data.update(mode="written"))
+    result, target = render_invitation(tmp_path, source)
+    assert result.exit_code == 2
+    assert ("input.invalid", "mode") in codes(result)
+    assert not target.exists()
+
+
+def test_an_invitation_without_a_date_is_refused(tmp_path: Path) -> None:
+    source = invitation_file(tmp_path, lambda data: data.pop("date"))
+    result, target = render_invitation(tmp_path, source)
+    assert result.exit_code == 1
+    assert ("field.required", "date") in codes(result)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda data: data.update(letter_date="1.9.2026"), "letter_date"),
+        (lambda data: data["items"][0].update(title=7), "items[0].title"),
+        (lambda data: data["members"][0].update(colour="blau"), "members[0].colour"),
+    ],
+)
+def test_unreadable_invitation_input_exits_2(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], field: str
+) -> None:
+    result, target = render_invitation(tmp_path, invitation_file(tmp_path, change))
+    assert result.exit_code == 2
+    assert ("input.invalid", field) in codes(result)
+    assert not target.exists()
+
+
+@pytest.mark.libreoffice
+def test_the_invitation_renders_as_a_german_tagged_pdf(tmp_path: Path) -> None:
+    _need_pdf_tools()
+    from service.pdf.accessibility import accessibility_problems
+
+    result, target = render_invitation(tmp_path, INVITATION_FILE, "e.pdf")
+    assert result.exit_code == 0, result.output
+    assert "Forumtheater gegen Parolen" in pdf_text(target)
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, check=True).stdout
+    assert "Title:           Einladung zur Sitzung vom 22.09.2026" in info.decode("utf-8")
+    assert "Subject:         Begleitausschuss der Partnerschaft" in info.decode("utf-8")
+    assert accessibility_problems(target.read_bytes()) == []
