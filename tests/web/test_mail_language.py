@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import re
 from email.message import EmailMessage
 from pathlib import Path
@@ -164,6 +165,22 @@ def test_every_mail_kind_is_german_in_the_recipients_form_of_address(db_url, tmp
     assert "Hallo" in _text(by_recipient["tom@muster.example"])
     assert "Dein Antrag" in by_recipient["tom@muster.example"]["Subject"]
     assert len({m["Message-ID"] for m in messages}) == len(messages)
+    if SAMPLES:  # FOERDERWERK_MAIL_SAMPLES=docs/samples/mail keeps each mail as it arrives
+        _keep_samples(messages)
+
+
+SAMPLES = os.environ.get("FOERDERWERK_MAIL_SAMPLES")
+HEADERS = ("Date", "From", "Reply-To", "To", "Subject", "Message-ID")
+
+
+def _keep_samples(messages) -> None:
+    folder = Path(SAMPLES or ".")
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, message in enumerate(messages, 1):
+        head = "".join(f"{name}: {message[name]}\n" for name in HEADERS if message[name])
+        subject = re.sub(r"[^a-z0-9]+", "-", str(message["Subject"]).lower()).strip("-")
+        text = _text(message).split("\n", 1)[1]
+        (folder / f"{number:02d}-{subject[:40]}.txt").write_text(head + "\n" + text)
 
 
 def test_the_check_finds_the_english_bodies_of_issue_17():
