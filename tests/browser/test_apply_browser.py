@@ -108,11 +108,11 @@ APPLICANT = {
     "#name": "Kulturverein Elbufer e.V.",
     "#legal_form": "verein",
     "#street": "Elbstraße 4",
-    "#postal_code": "19258",
+    "#postal_code": "1925",  # mistake: four digits
     "#city": "Boizenburg/Elbe",
     "#representative": "Jana Beispiel",
     "#contact_name": "Jana Beispiel",
-    "#email": "kontakt@elbufer.example",
+    "#email": "kontakt@elbufer,example",  # mistake: a comma
     "#phone": "038847 0000",
     "#iban": "DE02 1203 0000 0000 2020 52",  # mistake: checksum
     "#account_holder": "Kulturverein Elbufer e.V.",
@@ -123,6 +123,15 @@ def test_an_action_fund_application_from_empty_form_to_receipt(page, live_server
     _start(page, live_server, "AIF-2026")
     check_page(page, "01-antragsteller-leer")
     _fill(page, APPLICANT)
+    page.click(NEXT)
+    _expect_error_at(page, "postal_code")
+    _expect_error_at(page, "email")
+    # two mistakes, a German plural (issue 17: it read "2 Angabe")
+    assert "Bitte korrigieren Sie 2 Angaben" in page.locator("#error-summary").inner_text()
+    check_page(page, "02-antragsteller-zwei-fehler")
+    assert page.locator("#postal_code").input_value() == "1925"
+    page.fill("#postal_code", "19258")
+    page.fill("#email", "kontakt@elbufer.example")
     page.click(NEXT)
     _expect_error_at(page, "iban")
     check_page(page, "02-antragsteller-fehler")
