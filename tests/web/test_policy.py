@@ -41,6 +41,7 @@ from service.models import (
     Sector,
     StaffRole,
     StaffUser,
+    Upload,
     Vote,
     VoteChoice,
 )
@@ -72,6 +73,7 @@ OBJECT_ARGS = (
     "committee_id",
     "member_id",
     "version",  # a partnership's own template version (issue 16.4)
+    "upload_id",  # an attachment, read by a committee member (issue 20.2)
 )
 
 
@@ -103,6 +105,25 @@ class Objects:
     version: int = 0
     # a payment request (issue 19.1)
     request_id: int = 0
+    # an attachment of the application (issue 20.2)
+    upload_id: int = 0
+
+
+def _upload(session, application_id: int) -> int:
+    from service.web.applicant.uploads import upload_storage
+
+    data = _pdf()
+    upload = Upload(
+        application_id=application_id,
+        kind="offer",
+        display_name="Angebot.pdf",
+        sha256=upload_storage().put(data),
+        size=len(data),
+        pages=1,
+    )
+    session.add(upload)
+    session.flush()
+    return upload.id
 
 
 def _payment_request(session, application_id: int) -> int:
@@ -184,6 +205,10 @@ def _partnership_a(session, storage) -> Objects:
     objects.committee_id = item.meeting.committee_id
     objects.member_id = item.meeting.committee.members[0].id
     objects.request_id = _payment_request(session, fest.id)
+    # the demo committee account is the first member of the committee that decided it
+    seated = item.meeting.committee.members_on(item.meeting.held_on)[0].member
+    seated.staff_user_id = committee_user.id
+    objects.upload_id = _upload(session, fest.id)
     return objects
 
 
@@ -256,6 +281,7 @@ def _partnership_b(session, storage) -> Objects:
     objects.committee_id = committee.id
     objects.member_id = member.id
     objects.request_id = _payment_request(session, application.id)
+    objects.upload_id = _upload(session, application.id)
     return objects
 
 
@@ -264,6 +290,7 @@ def matrix(demo_app, monkeypatch):
     demo_app.config["WTF_CSRF_ENABLED"] = False
     # the preview converts with LibreOffice; the matrix is about access, not documents
     monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
+    monkeypatch.setattr("service.operations.receipts.application_pdf", lambda s, i: _pdf())
     with demo_app.app_context():
         session = db.session()
         storage = storage_from_config(demo_app.config, session)
@@ -336,7 +363,9 @@ def test_each_role_gets_exactly_what_the_policy_table_allows(matrix, role):
     for rule in _staff_rules(app):
         allowed = role in POLICY[rule.endpoint].roles
         if not allowed:
-            assert _call(client, rule, _url(rule, a)).status_code == 403, rule.endpoint
+            # a committee member must not learn what exists beyond their agenda (issue 20.2)
+            refused = 404 if role is StaffRole.committee else 403
+            assert _call(client, rule, _url(rule, a)).status_code == refused, rule.endpoint
         elif "GET" in rule.methods:
             status = client.get(_url(rule, a)).status_code
             if role is StaffRole.committee and rule.endpoint == "staff.document":
