@@ -10,11 +10,19 @@ only for the youth forum (docs/decisions.md, "Was ein Gremienmitglied sieht").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
+from ..adapters.mail.transport import Mail
 from ..domain.messages import N_, Message
-from ..errors import Refused
+from ..domain.partnership_settings import email_is_valid
+from ..errors import NotFound, Refused
+from ..links import site_url
 from ..models import (
     AgendaItem,
     Application,
@@ -24,11 +32,14 @@ from ..models import (
     ConflictOfInterest,
     Meeting,
     Partnership,
+    StaffRole,
     StaffUser,
     Upload,
 )
 from ..uow import UnitOfWork
 from . import audit
+from . import staff as staff_ops
+from .accounts import INVITATION_LIFETIME_HOURS
 
 MAX_REASON = 500
 
@@ -201,3 +212,110 @@ def organisation_hints(meeting: Meeting) -> dict[int, list[str]]:
             if organisation_matches(seat.organisation, item.application.applicant_name):
                 hints.setdefault(item.id, []).append(seat.name)
     return hints
+
+
+# -- member accounts from the committee list (issue 20.1) --------------------------------------
+
+
+class Invitation(StrEnum):
+    invited = "invited"  # a new account (or one without password yet): mail with a link
+    linked = "linked"  # an existing account with a password: role and link, no mail
+    already = "already"  # linked before and able to sign in: nothing to do
+    no_email = "no_email"  # no (valid) e-mail address in the member list
+    inactive = "inactive"  # the account of that address is deactivated: left alone
+
+
+@dataclass(frozen=True)
+class InvitationResult:
+    member: CommitteeMember
+    outcome: Invitation
+
+
+NO_SUCH_MEMBER = N_("There is no member “%(name)s” in the committees.")
+
+
+def invite_members(
+    uow: UnitOfWork,
+    partnership: Partnership,
+    committees: list[Committee],
+    *,
+    member_name: str | None = None,
+) -> list[InvitationResult]:
+    """Give the members of ``committees`` (those whose term runs today or begins later; or
+    only the one named ``member_name``) a staff account with the committee role, linked to
+    their person in the member list, and send those who cannot sign in yet an invitation
+    with a link to set their password (the password-reset link, valid
+    :data:`~service.operations.accounts.INVITATION_LIFETIME_HOURS`). The youth forum's
+    members are addressed with "du". Repeating it invites nobody twice who has signed in."""
+    today = uow.today()
+    results: list[InvitationResult] = []
+    for committee in committees:
+        if committee.partnership_id != partnership.id:
+            raise NotFound(Message(N_("There is no such committee.")))
+        for member in committee.members:
+            if member_name is not None and member.name != member_name:
+                continue
+            if member_name is None and not any(
+                t.term_to is None or t.term_to >= today for t in member.terms
+            ):
+                continue  # a former member is not invited
+            results.append(InvitationResult(member, _invite_member(uow, partnership, member)))
+    if member_name is not None and not results:
+        raise NotFound(Message(NO_SUCH_MEMBER, {"name": member_name}))
+    return results
+
+
+def _invite_member(
+    uow: UnitOfWork, partnership: Partnership, member: CommitteeMember
+) -> Invitation:
+    email = (member.email or "").strip().lower()
+    if not email_is_valid(email):
+        return Invitation.no_email
+    account = staff_ops.find_user(uow.session, email)
+    if account is not None and not account.active:
+        return Invitation.inactive
+    if account is None:
+        account = StaffUser(email=email, name=member.name, password_hash="")
+        uow.session.add(account)
+        uow.session.flush()
+        audit.record(
+            uow.session,
+            uow.actor,
+            "staff.create",
+            "staff_user",
+            account.id,
+            partnership_id=partnership.id,
+            email=account.email,
+        )
+    was_linked = member.staff_user_id == account.id
+    staff_ops.grant_roles(uow, account, [(partnership, StaffRole.committee)])
+    member.staff_user_id = account.id
+    uow.session.flush()
+    if account.password_hash:
+        return Invitation.already if was_linked else Invitation.linked
+    token = staff_ops.issue_reset_token(uow, account, timedelta(hours=INVITATION_LIFETIME_HOURS))
+    addressee = mail_texts.Addressee(informal=member.committee.body is CommitteeBody.jugendforum)
+    body = mail_texts.member_invitation_body(
+        addressee,
+        name=member.name,
+        committee=member.committee.name,
+        partnership=partnership.name,
+        link=site_url("auth.password_reset_link", token=token),
+        hours=INVITATION_LIFETIME_HOURS,
+        email=account.email,
+        login=site_url("auth.login"),
+    )
+    mail = Mail(
+        to=account.email, subject=mail_texts.member_invitation_subject(addressee), body=body
+    )
+    uow.mail(mail_texts.from_partnership(mail, partnership))
+    audit.record(
+        uow.session,
+        uow.actor,
+        "committee.member_invited",
+        "committee_member",
+        member.id,
+        partnership_id=partnership.id,
+        staff_user=account.id,
+    )
+    return Invitation.invited

@@ -160,7 +160,10 @@ POLICY: dict[str, Rule] = {
     "staff.admin_fund_open": _staff(C, A),
     "staff.admin_fund_close": _staff(C, A),
     # committees and their members with terms (issue 16.3)
-    "staff.admin_committees": _staff(A),
+    # the coordination office sees the list and invites members (issue 20.1); only the
+    # administrator changes it
+    "staff.admin_committees": _staff(C, A),
+    "staff.admin_committee_invite": _staff(C, A),
     "staff.admin_committee_create": _staff(A),
     "staff.admin_member_new": _staff(A),
     "staff.admin_member_edit": _staff(A),

@@ -151,8 +151,10 @@ def test_a_member_reads_the_application_its_pdf_and_attachments_on_their_agenda(
 
     assert page.status_code == 200
     assert "Forumtheater" in text(page)
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    assert attachment.status_code == 200 and attachment.data.startswith(b"%PDF")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    assert attachment.status_code == 200
+    assert attachment.data.startswith(b"%PDF")
 
 
 def test_another_committees_application_answers_404_by_every_address(world):
@@ -211,9 +213,12 @@ def test_a_minors_data_only_for_the_youth_forum(world):
     bga = text(anna.get(f"{STAFF}/gremium/sitzungen/{ids['bga']}/antraege/{ids['graffiti']}"))
     jf = text(mia.get(f"{STAFF}/gremium/sitzungen/{ids['jf']}/antraege/{ids['graffiti']}"))
 
-    assert "Graffiti-Workshop" in bga and "Graffiti-Workshop" in jf
-    assert ids["birth"] not in bga and ids["adult"] not in bga
-    assert ids["birth"] in jf and ids["adult"] in jf
+    assert "Graffiti-Workshop" in bga
+    assert "Graffiti-Workshop" in jf
+    assert ids["birth"] not in bga
+    assert ids["adult"] not in bga
+    assert ids["birth"] in jf
+    assert ids["adult"] in jf
 
 
 def _conflicts(app, meeting_id: int) -> list[tuple[str, str]]:
