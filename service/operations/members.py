@@ -110,6 +110,11 @@ def shows_minor_data(committee: Committee) -> bool:
     return committee.body is CommitteeBody.jugendforum
 
 
+def says_du(committee: Committee) -> bool:
+    """The youth forum's members are addressed with "du" – pages and e-mails (issue 20.1)."""
+    return committee.body is CommitteeBody.jugendforum
+
+
 def uploads_of(session: Session, application: Application) -> list[Upload]:
     return list(
         session.scalars(

@@ -268,3 +268,21 @@ def test_a_hint_when_the_members_organisation_is_the_applicant(world):
     assert text(page).count("Ihre Organisation scheint der Antragsteller zu sein") == 1
     assert "Anna Beispiel" in text(kuf_page)
     assert "scheint der Antragsteller zu sein" in text(kuf_page)
+
+
+def test_the_youth_forum_is_addressed_with_du_the_begleitausschuss_with_sie(world):
+    app, ids = world
+    mia = _client(app, FORUM_MEMBER)
+    anna = _client(app, COMMITTEE)
+    url = f"{STAFF}/gremium/sitzungen/{ids['jf']}/antraege/{ids['forum']}/befangenheit"
+    page = f"{STAFF}/gremium/sitzungen/{ids['jf']}"
+
+    post(mia, url, {"action": "declare", "reason": "Meine Schwester spielt mit"}, page)
+    forum = text(mia.get(page))
+    own = text(mia.get(f"{STAFF}/gremium/"))
+    begleitausschuss = text(anna.get(f"{STAFF}/gremium/sitzungen/{ids['bga']}"))
+
+    assert "Deine Befangenheit ist festgehalten." in forum
+    assert "Du hast dich für diesen Tagesordnungspunkt für befangen erklärt." in forum
+    assert "Die Sitzungen und Umlaufverfahren deiner Gremien" in own
+    assert "Zum Beispiel: Sie sind im Vorstand" in begleitausschuss

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ... import db
 from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
@@ -41,9 +42,12 @@ def _item_or_404(meeting_id: int, app_id: int) -> tuple[Meeting, CommitteeMember
 
 @bp.get("/gremium/")
 def member_sessions(slug: str) -> ResponseReturnValue:
+    seats = ops.seats_of(db.session(), partnership(), user())
     return render_template(
         "staff/member_sessions.html",
         meetings=ops.meetings_of(db.session(), partnership(), user()),
+        # "du" for the youth forum (issue 20.1): when every seat of the account is there
+        du=bool(seats) and all(ops.says_du(m.committee) for m in seats),
     )
 
 
@@ -53,6 +57,7 @@ def member_session(slug: str, meeting_id: int) -> ResponseReturnValue:
     return render_template(
         "staff/member_session.html",
         meeting=meeting,
+        du=ops.says_du(meeting.committee),
         member=member,
         conflicts={i.id: ops.conflict_of(i, member) for i in meeting.items},
         hints={i.id: ops.organisation_hint(meeting, i, member) for i in meeting.items},
@@ -107,8 +112,14 @@ def member_conflict(slug: str, meeting_id: int, app_id: int) -> ResponseReturnVa
     uow = current_uow()
     if values.get("action") == "withdraw":
         ops.withdraw_conflict(uow, item, member)
-        flash(_("Your conflict of interest has been withdrawn."), "info")
+        if ops.says_du(meeting.committee):
+            flash(pgettext("du", "Your conflict of interest has been withdrawn."), "info")
+        else:
+            flash(_("Your conflict of interest has been withdrawn."), "info")
     else:
         ops.declare_conflict(uow, item, member, values.get("reason", ""))
-        flash(_("Your conflict of interest has been recorded."), "info")
+        if ops.says_du(meeting.committee):
+            flash(pgettext("du", "Your conflict of interest has been recorded."), "info")
+        else:
+            flash(_("Your conflict of interest has been recorded."), "info")
     return redirect(back)
