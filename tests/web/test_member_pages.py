@@ -286,3 +286,28 @@ def test_the_youth_forum_is_addressed_with_du_the_begleitausschuss_with_sie(worl
     assert "Du hast dich für diesen Tagesordnungspunkt für befangen erklärt." in forum
     assert "Die Sitzungen und Umlaufverfahren deiner Gremien" in own
     assert "Zum Beispiel: Sie sind im Vorstand" in begleitausschuss
+
+
+def test_the_offices_older_item_form_cannot_drop_a_conflict_the_member_declared(world):
+    app, ids = world
+    with app.app_context():
+        from service.operations.sessions import records_version
+
+        meeting = db.session().get(Meeting, ids["bga"])
+        item = next(i for i in meeting.items if i.application_id == ids["planspiel"])
+        item_id, version = item.id, records_version(meeting, item)
+    anna = _client(app, COMMITTEE)
+    page = f"{STAFF}/gremium/sitzungen/{ids['bga']}"
+    url = f"{page}/antraege/{ids['planspiel']}/befangenheit"
+    post(anna, url, {"action": "declare", "reason": "Vorstand beim Träger"}, page)
+    kuf = _client(app, KUF)
+
+    stale = post(
+        kuf,
+        f"{STAFF}/sitzungen/{ids['bga']}/top/{item_id}",
+        {"version": version, "conditions": ""},
+        f"{STAFF}/sitzungen/{ids['bga']}",
+    )
+
+    assert stale.status_code == 409
+    assert _conflicts(app, ids["bga"]) == [("Anna Beispiel", "Vorstand beim Träger")]
