@@ -126,3 +126,33 @@ def list_command(slug: str, day: datetime | None) -> None:
             if term.term_to is not None:
                 since += " " + _("to %(day)s") % {"day": _localizer.format_date(term.term_to)}
             click.echo(f"  {seat.name} – {', '.join(parts)}; {since}")
+
+
+@committees_group.command(
+    "invite",
+    help=_(
+        "Give the committee members with an e-mail address an account with the committee role "
+        "and send those who cannot sign in yet an invitation to set their password."
+    ),
+)
+@_PARTNERSHIP
+@click.option("--member", "member_name", default=None, help=_("Only this member (the name)."))
+@in_command_uow
+def invite_command(slug: str, member_name: str | None) -> None:
+    from ..operations import members as member_ops
+
+    uow = current_command_uow()
+    partnership = partnership_ops.find_partnership(uow, slug)
+    committees = ops.list_committees(uow, partnership)
+    results = member_ops.invite_members(uow, partnership, committees, member_name=member_name)
+    words = {
+        member_ops.Invitation.invited: _("invitation sent"),
+        member_ops.Invitation.linked: _("existing account, committee role given"),
+        member_ops.Invitation.already: _("can sign in already"),
+        member_ops.Invitation.no_email: _("no e-mail address, not invited"),
+        member_ops.Invitation.inactive: _("account deactivated, not invited"),
+    }
+    for result in results:
+        click.echo(
+            f"{result.member.committee.name}: {result.member.name} – {words[result.outcome]}"
+        )

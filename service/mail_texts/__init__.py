@@ -207,6 +207,41 @@ def invitation_body(*, partnership: str, link: str, hours: int, email: str, logi
     )
 
 
+# -- committee members' accounts (issue 20.1) ----------------------------------------------
+
+
+def member_invitation_subject(addressee: Addressee) -> str:
+    if addressee.informal:
+        return pgettext("du", "Your Förderwerk account for the committee", addressee)
+    return gettext("Your Förderwerk account for the committee", addressee)
+
+
+def member_invitation_body(
+    addressee: Addressee,
+    *,
+    name: str,
+    committee: str,
+    partnership: str,
+    link: str,
+    hours: int,
+    email: str,
+    login: str,
+) -> str:
+    """The invitation of a committee member; the youth forum's members are addressed with
+    "du" (``addressee.informal``)."""
+    return render(
+        "member_invitation",
+        addressee,
+        member_name=name,
+        committee=committee,
+        partnership=partnership,
+        link=link,
+        hours=hours,
+        email=email,
+        login=login,
+    )
+
+
 # -- payment requests (issue 19.1) ------------------------------------------------------------
 
 

@@ -8,7 +8,8 @@ Every endpoint of the application has an entry. Kinds:
 - ``staff``: a signed-in staff account holding one of ``roles`` in the partnership named by
   ``<slug>``. Anonymous visitors are sent to the login; a staff account without a role in that
   partnership gets 404 (it must not learn what exists there); with a role but not the right
-  one, 403. Objects are always looked up inside the partnership, so another partnership's
+  one, 403 – except a committee member's account (no other role), which gets 404 (need-to-know,
+  issue 20.2). Objects are always looked up inside the partnership, so another partnership's
   ids answer 404 as well;
 - ``signed_in``: any signed-in staff account (its own start page, logout).
 
@@ -101,9 +102,10 @@ POLICY: dict[str, Rule] = {
     # the back office under /p/<slug>/staff/
     "staff.start": _staff(C, L, M, A),
     "staff.inbox": _staff(C, L, A),
-    "staff.application": _staff(C, L, M, A),
+    # committee members read applications only through their own agenda (staff.member_*)
+    "staff.application": _staff(C, L, A),
     # the PDF of the frozen copy and the uploads carry bank and contact data: the offices
-    # (issue 17.4; committee members' need to know is the committees issue)
+    # (issue 17.4; committee members read them through their agenda, staff.member_*)
     "staff.application_pdf": _staff(C, L, A),
     "staff.application_upload": _staff(C, L, A),
     "staff.formal_check": _staff(C),
@@ -111,9 +113,10 @@ POLICY: dict[str, Rule] = {
     "staff.request_info": _staff(C),
     "staff.move": _staff(C),
     "staff.audit_log": _staff(C, L, A),
+    # a member-only account is sent on to its own sessions (staff.member_sessions)
     "staff.sessions": _staff(C, L, M, A),
     "staff.session_new": _staff(C),
-    "staff.session": _staff(C, L, M, A),
+    "staff.session": _staff(C, L, A),
     "staff.session_agenda": _staff(C),
     "staff.session_attendance": _staff(C),
     "staff.session_item": _staff(C),
@@ -122,7 +125,8 @@ POLICY: dict[str, Rule] = {
     "staff.session_invitation": _staff(C),
     "staff.session_invitation_document": _staff(C),
     "staff.session_print": _staff(L),
-    # committee members: minutes only (the view answers 404 for notices with bank details)
+    # committee members: minutes and invitations of their own sessions only (the view answers
+    # 404 for notices with bank details and for other committees' sessions)
     "staff.document": _staff(C, L, M, A),
     "staff.notices": _staff(L, C),
     "staff.notice_preview": _staff(L),
@@ -161,11 +165,23 @@ POLICY: dict[str, Rule] = {
     "staff.admin_fund_open": _staff(C, A),
     "staff.admin_fund_close": _staff(C, A),
     # committees and their members with terms (issue 16.3)
-    "staff.admin_committees": _staff(A),
+    # the coordination office sees the list and invites members (issue 20.1); only the
+    # administrator changes it
+    "staff.admin_committees": _staff(C, A),
+    "staff.admin_committee_invite": _staff(C, A),
     "staff.admin_committee_create": _staff(A),
     "staff.admin_member_new": _staff(A),
     "staff.admin_member_edit": _staff(A),
     "staff.admin_member_end": _staff(A),
+    # what a committee member sees (issue 20.2): their committees' sessions, each agenda
+    # item's submitted application read-only, its PDF and attachments; conflicts of interest
+    # (20.3). The views answer 404 for anything not on the member's own agenda.
+    "staff.member_sessions": _staff(M),
+    "staff.member_session": _staff(M),
+    "staff.member_application": _staff(M),
+    "staff.member_application_pdf": _staff(M),
+    "staff.member_upload": _staff(M),
+    "staff.member_conflict": _staff(M),
     # the partnership's own document templates (issue 16.4)
     "staff.admin_templates": _staff(A),
     "staff.admin_template_upload": _staff(A),
@@ -215,7 +231,8 @@ def enforce() -> ResponseReturnValue | None:
     if not roles:
         abort(404)
     if not roles & rule.roles:
-        abort(403)
+        # a committee member must not learn what exists beyond their agenda (issue 20.2)
+        abort(404 if roles <= {M} else 403)
     g.partnership = partnership
     g.staff_roles = roles
     return None

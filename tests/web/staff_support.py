@@ -41,3 +41,22 @@ def post(client: FlaskClient, url: str, data: dict[str, object], page: str | Non
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def seat_account(app, email: str, meeting_id: int, index: int = 0) -> int:
+    """Link the staff account ``email`` to the ``index``-th member seated in the meeting's
+    committee on its day (issue 20: a member account reaches only its own sessions).
+    Returns the committee member's id."""
+    from sqlalchemy import select
+
+    from service import db
+    from service.models import Meeting, StaffUser
+
+    with app.app_context():
+        session = db.session()
+        meeting = session.get(Meeting, meeting_id)
+        account = session.scalars(select(StaffUser).where(StaffUser.email == email)).one()
+        member = meeting.committee.members_on(meeting.held_on)[index].member
+        member.staff_user_id = account.id
+        session.commit()
+        return member.id

@@ -258,11 +258,22 @@ def test_a_new_committee_can_be_created(demo_app, admin):
     assert "Begleitausschuss 2027" in text(admin.get(COMMITTEES))
 
 
-@pytest.mark.parametrize("email", [KUF, LEAD])
-def test_coordination_and_lead_offices_get_403(demo_app, email):
+def test_the_lead_office_gets_403(demo_app):
     client = demo_app.test_client()
-    log_in(client, email)
+    log_in(client, LEAD)
     assert client.get(COMMITTEES).status_code == 403
+
+
+def test_the_coordination_office_reads_the_list_and_invites_but_does_not_change_it(demo_app):
+    # issue 20.1: the coordination office invites the members from this page
+    client = demo_app.test_client()
+    log_in(client, KUF)
+    page = client.get(COMMITTEES)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "/einladen" in html
+    assert "/mitglieder/neu" not in html
+    assert 'id="new-committee"' not in html
 
 
 def test_another_partnerships_admin_gets_404_for_everything_here(demo_app):

@@ -203,6 +203,9 @@ def _partnership_a(session, storage, uploads) -> Objects:
     objects.committee_id = item.meeting.committee_id
     objects.member_id = item.meeting.committee.members[0].id
     objects.request_id = _payment_request(session, fest.id)
+    # the demo committee account is the first member of the committee that decided it
+    seated = item.meeting.committee.members_on(item.meeting.held_on)[0].member
+    seated.staff_user_id = committee_user.id
     objects.upload_id = _upload(session, uploads, fest)
     return objects
 
@@ -287,6 +290,7 @@ def matrix(demo_app, monkeypatch, tmp_path):
     uploads = FolderStorage(demo_app.config["UPLOAD_PATH"])
     # the preview converts with LibreOffice; the matrix is about access, not documents
     monkeypatch.setattr("service.web.uow.office_pdf", lambda docx, *a, **kw: _pdf())
+    monkeypatch.setattr("service.operations.receipts.application_pdf", lambda s, i: _pdf())
     with demo_app.app_context():
         session = db.session()
         storage = storage_from_config(demo_app.config, session)
@@ -359,7 +363,9 @@ def test_each_role_gets_exactly_what_the_policy_table_allows(matrix, role):
     for rule in _staff_rules(app):
         allowed = role in POLICY[rule.endpoint].roles
         if not allowed:
-            assert _call(client, rule, _url(rule, a)).status_code == 403, rule.endpoint
+            # a committee member must not learn what exists beyond their agenda (issue 20.2)
+            refused = 404 if role is StaffRole.committee else 403
+            assert _call(client, rule, _url(rule, a)).status_code == refused, rule.endpoint
         elif "GET" in rule.methods:
             status = client.get(_url(rule, a)).status_code
             if role is StaffRole.committee and rule.endpoint == "staff.document":

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from service import db
 from service.models import AuditLog, CommitteeMember, Document, Meeting
 
-from .staff_support import COMMITTEE, KUF, STAFF, log_in, post, text
+from .staff_support import COMMITTEE, KUF, STAFF, log_in, post, seat_account, text
 from .test_staff_sessions import _app, _new_session
 
 
@@ -102,9 +102,13 @@ def test_a_committee_member_may_read_the_invitation_but_not_produce_it(demo_app,
     pdf = next(d for d in _documents(demo_app, meeting_id) if d.kind == "invitation")
     member = demo_app.test_client()
     log_in(member, COMMITTEE)
+    # not (yet) a member of this committee: the invitation is not there for the account
+    assert member.get(f"{STAFF}/dokumente/{pdf.id}").status_code == 404
+    seat_account(demo_app, COMMITTEE, meeting_id)
 
     assert member.get(f"{STAFF}/dokumente/{pdf.id}").status_code == 200
-    assert post(member, f"{url}/einladung", {}, url).status_code == 403
+    # need-to-know (issue 20.2): a member-only account gets 404, not 403
+    assert post(member, f"{url}/einladung", {}, f"{STAFF}/gremium/").status_code == 404
 
 
 def test_a_written_vote_has_no_invitation(demo_app, monkeypatch):

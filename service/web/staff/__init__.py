@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
         applications,
         committees,
         funds,
+        members,
         notices,
         payments,
         regeneration,

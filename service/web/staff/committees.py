@@ -11,6 +11,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ...domain.committees import (
     GROUP_WORDS,
@@ -22,6 +23,7 @@ from ...domain.committees import (
 from ...domain.messages import N_
 from ...models import Committee, CommitteeBody, CommitteeMember
 from ...operations import committees as ops
+from ...operations import members as member_ops
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, form_values, partnership
@@ -216,4 +218,52 @@ def admin_member_end(slug: str, committee_id: int, member_id: int) -> ResponseRe
         ),
         "success",
     )
+    return redirect(_list_url() + f"#committee-{committee.id}")
+
+
+@bp.post("/verwaltung/gremien/<int:committee_id>/einladen")
+def admin_committee_invite(slug: str, committee_id: int) -> ResponseReturnValue:
+    """Accounts for the members (issue 20.1): all members of the committee with an e-mail
+    address, or the one of ``member``; an invitation mail to those who cannot sign in yet."""
+    committee = _committee(committee_id)
+    values = form_values(["member"])
+    refusal_goes_to(_list_url() + f"#committee-{committee.id}")
+    name = None
+    if values.get("member"):
+        name = ops.find_member(
+            committee, int(values["member"]) if values["member"].isdigit() else 0
+        ).name
+    results = member_ops.invite_members(current_uow(), partnership(), [committee], member_name=name)
+    counts = {outcome: 0 for outcome in member_ops.Invitation}
+    for result in results:
+        counts[result.outcome] += 1
+    flash(
+        ngettext(
+            "%(num)d invitation sent.",
+            "%(num)d invitations sent.",
+            counts[member_ops.Invitation.invited],
+        ),
+        "success",
+    )
+    if counts[member_ops.Invitation.linked]:
+        flash(
+            ngettext(
+                "%(num)d member already had an account; it now has the committee role.",
+                "%(num)d members already had an account; it now has the committee role.",
+                counts[member_ops.Invitation.linked],
+            ),
+            "info",
+        )
+    missing = [r.member.name for r in results if r.outcome is member_ops.Invitation.no_email]
+    if missing:
+        flash(
+            _("Without an e-mail address, not invited: %(names)s", names=", ".join(missing)),
+            "error",
+        )
+    inactive = [r.member.name for r in results if r.outcome is member_ops.Invitation.inactive]
+    if inactive:
+        flash(
+            _("Deactivated account, not invited: %(names)s", names=", ".join(inactive)),
+            "error",
+        )
     return redirect(_list_url() + f"#committee-{committee.id}")

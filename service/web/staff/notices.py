@@ -19,12 +19,13 @@ from ...archive.register import open_download
 from ...archive.storage import DocumentStream, StorageError
 from ...domain.notice import WaiverForm
 from ...models import Decision, Document, Notice, StaffRole
+from ...operations import members as member_ops
 from ...operations import notices as ops
 from .. import parse
 from ..filters import money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
-from .common import bp, conflict_page, form_values, has_role, partnership
+from .common import bp, conflict_page, form_values, has_role, partnership, user
 from .sessions import meeting_or_404
 
 
@@ -254,7 +255,10 @@ def document(slug: str, document_id: int) -> ResponseReturnValue:
         abort(404)
     if not has_role(StaffRole.coordination, StaffRole.lead, StaffRole.admin) and (
         found.kind not in _COMMITTEE_KINDS
+        or found.meeting is None
+        or member_ops.seat_in(found.meeting, user()) is None
     ):
+        # a member reads only the documents of sessions they hold a seat in (issue 20.2)
         abort(404)
     storage = current_uow().storage
     try:

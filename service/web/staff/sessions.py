@@ -16,13 +16,22 @@ from ...domain.messages import N_, Message
 from ...domain.states import DecisionOutcome
 from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
-from ...models import AgendaItem, Application, Committee, Meeting, MeetingMode, VoteChoice
+from ...models import (
+    AgendaItem,
+    Application,
+    Committee,
+    Meeting,
+    MeetingMode,
+    StaffRole,
+    VoteChoice,
+)
+from ...operations import members as member_ops
 from ...operations import sessions as ops
 from .. import parse
 from ..filters import money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
-from .common import bp, conflict_page, form_list, form_values, partnership
+from .common import bp, conflict_page, form_list, form_values, has_role, partnership
 
 _MINUTES_FAILED = Message(
     N_("The minutes could not be produced. Please try again in a few minutes.")
@@ -59,6 +68,9 @@ def _time(value: str) -> time | None:
 
 @bp.get("/sitzungen")
 def sessions(slug: str) -> ResponseReturnValue:
+    if not has_role(StaffRole.coordination, StaffRole.lead, StaffRole.admin):
+        # a committee member sees only their own committees' sessions (issue 20.2)
+        return redirect(url_for("staff.member_sessions", slug=slug))
     p = partnership()
     return render_template(
         "staff/sessions.html",
@@ -140,6 +152,7 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
         outcome_labels={o.value: o.label for o in DecisionOutcome},
         written=meeting.mode is MeetingMode.written,
         records_version=ops.records_version,
+        organisation_hints=member_ops.organisation_hints(meeting),
     )
 
 
