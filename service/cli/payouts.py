@@ -89,9 +89,7 @@ def import_command(slug: str, csv_file: Path, apply: bool) -> None:
         click.echo(_("Recorded: %(message)s") % {"message": r.message.render(_localizer)})
     for r in done.results:
         if r.outcome is not Outcome.matched:
-            click.echo(
-                _("Not recorded: %(message)s") % {"message": r.message.render(_localizer)}
-            )
+            click.echo(_("Not recorded: %(message)s") % {"message": r.message.render(_localizer)})
     count = len(done.recorded)
     click.echo(
         _localizer.ngettext("%(count)s payout recorded.", "%(count)s payouts recorded.", count)

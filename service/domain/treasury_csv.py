@@ -269,10 +269,7 @@ def _line(
         return MalformedLine(
             number,
             Message(
-                N_(
-                    "Line %(line)s: “%(value)s” is not an amount. Please write it like "
-                    "1.234,56."
-                ),
+                N_("Line %(line)s: “%(value)s” is not an amount. Please write it like 1.234,56."),
                 {"line": number, "value": raw_amount[:40]},
             ),
         )
@@ -433,7 +430,8 @@ def _match_one(
         mentioned = [
             o
             for o in candidates
-            if _mentions(entry.file_number, o.file_number) or _mentions(entry.purpose, o.file_number)
+            if _mentions(entry.file_number, o.file_number)
+            or _mentions(entry.purpose, o.file_number)
         ]
         fitting = [o for o in mentioned if still_open(o) == entry.amount]
         if len(fitting) == 1:

@@ -75,7 +75,11 @@ def _match(uow: UnitOfWork, partnership: Partnership, data: bytes) -> ImportPrev
     scope = f"partnership:{partnership.id}"
     keys = [line.key(scope) for line in parsed.lines]
     recorded = (
-        set(uow.session.scalars(select(Payout.idempotency_key).where(Payout.idempotency_key.in_(keys))))
+        set(
+            uow.session.scalars(
+                select(Payout.idempotency_key).where(Payout.idempotency_key.in_(keys))
+            )
+        )
         if keys
         else set()
     )
@@ -108,17 +112,18 @@ def import_payouts(
             uow.session.refresh(found, with_for_update=True)
     preview = _match(uow, partnership, data)
     for result in preview.matched:
-        assert result.entry is not None and result.order is not None
-        request = uow.session.get(PaymentRequest, result.order.request_id)
-        assert request is not None
+        entry, order = result.entry, result.order
+        request = uow.session.get(PaymentRequest, order.request_id) if order else None
+        if entry is None or request is None:  # a matched line has both
+            continue
         record_payout(
             uow,
             request,
-            amount=result.entry.amount,
-            paid_on=result.entry.booked_on,
+            amount=entry.amount,
+            paid_on=entry.booked_on,
             source=PayoutSource.csv,
             idempotency_key=result.key,
-            cash_ref=result.entry.cash_reference or request.cash_reference,
+            cash_ref=entry.cash_reference or request.cash_reference,
         )
         preview.recorded.append(result)
     audit.record(

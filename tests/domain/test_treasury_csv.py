@@ -51,7 +51,10 @@ def test_umlauts_read_in_each_encoding(encoding):
 
 
 def test_header_variants_and_title_lines_before_the_header_are_accepted():
-    text = "Kasse Musterstadt – Auszahlungen\n\nKZ;Betrag (EUR);Buchungstag;Az.\nX;-675,00;1.12.2026;Y\n"
+    text = (
+        "Kasse Musterstadt – Auszahlungen\n\n"
+        "KZ;Betrag (EUR);Buchungstag;Az.\nX;-675,00;1.12.2026;Y\n"
+    )
     [line] = _parse(text).lines
     assert (line.cash_reference, line.amount, line.file_number) == ("X", Decimal("675.00"), "Y")
 
@@ -68,11 +71,15 @@ def test_too_many_lines_are_refused():
 
 
 def test_malformed_lines_are_named_by_their_line_number():
-    text = HEADER + "A;1,00;01.12.2026;;\nB;zwölf;01.12.2026;;\n\nC;1,00;31.02.2026;;\nD;1,00;06.12.2026;;\n"
+    text = (
+        HEADER
+        + "A;1,00;01.12.2026;;\nB;zwölf;01.12.2026;;\n\nC;1,00;31.02.2026;;\nD;1,00;06.12.2026;;\n"
+    )
     parsed = _parse(text)
     assert [m.line for m in parsed.malformed] == [3, 5, 6]
     shown = [m.message.render(PlainLocalizer()) for m in parsed.malformed]
-    assert "Line 3" in shown[0] and "zwölf" in shown[0]
+    assert "Line 3" in shown[0]
+    assert "zwölf" in shown[0]
     assert "31.02.2026" in shown[1]
     assert "future" in shown[2]
 
@@ -88,13 +95,15 @@ def test_german_amounts_round_trip(amount):
 def test_matched_by_kassenzeichen():
     [result] = _match(HEADER + "AIF-2026-007-1;675,00;01.12.2026;;\n")
     assert result.outcome is Outcome.matched
-    assert result.order is not None and result.order.request_id == 1
+    assert result.order is not None
+    assert result.order.request_id == 1
 
 
 def test_matched_by_file_number_in_the_purpose_and_the_amount():
     [result] = _match(HEADER + ";1.234,56;01.12.2026;;Zuschuss AIF-2026-009 Fest\n")
     assert result.outcome is Outcome.matched
-    assert result.order is not None and result.order.request_id == 2
+    assert result.order is not None
+    assert result.order.request_id == 2
 
 
 def test_a_file_number_with_another_amount_differs():
