@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from service import db
+from service.domain.treasury_csv import MAX_BYTES, MAX_LINES
 from service.models import Payout, PayoutSource
 from tests.payout_support import HEADER, approved_request
 
@@ -157,3 +158,25 @@ def test_the_coordination_office_may_not_import(web_app):
     log_in(kuf, KUF)
     assert "Auszahlungen aus der Kasse importieren" not in text(kuf.get(QUEUE))
     assert _upload(kuf, GOOD.encode()).status_code == 403
+
+
+def test_a_file_at_the_limits_goes_through_preview_and_confirm(web_app):
+    filler = "XYZ-{n};5,00;02.05.2026;Aktenzeichen {n};" + "Verwendungszweck " * 5 + "\r\n"
+    body = "".join(filler.format(n=n) for n in range(MAX_LINES - 1))
+    content = (
+        GOOD.splitlines(keepends=True)[0] + GOOD.splitlines(keepends=True)[1] + body
+    ).encode()
+    assert MAX_BYTES * 0.8 < len(content) <= MAX_BYTES
+    lead = _lead(web_app)
+
+    page = _upload(lead, content).get_data(as_text=True)
+    form = {
+        "csrf_token": csrf(page),
+        "content": _hidden(page, "content"),
+        "sha256": _hidden(page, "sha256"),
+    }
+    assert lead.post(f"{QUEUE}/kasse/uebernehmen", data=form).status_code == 302
+    assert _csv_payouts(web_app) == [Decimal("675.00")]
+
+    too_long = _upload(lead, content + b"XYZ-x;5,00;02.05.2026;;\r\n")
+    assert "mehr als 2000 Zeilen" in text(lead.get(too_long.location))
