@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "mail": "mail",
     "notices": "notices",
     "partnerships": "partnerships",
+    "payouts": "payouts",
     "render": "render",
     "templates": "templates",
     "retention": "retention",

@@ -378,6 +378,12 @@ def record_payout(
     if earlier is not None:
         return earlier
     _locked(uow, request)
+    # a second worker with the same key waited for the lock: it finds the first one's payout
+    earlier = uow.session.scalars(
+        select(Payout).where(Payout.idempotency_key == idempotency_key)
+    ).one_or_none()
+    if earlier is not None:
+        return earlier
     if request.status is not PaymentStatus.approved:
         raise Refused(
             Message(

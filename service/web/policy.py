@@ -149,6 +149,8 @@ POLICY: dict[str, Rule] = {
     "staff.payment_refuse": _staff(C, L),
     "staff.payment_arithmetic": _staff(L),
     "staff.payment_payout": _staff(L),
+    "staff.payout_import_preview": _staff(L),
+    "staff.payout_import_confirm": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts

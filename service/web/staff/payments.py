@@ -3,21 +3,27 @@ engine's findings, the two sign-offs, refusal, payouts by hand and the payment o
 
 Who may do what is the policy table's (service/web/policy.py): coordination and lead office
 sign "sachlich richtig" and refuse; only the lead office signs "rechnerisch richtig" and
-records payouts. The operation refuses a second sign-off by the same account."""
+records payouts, by hand or from the treasury's CSV (upload, preview, confirm). The operation
+refuses a second sign-off by the same account."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ... import mail_texts
+from ...domain.treasury_csv import MAX_BYTES, Outcome
 from ...links import site_url
 from ...models import PaymentRequest, PayoutSource
 from ...operations import payments as ops
+from ...operations import payout_import as imports
 from .. import parse
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
@@ -166,3 +172,69 @@ def payment_payout(slug: str, request_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(back)
+
+
+# -- the treasury's CSV ----------------------------------------------------------------------
+# Upload → preview (nothing saved) → confirm. The file travels back with the confirmation as
+# base64 in a hidden field, with its SHA-256 from the preview: the confirmation records what
+# was shown (the operation matches again under locks and refuses another file). CSRF like
+# every form; the size limit is the domain's (MAX_BYTES).
+
+
+def _queue_import_url(slug: str) -> str:
+    return url_for("staff.payments", slug=slug) + "#kasse"
+
+
+@bp.post("/mittelabrufe/kasse")
+def payout_import_preview(slug: str) -> ResponseReturnValue:
+    form_values([])
+    refusal_goes_to(_queue_import_url(slug))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Please choose the treasury's CSV file to upload."), "error")
+        return redirect(_queue_import_url(slug))
+    data = upload.read(MAX_BYTES + 1)
+    uow = current_uow()
+    preview = imports.preview_import(uow, partnership(), data)
+    status = 422 if preview.malformed else 200
+    return render_template(
+        "staff/payout_import.html",
+        preview=preview,
+        notes=[r.message.render(uow.localizer) for r in preview.results],
+        content=base64.b64encode(data).decode("ascii"),
+        filename=upload.filename.rsplit("/", 1)[-1][:200],
+    ), status
+
+
+@bp.post("/mittelabrufe/kasse/uebernehmen")
+def payout_import_confirm(slug: str) -> ResponseReturnValue:
+    values = form_values(["content", "sha256"])
+    refusal_goes_to(_queue_import_url(slug))
+    try:
+        data = base64.b64decode(values.get("content", ""), validate=True)
+    except binascii.Error:
+        data = b""
+    uow = current_uow()
+    done = imports.import_payouts(
+        uow, partnership(), data, expected_sha256=values.get("sha256", "") or "-"
+    )
+    count = len(done.recorded)
+    flash(
+        ngettext(
+            "%(num)s payout from the treasury's file recorded.",
+            "%(num)s payouts from the treasury's file recorded.",
+            count,
+        ),
+        "info",
+    )
+    others = [r for r in done.results if r.outcome is not Outcome.matched]
+    if others:
+        flash(
+            ngettext(
+                "%(num)s line was not recorded; see the preview for why.",
+                "%(num)s lines were not recorded; see the preview for why.",
+                len(others),
+            ),
+            "info",
+        )
+    return redirect(url_for("staff.payments", slug=slug) + "#mittelabrufe")
