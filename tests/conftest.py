@@ -231,6 +231,13 @@ def db_session(db_engine: Engine) -> Iterator[Session]:
 AIF_GUIDELINE = (FIXTURES / "guideline-aif-2026.toml").read_text(encoding="utf-8")
 
 
+def partnership_settings_text() -> str:
+    """tests/fixtures/partnership.toml for a copy in another folder: its [annexes] (paths
+    relative to the fixture) made absolute, so the copy still finds them (issue 18)."""
+    text = (FIXTURES / "partnership.toml").read_text(encoding="utf-8")
+    return text.replace('"../../doc_templates/', f'"{FIXTURES.parent.parent}/doc_templates/')
+
+
 def make_fund(session: Session, slug: str = "musterstadt") -> Fund:
     """A partnership with the fund AIF-2026 and its example guideline, flushed."""
     partnership = Partnership(slug=slug, name=f"Partnerschaft für Demokratie {slug}")

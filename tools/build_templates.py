@@ -475,10 +475,7 @@ def address_block(
     left, right = table.rows[0].cells
     para(left, ("{{ sender_line }}", {"underline": True}), style="FW Rücksendeangabe")
     for line in address:
-        if line.startswith("{%p"):
-            para(left, line, style="FW Anschrift")
-        else:
-            para(left, line, style="FW Anschrift")
+        para(left, line, style="FW Anschrift")
     for caption, value, *condition in info:
         if condition:
             tag(right, f"if {condition[0]}")
@@ -507,15 +504,46 @@ def signature(document: DocumentObject, greeting: str = "Mit freundlichen Grüß
 
 
 def remedy(document: DocumentObject, numeral: str) -> None:
+    """The Rechtsbehelfsbelehrung from the partnership's [legal] settings (issue 18): an
+    objection (§ 70 Abs. 1 VwGO) or, where the Land abolished it, an action (§§ 74, 81, 55a
+    VwGO) – each in writing, electronically and in person; when a posted notice counts as
+    made known."""
     para(document, f"{numeral}. Rechtsbehelfsbelehrung", style="FW Teil")
+    tag(document, "if legal.lawsuit")
+    para(
+        document,
+        "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage "
+        "erhoben werden (§ 74 Abs. 1 Satz 2 der Verwaltungsgerichtsordnung – VwGO). Die Klage "
+        "ist bei folgendem Gericht zu erheben: {{ legal.remedy_body }}.",
+    )
+    para(
+        document,
+        "Sie ist dort schriftlich oder zur Niederschrift des Urkundsbeamten der Geschäftsstelle "
+        "zu erheben (§ 81 Abs. 1 VwGO). Sie kann auch als elektronisches Dokument nach "
+        "Maßgabe des § 55a VwGO eingereicht werden; eine einfache E-Mail genügt dafür nicht. "
+        "Rechtsanwältinnen und Rechtsanwälte, Behörden und juristische Personen des "
+        "öffentlichen Rechts müssen sie als elektronisches Dokument übermitteln (§ 55d VwGO). "
+        "Die Klage muss den Kläger, den Beklagten und den Gegenstand des Klagebegehrens "
+        "bezeichnen (§ 82 Abs. 1 VwGO).",
+    )
+    tag(document, "else")
     para(
         document,
         "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch "
-        "erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift bei der Behörde "
-        "einzulegen, die diesen Bescheid erlassen hat: {{ lead_office.name }}, "
-        "{{ lead_office.unit }}, {{ lead_office.street }}, {{ lead_office.postal_code }} "
-        "{{ lead_office.city }}.",
+        "erhoben werden. Der Widerspruch ist schriftlich, in elektronischer Form nach § 3a "
+        "Abs. 2 des Verwaltungsverfahrensgesetzes oder zur Niederschrift bei folgender Stelle "
+        "zu erheben: {{ legal.remedy_body }} (§ 70 Abs. 1 der Verwaltungsgerichtsordnung – "
+        "VwGO). Eine einfache E-Mail genügt der elektronischen Form nicht.",
     )
+    tag(document, "endif")
+    tag(document, "if legal.notification_day")
+    para(
+        document,
+        "Ein durch die Post übermittelter Bescheid gilt am {{ legal.notification_day }} Tag "
+        "nach der Aufgabe zur Post als bekannt gegeben (§ 41 Abs. 2 "
+        "{{ legal.procedure_act }}).",
+    )
+    tag(document, "endif")
 
 
 def body_name(genitive: bool = True) -> str:
@@ -526,12 +554,73 @@ def body_name(genitive: bool = True) -> str:
     return "{% if fund.youth_forum %}das Jugendforum{% else %}der Begleitausschuss{% endif %}"
 
 
+# Whom a notice goes to (issue 18, item 5): the legal guardians of a minor, the adult (or
+# representing) person of a group without legal form, an organisation for the attention of
+# its representative. Each line a paragraph; the {%p %} lines vanish when rendered.
 RECIPIENT_ADDRESS = [
+    "{%p if recipient.guardians %}",
+    "An die gesetzlichen Vertreter von",
+    "{% if recipient.natural_person %}{{ recipient.name }}{% else %}"
+    "{{ recipient.minor_name }}{% endif %}",
+    "{%p if recipient.group %}",
+    "für „{{ recipient.name }}“",
+    "{%p endif %}",
+    "{%p elif recipient.natural_person %}",
     "{{ recipient.name }}",
-    "z. Hd. {{ recipient.representative }}",
+    "{%p elif recipient.group %}",
+    "{{ recipient.attention }}",
+    "für „{{ recipient.name }}“",
+    "{%p else %}",
+    "{{ recipient.name }}",
+    "{%p if recipient.attention %}",
+    "z. Hd. {{ recipient.attention }}",
+    "{%p endif %}",
+    "{%p endif %}",
     "{{ recipient.street }}",
     "{{ recipient.postal_code }} {{ recipient.city }}",
 ]
+
+
+def recipient_paragraph(document: DocumentObject) -> None:
+    """Nummer 2 of the approval: the recipient – an organisation with its representative, a
+    person (a minor through the legal guardians), the natural persons behind a group."""
+    tag(document, "if recipient.natural_person")
+    para(
+        document,
+        "{{ recipient.name }}, {{ recipient.street }}, {{ recipient.postal_code }} "
+        "{{ recipient.city }}.{% if recipient.minor %} {{ recipient.name }} ist minderjährig; "
+        "für {{ recipient.name }} handeln die gesetzlichen Vertreter, denen dieser Bescheid "
+        "bekannt gegeben wird (§§ 12, 41 Abs. 1 {{ legal.procedure_act }}).{% if "
+        "recipient.adult_contact %} Erwachsene Ansprechperson laut Antrag: "
+        "{{ recipient.adult_contact }}.{% endif %}{% endif %}",
+    )
+    tag(document, "elif recipient.group")
+    para(
+        document,
+        "Die Gruppe „{{ recipient.name }}“ ist laut Antrag eine {{ recipient.legal_form }}. "
+        "Zuwendungsempfänger sind deshalb die natürlichen Personen, die sie tragen und für "
+        "sie handeln: "
+        "{% for person in recipient.persons %}{{ person.name }}{% if person.minor %} "
+        "(minderjährig){% endif %}{% if person.adult_contact %} (erwachsene Ansprechperson)"
+        "{% endif %}{% if not loop.last %}, {% endif %}{% endfor %}; Anschrift: "
+        "{{ recipient.street }}, {{ recipient.postal_code }} {{ recipient.city }}. Sie sind "
+        "gemeinsam für die zweckentsprechende Verwendung der Zuwendung verantwortlich."
+        "{% if recipient.minor %} Für {{ recipient.minor_name }} handeln die gesetzlichen "
+        "Vertreter (§ 12 Abs. 1 {{ legal.procedure_act }}).{% endif %} Dieser Bescheid wird "
+        "{% if recipient.guardians %}den gesetzlichen Vertretern von "
+        "{{ recipient.minor_name }}{% else %}{{ recipient.attention }}{% endif %} bekannt "
+        "gegeben (§ 41 Abs. 1 {{ legal.procedure_act }}).",
+    )
+    tag(document, "else")
+    para(
+        document,
+        "{{ recipient.name }} ({{ recipient.legal_form }}), {{ recipient.street }}, "
+        "{{ recipient.postal_code }} {{ recipient.city }}{% if recipient.represented_by %}, "
+        "vertreten durch {{ recipient.represented_by }}{% endif %}.{% if recipient.minor and "
+        "recipient.attention %} Erwachsene Ansprechperson laut Antrag: "
+        "{{ recipient.attention }}.{% endif %}",
+    )
+    tag(document, "endif")
 
 
 # --- Zuwendungsbescheid ---------------------------------------------------------------------
@@ -572,26 +661,29 @@ def build_approval() -> DocumentObject:
         "leben!“ in der jeweils geltenden Fassung, der Fördergrundsätze für den {{ fund.name }} "
         "der {{ partnership.name }} sowie des Beschlusses " + body_name() + " vom "
         "{{ decision.committee_date_long }} bewillige ich Ihnen für das unter Nummer 3 genannte "
-        "Vorhaben eine Zuwendung als nicht rückzahlbaren Zuschuss in Höhe von",
+        "Vorhaben eine Zuwendung als nicht rückzahlbaren Zuschuss "
+        "{% if financing.festbetrag %}(Festbetrag) {% endif %}in Höhe von",
     )
-    para(d, "höchstens {{ decision.amount }}", style="FW Betrag", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(
         d,
-        "Der Betrag ist ein Höchstbetrag; er darf nicht überschritten werden.",
+        "{% if not financing.festbetrag %}höchstens {% endif %}{{ decision.amount }}",
+        style="FW Betrag",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
     )
+    tag(d, "if financing.festbetrag")
+    para(d, "Der Betrag ist ein Festbetrag nach Nummer 4.")
+    tag(d, "else")
+    para(d, "Der Betrag ist ein Höchstbetrag; er darf nicht überschritten werden.")
+    tag(d, "endif")
     para(d, "2. Zuwendungsempfänger", style="FW Nummer")
-    para(
-        d,
-        "{{ recipient.name }} ({{ recipient.legal_form }}), {{ recipient.street }}, "
-        "{{ recipient.postal_code }} {{ recipient.city }}, vertreten durch "
-        "{{ recipient.representative }}.",
-    )
+    recipient_paragraph(d)
     para(d, "3. Zuwendungszweck", style="FW Nummer")
     para(
         d,
-        "Die Zuwendung ist ausschließlich für das Projekt „{{ project.title }}“ in "
-        "{{ project.location }} nach Maßgabe Ihres Antrags vom {{ applied_on_long }} und dieses "
-        "Bescheides zu verwenden. Gegenstand des Projekts laut Antrag:",
+        "Die Zuwendung ist ausschließlich für das Projekt „{{ project.title }}“"
+        "{% if project.location %} (Ort: {{ project.location }}){% endif %} nach Maßgabe Ihres "
+        "Antrags vom {{ applied_on_long }} und dieses Bescheides zu verwenden. Gegenstand des "
+        "Projekts laut Antrag:",
     )
     para(d, ("{{ project.summary }}", {"italic": True}))
     para(d, "4. Finanzierungsart und zuwendungsfähige Ausgaben", style="FW Nummer")
@@ -602,41 +694,54 @@ def build_approval() -> DocumentObject:
     tag(d, "if financing.fehlbedarf")
     para(
         d,
-        "Sie deckt den Fehlbetrag, der nach Einsatz Ihrer Eigenmittel, der Drittmittel und der "
-        "Einnahmen verbleibt. Verringern sich die zuwendungsfähigen Ausgaben oder erhöhen sich "
-        "die Deckungsmittel, ermäßigt sich die Zuwendung um den vollen Betrag (Nr. 2.1.2 "
-        "ANBest-P). Die Eigenmittel sind mindestens in der geplanten Höhe einzusetzen.",
+        "Sie deckt den Fehlbedarf, der nach Einsatz Ihrer Eigenmittel, der Drittmittel und der "
+        "Einnahmen verbleibt; nach dem Finanzierungsplan Ihres Antrags beträgt er "
+        "{{ financing.deficit }}{% if decision.reduced %}, bewilligt werden höchstens "
+        "{{ decision.amount }}{% endif %}. Verringern sich die zuwendungsfähigen Ausgaben oder "
+        "erhöhen sich die Deckungsmittel gegenüber dem verbindlichen Finanzierungsplan "
+        "(Anlage 1), ermäßigt sich die Zuwendung um den vollen Betrag "
+        "({{ annex.cite_reduction }}). Die Eigenmittel sind mindestens in der Höhe nach "
+        "Anlage 1 ({{ plan.own_funds_approved }}) einzusetzen.",
     )
     tag(d, "endif")
     tag(d, "if financing.anteil")
     para(
         d,
-        "Sie deckt einen festen Anteil der zuwendungsfähigen Ausgaben. Verringern sich diese "
-        "oder erhöhen sich die Deckungsmittel, ermäßigt sich die Zuwendung anteilig "
-        "(Nr. 2.1.1 ANBest-P).",
+        "Sie beträgt {{ financing.share }} der zuwendungsfähigen Ausgaben, das ist das "
+        "Verhältnis von {{ decision.amount }} zu {{ plan.costs_total }}, höchstens jedoch "
+        "{{ decision.amount }}. Bei der Abrechnung wird der Anteil ungerundet aus diesem "
+        "Verhältnis berechnet. Verringern sich die zuwendungsfähigen Ausgaben oder erhöhen "
+        "sich die Deckungsmittel gegenüber dem verbindlichen Finanzierungsplan (Anlage 1), "
+        "ermäßigt sich die Zuwendung anteilig ({{ annex.cite_reduction }}).",
     )
     tag(d, "endif")
     tag(d, "if financing.festbetrag")
     para(
         d,
-        "Sie wird als fester Betrag gewährt und ermäßigt sich nur, wenn die zuwendungsfähigen "
-        "Ausgaben unter diesen Betrag sinken.",
+        "Sie wird als fester Betrag von {{ decision.amount }} gewährt. Verringern sich die "
+        "zuwendungsfähigen Ausgaben oder erhöhen sich die Deckungsmittel, bleibt der "
+        "Festbetrag unverändert; er ermäßigt sich nur, wenn die zuwendungsfähigen Ausgaben "
+        "unter diesen Betrag sinken.",
     )
     tag(d, "endif")
     tag(d, "if financing.voll")
     para(
         d,
         "Sie deckt die zuwendungsfähigen Ausgaben vollständig, soweit sie nicht durch "
-        "Eigenmittel, Drittmittel oder Einnahmen gedeckt sind.",
+        "Eigenmittel, Drittmittel oder Einnahmen gedeckt sind, höchstens jedoch "
+        "{{ decision.amount }}. Verringern sich die zuwendungsfähigen Ausgaben oder erhöhen "
+        "sich die Deckungsmittel, ermäßigt sich die Zuwendung um den vollen Betrag "
+        "({{ annex.cite_reduction }}).",
     )
     tag(d, "endif")
     para(
         d,
         "Zuwendungsfähig sind die im verbindlichen Kosten- und Finanzierungsplan (Anlage 1) "
         "ausgewiesenen Ausgaben in Höhe von insgesamt {{ plan.costs_total }}. Der Plan ist "
-        "Bestandteil dieses Bescheides. Ein Einzelansatz darf um bis zu {{ plan.tolerance }} "
-        "überschritten werden, soweit die Überschreitung durch Einsparungen bei anderen "
-        "Einzelansätzen ausgeglichen wird (Nr. 1.2 ANBest-P).",
+        "Bestandteil dieses Bescheides und hinsichtlich des Gesamtergebnisses verbindlich. Ein "
+        "Einzelansatz darf um bis zu {{ plan.tolerance }} überschritten werden, soweit die "
+        "Überschreitung durch Einsparungen bei anderen Einzelansätzen ausgeglichen wird"
+        "{% if annex.gk %}.{% else %} ({{ annex.cite_plan }}).{% endif %}",
     )
     para(d, "5. Bewilligungszeitraum", style="FW Nummer")
     para(
@@ -650,20 +755,25 @@ def build_approval() -> DocumentObject:
         d,
         "Die Zuwendung wird auf Ihre Anforderung (Mittelabruf) ausgezahlt. Sie darf nur insoweit "
         "und nicht eher angefordert werden, als sie innerhalb von sechs Wochen nach der "
-        "Auszahlung für fällige Zahlungen benötigt wird (Nr. 1.4 ANBest-P). Die Auszahlung "
-        "erfolgt auf das von Ihnen angegebene Konto (IBAN {{ payment.iban }}, Kontoinhaber: "
-        "{{ payment.account_holder }}).{% if fund.budget_line %} Die Mittel werden aus der "
-        "Haushaltsstelle {{ fund.budget_line }} gezahlt; bitte geben Sie sie beim Mittelabruf "
-        "an.{% endif %}",
+        "Auszahlung für fällige Zahlungen benötigt wird ({% if annex.payment_departs %}abweichend "
+        "von {{ annex.cite_payment }}{% else %}{{ annex.cite_payment }}{% endif %}). Die "
+        "Auszahlung erfolgt auf das von Ihnen angegebene Konto (IBAN {{ payment.iban }}, "
+        "Kontoinhaber: {{ payment.account_holder }}).{% if fund.budget_line %} Die Mittel "
+        "werden aus der Haushaltsstelle {{ fund.budget_line }} gezahlt; bitte geben Sie sie "
+        "beim Mittelabruf an.{% endif %}",
     )
     para(d, "7. Nebenbestimmungen", style="FW Nummer")
     para(
         d,
-        "7.1 Die Allgemeinen Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P) "
-        "sind als Anlage 2 beigefügt. Sie sind Bestandteil dieses Bescheides, soweit im "
-        "Folgenden nichts Abweichendes bestimmt ist.",
+        "7.1 Als Anlage 2 sind beigefügt: {{ annex.title }}. Sie sind Bestandteil dieses "
+        "Bescheides, soweit im Folgenden nichts Abweichendes bestimmt ist.",
     )
-    para(d, "7.2 Darüber hinaus gelten folgende besondere Nebenbestimmungen:")
+    para(
+        d,
+        "7.2 Dieser Bescheid ergeht mit folgenden Auflagen (§ 36 Abs. 2 Nr. 4 "
+        "{{ legal.procedure_act }}):",
+        keep_with_next=True,
+    )
     bullet(
         d,
         "In allen Veröffentlichungen und bei öffentlichen Auftritten zum Projekt "
@@ -679,13 +789,26 @@ def build_approval() -> DocumentObject:
     tag(d, "for condition in decision.conditions")
     bullet(d, "{{ condition }}")
     tag(d, "endfor")
+    para(
+        d,
+        "7.3 Prüfungsrecht: Die {{ lead_office.name }} als Bewilligungsbehörde, der Bund als "
+        "Zuwendungsgeber des Bundesprogramms „Demokratie leben!“ (das zuständige "
+        "Bundesministerium und die von ihm beauftragten Stellen) und der Bundesrechnungshof "
+        "sind berechtigt, bei Ihnen Bücher, Belege und sonstige Geschäftsunterlagen "
+        "anzufordern sowie die Verwendung der Zuwendung durch örtliche Erhebungen zu prüfen "
+        "oder durch Beauftragte prüfen zu lassen (§ 44 Abs. 1 Satz 3 und § 91 BHO, Nr. 12 VV "
+        "zu § 44 BHO, {{ annex.cite_audit }}). Sie haben die erforderlichen Unterlagen "
+        "bereitzuhalten und die notwendigen Auskünfte zu erteilen.",
+    )
     para(d, "8. Verwendungsnachweis", style="FW Nummer")
     para(
         d,
         "Die Verwendung der Zuwendung ist innerhalb von {{ report.due_days }} Tagen nach dem Ende "
         "des Bewilligungszeitraums, also bis zum {{ report.due_long }}, bei der {{ kuf.name }}, "
         "{{ kuf.carrier }}, {{ kuf.street }}, {{ kuf.postal_code }} {{ kuf.city }}, "
-        "nachzuweisen (Nr. 6 ANBest-P). Der Verwendungsnachweis besteht aus",
+        "nachzuweisen{% if report.departs %}; diese Frist weicht von {{ annex.cite_report }} "
+        "ab (dort: spätestens bis zum {{ report.annex_due_long }}) und geht ihr vor"
+        "{% else %} ({{ annex.cite_report }}){% endif %}. Der Verwendungsnachweis besteht aus",
         keep_with_next=True,
     )
     bullet(d, "einem Sachbericht über die Durchführung des Projekts und die erreichten Ziele,")
@@ -703,13 +826,13 @@ def build_approval() -> DocumentObject:
     para(d, "9. Widerrufsvorbehalt", style="FW Nummer")
     para(
         d,
-        "Dieser Bescheid kann nach Maßgabe der §§ 48, 49 und 49a des "
-        "Verwaltungsverfahrensgesetzes (VwVfG) ganz oder teilweise, auch mit Wirkung für die "
-        "Vergangenheit, zurückgenommen oder widerrufen werden, insbesondere wenn die Zuwendung "
-        "nicht oder nicht mehr für den bestimmten Zweck verwendet wird, Auflagen nicht oder "
-        "nicht fristgerecht erfüllt werden oder der Verwendungsnachweis nicht rechtzeitig "
-        "vorgelegt wird. Ein zu erstattender Betrag ist nach § 49a Abs. 3 VwVfG mit fünf "
-        "Prozentpunkten über dem Basiszinssatz jährlich zu verzinsen.",
+        "Dieser Bescheid kann nach Maßgabe der §§ 48, 49 und 49a {{ legal.procedure_act }} "
+        "ganz oder teilweise, auch mit Wirkung für die Vergangenheit, zurückgenommen oder "
+        "widerrufen werden, insbesondere wenn die Zuwendung nicht oder nicht mehr für den "
+        "bestimmten Zweck verwendet wird, die Auflagen nach Nummer 7.2 nicht oder nicht "
+        "fristgerecht erfüllt werden oder der Verwendungsnachweis nicht rechtzeitig vorgelegt "
+        "wird. Ein zu erstattender Betrag ist nach § 49a Abs. 3 {{ legal.procedure_act }} mit "
+        "fünf Prozentpunkten über dem Basiszinssatz jährlich zu verzinsen.",
     )
 
     para(d, "II. Begründung", style="FW Teil")
@@ -722,10 +845,10 @@ def build_approval() -> DocumentObject:
         .replace("der Begleitausschuss", "Der Begleitausschuss")
         + " hat in seiner Sitzung am {{ decision.committee_date_long }} eine Förderung in Höhe "
         "von {{ decision.amount }} beschlossen; Ihrem Antrag wird daher nur teilweise "
-        "entsprochen. Den Differenzbetrag von {{ decision.difference }} tragen Sie zusätzlich "
-        "aus Eigenmitteln, Drittmitteln oder Einnahmen oder gleichen ihn durch Einsparungen "
-        "aus; er ist im Finanzierungsplan (Anlage 1) als von Ihnen zusätzlich zu tragender "
-        "Betrag ausgewiesen.",
+        "entsprochen. Den Differenzbetrag von {{ decision.difference }} tragen Sie aus "
+        "weiteren Eigenmitteln. Der verbindliche Finanzierungsplan (Anlage 1) weist Ihre "
+        "Eigenmittel deshalb mit {{ plan.own_funds_approved }} aus; nach ihm richtet sich die "
+        "Abrechnung der Zuwendung.",
     )
     tag(d, "endif")
     tag(d, "if decision.period_changed")
@@ -739,10 +862,18 @@ def build_approval() -> DocumentObject:
     tag(d, "if decision.conditions")
     para(
         d,
-        "Die weiteren besonderen Nebenbestimmungen unter Nummer 7.2 beruhen auf dem Beschluss "
+        "Die weiteren Auflagen unter Nummer 7.2 beruhen auf dem Beschluss "
         + body_name()
         + ". Sie stellen sicher, dass die Zuwendung wirtschaftlich und zweckentsprechend "
         "verwendet wird.",
+    )
+    tag(d, "endif")
+    tag(d, "if report.departs")
+    para(
+        d,
+        "Die Frist für den Verwendungsnachweis (Nummer 8) legen die Fördergrundsätze des Fonds "
+        "fest; sie geht der Frist nach {{ annex.cite_report }} vor, damit die Mittel des "
+        "Fonds zeitnah abgerechnet werden können.",
     )
     tag(d, "endif")
     tag(d, "if decision.reasons")
@@ -752,7 +883,7 @@ def build_approval() -> DocumentObject:
     para(
         d,
         "Ihrem Antrag wird in vollem Umfang entsprochen. Einer weiteren Begründung bedarf es "
-        "daher nicht (§ 39 Abs. 2 Nr. 1 VwVfG).",
+        "insoweit nicht (§ 39 Abs. 2 Nr. 1 {{ legal.procedure_act }}).",
     )
     tag(d, "endif")
     remedy(d, "III")
@@ -761,7 +892,7 @@ def build_approval() -> DocumentObject:
     para(d, "1. Verbindlicher Kosten- und Finanzierungsplan", style="FW Klein")
     para(
         d,
-        "2. Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P)",
+        "2. {{ annex.title }}{% if annex.pages %} ({{ annex.pages }}){% endif %}",
         style="FW Klein",
     )
 
@@ -811,7 +942,7 @@ def build_approval() -> DocumentObject:
     grid = Grid(
         d, ["Finanzierungsquelle", "laut Antrag", "laut Bescheid"], [107, 29, 29], right=(1, 2)
     )
-    grid.row(["Eigenmittel", "{{ plan.own_funds }}", "{{ plan.own_funds }}"])
+    grid.row(["Eigenmittel", "{{ plan.own_funds }}", "{{ plan.own_funds_approved }}"])
     grid.loop(
         "source in plan.third_party",
         ["Drittmittel: {{ source.source }}", "{{ source.amount }}", "{{ source.amount }}"],
@@ -824,22 +955,16 @@ def build_approval() -> DocumentObject:
             "{{ decision.amount }}",
         ]
     )
-    grid.tag_row("if decision.reduced")
-    grid.row(
-        [
-            "Vom Zuwendungsempfänger zusätzlich zu tragen (Differenz zur beantragten Zuwendung)",
-            "–",
-            "{{ decision.difference }}",
-        ]
-    )
-    grid.tag_row("endif")
     grid.row(
         ["Gesamtfinanzierung", "{{ plan.total }}", "{{ plan.total }}"], style="FW Tabellenkopf"
     )
     para(
         d,
         "Der Finanzierungsplan ist hinsichtlich des Gesamtergebnisses verbindlich. Die "
-        "Zuwendung ist ein Höchstbetrag.",
+        "Zuwendung ist ein {% if financing.festbetrag %}Festbetrag{% else %}Höchstbetrag"
+        "{% endif %}.{% if decision.reduced %} Die Eigenmittel laut Bescheid enthalten den "
+        "Differenzbetrag von {{ decision.difference }} zur beantragten Zuwendung, den der "
+        "Zuwendungsempfänger zusätzlich trägt.{% endif %}",
         style="FW Klein",
     ).paragraph_format.space_before = Pt(6)
     return d
@@ -901,7 +1026,11 @@ def build_rejection() -> DocumentObject:
     para(d, "Der Antrag wird aus folgenden Gründen abgelehnt:", keep_with_next=True)
     para(d, "{{ decision.reasons }}")
     tag(d, "if findings")
-    para(d, "Die Prüfung Ihres Antrags hat außerdem ergeben:", keep_with_next=True)
+    para(
+        d,
+        "Darüber hinaus erfüllt der Antrag folgende Fördervoraussetzungen nicht:",
+        keep_with_next=True,
+    )
     tag(d, "for finding in findings")
     bullet(d, "{{ finding }}")
     tag(d, "endfor")
@@ -1123,7 +1252,8 @@ def build_minutes() -> DocumentObject:
             ("Beschlussvorschlag", "{{ item.proposed }}"),
             (
                 "Abstimmung",
-                "Ja: {{ item.yes }} · Nein: {{ item.no_votes }} · Enthaltung: {{ item.abstain }}",
+                "{% if item.withdrawn or item.deferred %}entfällt{% else %}Ja: {{ item.yes }} · "
+                "Nein: {{ item.no_votes }} · Enthaltung: {{ item.abstain }}{% endif %}",
             ),
             (
                 "Befangenheit",
@@ -1132,17 +1262,33 @@ def build_minutes() -> DocumentObject:
                 "{% else %}keine{% endif %}",
             ),
             ("Auflagen", "{% if item.conditions %}{{ item.conditions }}{% else %}keine{% endif %}"),
+            ("{%tr if item.note %}", ""),
+            ("Vermerk", "{{ item.note }}"),
+            ("{%tr endif %}", ""),
             (
                 "Ergebnis",
-                "{% if item.approved %}Bewilligung beschlossen: {{ item.approved_amount }}"
+                "{% if item.withdrawn %}zurückgezogen – ohne Abstimmung"
+                "{% elif item.deferred %}vertagt – ohne Abstimmung"
+                "{% elif item.approved %}Bewilligung beschlossen: {{ item.approved_amount }}"
                 "{% elif item.rejected %}abgelehnt"
-                "{% elif item.deferred %}vertagt"
                 "{% elif item.lost_quorum %}nicht beschlossen – nach Ausscheiden der befangenen "
                 "Mitglieder nicht beschlussfähig"
+                "{% elif not item.voted %}nicht beschlossen – es wurde keine Stimme abgegeben"
                 "{% else %}nicht beschlossen{% endif %}",
             ),
         ],
     )
+    # a written vote's minutes list each vote (issue 18)
+    tag(d, "if item.ballots")
+    para(d, "Stimmabgaben im Umlaufverfahren:", style="FW Klein", keep_with_next=True)
+    tag(d, "for ballot in item.ballots")
+    bullet(
+        d,
+        "{{ ballot.name }}: {{ ballot.vote }}{% if not ballot.counted %} (nicht gezählt)"
+        "{% endif %}",
+    )
+    tag(d, "endfor")
+    tag(d, "endif")
     tag(d, "for finding in item.findings")
     bullet(d, ("Hinweis: ", {"italic": True}), "{{ finding }}")
     tag(d, "endfor")
@@ -1162,7 +1308,8 @@ def build_minutes() -> DocumentObject:
             "{{ entry.ref }}",
             "{{ entry.date }}",
             "{% if entry.approved %}bewilligt{% elif entry.rejected %}abgelehnt"
-            "{% elif entry.deferred %}vertagt{% else %}nicht beschlossen{% endif %}",
+            "{% elif entry.deferred %}vertagt{% elif entry.withdrawn %}zurückgezogen"
+            "{% else %}nicht beschlossen{% endif %}",
         ],
     )
     tag(d, "else")

@@ -191,7 +191,7 @@ def render_command(
     content = outcome.document
     if target.suffix.lower() == ".pdf":
         try:
-            content = render_pdf(content, docx_metadata(content))
+            content = render_pdf(content, docx_metadata(content), annexes=outcome.annexes)
         except Exception as exc:  # the converter's errors: no file, a German line, exit 1
             for note in outcome.notes:
                 click.echo(note, err=True)

@@ -22,10 +22,13 @@ from .reader import InputReader, at, join
 MODES = ("session", "written")
 SECTORS = ("civil", "admin", "politics")
 VOTES = ("yes", "no", "abstain")
-WRITTEN_OUTCOMES = ("approved", "rejected", "not-decided", "deferred")
+WRITTEN_OUTCOMES = ("approved", "rejected", "not-decided", "deferred", "withdrawn")
+# an item dealt with without a vote (issue 18): postponed to a later session, or withdrawn
+# by the applicant; absent: the item is voted on
+ITEM_STATUSES = ("postponed", "withdrawn")
 MIN_QUORUM = 3
 
-Outcome = Literal["approved", "rejected", "not-decided"]
+Outcome = Literal["approved", "rejected", "not-decided", "deferred", "withdrawn"]
 
 MEETING_KEYS = (
     "body",
@@ -54,6 +57,8 @@ ITEM_KEYS = (
     "conditions",
     "conflicts",
     "votes",
+    "status",
+    "note",
 )
 WRITTEN_SINCE_KEYS = ("ref", "outcome", "date")
 # Bounds of a session's lists (issue 14): a Begleitausschuss has 10 to 30 members with their
@@ -162,6 +167,22 @@ WRITTEN_OBJECTION = define(
     ),
     source=sources.WRITTEN_VOTE,
 )
+ITEM_NOT_VOTED_ON = define(
+    MEETING,
+    "item.not-voted-on",
+    "error",
+    {
+        "postponed": N_(
+            "This item was postponed and not voted on, so its votes are not counted. Please "
+            "remove them, or record the item as voted on."
+        ),
+        "withdrawn": N_(
+            "This item was withdrawn and not voted on, so its votes are not counted. Please "
+            "remove them, or record the item as voted on."
+        ),
+    },
+    source=sources.MAJORITY,
+)
 COMMITTEE_NO_CIVIL_MAJORITY = define(
     MEETING,
     "committee.no-civil-majority",
@@ -198,6 +219,9 @@ class Item:
     conditions: str | None
     conflicts: tuple[str, ...]
     votes: Mapping[str, str] | None
+    # postponed or withdrawn without a vote (issue 18); None: voted on
+    status: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,6 +267,8 @@ class ItemOutcome:
     # members who left the room for a conflict of interest
     quorate: bool | None = None
     excluded: tuple[str, ...] = ()
+    # the voters whose votes were counted (the written vote's minutes list each vote)
+    counted: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -458,6 +484,8 @@ def _parse_items(
                 conditions=r.text(obj, "conditions", path),
                 conflicts=_ids(r, conflicts or [], join(path, "conflicts"), member_ids),
                 votes=votes,
+                status=r.choice(obj, "status", path, ITEM_STATUSES),
+                note=r.text(obj, "note", path),
             )
         )
     return tuple(items)
@@ -547,6 +575,10 @@ def _session_outcomes(meeting: Meeting, roster: _Roster) -> MeetingOutcomes:
     outcomes: list[ItemOutcome] = []
     for index, item in enumerate(meeting.items or ()):
         path = at("items", index)
+        if item.status is not None:
+            findings += _not_voted_on(item, path)
+            outcomes.append(_without_vote(item))
+            continue
         excluded = set(item.conflicts)
         # a deputy acting for a member with a conflict leaves the room too
         excluded |= {d for p, d in roster.acting.items() if p in item.conflicts}
@@ -623,6 +655,10 @@ def _written_outcomes(meeting: Meeting, roster: _Roster) -> MeetingOutcomes:
     outcomes: list[ItemOutcome] = []
     for index, item in enumerate(meeting.items or ()):
         path = at("items", index)
+        if item.status is not None:
+            findings += _not_voted_on(item, path)
+            outcomes.append(_without_vote(item))
+            continue
         counted, vote_findings = _written_votes(item, path, roster)
         findings += vote_findings
         excluded = set(item.conflicts)
@@ -667,6 +703,20 @@ def _written_votes(item: Item, path: str, roster: _Roster) -> tuple[dict[str, st
         else:
             counted[voter] = vote
     return counted, findings
+
+
+def _without_vote(item: Item) -> ItemOutcome:
+    """A postponed item is deferred, a withdrawn one withdrawn: no vote, no quorum of its
+    own, no majority – nothing is approved or rejected (issue 18)."""
+    outcome: Outcome = "withdrawn" if item.status == "withdrawn" else "deferred"
+    return ItemOutcome(ref=item.ref, outcome=outcome, yes=0, no=0, abstain=0, approved_amount=None)
+
+
+def _not_voted_on(item: Item, path: str) -> list[Finding]:
+    """Votes recorded on an item that was not voted on are not counted – one finding."""
+    if not item.votes:
+        return []
+    return [ITEM_NOT_VOTED_ON.finding(join(path, "votes"), variant=item.status or "postponed")]
 
 
 def _not_member(path: str, voter: str) -> Finding:
@@ -714,6 +764,7 @@ def _outcome(
         approved_amount=item.proposed_amount if outcome == "approved" else None,
         quorate=quorate,
         excluded=tuple(sorted(excluded)),
+        counted=tuple(counted),
     )
 
 
@@ -741,7 +792,9 @@ def meeting_findings(meeting: Meeting) -> tuple[list[Finding], MeetingOutcomes]:
                 findings.append(required(join(path, key)))
     for index, item in enumerate(meeting.items or ()):
         path = at("items", index)
-        for key in ("ref", "applicant", "requested", "proposed_amount", "votes"):
+        # a postponed or withdrawn item needs no votes
+        keys = ("ref", "applicant", "requested", "proposed_amount")
+        for key in (*keys, "votes") if item.status is None else keys:
             if getattr(item, key) is None:
                 findings.append(required(join(path, key)))
     if meeting.body == "begleitausschuss" and meeting.members:

@@ -15,17 +15,19 @@ an issued notice counts as notified (:func:`notification_day`), when its remedy 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .application import age_on  # the one age rule (§§ 187(2), 188 BGB)
 from .catalogues import FINANCING_TYPES
 from .findings import Finding, RuleKind, define, has_errors, sort_findings
 from .labelled import LabelledEnum
 from .labels import required
-from .messages import N_, Message
+from .messages import N_, Localizer, Message
 from .reader import InputReader
 from .working_days import next_working_day
 
@@ -366,3 +368,374 @@ def notice_heading(kind_title: str, number: str) -> Heading:
     """A notice is called by its kind (the template's title, e.g. "Zuwendungsbescheid") and
     number; the number is its subject."""
     return Heading(f"{kind_title} {number}", number)
+
+
+# -- Anlage 2: the general conditions an approval appends (issue 18, item 1) ------------------
+#
+# The partnership's settings hold the ANBest-P and the ANBest-Gk as PDF files ([annexes]); an
+# approval appends the one for its recipient as Anlage 2 and cites its numbers. The numbers
+# are those of the federal versions (VV zu § 44 BHO, Anlagen 2 and 3); an office that applies
+# a Land's version with other numbers edits its own template.
+
+ANNEX_P = "anbest_p"
+ANNEX_GK = "anbest_gk"
+# legal forms that get the ANBest-Gk: municipalities (the catalogue has no separate key for
+# associations of municipalities; a Zweckverband applies as `kommune`)
+MUNICIPAL_LEGAL_FORMS = frozenset({"kommune"})
+
+
+@dataclass(frozen=True)
+class AnnexRules:
+    """What an approval says about its Anlage 2: the title, and the numbers it cites."""
+
+    key: str
+    short: str
+    title: str
+    # Mittelabruf: the annex's own period and whether the notice's six weeks depart from it
+    payment: str
+    payment_departs: bool
+    plan: str  # the plan is binding as to its total
+    reduction: str  # later reduction of the expenses or other cover
+    report: str  # the deadline of the usage-of-funds report
+    report_months: int  # the annex's deadline: months after the approved period ends
+    audit: str
+
+
+ANNEXES: Mapping[str, AnnexRules] = {
+    ANNEX_P: AnnexRules(
+        key=ANNEX_P,
+        short="ANBest-P",
+        title="Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P)",
+        payment="Nr. 1.4 ANBest-P",
+        payment_departs=False,
+        plan="Nr. 1.2 ANBest-P",
+        reduction="Nr. 2 ANBest-P",
+        report="Nr. 6.1 ANBest-P",
+        report_months=6,
+        audit="Nr. 7 ANBest-P",
+    ),
+    ANNEX_GK: AnnexRules(
+        key=ANNEX_GK,
+        short="ANBest-Gk",
+        title=(
+            "Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung an "
+            "Gebietskörperschaften und Zusammenschlüsse von Gebietskörperschaften (ANBest-Gk)"
+        ),
+        # ANBest-Gk: two months; the programme's six weeks are stricter and said so
+        payment="Nr. 1.2 ANBest-Gk",
+        payment_departs=True,
+        plan="Nr. 1.1 ANBest-Gk",
+        reduction="Nr. 2 ANBest-Gk",
+        report="Nr. 6.1 ANBest-Gk",
+        report_months=12,
+        audit="Nr. 7 ANBest-Gk",
+    ),
+}
+
+NOTICE_ANNEX_MISSING = define(
+    NOTICE,
+    "notice.annex-missing",
+    "error",
+    {
+        "missing": N_(
+            "The approval cannot be issued: its Anlage 2, the %(annex)s, is missing from the "
+            "partnership's settings. Please upload the %(annex)s as a PDF file "
+            "(administration, settings of the partnership, annexes) and try again."
+        ),
+        "unreadable": N_(
+            "The approval cannot be issued: the %(annex)s in the partnership's settings "
+            "cannot be read as a PDF file. Please upload it again as a PDF file."
+        ),
+    },
+    source="§ 44 Abs. 1 BHO; VV Nr. 5.1 zu § 44 BHO",
+)
+
+
+def annex_key(legal_form: str | None) -> str:
+    """The general conditions an approval for a recipient of ``legal_form`` appends."""
+    return ANNEX_GK if legal_form in MUNICIPAL_LEGAL_FORMS else ANNEX_P
+
+
+def annex_rules(legal_form: str | None) -> AnnexRules:
+    return ANNEXES[annex_key(legal_form)]
+
+
+def annex_missing(legal_form: str | None, *, unreadable: bool = False) -> Finding:
+    """The finding when the settings lack (or hold an unreadable) Anlage 2 that an approval
+    for ``legal_form`` needs: the notice would declare an annex it does not have."""
+    return NOTICE_ANNEX_MISSING.finding(
+        "decision",
+        {"annex": annex_rules(legal_form).short},
+        variant="unreadable" if unreadable else "missing",
+    )
+
+
+def _months_later_end(day: date, months: int) -> date:
+    """The last day of the ``months``-th month after the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months + 1
+    first_after = date(index // 12, index % 12 + 1, 1)
+    return first_after - timedelta(days=1)
+
+
+def annex_report_due(end: date, legal_form: str | None) -> date:
+    """The latest day the annex itself allows for the report: the end of the sixth month
+    after the approved period (Nr. 6.1 ANBest-P), one year after it (Nr. 6.1 ANBest-Gk)."""
+    rules = annex_rules(legal_form)
+    if rules.report_months % 12 == 0:
+        years = rules.report_months // 12
+        try:
+            return end.replace(year=end.year + years)
+        except ValueError:  # 29 February
+            return end.replace(year=end.year + years, day=28)
+    return _months_later_end(end, rules.report_months)
+
+
+def report_deadline_departs(end: date | None, due: date | None, legal_form: str | None) -> bool:
+    """Does the notice's report deadline (from the fund's guideline) depart from the one of
+    its Anlage 2? Then the notice must say so (issue 18)."""
+    if end is None or due is None:
+        return False
+    return due != annex_report_due(end, legal_form)
+
+
+# -- the share of an Anteilfinanzierung (issue 18, item 3) -------------------------------------
+
+
+def anteil_share(amount: Decimal | None, costs_total: Decimal | None) -> Decimal | None:
+    """q = Z / Σp (spec/rules.md): the approved grant's share of the eligible costs of the
+    approved plan, exact; None where the costs are unknown or nil."""
+    if amount is None or costs_total is None or costs_total <= 0:
+        return None
+    return amount / costs_total
+
+
+def approved_own_funds(own: Decimal, requested: Decimal, granted: Decimal) -> Decimal:
+    """The own funds of the approved plan: a reduced grant's difference to the request is
+    borne from further own funds (the notice says so, its Anlage 1 shows it), so the
+    settlement counts them as planned – otherwise an Anteilfinanzierung would reclaim a
+    share of the very money the notice told the recipient to add (issue 18)."""
+    return own + max(requested - granted, Decimal(0))
+
+
+# -- who the notice is addressed to (issue 18, item 5) -----------------------------------------
+
+AGE_OF_MAJORITY = 18  # § 2 BGB
+NATURAL_PERSON = "einzelperson"
+# groups without a legal form of their own: the natural persons behind them receive the grant
+GROUPS_WITHOUT_LEGAL_FORM = frozenset({"initiative"})
+
+
+@dataclass(frozen=True)
+class Person:
+    """A natural person behind a group, as the notice names them."""
+
+    name: str
+    minor: bool = False
+    adult_contact: bool = False
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Whom the notice is for and to whom it is made known (§§ 11, 12, 41 VwVfG).
+
+    ``natural_person``: the applicant is a person (``einzelperson``); ``group``: a group
+    without legal form, whose natural persons (``persons``) receive the grant; otherwise an
+    organisation. ``minor``: the person applying is under 18 on the notice's date (capacity
+    to act, § 12 VwVfG) – the notice then goes to the legal guardians (``guardians``), or for
+    a group to its adult contact. ``attention``: the natural person the letter is addressed to
+    (z. Hd.), ``represented_by``: who represents an organisation ("" where nobody may).
+    """
+
+    natural_person: bool
+    group: bool
+    minor: bool
+    guardians: bool
+    attention: str
+    represented_by: str
+    minor_name: str
+    adult_contact: str
+    persons: tuple[Person, ...]
+
+
+def is_minor(birth_date: date | None, on: date | None) -> bool:
+    if birth_date is None or on is None:
+        return False
+    return age_on(birth_date, on) < AGE_OF_MAJORITY
+
+
+def addressee(
+    *,
+    legal_form: str | None,
+    name: str,
+    representative: str,
+    contact_name: str,
+    birth_date: date | None,
+    adult_contact: str,
+    on: date | None,
+) -> Addressee:
+    """Whom a notice of this applicant is addressed to. The birth date is the applying young
+    person's: the applicant itself (``einzelperson``) or the one who represents the group or
+    organisation (the application form asks it of the person applying)."""
+    minor = is_minor(birth_date, on)
+    if legal_form == NATURAL_PERSON:
+        return Addressee(
+            natural_person=True,
+            group=False,
+            minor=minor,
+            guardians=minor,
+            attention="",
+            represented_by="",
+            minor_name=name if minor else "",
+            adult_contact=adult_contact,
+            persons=(),
+        )
+    acting = representative or contact_name
+    if legal_form in GROUPS_WITHOUT_LEGAL_FORM:
+        persons: list[Person] = []
+        for person in (representative, contact_name):
+            if person and all(p.name != person for p in persons):
+                persons.append(Person(person, minor=minor and person == acting))
+        if adult_contact and all(p.name != adult_contact for p in persons):
+            persons.append(Person(adult_contact, adult_contact=True))
+        guardians = minor and not adult_contact
+        return Addressee(
+            natural_person=False,
+            group=True,
+            minor=minor,
+            guardians=guardians,
+            attention=adult_contact if minor and adult_contact else acting,
+            represented_by="",
+            minor_name=acting if minor else "",
+            adult_contact=adult_contact,
+            persons=tuple(persons),
+        )
+    return Addressee(
+        natural_person=False,
+        group=False,
+        minor=minor,
+        guardians=False,
+        # a minor cannot represent an organisation: the letter goes to the adult contact
+        attention=(adult_contact or "") if minor else representative,
+        represented_by="" if minor else representative,
+        minor_name=representative if minor else "",
+        adult_contact=adult_contact,
+        persons=(),
+    )
+
+
+# -- the reasons of a rejection (issue 18, item 3) ---------------------------------------------
+#
+# The rules engine's findings speak to the applicant filling in the form ("Bitte übernehmen
+# Sie …"); a rejection states in administrative German why the application cannot be granted.
+# Each error an application can have maps to one reason sentence; warnings are no reasons.
+
+
+@dataclass(frozen=True)
+class MessageList(Message):
+    """Several messages joined by commas, as one parameter of another message."""
+
+    items: tuple[Message, ...] = ()
+
+    def render(self, localizer: Localizer) -> str:
+        return ", ".join(item.render(localizer) for item in self.items)
+
+
+REJECTION_REASONS: Mapping[str, str] = {
+    "applicant.adult-contact-required": N_(
+        "The applicant is younger than %(age)s years and has not named the adult contact "
+        "that the funding principles require."
+    ),
+    "applicant.age-out-of-range": N_(
+        "On the day of the application (%(submitted_on)s) the applicant was %(age)s years "
+        "old; the fund is open to people aged %(min_age)s to %(max_age)s only."
+    ),
+    "applicant.email-invalid": N_("The e-mail address given in the application is not valid."),
+    "applicant.iban-invalid": N_("The IBAN given in the application is not valid."),
+    "applicant.not-eligible": N_(
+        "Applicants of the legal form “%(legal_form)s” cannot be funded from this fund."
+    ),
+    "costs.amount-mismatch": N_(
+        "The cost plan is not consistent: quantity times unit price gives %(computed)s, "
+        "while the amount stated is %(amount)s."
+    ),
+    "costs.category-not-allowed": N_(
+        "Costs of the kind “%(category)s” cannot be funded from this fund."
+    ),
+    "costs.empty": N_("The application contains no cost plan."),
+    "costs.km-rate": N_(
+        "Travel by car can be funded at no more than %(rate)s per kilometre; the cost plan "
+        "states a higher rate."
+    ),
+    "costs.offers-missing": N_(
+        "For a cost item of %(threshold)s or more the funding principles require at least "
+        "three comparable offers; they have not been obtained."
+    ),
+    "declaration.missing": N_("The required declaration “%(declaration)s” has not been given."),
+    "grant.above-max": N_("The requested grant exceeds the maximum of %(max)s for this fund."),
+    "grant.below-min": N_("The requested grant is below the minimum of %(min)s for this fund."),
+    "grant.exceeds-budget": N_(
+        "Only %(left)s of the fund's budget are left this year; the requested grant cannot "
+        "be covered from it."
+    ),
+    "grant.rate-exceeded": N_(
+        "The grant may cover at most %(rate)s of the total costs, that is %(limit)s (grants "
+        "up to %(full)s excepted); the requested grant exceeds this share."
+    ),
+    "period.already-started": N_(
+        "The project began (%(start)s) before the application was made (%(submitted_on)s); "
+        "a project already begun cannot be funded (VV Nr. 1.3 zu § 44 BHO)."
+    ),
+    "period.end-before-start": N_(
+        "The project period stated ends (%(end)s) before it begins (%(start)s)."
+    ),
+    "period.outside-year": N_(
+        "The project does not begin and end in %(year)s, the year of this fund."
+    ),
+    "period.too-late": N_(
+        "The project ends later than %(latest_end)s, the latest end the funding principles allow."
+    ),
+    "plan.unbalanced": N_(
+        "The financing plan is not balanced: costs of %(costs)s face a financing of %(income)s."
+    ),
+    "submission.no-session-left": N_(
+        "For an application received on %(submitted_on)s no session of the deciding body is "
+        "left in which it could be decided."
+    ),
+    "input.invalid": N_("The application contains information that cannot be processed."),
+}
+REASON_INCOMPLETE = N_("The application is incomplete; the following is missing: %(labels)s.")
+REASON_INCOMPLETE_UNLABELLED = N_("The application is incomplete.")
+REASON_OTHER = N_("The application does not meet a requirement of the funding principles.")
+
+
+def rejection_reasons(findings: Sequence[Finding]) -> list[Message]:
+    """The reasons a rejection states for the rules engine's ``findings`` of its application:
+    one sentence per error, without the form's instructions; the missing fields in one
+    sentence; warnings are left out; each sentence once."""
+    reasons: list[Message] = []
+    missing: list[Message] = []
+    unlabelled = False
+    for finding in findings:
+        if not finding.is_error:
+            continue
+        if finding.code == "field.required":
+            label = finding.message.params.get("label")
+            if isinstance(label, Message):
+                if label not in missing:
+                    missing.append(label)
+            else:
+                unlabelled = True
+            continue
+        msgid = REJECTION_REASONS.get(finding.code, REASON_OTHER)
+        wanted = set(re.findall(r"%\((\w+)\)s", msgid))
+        params = {k: v for k, v in finding.message.params.items() if k in wanted}
+        reason = Message(msgid, params) if wanted <= set(params) else Message(REASON_OTHER)
+        if reason not in reasons:
+            reasons.append(reason)
+    if missing:
+        reasons.insert(
+            0, Message(REASON_INCOMPLETE, {"labels": MessageList("", items=tuple(missing))})
+        )
+    elif unlabelled:
+        reasons.insert(0, Message(REASON_INCOMPLETE_UNLABELLED))
+    return reasons

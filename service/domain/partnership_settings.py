@@ -265,8 +265,24 @@ KEYS: tuple[SettingKey, ...] = (
             "Empty: the federal conciliation body under § 16 BGG."
         ),
     ),
-    SettingKey("annexes", "anbest_p", N_("ANBest-P (PDF)"), "pdf"),
-    SettingKey("annexes", "anbest_gk", N_("ANBest-Gk (PDF)"), "pdf"),
+    SettingKey(
+        "annexes",
+        "anbest_p",
+        N_("ANBest-P (PDF)"),
+        "pdf",
+        help=N_(
+            "Appended to every approval as Anlage 2, in the version your office applies; "
+            "without it no approval can be issued. Please upload a PDF/A file if you can: "
+            "only then the notice with its annex stays PDF/A."
+        ),
+    ),
+    SettingKey(
+        "annexes",
+        "anbest_gk",
+        N_("ANBest-Gk (PDF)"),
+        "pdf",
+        help=N_("Appended instead of the ANBest-P when the recipient is a municipality."),
+    ),
 )
 KEYS_BY_NAME: dict[str, SettingKey] = {k.name: k for k in KEYS}
 FILE_KEYS: tuple[SettingKey, ...] = tuple(k for k in KEYS if k.is_file)

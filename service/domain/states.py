@@ -103,6 +103,8 @@ class DecisionOutcome(LabelledEnum):
     rejected = "rejected", N_("Rejected")
     deferred = "deferred", N_("Deferred")
     not_decided = "not-decided", N_("Not decided")
+    # the applicant withdrew the application before the vote (issue 18)
+    withdrawn = "withdrawn", N_("Withdrawn")
 
     @property
     def application_state(self) -> ApplicationState:
@@ -116,6 +118,7 @@ _STATE_AFTER_OUTCOME: Mapping[DecisionOutcome, ApplicationState] = {
     DecisionOutcome.deferred: S.deferred,
     # without quorum nothing was decided: the application waits for the next session
     DecisionOutcome.not_decided: S.deferred,
+    DecisionOutcome.withdrawn: S.withdrawn,
 }
 
 

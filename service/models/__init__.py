@@ -23,6 +23,7 @@ from .document import Document
 from .fund import Fund, FundGuideline, allocate_reference
 from .meeting import (
     AgendaItem,
+    AgendaItemStatus,
     ConflictOfInterest,
     Decision,
     Meeting,
@@ -44,6 +45,7 @@ __all__ = [
     "APPLICANT_FIELDS",
     "DECLARATION_KEYS",
     "AgendaItem",
+    "AgendaItemStatus",
     "Applicant",
     "Application",
     "ApplicationComment",

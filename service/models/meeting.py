@@ -39,6 +39,15 @@ class VoteChoice(LabelledEnum):
     abstain = "abstain", N_("Abstention")
 
 
+class AgendaItemStatus(LabelledEnum):
+    """How an agenda item was dealt with (issue 18): voted on, postponed to a later session,
+    or withdrawn by the applicant – the last two without a vote."""
+
+    vote = "vote", N_("Voted on")
+    postponed = "postponed", N_("Postponed")
+    withdrawn = "withdrawn", N_("Withdrawn")
+
+
 class Meeting(Base):
     __tablename__ = "meeting"
 
@@ -96,6 +105,11 @@ class AgendaItem(Base):
     position: Mapped[int]
     proposed_amount: Mapped[Decimal | None]
     conditions: Mapped[str] = mapped_column(Text, default="")
+    # voted on, or postponed/withdrawn without a vote, with a note for the minutes
+    status: Mapped[AgendaItemStatus] = mapped_column(
+        enum_type(AgendaItemStatus, "status"), default=AgendaItemStatus.vote
+    )
+    status_note: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     application: Mapped[Application] = relationship(back_populates="agenda_items")

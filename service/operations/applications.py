@@ -25,6 +25,7 @@ from ..domain.findings import Finding
 from ..domain.guideline import Guideline
 from ..domain.messages import N_, Message
 from ..domain.money import to_json_money
+from ..domain.notice import approved_own_funds
 from ..domain.payments import PaymentRequest as PaymentRequestRule
 from ..domain.payments import payment_findings
 from ..domain.states import ApplicationState, NoticeKind, NoticeState, require_transition
@@ -544,7 +545,15 @@ def report_notice_part(uow: UnitOfWork, application: Application) -> dict[str, A
         "grant": to_json_money(notice.amount or Decimal(0)),
         "paid": to_json_money(paid_so_far(uow, application)),
         "plan": {category: to_json_money(amount) for category, amount in plan.items()},
-        "own_funds": to_json_money(application.own_funds or Decimal(0)),
+        # the approved plan's own funds: with a reduced grant they include the difference
+        # the recipient bears (issue 18; the notice's Anlage 1 shows the same)
+        "own_funds": to_json_money(
+            approved_own_funds(
+                application.own_funds or Decimal(0),
+                application.requested or Decimal(0),
+                notice.amount if notice.amount is not None else application.requested or Decimal(0),
+            )
+        ),
         "third_party": to_json_money(third_party),
         "revenue": to_json_money(application.revenue or Decimal(0)),
     }

@@ -57,10 +57,13 @@ from ..models import (
     VoteChoice,
     allocate_reference,
 )
+from ..paths import doc_templates_dir
 from .interchange import application_from_interchange, freeze_submission
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_ACTOR = "system:demo"
+# the sample ANBest files (doc_templates/anlagen/, not the official texts)
+DEMO_ANNEXES = {"anbest_p": "anbest-p-muster.pdf", "anbest_gk": "anbest-gk-muster.pdf"}
 
 
 def _term_start() -> date:
@@ -88,6 +91,10 @@ class _Loader:
         if partnership is None:
             partnership = Partnership()
             partnership.apply_settings(settings)
+            # Anlage 2 of the approvals: the samples shipped with the templates (issue 18)
+            for key, name in DEMO_ANNEXES.items():
+                path = doc_templates_dir() / "anlagen" / name
+                partnership.set_file("annexes", key, name, path.read_bytes())
             self._add(partnership)
         return partnership
 

@@ -51,7 +51,15 @@ from ..rendering.partnership import (
     load_partnership,
 )
 from ..rendering.summary_form import FORM_TITLE, load_template
-from .publish import Publication, convert, notice_gate, render_docx
+from .publish import (
+    Annex,
+    NoticeRefused,
+    Publication,
+    convert,
+    notice_annexes,
+    notice_gate,
+    render_docx,
+)
 
 DOCUMENTS: dict[str, Kind] = {
     "notice": "application",
@@ -72,6 +80,8 @@ class Outcome:
     result: CheckResult
     document: bytes | None = None
     notes: list[str] = dataclasses.field(default_factory=list)
+    # PDFs to append after the document's own pages (an approval's Anlage 2, issue 18)
+    annexes: tuple[Annex, ...] = ()
 
 
 def _say(msgid: str, **params: Any) -> str:
@@ -188,6 +198,7 @@ def _render_checked(
 ) -> Outcome:
     localizer = BabelLocalizer()
     manifest = load_manifest()
+    annexes: tuple[Annex, ...] = ()
     template: str
     build: Callable[[], dict[str, Any]]
     heading: Heading
@@ -198,8 +209,24 @@ def _render_checked(
         if verdict.refused:
             return Outcome(1, result, notes=notes)
         template = verdict.template
-        builder = build_approval_context if template == "approval" else build_rejection_context
-        build = lambda: builder(data, guideline, partnership, result, localizer)  # noqa: E731
+        try:
+            annexes = notice_annexes(partnership, template, get(data, "applicant.legal_form"))
+        except NoticeRefused as refused:
+            # the approval would declare an Anlage 2 it does not have: refused like a
+            # notice that states something false (exit 1)
+            result = dataclasses.replace(
+                result, findings=sort_findings([*result.findings, *refused.findings])
+            )
+            return Outcome(1, result, notes=notes)
+        pages = annexes[0].pages if annexes else 0
+        if template == "approval":
+            build = lambda: build_approval_context(  # noqa: E731
+                data, guideline, partnership, result, localizer, annex_pages=pages
+            )
+        else:
+            build = lambda: build_rejection_context(  # noqa: E731
+                data, guideline, partnership, result, localizer
+            )
         heading = notice_heading(manifest.kinds[template].title, text(get(data, "decision.number")))
     elif document == "application" and guideline is not None:
         template = "application"
@@ -229,7 +256,11 @@ def _render_checked(
     meta = Metadata(heading.title, heading.subject, partnership.lead_office.name)
     source = templates(template) if templates is not None else None
     return Outcome(
-        0, result, render_docx(Publication(template, build(), meta, source=source)), notes
+        0,
+        result,
+        render_docx(Publication(template, build(), meta, source=source)),
+        notes,
+        annexes,
     )
 
 
@@ -293,12 +324,14 @@ def docx_metadata(docx: bytes) -> Metadata:
     return Metadata(value("title"), value("subject"), value("creator"))
 
 
-def render_pdf(docx: bytes, meta: Metadata | None = None) -> bytes:
-    """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice; the metadata
-    defaults to the DOCX's own. Raises the converter's errors."""
+def render_pdf(
+    docx: bytes, meta: Metadata | None = None, *, annexes: tuple[Annex, ...] = ()
+) -> bytes:
+    """The PDF/A-2b of a rendered DOCX on this process's warm LibreOffice, with ``annexes``
+    appended; the metadata defaults to the DOCX's own. Raises the converter's errors."""
     from ..pdf import office_pdf
 
-    return convert(office_pdf, docx, meta or docx_metadata(docx))
+    return convert(office_pdf, docx, meta or docx_metadata(docx), annexes=annexes)
 
 
 class DocumentRefused(ValueError):

@@ -72,12 +72,14 @@ from .funds import COMMITTING_STATES, committed_amount
 from .interchange import application_to_interchange
 from .partnerships import letterhead_of
 from .publish import (
+    Annex,
     AuditEntry,
     Filing,
     Produced,
     Publication,
     convert,
     file_documents,
+    notice_annexes,
     notice_gate,
     notice_metadata,
     render_docx,
@@ -105,6 +107,8 @@ class Rendered:
     meta: Metadata
     findings: list[Finding]
     source: TemplateSource | None = None
+    # an approval's Anlage 2, appended to its PDF (issue 18)
+    annexes: tuple[Annex, ...] = ()
 
 
 class NotIssuedYet(Refused, LookupError):
@@ -232,6 +236,7 @@ class PreparedNotice:
     meta: Metadata
     findings: list[Finding]
     source: TemplateSource
+    annexes: tuple[Annex, ...] = ()
 
 
 def prepare_notice(
@@ -257,13 +262,20 @@ def prepare_notice(
     result: CheckResult = check_application(payload, guideline, committed, today=day)
     verdict = require_notice(notice_gate(data, result, decision_findings(data)))
     letterhead = letterhead_of(application.fund.partnership)
-    build = build_approval_context if verdict.template == "approval" else build_rejection_context
-    context = build(data, guideline, letterhead, result, localizer)
+    # an approval without its Anlage 2 is refused before anything is rendered (issue 18)
+    legal_form = (data.get("applicant") or {}).get("legal_form")
+    annexes = notice_annexes(letterhead, verdict.template, legal_form)
+    if verdict.template == "approval":
+        context = build_approval_context(
+            data, guideline, letterhead, result, localizer, annex_pages=annexes[0].pages
+        )
+    else:
+        context = build_rejection_context(data, guideline, letterhead, result, localizer)
     meta = notice_metadata(
         verdict.template, data["decision"]["number"], letterhead.lead_office.name
     )
     source = template_for(session, application.fund.partnership_id, verdict.template)
-    return PreparedNotice(verdict.template, context, meta, list(verdict.findings), source)
+    return PreparedNotice(verdict.template, context, meta, list(verdict.findings), source, annexes)
 
 
 def render_notice(
@@ -285,6 +297,7 @@ def render_notice(
         prepared.meta,
         prepared.findings,
         prepared.source,
+        prepared.annexes,
     )
 
 
@@ -293,7 +306,7 @@ def preview_notice(uow: UnitOfWork, decision: Decision) -> bytes:
     application = decision.application
     data = notice_data(application, decision, number="ENTWURF", issued_on=uow.today())
     rendered = render_notice(uow.session, application, decision, data, uow.localizer)
-    return stamp_draft(convert(uow.pdf, rendered.docx, rendered.meta))
+    return stamp_draft(convert(uow.pdf, rendered.docx, rendered.meta, annexes=rendered.annexes))
 
 
 def notice_filing(
@@ -327,7 +340,13 @@ def _file_notice(
     uow: UnitOfWork, notice: Notice, rendered: Rendered, pdf: bytes, entry: AuditEntry
 ) -> list[Document]:
     produced = Produced(
-        Publication(rendered.template, rendered.context, rendered.meta, source=rendered.source),
+        Publication(
+            rendered.template,
+            rendered.context,
+            rendered.meta,
+            source=rendered.source,
+            annexes=rendered.annexes,
+        ),
         rendered.docx,
         pdf,
     )
@@ -387,7 +406,7 @@ def issue_notice(
     )
     data = notice_data(application, decision, number=number, issued_on=issued_on)
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = convert(to_pdf, rendered.docx, rendered.meta)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta, annexes=rendered.annexes)
     approved = decision.outcome is DecisionOutcome.approved
     notice = draft if draft is not None else Notice(fund=application.fund, number=number)
     notice.application = application
@@ -468,7 +487,7 @@ def amend_notice(
         conditions=list(latest.conditions or []),
     )
     rendered = render_notice(session, application, decision, data, localizer)
-    pdf = convert(to_pdf, rendered.docx, rendered.meta)
+    pdf = convert(to_pdf, rendered.docx, rendered.meta, annexes=rendered.annexes)
     amended = Notice(
         fund_id=latest.fund_id,
         application=application,

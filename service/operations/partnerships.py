@@ -35,8 +35,8 @@ from ..domain.partnership_settings import (
 )
 from ..errors import NotFound, Refused
 from ..models import Partnership
+from ..rendering.partnership import ANNEX_KEYS, AnnexFile, parse_partnership
 from ..rendering.partnership import Partnership as Letterhead
-from ..rendering.partnership import parse_partnership
 from ..uow import UnitOfWork
 from . import audit
 
@@ -316,6 +316,12 @@ def letterhead_of(partnership: Partnership) -> Letterhead:
     database, the logo as bytes."""
     data = partnership.settings()
     data["branding"] = {**data["branding"], "logo": ""}
+    data.pop("annexes", None)
     letterhead = parse_partnership(data)
+    annexes = tuple(
+        AnnexFile(key, found.name, found.data)
+        for key in ANNEX_KEYS
+        if (found := partnership.file("annexes", key)) is not None
+    )
     logo = partnership.file("branding", "logo")
-    return replace(letterhead, logo_data=logo.data) if logo is not None else letterhead
+    return replace(letterhead, logo_data=logo.data if logo is not None else b"", annexes=annexes)

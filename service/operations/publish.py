@@ -32,10 +32,19 @@ from ..archive.register import latest_version, register_document
 from ..domain.check import CheckResult
 from ..domain.findings import Finding
 from ..domain.messages import N_, Localizer, Message
-from ..domain.notice import NoticeVerdict, notice_heading, notice_verdict
+from ..domain.notice import (
+    NoticeVerdict,
+    annex_key,
+    annex_missing,
+    annex_rules,
+    notice_heading,
+    notice_verdict,
+)
 from ..errors import Refused
 from ..models import Document, PartnershipTemplate
+from ..pdf.pdftools import PdfToolsError, PrintFilePart, append_annexes, page_count
 from ..rendering.docx import Metadata, TemplateSource, load_manifest, shipped_source
+from ..rendering.partnership import Partnership as Letterhead
 from . import audit
 
 if TYPE_CHECKING:  # the unit of work is handed in; at run time nothing here builds one
@@ -87,6 +96,35 @@ def require_notice(verdict: NoticeVerdict) -> NoticeVerdict:
     return verdict
 
 
+@dataclass(frozen=True)
+class Annex:
+    """A PDF appended after the rendered document (an approval's Anlage 2): its bookmark,
+    bytes and page count."""
+
+    title: str
+    pdf: bytes
+    pages: int
+
+
+def notice_annexes(
+    letterhead: Letterhead, template: str, legal_form: str | None
+) -> tuple[Annex, ...]:
+    """The annexes a notice appends (issue 18): an approval its Anlage 2 – the ANBest-Gk for
+    a municipality, else the ANBest-P – from the partnership's settings. Refuses
+    (:class:`NoticeRefused`) where the settings lack it or it cannot be read: the notice
+    would declare an annex it does not have."""
+    if template != "approval":
+        return ()
+    found = letterhead.annex(annex_key(legal_form))
+    if found is None:
+        raise NoticeRefused([annex_missing(legal_form)])
+    try:
+        pages = page_count(found.data)
+    except PdfToolsError as exc:
+        raise NoticeRefused([annex_missing(legal_form, unreadable=True)]) from exc
+    return (Annex(f"Anlage 2: {annex_rules(legal_form).short}", found.data, pages),)
+
+
 def notice_metadata(template: str, number: str, author: str) -> Metadata:
     heading = notice_heading(load_manifest().kinds[template].title, number)
     return Metadata(title=heading.title, subject=heading.subject, author=author)
@@ -128,6 +166,8 @@ class Publication:
     meta: Metadata
     watermark: str | None = None
     source: TemplateSource | None = None
+    # PDFs appended after the converted document (an approval's Anlage 2)
+    annexes: tuple[Annex, ...] = ()
 
     def template_source(self) -> TemplateSource:
         return self.source or shipped_source(self.template)
@@ -144,18 +184,41 @@ def render_docx(publication: Publication) -> bytes:
     return publication.template_source().render(publication.context, publication.meta)
 
 
-def convert(pdf: PdfPort, docx: bytes, meta: Metadata, *, watermark: str | None = None) -> bytes:
+def convert(
+    pdf: PdfPort,
+    docx: bytes,
+    meta: Metadata,
+    *,
+    watermark: str | None = None,
+    annexes: tuple[Annex, ...] = (),
+) -> bytes:
     """The PDF/A of ``docx`` on the converter ``pdf`` (the watermark passed only where one is
-    asked for)."""
+    asked for), with the pages of ``annexes`` appended – the stored, issued PDF contains
+    them (issue 18)."""
     if watermark is None:
-        return pdf(docx, meta.title, meta.subject, meta.author)
-    return pdf(docx, meta.title, meta.subject, meta.author, watermark=watermark)
+        converted = pdf(docx, meta.title, meta.subject, meta.author)
+    else:
+        converted = pdf(docx, meta.title, meta.subject, meta.author, watermark=watermark)
+    return with_annexes(converted, annexes)
+
+
+def with_annexes(pdf: bytes, annexes: tuple[Annex, ...]) -> bytes:
+    """``pdf`` with the annexes' pages after its own, each bookmarked."""
+    if not annexes:
+        return pdf
+    return append_annexes(pdf, [PrintFilePart(annex.title, annex.pdf) for annex in annexes])
 
 
 def render(uow: UnitOfWork, publication: Publication) -> Produced:
     """DOCX and PDF/A of ``publication``; nothing is stored."""
     docx = render_docx(publication)
-    pdf = convert(uow.pdf, docx, publication.meta, watermark=publication.watermark)
+    pdf = convert(
+        uow.pdf,
+        docx,
+        publication.meta,
+        watermark=publication.watermark,
+        annexes=publication.annexes,
+    )
     return Produced(publication, docx, pdf)
 
 

@@ -69,7 +69,15 @@ from .notices import (
     notice_filing,
     prepare_notice,
 )
-from .publish import AuditEntry, Produced, Publication, file_documents, render, template_for
+from .publish import (
+    Annex,
+    AuditEntry,
+    Produced,
+    Publication,
+    file_documents,
+    render,
+    template_for,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 JOB_KIND = "notices.regenerate"
@@ -251,6 +259,8 @@ class Prepared:
     raw_context: dict[str, Any]
     meta: Metadata
     source: TemplateSource
+    # an approval's Anlage 2 (issue 18): appended to the PDF, part of the settings' fingerprint
+    annexes: tuple[Annex, ...] = ()
 
 
 class _Committed:
@@ -296,6 +306,7 @@ def prepare_record(
         raw_context=prepared.context,
         meta=prepared.meta,
         source=prepared.source,
+        annexes=prepared.annexes,
     )
 
 
@@ -797,6 +808,7 @@ def render_item(uow: UnitOfWork, item_id: int) -> RenderedItem | None:
         # a draft says so on every page, drawn by the PDF export itself (no second pass)
         watermark=DRAFT_STAMP if notice.state is NoticeState.draft else None,
         source=prepared.source,
+        annexes=prepared.annexes,
     )
     produced = render(uow, publication)
     return RenderedItem(item_id, notice.id, prepared, produced.docx, produced.pdf)

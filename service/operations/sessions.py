@@ -25,6 +25,7 @@ from ..domain.states import ApplicationState, DecisionOutcome, require_transitio
 from ..errors import StaleVersion, TransitionRefused
 from ..models import (
     AgendaItem,
+    AgendaItemStatus,
     Application,
     Committee,
     CommitteeMember,
@@ -90,6 +91,8 @@ def records_version(meeting: Meeting, item: AgendaItem | None = None) -> str:
         parts = [
             str(item.proposed_amount),
             item.conditions,
+            item.status.value if item.status else "",
+            item.status_note or "",
             *sorted(f"c{c.member_id}:{c.reason}" for c in item.conflicts),
             *sorted(f"v{v.member_id}:{v.choice.value}" for v in item.votes),
         ]
@@ -323,8 +326,12 @@ def record_item(
     conflicts: Mapping[int, str],
     votes: Mapping[int, VoteChoice],
     version: str | None = None,
+    status: AgendaItemStatus = AgendaItemStatus.vote,
+    note: str = "",
 ) -> None:
-    """Replace the item's conflicts and votes with what the form shows."""
+    """Replace the item's conflicts and votes with what the form shows. A postponed or
+    withdrawn item (``status``, issue 18) is not voted on: its votes are dropped, and
+    ``note`` says why in the minutes."""
     session = uow.session
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be changed."))
@@ -333,6 +340,10 @@ def record_item(
     members = {s.id: s.member for s in meeting.committee.members_on(meeting.held_on)}
     item.proposed_amount = proposed_amount
     item.conditions = conditions
+    item.status = status
+    item.status_note = note.strip()
+    if status is not AgendaItemStatus.vote:
+        votes = {}
     item.conflicts.clear()
     item.votes.clear()
     session.flush()
@@ -351,6 +362,7 @@ def record_item(
         item.id,
         partnership_id=item.meeting.committee.partnership_id,
         proposed_amount=str(proposed_amount) if proposed_amount is not None else None,
+        status=status.value,
         conflicts=sorted(conflicts),
         votes={str(k): v.value for k, v in sorted(votes.items())},
     )
@@ -402,6 +414,12 @@ def meeting_to_interchange(
                     member_key(c.member) for c in item.conflicts if c.member_id in seated
                 ],
                 "votes": {member_key(v.member): v.choice.value for v in item.votes},
+                # postponed or withdrawn without a vote (issue 18)
+                **(
+                    {"status": item.status.value, "note": item.status_note}
+                    if item.status not in (None, AgendaItemStatus.vote)
+                    else {}
+                ),
             }
             for item in meeting.items
         ],
@@ -444,6 +462,18 @@ def decide(uow: UnitOfWork, meeting: Meeting) -> list[Decision]:
     if result.input_invalid:
         raise SessionError(N_("The session's records cannot be evaluated."))
     outcomes = result.extra.get("items") or []
+    # nothing is rejected without a vote (issue 18): the contract counts a 0:0 as rejected,
+    # but no committee rejected anything where nobody voted
+    for item, outcome in zip(meeting.items, outcomes, strict=True):
+        silent = not any(outcome.get(key) for key in ("yes", "no", "abstain"))
+        if item.decision is None and outcome.get("outcome") == "rejected" and silent:
+            raise SessionError(
+                N_(
+                    "Item %(no)s has no votes. Please record the votes, or record the item "
+                    "as postponed or withdrawn."
+                ),
+                no=item.position + 1,
+            )
     decisions = []
     for item, outcome in zip(meeting.items, outcomes, strict=True):
         if item.decision is not None:

@@ -925,3 +925,97 @@ def merge_print_file(parts: Sequence[PrintFilePart], metadata: DocumentMetadata)
     # are compared with the references they hold, so distinct pages are never merged.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     return _to_bytes(writer)
+
+
+# --------------------------------------------------------------------------- annexes
+
+
+# the PDF/A and PDF/UA identifications in XMP: a description of its own (as LibreOffice writes
+# it), or its properties as elements or attributes inside another one
+def _identification(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    description = re.compile(
+        rb"\s*<rdf:Description[^>]*xmlns:" + prefix + rb"=\"[^\"]*\"[^>]*>.*?</rdf:Description>",
+        re.S,
+    )
+    properties = re.compile(
+        rb"\s*<" + prefix + rb":(part|conformance|amd|rev)>[^<]*</" + prefix + rb":\1>"
+        rb"|\s*" + prefix + rb":(?:part|conformance|amd|rev)=\"[^\"]*\""
+        rb"|\s*xmlns:" + prefix + rb"=\"[^\"]*\""
+    )
+    return description, properties
+
+
+_PDFA_ID = _identification(b"pdfaid")
+_PDFUA_ID = _identification(b"pdfuaid")
+
+
+def page_count(pdf: bytes) -> int:
+    """The number of pages of ``pdf``; PdfToolsError where it cannot be read."""
+    try:
+        return len(_reader(pdf).pages)
+    except PdfToolsError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds of errors on broken files
+        raise PdfToolsError(f"the PDF cannot be read: {exc}") from exc
+
+
+def claims_pdfa(pdf: bytes) -> bool:
+    """Whether the XMP metadata of ``pdf`` claims PDF/A conformance."""
+    return _claims_pdfa(PdfWriter(clone_from=_reader(pdf)))
+
+
+def _xmp_of(root: DictionaryObject) -> bytes:
+    metadata = root.get("/Metadata")
+    stream = metadata.get_object() if metadata is not None else None
+    return stream.get_data() if isinstance(stream, StreamObject) else b""
+
+
+def _drop_claim(writer: PdfWriter, identification: tuple[re.Pattern[bytes], ...]) -> None:
+    metadata = writer.root_object.get("/Metadata")
+    if metadata is None:
+        return
+    stream = metadata.get_object()
+    if isinstance(stream, StreamObject):
+        xmp = stream.get_data()
+        for pattern in identification:
+            xmp = pattern.sub(b"", xmp)
+        stream.set_data(xmp)
+
+
+def append_annexes(pdf: bytes, annexes: Sequence[PrintFilePart]) -> bytes:
+    """``pdf`` with the pages of every annex appended in order, each annex bookmarked with
+    its title – the document itself keeps its catalogue (metadata, language, structure).
+
+    The annexes' forms are flattened and their active content removed (they are uploaded
+    files). The PDF/A and PDF/UA claims of ``pdf`` are kept only where every annex makes the
+    same claim itself; otherwise they are removed, because the whole file would no longer be
+    what it claims (an untagged annex is no PDF/UA)."""
+    if not annexes:
+        return pdf
+    reader = _reader(pdf)
+    writer = PdfWriter(clone_from=reader)
+    writer.pdf_header = reader.pdf_header  # the document's own version (PDF/A-2: 1.6)
+    pdfa = _claims_pdfa(writer)
+    pdfua = b"pdfuaid:part" in _xmp_of(writer.root_object)
+    for annex in annexes:
+        source = _reader(annex.pdf)
+        xmp = _xmp_of(source.root_object)
+        pdfa = pdfa and b"pdfaid:part" in xmp
+        pdfua = pdfua and b"pdfuaid:part" in xmp
+        if "/AcroForm" in source.root_object:
+            del source.root_object["/AcroForm"]
+        first_page = len(writer.pages)
+        writer.append(source, import_outline=False)
+        if len(writer.pages) > first_page:
+            writer.add_outline_item(title=annex.title, page_number=first_page)
+    _flatten_writer(writer)
+    removed = _sanitize_writer(writer)
+    if removed:
+        log.warning("annex: active content removed: %s", ", ".join(removed))
+    if _claims_pdfa(writer) and not pdfa:
+        log.warning("an annex is no PDF/A file: the PDF/A claim of the document is removed")
+        _drop_claim(writer, _PDFA_ID)
+    if b"pdfuaid" in _xmp_of(writer.root_object) and not pdfua:
+        log.warning("an annex is no PDF/UA file: the PDF/UA claim of the document is removed")
+        _drop_claim(writer, _PDFUA_ID)
+    return _to_bytes(writer)

@@ -8,6 +8,7 @@ Loaded from a partnership TOML (``tests/fixtures/partnership.toml`` shows the fo
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -66,6 +67,23 @@ class Legal:
 
 
 @dataclass(frozen=True)
+class AnnexFile:
+    """A PDF of the settings' [annexes] (the ANBest-P or ANBest-Gk): ``key`` is the settings
+    key (``anbest_p``), ``name`` the file's name."""
+
+    key: str
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+ANNEX_KEYS = ("anbest_p", "anbest_gk")
+
+
+@dataclass(frozen=True)
 class Partnership:
     slug: str
     name: str
@@ -78,9 +96,14 @@ class Partnership:
     legal: Legal | None = None
     # fund key → Haushaltsstelle
     budget_lines: tuple[tuple[str, str], ...] = ()
+    # [annexes]: the general conditions an approval appends as Anlage 2 (issue 18)
+    annexes: tuple[AnnexFile, ...] = ()
 
     def budget_line(self, fund_key: str) -> str:
         return dict(self.budget_lines).get(fund_key, "")
+
+    def annex(self, key: str) -> AnnexFile | None:
+        return next((annex for annex in self.annexes if annex.key == key), None)
 
 
 _REQUIRED: dict[str, tuple[str, ...]] = {
@@ -195,7 +218,7 @@ def load_partnership(path: str | Path) -> Partnership:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise PartnershipError([("", f"not valid TOML: {exc}")]) from exc
-    partnership = parse_partnership(data)
+    partnership = replace(parse_partnership(data), annexes=_annex_files(path, data))
     if not partnership.logo:
         return partnership
     # a relative logo path belongs to the settings file, not to the current directory
@@ -205,6 +228,38 @@ def load_partnership(path: str | Path) -> Partnership:
     except ImageError as exc:
         raise PartnershipError([("branding.logo", str(exc))]) from exc
     return replace(partnership, logo=str(logo))
+
+
+def _annex_files(path: str | Path, data: Mapping[str, Any]) -> tuple[AnnexFile, ...]:
+    """The [annexes] of a settings file, read relative to it; a file named there that cannot
+    be read or is no PDF makes the settings unusable (as a bad logo does)."""
+    section = data.get("annexes")
+    if section is None:
+        return ()
+    if not isinstance(section, Mapping):
+        raise PartnershipError([("annexes", "expected a table")])
+    files: list[AnnexFile] = []
+    problems: list[tuple[str, str]] = []
+    for key in ANNEX_KEYS:
+        value = section.get(key, "")
+        if not isinstance(value, str):
+            problems.append((f"annexes.{key}", "expected a path relative to the settings file"))
+            continue
+        if not value.strip():
+            continue
+        target = Path(path).parent / value.strip()
+        try:
+            content = target.read_bytes()
+        except OSError as exc:
+            problems.append((f"annexes.{key}", f"cannot read {value.strip()}: {exc.strerror}"))
+            continue
+        if not content.startswith(b"%PDF-"):
+            problems.append((f"annexes.{key}", f"{value.strip()} is no PDF file"))
+            continue
+        files.append(AnnexFile(key, target.name, content))
+    if problems:
+        raise PartnershipError(problems)
+    return tuple(files)
 
 
 def builtin_partnership() -> Partnership:

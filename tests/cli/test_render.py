@@ -132,7 +132,11 @@ def test_a_rejection_renders_although_the_application_has_errors(tmp_path: Path)
     assert json.loads(result.stdout)["ok"] is False
     text = docx_text(target.read_bytes())
     assert "Der Antrag war unvollständig." in text
-    assert "Die Prüfung Ihres Antrags hat außerdem ergeben:" in text
+    assert "Darüber hinaus erfüllt der Antrag folgende Fördervoraussetzungen nicht:" in text
+    assert (
+        "Die erforderliche Erklärung „Die Angaben in diesem Antrag sind vollständig und richtig.“"
+        in text
+    )
 
 
 def test_a_rejection_without_reasons_is_refused(tmp_path: Path) -> None:

@@ -8,8 +8,11 @@ import zipfile
 
 from service.rendering.docx import load_manifest
 
-# a sentence of the approval that sits in one run of its own
-APPROVAL_SENTENCE = "Der Betrag ist ein Höchstbetrag; er darf nicht überschritten werden."
+# a sentence of the approval that sits in one run of its own, outside any if-block
+APPROVAL_SENTENCE = (
+    "Die Originalbelege sind fünf Jahre nach Vorlage des Verwendungsnachweises "
+    "aufzubewahren und auf Verlangen vorzulegen."
+)
 
 
 def shipped(kind: str) -> bytes:
@@ -33,5 +36,5 @@ def edited(kind: str, old: str, new: str) -> bytes:
 
 
 def approval_saying(sentence: str) -> bytes:
-    """The shipped approval with its sentence on the maximum amount replaced."""
+    """The shipped approval with its sentence on keeping the receipts replaced."""
     return edited("approval", APPROVAL_SENTENCE, sentence)

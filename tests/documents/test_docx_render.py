@@ -24,6 +24,7 @@ from lxml import etree
 
 from service.domain.guideline import load_guideline
 from service.operations.documents import Outcome, build_document
+from service.pdf.pdftools import page_count
 from service.rendering.docx import (
     CompiledTemplate,
     Metadata,
@@ -182,12 +183,13 @@ def _context_of(example: str) -> dict[str, Any]:
         result = check_application(
             {k: v for k, v in data.items() if k != "decision"}, guideline, today=TODAY
         )
-        build = (
-            builders.build_approval_context
-            if data["decision"]["outcome"] == "approved"
-            else builders.build_rejection_context
+        if data["decision"]["outcome"] != "approved":
+            return builders.build_rejection_context(data, guideline, partnership, result, localizer)
+        annex = partnership.annex("anbest_p")
+        assert annex is not None
+        return builders.build_approval_context(
+            data, guideline, partnership, result, localizer, annex_pages=page_count(annex.data)
         )
-        return build(data, guideline, partnership, result, localizer)
     if document == "minutes":
         return builders.build_minutes_context(data, partnership, check_meeting(data), localizer)
     if document == "report":
@@ -260,12 +262,25 @@ def test_an_approval_notice_names_recipient_number_amount_period_costs_condition
         "bis zum 11. August 2026",
         "Sachbericht",
         "Belegliste",
-        "§§ 48, 49 und 49a des Verwaltungsverfahrensgesetzes",
+        "§§ 48, 49 und 49a VwVfG M-V",
         "Rechtsbehelfsbelehrung",
         "innerhalb eines Monats nach seiner Bekanntgabe Widerspruch",
-        "schriftlich oder zur Niederschrift",
-        "Kirchplatz 1, 19258 Boizenburg/Elbe",
-        "Die Bürgermeisterin, im Auftrag: M. Musterfrau",
+        "schriftlich, in elektronischer Form nach § 3a Abs. 2 des Verwaltungsverfahrensgesetzes "
+        "oder zur Niederschrift bei folgender Stelle",
+        "Stadt Boizenburg/Elbe, Kirchplatz 1, 19258 Boizenburg/Elbe (§ 70 Abs. 1",
+        "am vierten Tag nach der Aufgabe zur Post als bekannt gegeben (§ 41 Abs. 2 VwVfG M-V)",
+        "7.1 Als Anlage 2 sind beigefügt: Allgemeine Nebenbestimmungen für Zuwendungen zur "
+        "Projektförderung (ANBest-P).",
+        "mit folgenden Auflagen (§ 36 Abs. 2 Nr. 4 VwVfG M-V)",
+        "der Bund als Zuwendungsgeber",
+        "und der Bundesrechnungshof sind berechtigt",
+        "(§ 44 Abs. 1 Satz 3 und § 91 BHO, Nr. 12 VV zu § 44 BHO, Nr. 7 ANBest-P)",
+        "diese Frist weicht von Nr. 6.1 ANBest-P ab (dort: spätestens bis zum 31. Dezember "
+        "2026) und geht ihr vor",
+        "Projekt „Demokratiefest am Elbufer“ (Ort: Boizenburg/Elbe)",
+        "2. Allgemeine Nebenbestimmungen für Zuwendungen zur Projektförderung (ANBest-P) (1 Seite)",
+        "Im Auftrag",
+        "M. Musterfrau",
         "Verbindlicher Kosten- und Finanzierungsplan",
         "1 | Honorare | Workshopleitung | 8 h | 60,00 € | 480,00 €",
         "2 | Sachausgaben | Moderationsmaterial | | | 120,00 €",
@@ -277,11 +292,16 @@ def test_an_approval_notice_names_recipient_number_amount_period_costs_condition
     # the decision's conditions depart from the application, so the reasons explain them
     assert "Nummer 7.2 beruhen auf dem Beschluss des Begleitausschusses" in text
     assert "Einer weiteren Begründung bedarf es" not in text
+    # exactly one signature block (issue 18)
+    assert text.count("Mit freundlichen Grüßen") == 1
+    assert text.count("Im Auftrag") == 1
 
 
 def test_a_notice_that_grants_what_was_applied_for_says_no_further_reasons_are_needed() -> None:
     text = flat(docx_text(rendered("notice", approved_notice(conditions=[]))))
-    assert "Einer weiteren Begründung bedarf es daher nicht (§ 39 Abs. 2 Nr. 1 VwVfG)." in text
+    assert (
+        "Einer weiteren Begründung bedarf es insoweit nicht (§ 39 Abs. 2 Nr. 1 VwVfG M-V)." in text
+    )
     assert "beruhen auf dem Beschluss" not in text
 
 
@@ -290,10 +310,13 @@ def test_a_lower_amount_is_explained_and_shown_as_to_be_covered_by_the_recipient
     text = flat(docx_text(rendered("notice", data)))
     assert "höchstens 500,00 €" in text
     assert "Sie haben eine Zuwendung in Höhe von 600,00 € beantragt." in text
-    assert "Den Differenzbetrag von 100,00 € tragen Sie zusätzlich" in text
+    # no promise of savings the settlement would reclaim (issue 18): the difference is borne
+    # from further own funds, which the approved plan shows and the settlement counts
+    assert "Den Differenzbetrag von 100,00 € tragen Sie aus weiteren Eigenmitteln." in text
+    assert "Einsparungen aus" not in text
     assert "Zuwendung aus dem Aktions- und Initiativfonds 2026 | 600,00 € | 500,00 €" in text
-    assert "Vom Zuwendungsempfänger zusätzlich zu tragen" in text
-    assert "– | 100,00 €" in text
+    assert "Eigenmittel | 100,00 € | 200,00 €" in text
+    assert "Die Eigenmittel laut Bescheid enthalten den Differenzbetrag von 100,00 €" in text
     assert "Die Druckkosten sind zu hoch angesetzt." in text
     assert "Einer weiteren Begründung bedarf es" not in text
 
@@ -316,11 +339,19 @@ def test_a_rejection_of_an_incomplete_application_renders_with_the_findings() ->
     assert outcome.document is not None
     assert not outcome.result.ok
     text = flat(docx_text(outcome.document))
-    assert "Die Prüfung Ihres Antrags hat außerdem ergeben:" in text
-    messages = [f.message.render(_localizer()) for f in outcome.result.findings]
-    assert messages
-    for message in messages:
-        assert flat(message) in text
+    assert "Darüber hinaus erfüllt der Antrag folgende Fördervoraussetzungen nicht:" in text
+    # the reasons in administrative German, never the form's instructions (issue 18)
+    assert "Der Antrag ist unvollständig" not in text
+    assert "Menge mal Einzelpreis ergibt 480,00 €, der angegebene Betrag" not in text
+    assert (
+        "Der Kostenplan ist nicht schlüssig: Menge mal Einzelpreis ergibt 480,00 €, "
+        "angegeben ist aber ein Betrag von 999,00 €."
+    ) in text
+    assert (
+        "Die erforderliche Erklärung „Mit dem Projekt wurde noch nicht begonnen; es wurden noch "
+        "keine Verträge geschlossen, die ihm zuzurechnen sind.“ wurde nicht abgegeben." in text
+    )
+    assert "Bitte" not in text.split("Darüber hinaus")[1].split("Es steht Ihnen frei")[0]
 
 
 def _localizer() -> Any:
@@ -639,7 +670,7 @@ def test_the_approval_pdf_carries_the_acceptance_items(to_pdf: Any) -> None:
         "Die Plakate werden vor dem Druck mit der Koordinierungsstelle abgestimmt.",
         "Rechtsbehelfsbelehrung",
         "innerhalb eines Monats",
-        "Seite 1 von 4",
+        "Seite 1 von 5",
     ):
         assert expected in text, expected
 

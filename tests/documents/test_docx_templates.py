@@ -75,10 +75,17 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
     partnership = load_partnership(PARTNERSHIP)
     localizer = BabelLocalizer()
     notice = approved_notice(amount="500.00", start="2026-05-02", reasons="Gründe.")
+    # a youth group without legal form: the natural persons behind it are listed (issue 18)
+    notice["applicant"].update(
+        legal_form="initiative",
+        birth_date="2010-01-01",
+        adult_contact={"name": "Erika Erwachsen", "email": "e@x.example", "phone": "1"},
+    )
     application = {k: v for k, v in notice.items() if k != "decision"}
     checked = check_application(application, guideline, today=TODAY)
     rejection = rejected_notice()
     rejection["declarations"]["publicity"] = False
+    rejection["applicant"].update(legal_form="initiative", contact_name="Karla Kontakt")
     meeting = load("meeting-bga.json")
     meeting.update(
         guests=["Gerda Gast"],
@@ -96,6 +103,17 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
     meeting["present"].append("d1")
     meeting["items"][1]["conflicts"] = ["m2"]
     meeting["items"][1]["votes"]["m2"] = "yes"
+    # an item postponed without a vote, with its note (issue 18)
+    meeting["items"].append(
+        {
+            "ref": "AIF-2026-009",
+            "applicant": "Nachbarschaftsinitiative",
+            "requested": "300.00",
+            "proposed_amount": "300.00",
+            "status": "postponed",
+            "note": "Vertagt, bis das Angebot vorliegt.",
+        }
+    )
     report = load("report-aif.json")
     report["narrative"]["deviations"] = "Weniger Material gebraucht."
     report["receipts"][2]["date"] = "2026-07-15"
@@ -159,7 +177,20 @@ PAYMENT_ORDER: dict[str, Any] = {
 }
 
 
+def written_minutes_context() -> dict[str, Any]:
+    """The minutes of a written vote: they list each vote (issue 18), which session minutes
+    do not – so the minutes' manifest is the union of both contexts."""
+    meeting = load("meeting-bga.json")
+    meeting.update(mode="written", present=[])
+    meeting["items"][1]["votes"]["m5"] = "no"
+    meeting["items"][1]["votes"]["d5"] = "yes"  # its member voted: not counted
+    return builders.build_minutes_context(
+        meeting, load_partnership(PARTNERSHIP), check_meeting(meeting), BabelLocalizer()
+    )
+
+
 CONTEXTS = rich_contexts()
+WRITTEN_MINUTES = written_minutes_context()
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -180,6 +211,12 @@ def test_every_shipped_template_uses_only_placeholders_its_manifest_offers(kind:
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_context_builder_provides_exactly_the_manifest_keys(kind: str) -> None:
     provided = set(paths(CONTEXTS[kind]))
+    if kind == "minutes":
+        provided |= set(paths(WRITTEN_MINUTES))
+        # an empty list in one context, filled in the other
+        provided -= {
+            p for p in provided if p.endswith("[]") and any(q.startswith(p + ".") for q in provided)
+        }
     assert provided == set(MANIFEST.kinds[kind].context)
 
 
@@ -195,10 +232,14 @@ def test_no_context_key_is_shadowed_by_a_method_of_dict(kind: str) -> None:
     assert shadowed == set()
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [*KINDS, "minutes-written"])
 def test_every_text_of_a_full_context_appears_in_the_rendered_document(kind: str) -> None:
-    text = docx_text(CompiledTemplate(MANIFEST.path(kind).read_bytes()).render(CONTEXTS[kind]))
-    missing = [value for value in strings(CONTEXTS[kind]) if value not in text]
+    context = WRITTEN_MINUTES if kind == "minutes-written" else CONTEXTS[kind]
+    template = MANIFEST.path(kind.removesuffix("-written")).read_bytes()
+    text = docx_text(CompiledTemplate(template).render(context))
+    # a written vote has no attendance or place: its agenda with each vote must appear
+    shown = context["agenda"] if kind == "minutes-written" else context
+    missing = [value for value in strings(shown) if value not in text]
     assert missing == []
 
 

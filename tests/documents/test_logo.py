@@ -22,7 +22,7 @@ from service.operations.documents import render_document, render_pdf
 from service.rendering.docx import docx_parts
 from service.rendering.images import ImageError, png_image
 from service.rendering.partnership import PartnershipError, load_partnership
-from tests.conftest import FIXTURES, require_tools
+from tests.conftest import FIXTURES, partnership_settings_text, require_tools
 
 # any date: every fixture states its date of receipt
 TODAY = date(2026, 3, 1)
@@ -48,7 +48,7 @@ def png(width: int, height: int, rgb: tuple[int, int, int] = (31, 58, 95)) -> by
 
 
 def partnership_with_logo(tmp_path: Path, logo: str, content: bytes | None = None) -> Path:
-    settings = (FIXTURES / "partnership.toml").read_text(encoding="utf-8")
+    settings = partnership_settings_text()
     assert 'logo = ""' in settings
     path = tmp_path / "partnership.toml"
     path.write_text(settings.replace('logo = ""', f'logo = "{logo}"'), encoding="utf-8")

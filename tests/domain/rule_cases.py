@@ -317,6 +317,16 @@ REPORT_CASES = [
 
 MEETING_CASES = [
     Case("a required field", "meeting", _meeting(_delete("place"))),
+    Case(
+        "votes on a postponed item",
+        "meeting",
+        _meeting(_set("items.0.status", "postponed")),
+    ),
+    Case(
+        "votes on a withdrawn item",
+        "meeting",
+        _meeting(_set("items.0.status", "withdrawn")),
+    ),
     Case("an unknown member", "meeting", _meeting(lambda d: d["present"].append("m9"))),
     Case("not quorate", "meeting", _meeting(_set("present", ["m1", "m2"]))),
     Case("not all invited", "meeting", _meeting(_set("invited", ["m1", "m2", "m4", "m5", "d5"]))),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from service.domain.meeting import WRITTEN_OUTCOMES
 from service.domain.states import (
     TRANSITIONS,
     ApplicationState,
@@ -110,7 +111,15 @@ def test_each_committee_outcome_leads_to_a_state_reachable_from_the_agenda(outco
 
 
 def test_outcome_values_are_those_of_the_meeting_interchange():
-    assert [o.value for o in DecisionOutcome] == ["approved", "rejected", "deferred", "not-decided"]
+    assert [o.value for o in DecisionOutcome] == [
+        "approved",
+        "rejected",
+        "deferred",
+        "not-decided",
+        "withdrawn",
+    ]
+    # every outcome a written vote can report (the meeting interchange's written_since)
+    assert {o.value for o in DecisionOutcome} == set(WRITTEN_OUTCOMES)
 
 
 def test_every_state_outcome_and_notice_kind_has_a_label():

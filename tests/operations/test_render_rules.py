@@ -14,7 +14,7 @@ from service.domain.findings import COMMON, Finding, Rule
 from service.domain.guideline import load_guideline
 from service.domain.rule_catalogue import all_rules
 from service.operations.documents import build_document
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, partnership_settings_text
 from tests.domain.test_rule_registry import DOMAIN_KINDS
 
 # any date: every fixture states its date of receipt
@@ -39,9 +39,22 @@ def notice(**decision: Any) -> dict[str, Any]:
 
 
 def settings(
-    tmp_path: Path, logo: str = "", content: bytes | None = None, broken: bool = False
+    tmp_path: Path,
+    logo: str = "",
+    content: bytes | None = None,
+    broken: bool = False,
+    annexes: bool = True,
+    broken_annex: bool = False,
 ) -> str:
-    text = (FIXTURES / "partnership.toml").read_text(encoding="utf-8")
+    text = partnership_settings_text()
+    if not annexes:
+        text = text.split("[annexes]")[0]
+    if broken_annex:
+        # starts like a PDF (the settings accept it) but cannot be read as one
+        (tmp_path / "anbest-p.pdf").write_bytes(b"%PDF-1.4\nnot a PDF at all\n")
+        text = text.replace(
+            text.split("anbest_p = ")[1].split("\n")[0], f'"{tmp_path / "anbest-p.pdf"}"'
+        )
     text = text.replace('logo = ""', f'logo = "{logo}"')
     if broken:
         text = text.replace('slug = "boizenburg-luebtheen"', "slug = ")
@@ -71,6 +84,9 @@ CASES: list[tuple[str, Callable[[Path], list[Finding]]]] = [
         lambda tmp: _render(notice(), settings(tmp, "logo.svg", b"<svg xmlns='x'/>")),
     ),
     ("documents", lambda tmp: _render(notice(), settings(tmp, "logo.png", b"GIF89a"))),
+    # an approval whose Anlage 2 is not in the settings, or is no readable PDF (issue 18)
+    ("notice", lambda tmp: _render(notice(), settings(tmp, annexes=False))),
+    ("notice", lambda tmp: _render(notice(), settings(tmp, broken_annex=True))),
 ]
 
 

@@ -174,6 +174,8 @@ def test_the_conditions_page_offers_the_uploaded_anbest_p_as_a_download(site):
         session = db.session()
         partnership = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
         partnership.set_file("annexes", "anbest_p", "ANBest-P 2026.pdf", pdf)
+        # the demo carries both sample annexes (issue 18); this office has no ANBest-Gk
+        partnership.set_file("annexes", "anbest_gk", None, None)
         session.commit()
 
     html = _page(site, f"/p/{SLUG}/foerderbedingungen")
@@ -193,6 +195,13 @@ def test_the_conditions_page_offers_the_uploaded_anbest_p_as_a_download(site):
 
 
 def test_without_an_uploaded_anbest_the_conditions_page_names_the_office(site):
+    with site.app_context():
+        session = db.session()
+        partnership = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
+        # the demo carries both sample annexes (issue 18): this office has none
+        partnership.set_file("annexes", "anbest_p", None, None)
+        partnership.set_file("annexes", "anbest_gk", None, None)
+        session.commit()
     html = _page(site, f"/p/{SLUG}/foerderbedingungen")
 
     assert "anbest-p.pdf" not in html

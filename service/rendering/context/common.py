@@ -172,26 +172,61 @@ def _logo(partnership: Partnership) -> Any:
     return ""
 
 
+# a posted notice counts as made known on this day after posting (§ 41 Abs. 2 VwVfG and the
+# Land acts): the ordinal as the notices write it, "am vierten Tag"
+_ORDINALS = {
+    1: "ersten",
+    2: "zweiten",
+    3: "dritten",
+    4: "vierten",
+    5: "fünften",
+    6: "sechsten",
+    7: "siebten",
+    8: "achten",
+    9: "neunten",
+    10: "zehnten",
+}
+# without [legal] (an older partnership): the federal act, an objection to the issuing
+# authority – the notices' general wording before issue 18
+DEFAULT_PROCEDURE_ACT = "VwVfG"
+
+
 def legal(partnership: Partnership) -> Context:
-    """The partnership's [legal] settings; empty where an older partnership has none.
-    Not in any template's context yet: the shipped templates carry their own wording until
-    the legal texts per Land (issue 18) – the manifest lists exactly what a template may
-    use."""
+    """The partnership's [legal] settings (issue 18, item 2): the procedure act the notices
+    cite, the remedy (``objection`` or ``lawsuit``), where to lodge it and the day a posted
+    notice counts as made known. An older partnership without [legal] gets the federal act
+    and an objection to the lead office (``configured`` False)."""
     found = partnership.legal
+    office = partnership.lead_office
+    authority = ", ".join(
+        part
+        for part in (
+            text(office.name),
+            text(office.street),
+            f"{text(office.postal_code)} {text(office.city)}".strip(),
+        )
+        if part
+    )
     if found is None:
         return {
-            "procedure_act": "",
-            "remedy": "",
+            "configured": False,
+            "procedure_act": DEFAULT_PROCEDURE_ACT,
             "objection": True,
-            "remedy_body": "",
-            "notification_days": "",
+            "lawsuit": False,
+            "remedy_body": authority,
+            "notification_day": "",
         }
+    days = found.notification_days
     return {
+        "configured": True,
         "procedure_act": text(found.procedure_act),
-        "remedy": text(found.remedy),
         "objection": found.remedy == "widerspruch",
-        "remedy_body": text(found.remedy_body),
-        "notification_days": str(found.notification_days),
+        "lawsuit": found.remedy == "klage",
+        # the settings keep the address in lines; the notices name it in running text
+        "remedy_body": ", ".join(
+            line.strip() for line in text(found.remedy_body).splitlines() if line.strip()
+        ),
+        "notification_day": _ORDINALS.get(days, f"{days}."),
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...domain.meeting import Meeting, MeetingOutcomes, meeting_findings
-from ...domain.messages import Localizer
+from ...domain.messages import N_, Localizer
 from ..partnership import Partnership
 from .common import (
     CheckOutcome,
@@ -40,7 +40,29 @@ def _outcome_flags(outcome: Any) -> Context:
         "approved": outcome == "approved",
         "rejected": outcome == "rejected",
         "deferred": outcome == "deferred",
+        "withdrawn": outcome == "withdrawn",
     }
+
+
+# the written vote's minutes list each vote (issue 18)
+VOTE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstention")}
+
+
+def _ballots(
+    item: Mapping[str, Any], names: Mapping[Any, str], counted: set[str], localizer: Localizer
+) -> list[Context]:
+    votes = item.get("votes")
+    if not isinstance(votes, Mapping):
+        return []
+    return [
+        {
+            "name": names.get(voter) or text(voter),
+            "vote": text(localizer.gettext(VOTE_LABELS[vote])) if vote in VOTE_LABELS else "",
+            "counted": voter in counted,
+        }
+        for voter, vote in votes.items()
+        if vote in VOTE_LABELS
+    ]
 
 
 def build_minutes_context(
@@ -96,6 +118,9 @@ def build_minutes_context(
         result = engine_items[index] if index < len(engine_items) else {}
         detail = outcomes.items[index] if outcomes and index < len(outcomes.items) else None
         excluded = detail.excluded if detail else tuple(item.get("conflicts") or ())
+        votes_cast = sum(int(result.get(key, 0) or 0) for key in ("yes", "no", "abstain"))
+        flags = _outcome_flags(result.get("outcome"))
+        without_vote = flags["deferred"] or flags["withdrawn"]
         agenda.append(
             {
                 "no": str(index + 1),
@@ -111,7 +136,15 @@ def build_minutes_context(
                 "excluded": ", ".join(names.get(member, text(member)) for member in excluded),
                 "lost_quorum": bool(detail is not None and detail.quorate is False),
                 "findings": item_findings.get(index, []),
-                **_outcome_flags(result.get("outcome")),
+                **flags,
+                # the spec counts a 0:0 as rejected; the minutes never say "abgelehnt"
+                # where nobody voted (issue 18): they say that no vote was cast
+                "rejected": flags["rejected"] and votes_cast > 0,
+                "voted": not without_vote and votes_cast > 0,
+                "note": text(item.get("note")),
+                "ballots": _ballots(item, names, set(detail.counted if detail else ()), localizer)
+                if written and not without_vote
+                else [],
             }
         )
 

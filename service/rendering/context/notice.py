@@ -15,6 +15,16 @@ from typing import Any
 from ...domain.catalogues import COST_CATEGORIES, FINANCING_TYPES, LEGAL_FORMS
 from ...domain.guideline import Guideline
 from ...domain.messages import Localizer
+from ...domain.notice import (
+    ANNEX_GK,
+    addressee,
+    annex_report_due,
+    annex_rules,
+    anteil_share,
+    approved_own_funds,
+    rejection_reasons,
+    report_deadline_departs,
+)
 from ..partnership import Partnership
 from .common import (
     CheckOutcome,
@@ -22,11 +32,11 @@ from .common import (
     as_date,
     coordination_office,
     decimal,
-    findings_text,
     get,
     iban,
     label,
     lead_office_return_line,
+    legal,
     letterhead,
     long_date,
     money,
@@ -37,7 +47,20 @@ from .common import (
 )
 
 
-def _recipient(data: Mapping[str, Any], localizer: Localizer) -> Context:
+def _recipient(data: Mapping[str, Any], localizer: Localizer, on: Any) -> Context:
+    """The recipient and whom the notice is addressed to (issue 18, item 5): an
+    organisation by its representative; a minor through the legal guardians; a group without
+    legal form through the natural persons behind it."""
+    contact = get(data, "applicant.adult_contact")
+    found = addressee(
+        legal_form=get(data, "applicant.legal_form"),
+        name=text(get(data, "applicant.name")),
+        representative=text(get(data, "applicant.representative")),
+        contact_name=text(get(data, "applicant.contact_name")),
+        birth_date=as_date(get(data, "applicant.birth_date")),
+        adult_contact=text(get(contact, "name")) if isinstance(contact, Mapping) else "",
+        on=as_date(on),
+    )
     return {
         "name": text(get(data, "applicant.name")),
         "legal_form": label(LEGAL_FORMS, get(data, "applicant.legal_form"), localizer),
@@ -45,6 +68,19 @@ def _recipient(data: Mapping[str, Any], localizer: Localizer) -> Context:
         "postal_code": text(get(data, "applicant.postal_code")),
         "city": text(get(data, "applicant.city")),
         "representative": text(get(data, "applicant.representative")),
+        "natural_person": found.natural_person,
+        "group": found.group,
+        "organisation": not found.natural_person and not found.group,
+        "minor": found.minor,
+        "guardians": found.guardians,
+        "attention": found.attention,
+        "represented_by": found.represented_by,
+        "minor_name": found.minor_name,
+        "adult_contact": found.adult_contact,
+        "persons": [
+            {"name": person.name, "minor": person.minor, "adult_contact": person.adult_contact}
+            for person in found.persons
+        ],
     }
 
 
@@ -117,20 +153,67 @@ def _financing_type(data: Mapping[str, Any], guideline: Guideline, localizer: Lo
     }
 
 
+def _third_party_total(data: Mapping[str, Any]) -> Decimal:
+    sources = get(data, "financing.third_party", [])
+    return sum(
+        (
+            decimal(get(entry, "amount")) or Decimal(0)
+            for entry in sources
+            if isinstance(entry, Mapping)
+        ),
+        Decimal(0),
+    )
+
+
+def _revenue(data: Mapping[str, Any]) -> Decimal:
+    return decimal(get(data, "financing.revenue")) or Decimal(0)
+
+
+def share_text(share: Decimal | None) -> str:
+    """The share of an Anteilfinanzierung as printed: "70 %", "36,45 %" (two decimals at
+    most; the notice names the amounts it is computed from, so it stays definite)."""
+    if share is None:
+        return ""
+    return percent(share.quantize(Decimal("0.0001")))
+
+
+def _annex(data: Mapping[str, Any], pages: int) -> Context:
+    """Anlage 2 (issue 18, item 1): which general conditions, their page count, and the
+    numbers the notice cites from them. (A changed annex file changes the partnership's
+    settings fingerprint, so the regeneration sees it.)"""
+    rules = annex_rules(get(data, "applicant.legal_form"))
+    return {
+        "gk": rules.key == ANNEX_GK,
+        "title": rules.title,
+        "pages": (f"{pages} Seite" if pages == 1 else f"{pages} Seiten") if pages else "",
+        "cite_payment": rules.payment,
+        "payment_departs": rules.payment_departs,
+        "cite_plan": rules.plan,
+        "cite_reduction": rules.reduction,
+        "cite_report": rules.report,
+        "cite_audit": rules.audit,
+    }
+
+
 def build_approval_context(
     data: Mapping[str, Any],
     guideline: Guideline,
     partnership: Partnership,
     check: CheckOutcome,
     localizer: Localizer,
+    *,
+    annex_pages: int = 0,
 ) -> Context:
     """The Zuwendungsbescheid. The caller has refused applications with error findings and
-    amounts above the requested grant (interchange.md), so the figures here are consistent."""
+    amounts above the requested grant (interchange.md), so the figures here are consistent.
+    ``annex_pages``: the page count of the Anlage 2 the caller appends (0: not known)."""
     decision = get(data, "decision", {})
     amount = decimal(get(decision, "amount")) or Decimal(0)
     requested = decimal(get(data, "financing.requested")) or Decimal(0)
     reduced = amount < requested
+    difference = requested - amount if reduced else Decimal(0)
     total = costs_total(data, check)
+    own = decimal(get(data, "financing.own_funds")) or Decimal(0)
     start, end = get(decision, "start"), get(decision, "end")
     applied_start, applied_end = get(data, "project.start"), get(data, "project.end")
     period_changed = (as_date(start), as_date(end)) != (
@@ -141,16 +224,22 @@ def build_approval_context(
     reasons = text(get(decision, "reasons"))
     end_date = as_date(end)
     due = end_date + timedelta(days=guideline.report_due_days) if end_date else None
+    legal_form = get(data, "applicant.legal_form")
+    departs = report_deadline_departs(end_date, due, legal_form)
     signatory, function = signature(decision, partnership)
+    financing = _financing_type(data, guideline, localizer)
+    share = anteil_share(amount, total) if financing["anteil"] else None
     context: Context = {
         **letterhead(partnership),
         "kuf": coordination_office(partnership),
         "sender_line": lead_office_return_line(partnership),
+        "legal": legal(partnership),
+        "annex": _annex(data, annex_pages),
         "number": text(get(decision, "number")),
         "date": short_date(get(decision, "date")),
         "applied_on": short_date(get(data, "submitted_on")),
         "applied_on_long": long_date(get(data, "submitted_on")),
-        "recipient": _recipient(data, localizer),
+        "recipient": _recipient(data, localizer, get(decision, "date")),
         # the budget line (Haushaltsstelle) the grant is paid from, from the settings
         "fund": {
             **_fund(guideline),
@@ -161,12 +250,18 @@ def build_approval_context(
             "summary": text(get(data, "project.summary")),
             "location": text(get(data, "project.location")),
         },
-        "financing": _financing_type(data, guideline, localizer),
+        "financing": {
+            **financing,
+            # Anteilfinanzierung: q = Z / Σp, stated with the amounts it is computed from
+            "share": share_text(share),
+            # Fehlbedarf: the gap the plan leaves after own funds, third-party funds, revenue
+            "deficit": money(total - own - _third_party_total(data) - _revenue(data)),
+        },
         "decision": {
             "amount": money(amount),
             "amount_requested": money(requested),
             "reduced": reduced,
-            "difference": money(requested - amount) if reduced else "",
+            "difference": money(difference) if reduced else "",
             "start_long": long_date(start),
             "end_long": long_date(end),
             "applied_start_long": long_date(applied_start),
@@ -175,6 +270,7 @@ def build_approval_context(
             "committee_date_long": long_date(get(decision, "committee_date")),
             "conditions": conditions,
             "reasons": reasons,
+            # the notice departs from the application: its reasons must say why (§ 39)
             "departs": reduced or period_changed or bool(conditions),
         },
         "plan": {
@@ -182,6 +278,9 @@ def build_approval_context(
             "costs_total": money(total),
             "tolerance": percent(guideline.overrun_tolerance),
             "own_funds": money(get(data, "financing.own_funds")),
+            # the approved plan: the recipient bears the difference of a reduced grant from
+            # further own funds, so the settlement counts them as planned (issue 18)
+            "own_funds_approved": money(approved_own_funds(own, requested, amount)),
             "third_party": third_party(data),
             "revenue": money(get(data, "financing.revenue")),
             "total": money(total),
@@ -193,6 +292,9 @@ def build_approval_context(
         "report": {
             "due_days": str(guideline.report_due_days),
             "due_long": long_date(due),
+            # the deadline departs from Nr. 6.1 of the annex: the notice says so
+            "departs": departs,
+            "annex_due_long": long_date(annex_report_due(end_date, legal_form)) if end_date else "",
         },
         "signatory": signatory,
         "signatory_function": function,
@@ -207,8 +309,9 @@ def build_rejection_context(
     check: CheckOutcome,
     localizer: Localizer,
 ) -> Context:
-    """The Ablehnungsbescheid: decision, reasons (the decision's and the rules engine's
-    findings) and the remedy. Renders for incomplete applications too."""
+    """The Ablehnungsbescheid: decision, reasons (the committee's, and the rules engine's
+    errors as reasons in administrative German, issue 18) and the remedy. Renders for
+    incomplete applications too."""
     decision = get(data, "decision", {})
     signatory, function = signature(decision, partnership)
     return {
@@ -219,12 +322,16 @@ def build_rejection_context(
             "email": text(partnership.coordination_office.email),
         },
         "sender_line": lead_office_return_line(partnership),
+        "legal": legal(partnership),
         "number": text(get(decision, "number")),
         "date": short_date(get(decision, "date")),
         "applied_on": short_date(get(data, "submitted_on")),
         "applied_on_long": long_date(get(data, "submitted_on")),
         "recipient": {
-            key: value for key, value in _recipient(data, localizer).items() if key != "legal_form"
+            key: value
+            for key, value in _recipient(data, localizer, get(decision, "date")).items()
+            # the rejection is addressed (guardians, adult contact); it lists nobody
+            if key not in ("legal_form", "persons")
         },
         "fund": _fund(guideline),
         "project": {"title": text(get(data, "project.title"))},
@@ -233,7 +340,10 @@ def build_rejection_context(
             "committee_date_long": long_date(get(decision, "committee_date")),
             "reasons": text(get(decision, "reasons")),
         },
-        "findings": findings_text(check.findings, localizer),
+        # the findings as reasons: never the form's instructions ("Bitte …")
+        "findings": [
+            text(reason.render(localizer)) for reason in rejection_reasons(check.findings)
+        ],
         "signatory": signatory,
         "signatory_function": function,
     }

@@ -18,6 +18,7 @@ from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
 from ...models import (
     AgendaItem,
+    AgendaItemStatus,
     Application,
     Committee,
     Meeting,
@@ -149,6 +150,7 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
         documents=ops.meeting_documents(s, meeting),
         decided=ops.is_decided(meeting),
         choices=list(VoteChoice),
+        statuses=list(AgendaItemStatus),
         outcome_labels={o.value: o.label for o in DecisionOutcome},
         written=meeting.mode is MeetingMode.written,
         records_version=ops.records_version,
@@ -286,7 +288,8 @@ def _item_summary(
 @bp.post("/sitzungen/<int:meeting_id>/top/<int:item_id>")
 def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValue:
     values = form_values(
-        ["proposed_amount", "conditions", "version"], prefixes=("vote-", "conflict-", "reason-")
+        ["proposed_amount", "conditions", "version", "status", "status_note"],
+        prefixes=("vote-", "conflict-", "reason-"),
     )
     meeting = meeting_or_404(meeting_id)
     item = item_or_404(meeting, item_id)
@@ -305,6 +308,13 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
         choice = values.get(f"vote-{member.id}", "")
         if choice in {c.value for c in VoteChoice}:
             votes[member.id] = VoteChoice(choice)
+    # voted on, postponed or withdrawn (issue 18); anything else is "voted on"
+    raw_status = values.get("status", "")
+    status = (
+        AgendaItemStatus(raw_status)
+        if raw_status in {s.value for s in AgendaItemStatus}
+        else AgendaItemStatus.vote
+    )
     refusal_goes_to(_url(meeting, f"top-{item.id}"))
     try:
         ops.record_item(
@@ -315,6 +325,8 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
             conflicts=conflicts,
             votes=votes,
             version=values.get("version"),
+            status=status,
+            note=values.get("status_note", "")[:MAX_TEXT],
         )
         flash(_("Agenda item %(no)s has been saved.", no=item.position + 1), "info")
     except ops.StaleRecords:
