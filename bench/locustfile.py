@@ -224,11 +224,17 @@ class Applicant(HttpUser):
             page = self._get(url, f"GET step {slug}", expect="csrf_token")
             if slug == "erklaerungen":
                 self._think()
+                # the upload is a button of the declarations step's own form (issue 17.5)
                 self._post(
-                    f"{base}/anlagen",
+                    url,
                     "POST upload",
                     "/erklaerungen",
-                    data={"csrf_token": _token(page), "kind": "attachment"},
+                    data={
+                        "csrf_token": _token(page),
+                        "version": _match(_VERSION, page),
+                        "action": "upload",
+                        "kind": "attachment",
+                    },
                     files={"file": ("Angebot_Workshopleitung_Müller.pdf", PDF, "application/pdf")},
                 )
                 page = self._get(url, "GET step erklaerungen", expect="Angebot_Workshopleitung")

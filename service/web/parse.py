@@ -8,6 +8,8 @@ handler in a view can swallow a bug (issue 15).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 from datetime import date, time
 from decimal import Decimal
@@ -70,4 +72,13 @@ def german_money(value: str) -> Decimal | None:
     try:
         return parse_german_money(value)
     except AmountError:
+        return None
+
+
+def base64_bytes(value: str | None) -> bytes | None:
+    """The bytes of a base64 text a page posted back (a file kept between preview and
+    confirmation), or None when it is no valid base64."""
+    try:
+        return base64.b64decode(value or "", validate=True)
+    except binascii.Error:
         return None

@@ -124,16 +124,21 @@ def test_the_offices_see_the_whole_application_without_accessibility_violations(
     assert _scroll_width(page) <= 360, wide
 
 
-def test_a_committee_member_sees_the_project_not_the_personal_data(server, page):
+def test_a_committee_member_is_not_shown_the_staff_view_of_an_application(server, page):
+    # need to know (issue 20.1): a member reads applications only on their own agenda under
+    # /staff/gremium/ (tests/web/test_member_pages.py); the offices' page, with the
+    # applicant's personal data and the internal comments, is a German 404 for them
     live, ids = server
     _sign_in(page, live.url, "ausschuss@demo.example")
 
-    page.goto(f"{live.url}/p/{SLUG}/staff/antraege/{ids['graffiti']}")
+    response = page.goto(f"{live.url}/p/{SLUG}/staff/antraege/{ids['graffiti']}")
 
-    check_page(page, "staff-antrag-gremium")
+    assert response is not None
+    assert response.status == 404
+    check_page(page, "staff-antrag-gremium-404")
     main = page.inner_text("main")
-    assert "nur für die Geschäftsstellen" in main
-    assert "Graffiti-Künstlerin" in main
+    assert "Seite nicht gefunden" in main
+    assert "Graffiti-Künstlerin" not in main
     assert "02.05.2010" not in main
 
 

@@ -9,7 +9,6 @@ refuses a second sign-off by the same account."""
 from __future__ import annotations
 
 import base64
-import binascii
 import uuid
 from collections.abc import Callable
 
@@ -210,10 +209,7 @@ def payout_import_preview(slug: str) -> ResponseReturnValue:
 def payout_import_confirm(slug: str) -> ResponseReturnValue:
     values = form_values(["content", "sha256"])
     refusal_goes_to(_queue_import_url(slug))
-    try:
-        data = base64.b64decode(values.get("content", ""), validate=True)
-    except binascii.Error:
-        data = b""
+    data = parse.base64_bytes(values.get("content")) or b""
     uow = current_uow()
     done = imports.import_payouts(
         uow, partnership(), data, expected_sha256=values.get("sha256", "") or "-"
