@@ -18,8 +18,10 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-liberation2 fonts-
 
 .PHONY: run test unit lint audit sysdeps install install-dev migrate demo rules-doc i18n-extract i18n-update i18n-compile
 
+# Links in e-mails point to the configured site (FOERDERWERK_BASE_URL); for `make run` that is
+# the address it serves, also with another PORT, unless one is configured.
 run: sysdeps install migrate demo
-	$(BIN)/foerderwerk serve --bind $(HOST):$(PORT)
+	FOERDERWERK_BASE_URL="$${FOERDERWERK_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/foerderwerk serve --bind $(HOST):$(PORT)
 
 # AUDIT=1 adds the dependency audit (R29) to `make test`. It needs the network and is meant
 # for CI; it is not switched on in .ci/run yet: the package index this CI reaches does not

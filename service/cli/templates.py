@@ -16,7 +16,9 @@ from . import cli  # noqa: F401 – the command line this module adds to
 from .render import templates_group
 from .uow import current_command_uow, in_command_uow
 
-_ = BabelLocalizer().gettext
+_localizer = BabelLocalizer()
+_ = _localizer.gettext
+ngettext = _localizer.ngettext
 
 SHIPPED = "shipped"
 
@@ -41,14 +43,24 @@ def _version(value: str) -> int | None:
 
 
 def _regeneration_hint(slug: str, kind: str) -> None:
+    uow = current_command_uow()
     if kind in ops.REGENERATED_KINDS:
+        drafts = ops.draft_notice_count(uow, find_partnership(uow, slug), kind)
+        if not drafts:
+            # nothing drafted with the old text: new notices simply use the new template
+            click.echo(_("New notices use this template; there are no drafts to render again."))
+            return
         click.echo(
-            _(
-                "Drafts of notices still show the old text. To render them again (issued "
+            ngettext(
+                "%(num)s draft notice still shows the old text. To render it again (issued "
                 "notices stay as they are): foerderwerk notices regenerate --partnership "
-                "%(slug)s --all"
+                "%(slug)s --all",
+                "%(num)s draft notices still show the old text. To render them again (issued "
+                "notices stay as they are): foerderwerk notices regenerate --partnership "
+                "%(slug)s --all",
+                drafts,
             )
-            % {"slug": slug}
+            % {"num": drafts, "slug": slug}
         )
     else:
         click.echo(_("Documents produced before keep their template; new ones use this one."))

@@ -38,8 +38,9 @@ from sqlalchemy.orm import defer
 from ..domain.check import check_application, check_meeting, check_report
 from ..domain.guideline import Guideline, parse_guideline
 from ..domain.messages import N_, Localizer, Message
+from ..domain.states import NoticeKind, NoticeState
 from ..errors import NotFound, Refused, Unavailable
-from ..models import Partnership, PartnershipTemplate, utcnow
+from ..models import Fund, Notice, Partnership, PartnershipTemplate, utcnow
 from ..paths import doc_templates_dir
 from ..pdf.preview import PreviewUnavailable, first_page_png
 from ..rendering.context import (
@@ -430,6 +431,31 @@ def template_file(
     if source.data is not None:
         return source.name, source.data
     return source.name, load_manifest().path(kind).read_bytes()
+
+
+# the notice kinds a template kind renders (an amendment is printed on the approval template)
+_NOTICE_KINDS_OF_TEMPLATE = {
+    "approval": (NoticeKind.zuwendung, NoticeKind.aenderung),
+    "rejection": (NoticeKind.ablehnung,),
+}
+
+
+def draft_notice_count(uow: UnitOfWork, partnership: Partnership, kind: str) -> int:
+    """How many draft notices of the partnership a new ``kind`` template would change when
+    rendered again – what the hint after an activation is about (none: no hint)."""
+    kinds = _NOTICE_KINDS_OF_TEMPLATE.get(kind)
+    if not kinds:
+        return 0
+    count = uow.session.scalar(
+        select(func.count(Notice.id))
+        .join(Fund, Notice.fund_id == Fund.id)
+        .where(
+            Fund.partnership_id == partnership.id,
+            Notice.state == NoticeState.draft,
+            Notice.kind.in_(kinds),
+        )
+    )
+    return int(count or 0)
 
 
 def activate_template(

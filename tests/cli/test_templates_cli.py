@@ -14,6 +14,7 @@ from service.operations.publish import template_for
 from tests.conftest import require_tools
 from tests.documents.template_edits import approval_saying, shipped
 from tests.operations.test_regeneration import fake_pdf
+from tests.web.staff_support import add_draft_notice
 
 SLUG = "boizenburg-luebtheen"
 
@@ -78,10 +79,12 @@ def test_upload_list_and_activate(demo_app, tmp_path):
     assert "approval\tZuwendungsbescheid\tverwendet: mitgeliefert" in listed.output
     assert "mein-bescheid.docx" in listed.output
 
+    add_draft_notice(demo_app)
     activated = invoke(
         demo_app, "templates", "activate", "--partnership", SLUG, "--kind", "approval", "1"
     )
     assert activated.exit_code == 0, activated.output
+    assert "1 Bescheidentwurf zeigt noch den alten Text" in activated.output
     assert "foerderwerk notices regenerate --partnership boizenburg-luebtheen --all" in (
         activated.output
     )
@@ -197,3 +200,24 @@ def test_the_placeholders_command_prints_every_kind(demo_app):
     for kind in ("approval", "rejection", "minutes", "invitation", "report", "application"):
         assert f"(`{kind}`," in result.output
     assert "`fund.`: `budget_line`, `name`, `youth_forum`" in result.output
+
+
+def test_an_upload_activated_without_draft_notices_names_no_regeneration(demo_app, tmp_path):
+    file = tmp_path / "bescheid.docx"
+    file.write_bytes(approval_saying("Der Betrag ist eine Obergrenze."))
+
+    result = invoke(
+        demo_app,
+        "templates",
+        "upload",
+        "--partnership",
+        SLUG,
+        "--kind",
+        "approval",
+        "--activate",
+        str(file),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "es gibt keine Entwürfe, die neu erstellt werden müssten" in result.output
+    assert "notices regenerate" not in result.output

@@ -60,3 +60,35 @@ def seat_account(app, email: str, meeting_id: int, index: int = 0) -> int:
         member.staff_user_id = account.id
         session.commit()
         return member.id
+
+
+def add_draft_notice(app) -> None:
+    """A draft approval for one of the demo's submitted applications – what a new approval
+    template would change when the drafts are rendered again."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from service import db
+    from service.domain.states import ApplicationState, NoticeKind, NoticeState
+    from service.models import Application, Notice
+
+    with app.app_context():
+        session = db.session()
+        application = session.scalars(
+            select(Application)
+            .where(Application.state != ApplicationState.draft)
+            .order_by(Application.id)
+        ).first()
+        assert application is not None
+        session.add(
+            Notice(
+                fund_id=application.fund_id,
+                application=application,
+                number=f"{application.reference}-E",
+                kind=NoticeKind.zuwendung,
+                state=NoticeState.draft,
+                amount=Decimal("500.00"),
+            )
+        )
+        session.commit()

@@ -19,7 +19,7 @@ from tests.conftest import require_tools, uow_on
 from tests.documents.template_edits import approval_saying, shipped
 from tests.operations.test_regeneration import fake_pdf
 
-from .staff_support import ADMIN, LEAD, SLUG, STAFF, csrf, log_in, text
+from .staff_support import ADMIN, LEAD, SLUG, STAFF, add_draft_notice, csrf, log_in, text
 
 TEMPLATES = f"{STAFF}/verwaltung/vorlagen"
 CHANGED = "Der Betrag ist eine Obergrenze der Stadt."
@@ -131,6 +131,7 @@ def test_an_upload_is_saved_previewed_downloaded_and_then_activated(app, admin):
         p = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
         assert template_for(session, p.id, "approval").shipped  # not before it is activated
 
+    add_draft_notice(app)
     activated = admin.post(f"{detail_url}/aktivieren", data={"csrf_token": csrf(admin, detail_url)})
 
     assert activated.status_code == 302
@@ -138,7 +139,7 @@ def test_an_upload_is_saved_previewed_downloaded_and_then_activated(app, admin):
     page = text(listing)
     assert "Version 1 wird jetzt für neue Dokumente verwendet." in page
     # the offer to bring the drafts up to date; this admin may not start it, so it says who
-    assert "Bescheidentwürfe zeigen noch die alte Vorlage" in page
+    assert "1 Bescheidentwurf von vorher zeigt noch die alte Vorlage" in page
     assert "foerderwerk notices regenerate --partnership boizenburg-luebtheen --all" in page
     with app.app_context():
         session = db.session()
@@ -161,6 +162,7 @@ def test_the_lead_office_as_admin_gets_the_link_to_the_dry_run_of_the_regenerati
     client = app.test_client()
     log_in(client, "leitung@demo.example")
     assert upload(client, "approval", approval_saying(CHANGED)).status_code == 302
+    add_draft_notice(app)
 
     activated = client.post(
         f"{TEMPLATES}/approval/1/aktivieren",
@@ -259,3 +261,17 @@ def test_other_roles_get_403(app, email):
     log_in(client, email)
     assert client.get(TEMPLATES).status_code == 403
     assert client.get(f"{TEMPLATES}/approval/0/datei").status_code == 403
+
+
+def test_without_draft_notices_the_activation_offers_no_regeneration(app, admin):
+    assert upload(admin, "approval", approval_saying(CHANGED)).status_code == 302
+
+    activated = admin.post(
+        f"{TEMPLATES}/approval/1/aktivieren",
+        data={"csrf_token": csrf(admin, f"{TEMPLATES}/approval/1")},
+        follow_redirects=True,
+    )
+
+    page = text(activated)
+    assert "es gibt keine Entwürfe, die neu erstellt werden müssten" in page
+    assert "notices regenerate" not in page

@@ -38,13 +38,17 @@ def _list_page(
     uow = current_uow()
     p = partnership()
     activated = request.args.get("aktiviert", "")
+    if activated not in {k.kind for k in ops.template_kinds()}:
+        activated = ""
     return render_template(
         "staff/admin_templates.html",
         kinds=ops.list_templates(uow, p),
         errors=errors or [],
         chosen=chosen,
-        activated=activated if activated in {k.kind for k in ops.template_kinds()} else "",
+        activated=activated,
         regenerated_kinds=ops.REGENERATED_KINDS,
+        # drafts the activated template would change: the offer to render them again
+        drafts=ops.draft_notice_count(uow, p, activated) if activated else 0,
         # the link to the regeneration's dry run, for those the policy lets see it
         may_regenerate=has_role(*POLICY["staff.regenerate"].roles),
         max_mb=ops.MAX_TEMPLATE_BYTES // 1_000_000,
