@@ -87,3 +87,10 @@ def logo_png() -> bytes:
     from tests.documents.test_logo import png
 
     return png(240, 80, (20, 90, 160))
+
+
+def anbest_p_pdf() -> bytes:
+    """The ANBest-P the office lays beside its settings: the shipped sample (a PDF/A file)."""
+    from service.paths import doc_templates_dir
+
+    return (doc_templates_dir() / "anlagen" / "anbest-p-muster.pdf").read_bytes()

@@ -49,7 +49,7 @@ from service.models import (
 from tests.conftest import require_tools
 from tests.databases import PostgresDatabases, pg_url
 from tests.documents.template_edits import APPROVAL_SENTENCE, approval_saying
-from tests.setup_guide import NEW_SENTENCE, SLUG, guide, logo_png
+from tests.setup_guide import NEW_SENTENCE, SLUG, anbest_p_pdf, guide, logo_png
 from tests.web.staff_support import csrf, log_in
 
 from .conftest import SCREENSHOTS, LiveServer, axe_violations, check_page
@@ -100,6 +100,7 @@ def musterstadt(
     for file_name in ("musterstadt.toml", "gremien.toml", "aif-2027.toml"):
         (work / file_name).write_text(written.files[file_name], encoding="utf-8")
     (work / "logo.png").write_bytes(logo_png())
+    (work / "anbest-p.pdf").write_bytes(anbest_p_pdf())
     app = create_app(
         {
             "TESTING": True,
@@ -468,6 +469,8 @@ def test_a_partnership_set_up_without_code_issues_its_own_approval(
         assert line in printed, line
     assert NEW_SENTENCE in printed
     assert APPROVAL_SENTENCE not in printed
+    # Anlage 2 from the settings file: the ANBest-P the office laid beside it (issue 18.1)
+    assert "(ANBest-P)" in printed
     assert "Boizenburg" not in printed
     images = subprocess.run(
         ["pdfimages", "-list", "-f", "1", "-l", "1", str(pdf)],

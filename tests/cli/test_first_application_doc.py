@@ -39,7 +39,7 @@ from service.models import Application, OutboxMail
 from tests.conftest import require_tools
 from tests.databases import PostgresDatabases, pg_url
 from tests.documents.template_edits import approval_saying, shipped
-from tests.setup_guide import NEW_SENTENCE, SLUG, env_settings, guide, logo_png
+from tests.setup_guide import NEW_SENTENCE, SLUG, anbest_p_pdf, env_settings, guide, logo_png
 from tests.web.apply_helpers import AIF_STEPS, csrf, fill_all
 
 pytestmark = pytest.mark.postgres
@@ -139,6 +139,7 @@ def test_the_guide_sets_up_an_empty_postgresql_database_until_an_application_is_
     for name, content in written.files.items():
         (work / name).write_text(content, encoding="utf-8")
     (work / "logo.png").write_bytes(logo_png())
+    (work / "anbest-p.pdf").write_bytes(anbest_p_pdf())
     env = _shell_environment(settings, tmp_path)
     port = _free_port()
     server: subprocess.Popen[str] | None = None
