@@ -24,6 +24,7 @@ import functools
 import hashlib
 import io
 import json
+import re
 import threading
 import tomllib
 import zipfile
@@ -145,33 +146,60 @@ def placeholders_markdown(manifest: Manifest | None = None) -> str:
 # --------------------------------------------------------------------------- sample record
 
 
-@functools.lru_cache(maxsize=1)
-def _samples() -> dict[str, Any]:
+# the year the sample records and the sample guideline are written for
+SAMPLE_YEAR = 2026
+# a year in the sample texts: a date's, a file number's ("AIF-2026-007"), a sentence's
+_SAMPLE_YEAR_TOKEN = re.compile(rf"(?<!\d){SAMPLE_YEAR}(?!\d)")
+
+
+def _in_year(text: str, year: int) -> str:
+    """The sample text moved to ``year``: every year of the sample becomes it, so that a
+    preview for the 2027 fund does not show 2026 dates and file numbers. (2026 has no
+    29 February, so every moved date exists.)"""
+    return _SAMPLE_YEAR_TOKEN.sub(str(year), text)
+
+
+@functools.lru_cache(maxsize=8)
+def _samples(year: int = SAMPLE_YEAR) -> dict[str, Any]:
     folder = doc_templates_dir() / SAMPLES_FOLDER
-    records: dict[str, Any] = json.loads((folder / SAMPLE_RECORDS).read_text(encoding="utf-8"))
+    text = _in_year((folder / SAMPLE_RECORDS).read_text(encoding="utf-8"), year)
+    records: dict[str, Any] = json.loads(text)
     return records
 
 
-@functools.lru_cache(maxsize=1)
-def _sample_guideline() -> Guideline:
+@functools.lru_cache(maxsize=8)
+def _sample_guideline(year: int = SAMPLE_YEAR) -> Guideline:
     folder = doc_templates_dir() / SAMPLES_FOLDER
-    return parse_guideline(tomllib.loads((folder / SAMPLE_GUIDELINE).read_text(encoding="utf-8")))
+    text = _in_year((folder / SAMPLE_GUIDELINE).read_text(encoding="utf-8"), year)
+    return parse_guideline(tomllib.loads(text))
 
 
-def _guideline_of(partnership: Partnership) -> Guideline:
-    """The sample guideline in the name of one of the partnership's funds – preferably one
-    with a budget line – so the preview shows the fund's name and its Haushaltsstelle; the
-    rules of the sample stay, so the sample record's findings are the same everywhere."""
-    sample = _sample_guideline()
+def _sample_fund(partnership: Partnership) -> tuple[str, str, int] | None:
+    """(key, name, year) of the fund the preview is named after – preferably one with a
+    budget line, so the preview shows its Haushaltsstelle; None without a fund."""
     lines = dict(partnership.budget_lines or {})
     funds = sorted(partnership.funds, key=lambda fund: (fund.key not in lines, fund.key))
     for fund in funds:
         current = fund.current_guideline
-        name = current.rules.fund_name if current is not None else fund.key
-        return dataclasses.replace(sample, fund_key=fund.key, fund_name=name)
+        if current is None:
+            return fund.key, fund.key, SAMPLE_YEAR
+        year = current.rules.year if 1900 < current.rules.year < 2200 else SAMPLE_YEAR
+        return fund.key, current.rules.fund_name, year
+    return None
+
+
+def _guideline_of(partnership: Partnership) -> Guideline:
+    """The sample guideline in the name and year of one of the partnership's funds, so the
+    preview shows the fund's name, its Haushaltsstelle and dates of its year; the rules of
+    the sample stay, so the sample record's findings are the same everywhere."""
+    fund = _sample_fund(partnership)
+    if fund is not None:
+        key, name, year = fund
+        return dataclasses.replace(_sample_guideline(year), fund_key=key, fund_name=name)
+    lines = dict(partnership.budget_lines or {})
     if lines:
-        return dataclasses.replace(sample, fund_key=sorted(lines)[0])
-    return sample
+        return dataclasses.replace(_sample_guideline(), fund_key=sorted(lines)[0])
+    return _sample_guideline()
 
 
 def _first_keys(keys: list[str], shown: int = 5) -> str:
@@ -184,7 +212,8 @@ def sample_publication(
     """The sample record of ``kind`` as this partnership would publish it: its letterhead,
     logo, signatory with function and budget line; stamped MUSTER."""
     spec = kind_spec(kind)
-    samples = _samples()
+    fund = _sample_fund(partnership)
+    samples = _samples(fund[2] if fund is not None else SAMPLE_YEAR)
     try:
         letterhead = letterhead_of(partnership)
     except PartnershipError as exc:

@@ -21,7 +21,7 @@ from service.domain.messages import PlainLocalizer
 from service.domain.states import NoticeState
 from service.errors import NotFound
 from service.i18n import BabelLocalizer
-from service.models import AuditLog, Document, Notice, Partnership, PartnershipTemplate
+from service.models import AuditLog, Document, Fund, Notice, Partnership, PartnershipTemplate
 from service.operations import templates as ops
 from service.operations.notices import issue_notice
 from service.operations.publish import template_for
@@ -430,3 +430,28 @@ def test_the_application_pdf_of_the_receipt_uses_the_partnership_s_template(demo
 
         assert "Worum es geht" in text
         assert "Kurzbeschreibung" not in text
+
+
+def test_the_preview_for_a_next_year_fund_shows_that_year_not_the_samples(demo_app):
+    # the sample records are written for 2026; a partnership whose fund with a budget line is
+    # AIF-2027 sees a preview dated in 2027 with 2027 file numbers (found when tried on
+    # 5 December 2026)
+    from tests.conftest import AIF_GUIDELINE
+
+    with demo_app.app_context():
+        session = db.session()
+        p = _partnership()
+        _with_settings(p)
+        p.budget_lines = {"AIF-2027": "1.3.6.2.01 – 531800"}
+        fund = Fund(partnership=p, key="AIF-2027")
+        fund.add_guideline(AIF_GUIDELINE.replace("2026", "2027"))
+        session.add(fund)
+        session.flush()
+
+        publication = ops.sample_publication(_uow(session), p, "approval")
+
+        text = docx_text(publication.template_source().render(publication.context))
+        assert "Aktions- und Initiativfonds 2027" in text
+        assert "AIF-2027-" in text
+        assert "2026" not in text
+        assert "1.3.6.2.01 – 531800" in text
