@@ -7,6 +7,8 @@ catalogs are loaded directly with Babel.
 from __future__ import annotations
 
 import copy
+import gettext
+import importlib
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -104,3 +106,41 @@ def request_localizer() -> BabelLocalizer:
     from flask_babel import get_locale
 
     return BabelLocalizer(str(get_locale() or DEFAULT_LOCALE), informal=request_is_informal())
+
+
+# ---------------------------------------------------------------- click's own texts
+# click's own texts – "Usage:", "Options:", "Show this message and exit.", its error
+# messages – in German, like everything else the command line says.
+#
+# click translates with the standard library's :mod:`gettext`, but it binds ``_`` and
+# ``ngettext`` in each of its modules at import time and chooses the language from the
+# environment (``LANGUAGE``/``LANG``, mostly ``C.UTF-8`` on a server). So the German catalog of
+# click's messages (``locale/de/LC_MESSAGES/click.po``, made with ``pybabel extract`` from
+# click's sources; ``tests/i18n/test_click_german.py`` keeps it complete) is handed to those
+# modules once, when the command line is built.
+CLICK_DOMAIN = "click"
+# the modules of click that translate a text (grep -l "gettext" click/*.py)
+CLICK_MODULES = (
+    "core",
+    "decorators",
+    "exceptions",
+    "formatting",
+    "parser",
+    "shell_completion",
+    "termui",
+    "types",
+    "utils",
+    "_termui_impl",
+)
+
+
+def click_in_german() -> None:
+    translation = gettext.translation(
+        CLICK_DOMAIN, str(locale_dir()), languages=["de"], fallback=True
+    )
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = translation.gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = translation.ngettext  # type: ignore[attr-defined]

@@ -9,7 +9,11 @@ import click
 from flask.cli import FlaskGroup
 
 from .. import create_app
+from ..i18n import click_in_german
 from ..process_local import skip_teardown_collection
+
+# before any command is defined: click's "Usage:", "Options:" and its errors in German
+click_in_german()
 
 # The module that defines each command. `foerderwerk X` imports only X's module – a third of
 # a second less for every run from cron and for the parent of a batch – while --help and the
@@ -87,6 +91,18 @@ def _flask_commands_in_german() -> None:
         command = cli.commands.get(name)
         if command is not None:
             command.help = command.short_help = text
+    # the options Flask puts on the group itself
+    options = {
+        "env_file": _(
+            "Load environment variables from this file (e.g. /etc/foerderwerk/foerderwerk.env); "
+            "variables set in the environment itself take precedence."
+        ),
+        "app": _("For developers: another Flask application to load (module:name)."),
+        "debug": _("Debug mode (for developers only)."),
+    }
+    for param in cli.params:
+        if isinstance(param, click.Option) and param.name in options:
+            param.help = options[param.name]
 
 
 _flask_commands_in_german()
