@@ -7,14 +7,16 @@ the background sender of the web process or by `mail send` – not inside the su
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import mail_texts
 from ..adapters.mail.transport import DeferredAttachment, Mail
-from ..models import Application
+from ..models import Application, OutboxMail
 from ..uow import UnitOfWork
 
 APPLICATION_PDF = "application-pdf"  # the deferred attachment's kind (operations/outgoing.py)
@@ -71,6 +73,24 @@ def application_pdf(session: Session, application_id: int) -> bytes:
     if application is None:
         raise NothingToRender(application_id)
     return render_pdf(application_docx(session, application))
+
+
+def received_application_pdf(session: Session, application: Application) -> bytes | None:
+    """The application PDF the receipt e-mail carried, once it was rendered for sending –
+    so that the office files the very bytes (and SHA-256) the applicant received; None
+    before that (or without an e-mail address)."""
+    if not application.applicant_email:
+        return None
+    rows = session.scalars(
+        select(OutboxMail)
+        .where(OutboxMail.recipient == application.applicant_email)
+        .order_by(OutboxMail.id)
+    )
+    for row in rows:
+        for item in (row.attachments or {}).get("items", []):
+            if item.get("kind") == APPLICATION_PDF and item.get("ref") == application.id:
+                return base64.b64decode(item["content"])
+    return None
 
 
 def application_docx(session: Session, application: Application) -> bytes:

@@ -1,9 +1,10 @@
 """The submitted application as the offices see it (issue 17, item 4): its uploads and the
 PDF of its frozen copy.
 
-The PDF is made from the frozen copy (``submission_snapshot``) with the partnership's
-application template – the same rendering as the receipt's attachment – the first time an
-office opens it, and filed in the document register (kind ``application``, the file number
+The PDF is the one the receipt e-mail carried to the applicant – or, before that mail was
+rendered (no address, mail server down), made from the frozen copy (``submission_snapshot``)
+with the partnership's application template, the same rendering – the first time an office
+opens it, and filed in the document register (kind ``application``, the file number
 as its number, issued: it never changes). From then on every download is the same bytes
 with the same SHA-256, checked against the store (R23); the register row keeps the
 submission's own SHA-256 as its source.
@@ -67,7 +68,11 @@ def file_submitted_pdf(uow: UnitOfWork, application: Application) -> Document:
         docx = receipts.application_docx(uow.session, application)
     except receipts.NothingToRender:
         raise NoSubmittedCopy() from None
-    pdf = convert(uow.pdf, docx, docx_metadata(docx))
+    # the applicant's receipt carried this PDF already: the office files the same bytes, so
+    # the SHA-256 on the staff page is the one in the receipt e-mail
+    pdf = receipts.received_application_pdf(uow.session, application) or convert(
+        uow.pdf, docx, docx_metadata(docx)
+    )
     number = document_number(application)
     filed = []
     for kind, content, suffix, media in (

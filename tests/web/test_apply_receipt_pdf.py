@@ -1,5 +1,6 @@
 """The receipt e-mail carries the application PDF of the frozen copy and its SHA-256; the PDF
-is rendered by the background sender after the submit has answered."""
+is rendered by the background sender after the submit has answered. The offices' copy of the
+PDF is those very bytes (the same SHA-256 on the staff page as in the e-mail)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from service import db
 from service.adapters.mail.sender import wait_for_background_mail
-from service.models import OutboxMail
+from service.models import Application, OutboxMail
 from tests.conftest import require_tools
 
 from .apply_helpers import make_app, submit_application
+from .staff_support import KUF, STAFF, log_in
 
 pytestmark = pytest.mark.libreoffice
 
@@ -47,6 +50,17 @@ def test_the_receipt_mail_has_the_application_pdf_and_its_hash(
             assert row.claimed_at is not None
             assert "deferred" not in row.attachments
             assert len(row.attachments["items"]) == 1
+            reference = attachment.get_filename().removeprefix("Antrag-").removesuffix(".pdf")
+            app_id = (
+                db.session()
+                .scalars(select(Application.id).where(Application.reference == reference))
+                .one()
+            )
+        staff = app.test_client()
+        log_in(staff, KUF)
+        filed = staff.get(f"{STAFF}/antraege/{app_id}/antrag.pdf")
+        assert filed.status_code == 200
+        assert filed.data == pdf  # the office files what the applicant received
     finally:
         with app.app_context():
             db.engine().dispose()

@@ -194,6 +194,10 @@ def render_deferred(
                 "filename": spec["filename"],
                 "mime_type": spec["mime_type"],
                 "content": base64.b64encode(content).decode("ascii"),
+                # what it was rendered from: the office's copy of an application PDF is the
+                # one the applicant received (operations/receipts.received_application_pdf)
+                "kind": spec["kind"],
+                "ref": int(spec["ref"]),
             }
         )
         if spec.get("digest_line"):
