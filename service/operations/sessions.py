@@ -94,8 +94,7 @@ def records_version(meeting: Meeting, item: AgendaItem | None = None) -> str:
             str(meeting.start_time),
             str(meeting.end_time),
             *sorted(
-                f"{p.member_id}:{int(p.invited)}{int(p.present)}{int(p.objected)}"
-                f"{int(p.excused)}"
+                f"{p.member_id}:{int(p.invited)}{int(p.present)}{int(p.objected)}{int(p.excused)}"
                 for p in meeting.participants
             ),
         ]
@@ -151,7 +150,7 @@ def is_cancelled(meeting: Meeting) -> bool:
     return meeting.cancelled_on is not None
 
 
-def _require_open(meeting: Meeting) -> None:
+def require_open(meeting: Meeting) -> None:
     """A session can be edited, cancelled or deleted only while nothing is decided and it was
     not cancelled (issue 20.6)."""
     if is_cancelled(meeting):
@@ -191,7 +190,7 @@ def edit_meeting(
     """Change day, times and place of a session not yet decided. Returns the problems of the
     form (nothing is changed then); an application on the agenda that would come in too late
     for the new day is refused – it has to be taken off the agenda first."""
-    _require_open(meeting)
+    require_open(meeting)
     problems = time_problems(start_time, end_time)
     if problems:
         return problems
@@ -255,7 +254,7 @@ def _release_agenda(uow: UnitOfWork, meeting: Meeting) -> list[int]:
 def cancel_meeting(uow: UnitOfWork, meeting: Meeting, reason: str) -> list[Problem]:
     """Call off a session not yet decided: it stays listed as cancelled, with the day and the
     reason; its applications go back to the queue for the next session."""
-    _require_open(meeting)
+    require_open(meeting)
     reason = " ".join(reason.split())
     if not reason:
         return [Problem("reason", Message(CANCEL_REASON_MISSING))]
@@ -280,7 +279,7 @@ def cancel_meeting(uow: UnitOfWork, meeting: Meeting, reason: str) -> list[Probl
 def delete_meeting(uow: UnitOfWork, meeting: Meeting) -> None:
     """Delete a session planned by mistake – only without votes, decisions and documents;
     its applications go back to the queue. The audit log keeps what it was."""
-    _require_open(meeting)
+    require_open(meeting)
     session = uow.session
     if not can_delete(session, meeting):
         raise SessionError(NOT_DELETABLE)
