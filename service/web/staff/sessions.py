@@ -516,7 +516,7 @@ def session_edit(slug: str, meeting_id: int) -> ResponseReturnValue:
 def session_edit_save(slug: str, meeting_id: int) -> ResponseReturnValue:
     values = form_values(EDIT_FIELDS)
     meeting = meeting_or_404(meeting_id)
-    refusal_goes_to(url_for("staff.session_edit", slug=slug, meeting_id=meeting.id))
+    refusal_goes_to(_url(meeting, "sitzung"))
     held_on = parse.iso_date(values.get("held_on", "").strip())
     if held_on is None:
         errors = {"held_on": [_("Please enter the date of the session.")]}
