@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service import db
 from service.domain.states import ApplicationState
-from service.models import Application, AuditLog, Decision, Meeting
+from service.models import AuditLog, Decision, Meeting
 
 from .staff_support import KUF, STAFF, csrf, log_in, post, record_decisions, text
 from .test_staff_sessions import PRESENT, _app, _committee_id, _members, _new_session, _run_session
@@ -340,10 +340,10 @@ def test_the_next_session_is_chosen_from_the_calendar_or_as_a_date(demo_app):
 
 def test_the_minutes_print_the_next_session_and_each_absence_as_excused_or_not(demo_app):
     """The minutes' text (docx rendered from the records, without the PDF step)."""
+    from service.domain.check import check_meeting
     from service.i18n import BabelLocalizer
     from service.operations.partnerships import letterhead_of
     from service.operations.sessions import minutes_data
-    from service.domain.check import check_meeting
     from service.rendering.context import build_minutes_context
     from service.rendering.docx import CompiledTemplate, docx_text, load_manifest
 

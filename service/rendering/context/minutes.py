@@ -75,7 +75,8 @@ def build_minutes_context(
     names = {m.get("id"): text(m.get("name")) for m in members}
     present = set(get(data, "present", []) or [])
     invited = set(get(data, "invited", []) or [])
-    # an absence is excused or not (issue 20.6)
+    # an absence is excused or not (issue 20.6); records without the key say neither
+    recorded = isinstance(data, Mapping) and "excused" in data
     excused = set(get(data, "excused", []) or [])
     written = get(data, "mode") == "written"
     outcomes = _outcomes(check)
@@ -105,7 +106,8 @@ def build_minutes_context(
                     "excused": member.get("id") in excused,
                     # expected but absent without apologies; a deputy is expected only while
                     # the member it stands in for is away too
-                    "unexcused": member.get("id") not in excused
+                    "unexcused": recorded
+                    and member.get("id") not in excused
                     and not (principal and principal in present),
                 }
             )

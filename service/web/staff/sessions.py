@@ -14,7 +14,7 @@ from ... import db
 from ...domain.formatting import long_date
 from ...domain.meeting import meeting_outcomes
 from ...domain.messages import N_, Message
-from ...domain.session_schedule import CANCELLED_CLOSED, Problem, past_warning
+from ...domain.session_schedule import CANCELLED_CLOSED, DECIDED_CLOSED, Problem, past_warning
 from ...domain.states import DecisionOutcome
 from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
@@ -490,6 +490,16 @@ def _warn_if_past(held_on: date) -> None:
 EDIT_FIELDS = ["held_on", "start_time", "end_time", "place"]
 
 
+def _closed(meeting: Meeting) -> ResponseReturnValue | None:
+    """A decided or cancelled session's page instead of a form that can no longer be sent
+    (a page, not a refusal: it is also shown again after an expired form token)."""
+    if ops.is_cancelled(meeting) or ops.has_decisions(meeting):
+        why = CANCELLED_CLOSED if ops.is_cancelled(meeting) else DECIDED_CLOSED
+        flash(Message(why).render(current_uow().localizer), "error")
+        return _back(meeting)
+    return None
+
+
 def _edit_page(
     meeting: Meeting, values: dict[str, str], errors: dict[str, list[str]]
 ) -> ResponseReturnValue:
@@ -501,8 +511,9 @@ def _edit_page(
 @bp.get("/sitzungen/<int:meeting_id>/bearbeiten")
 def session_edit(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    refusal_goes_to(_url(meeting, "sitzung"))
-    ops.require_open(meeting)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
     values = {
         "held_on": meeting.held_on.isoformat(),
         "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
@@ -560,8 +571,9 @@ def _confirm_page(
 @bp.get("/sitzungen/<int:meeting_id>/absagen")
 def session_cancel_confirm(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    refusal_goes_to(_url(meeting, "sitzung"))
-    ops.require_open(meeting)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
     return _confirm_page(meeting, "cancel", {}, {})
 
 
@@ -587,8 +599,9 @@ def session_cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
 @bp.get("/sitzungen/<int:meeting_id>/loeschen")
 def session_delete_confirm(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting = meeting_or_404(meeting_id)
-    refusal_goes_to(_url(meeting, "sitzung"))
-    ops.require_open(meeting)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
     return _confirm_page(meeting, "delete", {}, {})
 
 
