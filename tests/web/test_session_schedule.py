@@ -295,9 +295,22 @@ def test_a_session_that_has_not_happened_shows_who_is_expected_and_decides_nothi
             db.session().scalars(select(Decision).where(Decision.application_id == forum.id)).all()
             == []
         )
-    # on the day itself the verdict is shown
+    # on the day itself: no verdict while no attendance is recorded, then the verdict
     demo_app.config["TODAY"] = "2026-09-22"
-    assert "Nicht beschlussfähig" in text(client.get(url))
+    page = text(client.get(url))
+    assert "Nicht beschlussfähig" not in page
+    assert "Noch kein Mitglied ist als anwesend erfasst." in page
+    client.post(
+        f"{url}/anwesenheit",
+        data={
+            "csrf_token": csrf(client, url),
+            "invited": [str(i) for i in members.values()],
+            "present": [str(members["Anna Beispiel"])],
+        },
+    )
+    page = text(client.get(url))
+    assert "Nicht beschlussfähig" in page
+    assert "1 von 7 stimmberechtigten Mitgliedern" in page
 
 
 def test_the_next_session_is_chosen_from_the_calendar_or_as_a_date(demo_app):
