@@ -405,3 +405,21 @@ def test_the_minutes_print_the_next_session_and_each_absence_as_excused_or_not(d
         r"Hanna Ersatz \| Zivilgesellschaft \| Stellvertretung für Anna Beispiel(?! –)", absent
     )
     assert "Anna Beispiel" not in absent.split("Hanna Ersatz")[0]
+
+
+def test_a_member_sees_that_a_session_of_their_committee_was_cancelled(demo_app):
+    from .staff_support import COMMITTEE, seat_account
+
+    client = _kuf(demo_app)
+    meeting_id = _new_session(client, demo_app, "2026-09-22", fill=False)
+    url = f"{STAFF}/sitzungen/{meeting_id}"
+    post(client, f"{url}/absagen", {"reason": "Erkrankung der Vorsitzenden"}, url)
+    seat_account(demo_app, COMMITTEE, meeting_id)
+    member = demo_app.test_client()
+    log_in(member, COMMITTEE)
+
+    listed = text(member.get(f"{STAFF}/gremium/"))
+    page = text(member.get(f"{STAFF}/gremium/sitzungen/{meeting_id}"))
+
+    assert re.search(r"22\.09\.2026 abgesagt", listed)
+    assert re.search(r"Sitzung abgesagt ?: Erkrankung der Vorsitzenden", page)
