@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from service import db
@@ -184,6 +185,8 @@ def test_a_cancelled_session_stays_listed_and_releases_its_applications(demo_app
     assert len(_meeting(demo_app, later).items) == 2
 
 
+# the self-reference next session ↔ deleted/cancelled session on PostgreSQL too
+@pytest.mark.db_semantics
 def test_a_session_without_votes_is_deleted_and_one_with_votes_is_not(demo_app):
     client = _kuf(demo_app)
     empty = _new_session(client, demo_app, "2026-09-03", fill=True)
@@ -313,13 +316,15 @@ def test_a_session_that_has_not_happened_shows_who_is_expected_and_decides_nothi
     assert "1 von 7 stimmberechtigten Mitgliedern" in page
 
 
+# the self-reference next session ↔ deleted/cancelled session on PostgreSQL too
+@pytest.mark.db_semantics
 def test_the_next_session_is_chosen_from_the_calendar_or_as_a_date(demo_app):
     from service.operations.sessions import next_session_date
 
     client = _kuf(demo_app)
     meeting_id = _new_session(client, demo_app, "2026-09-22", fill=False)
     later = _new_session(client, demo_app, "2026-11-10", fill=False)
-    _new_session(client, demo_app, "2026-12-01", fill=False)
+    last = _new_session(client, demo_app, "2026-12-01", fill=False)
     url = f"{STAFF}/sitzungen/{meeting_id}"
     page = text(client.get(url))
     assert "Das Protokoll nennt als nächste Sitzung: 10. November 2026." in page  # the calendar
@@ -349,6 +354,14 @@ def test_the_next_session_is_chosen_from_the_calendar_or_as_a_date(demo_app):
     post(client, f"{later_url}/absagen", {"reason": "Raum nicht verfügbar"}, later_url)
     assert chosen() == date(2026, 12, 1)
     assert "meeting.next" in _actions(demo_app)
+
+    # the chosen session is deleted: the link goes, and no later session is left
+    post(client, f"{url}/naechste-sitzung", {"next_meeting": str(last)}, url)
+    last_url = f"{STAFF}/sitzungen/{last}"
+    assert post(client, f"{last_url}/loeschen", {}, last_url).status_code == 302
+    assert _meeting(demo_app, meeting_id).next_meeting_id is None
+    assert chosen() is None
+    assert "Termin der nächsten Sitzung noch nicht feststeht" in text(client.get(url))
 
 
 def test_the_minutes_print_the_next_session_and_each_absence_as_excused_or_not(demo_app):
