@@ -47,6 +47,7 @@ MEETING_KEYS = (
     "next_date",
     "budget_left",
     "written_since",
+    "excused",
 )
 MEMBER_KEYS = ("id", "name", "sector", "voting", "chair", "deputy_for")
 ITEM_KEYS = (
@@ -253,6 +254,8 @@ class Meeting:
     next_date: Day | None = None
     budget_left: Decimal | None = None
     written_since: tuple[WrittenDecision, ...] = ()
+    # absent members who sent apologies (issue 20.6); only for the minutes
+    excused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,7 @@ def parse_meeting(data: Any) -> tuple[Meeting | None, list[Finding]]:
         next_date=r.day(root, "next_date", ""),
         budget_left=r.number(root, "budget_left", "", minimum="any"),
         written_since=tuple(written),
+        excused=_id_list(r, root, "excused", member_ids) or (),
     )
     if r.findings:
         return None, r.findings

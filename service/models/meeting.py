@@ -60,8 +60,20 @@ class Meeting(Base):
     end_time: Mapped[time | None]
     minute_taker: Mapped[str] = mapped_column(String(200), default="")
     guests: Mapped[list[str]] = mapped_column(default=list)
+    # the next session (issue 20.6): a later session of the same committee from the calendar,
+    # else only a date (``next_on``); the minutes print the session's date when it is linked
     next_on: Mapped[date | None]
+    next_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    # a session called off before it decided stays listed as cancelled, with the reason
+    cancelled_on: Mapped[date | None]
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    next_meeting: Mapped[Meeting | None] = relationship(
+        remote_side="Meeting.id", foreign_keys=[next_meeting_id]
+    )
 
     committee: Mapped[Committee] = relationship(back_populates="meetings")
     participants: Mapped[list[MeetingParticipant]] = relationship(
@@ -85,6 +97,8 @@ class MeetingParticipant(Base):
     )
     invited: Mapped[bool] = mapped_column(default=True)
     present: Mapped[bool] = mapped_column(default=False)
+    # an absent member who sent apologies (entschuldigt) – printed so in the minutes
+    excused: Mapped[bool] = mapped_column(default=False)
     objected: Mapped[bool] = mapped_column(default=False)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")

@@ -21,6 +21,17 @@ from sqlalchemy.orm import Session
 from ..domain.check import CheckResult, check_meeting
 from ..domain.headings import invitation_heading, minutes_heading
 from ..domain.messages import N_, Message
+from ..domain.session_schedule import (
+    CANCEL_REASON_MISSING,
+    CANCELLED_CLOSED,
+    DECIDED_CLOSED,
+    NOT_DELETABLE,
+    NOT_HAPPENED,
+    Problem,
+    has_happened,
+    next_date_problems,
+    time_problems,
+)
 from ..domain.states import ApplicationState, DecisionOutcome, require_transition
 from ..errors import StaleVersion, TransitionRefused
 from ..models import (
@@ -83,7 +94,7 @@ def records_version(meeting: Meeting, item: AgendaItem | None = None) -> str:
             str(meeting.start_time),
             str(meeting.end_time),
             *sorted(
-                f"{p.member_id}:{int(p.invited)}{int(p.present)}{int(p.objected)}"
+                f"{p.member_id}:{int(p.invited)}{int(p.present)}{int(p.objected)}{int(p.excused)}"
                 for p in meeting.participants
             ),
         ]
@@ -128,6 +139,227 @@ def get_meeting(session: Session, partnership: Partnership, meeting_id: int) -> 
 
 def is_decided(meeting: Meeting) -> bool:
     return bool(meeting.items) and all(item.decision is not None for item in meeting.items)
+
+
+def has_decisions(meeting: Meeting) -> bool:
+    """Whether any decision of the session is recorded (then it is no longer "not decided")."""
+    return any(item.decision is not None for item in meeting.items)
+
+
+def is_cancelled(meeting: Meeting) -> bool:
+    return meeting.cancelled_on is not None
+
+
+def require_open(meeting: Meeting) -> None:
+    """A session can be edited, cancelled or deleted only while nothing is decided and it was
+    not cancelled (issue 20.6)."""
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
+    if has_decisions(meeting):
+        raise SessionError(DECIDED_CLOSED)
+
+
+def can_delete(session: Session, meeting: Meeting) -> bool:
+    """Deleting is for a session planned by mistake: no votes, no decisions, no documents."""
+    if has_decisions(meeting) or any(item.votes for item in meeting.items):
+        return False
+    found = session.scalars(select(Document.id).where(Document.meeting_id == meeting.id).limit(1))
+    return found.first() is None
+
+
+def has_happened_yet(uow: UnitOfWork, meeting: Meeting) -> bool:
+    return has_happened(meeting.held_on, uow.today())
+
+
+def _seat_everyone(meeting: Meeting) -> None:
+    """Every member of the committee on the session's day has an invitation row (a session
+    moved to another day may find other members in office)."""
+    for seat in meeting.committee.members_on(meeting.held_on):
+        participant(meeting, seat.member)
+
+
+def edit_meeting(
+    uow: UnitOfWork,
+    meeting: Meeting,
+    *,
+    held_on: date,
+    place: str,
+    start_time: time | None,
+    end_time: time | None,
+) -> list[Problem]:
+    """Change day, times and place of a session not yet decided. Returns the problems of the
+    form (nothing is changed then); an application on the agenda that would come in too late
+    for the new day is refused – it has to be taken off the agenda first."""
+    require_open(meeting)
+    problems = time_problems(start_time, end_time)
+    if problems:
+        return problems
+    for item in meeting.items:
+        if not _submitted_in_time(item.application, held_on):
+            raise SessionError(
+                N_(
+                    "Application %(ref)s came in too late for a session on %(date)s. Please "
+                    "take it off the agenda first, or choose a later date."
+                ),
+                ref=item.application.reference or f"#{item.application_id}",
+                date=held_on,
+            )
+    before = {
+        "held_on": meeting.held_on.isoformat(),
+        "place": meeting.place,
+        "start_time": _clock(meeting.start_time),
+        "end_time": _clock(meeting.end_time),
+    }
+    meeting.held_on = held_on
+    meeting.place = place
+    meeting.start_time = start_time
+    meeting.end_time = end_time
+    _seat_everyone(meeting)
+    uow.session.flush()
+    after = {
+        "held_on": held_on.isoformat(),
+        "place": place,
+        "start_time": _clock(start_time),
+        "end_time": _clock(end_time),
+    }
+    audit.record(
+        uow.session,
+        uow.actor,
+        "meeting.edit",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        changed={key: [before[key], after[key]] for key in after if before[key] != after[key]},
+    )
+    return []
+
+
+def _clock(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _release_agenda(uow: UnitOfWork, meeting: Meeting) -> list[int]:
+    """Take every application off the agenda (back to the formal check, ready for the next
+    session); the ids of the applications released."""
+    released = []
+    for item in list(meeting.items):
+        application = item.application
+        application.state = require_transition(application.state, ApplicationState.in_check)
+        released.append(application.id)
+        meeting.items.remove(item)
+    uow.session.flush()
+    return released
+
+
+def cancel_meeting(uow: UnitOfWork, meeting: Meeting, reason: str) -> list[Problem]:
+    """Call off a session not yet decided: it stays listed as cancelled, with the day and the
+    reason; its applications go back to the queue for the next session."""
+    require_open(meeting)
+    reason = " ".join(reason.split())
+    if not reason:
+        return [Problem("reason", Message(CANCEL_REASON_MISSING))]
+    released = _release_agenda(uow, meeting)
+    meeting.cancelled_on = uow.today()
+    meeting.cancel_reason = reason
+    uow.session.flush()
+    audit.record(
+        uow.session,
+        uow.actor,
+        "meeting.cancel",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        held_on=meeting.held_on.isoformat(),
+        reason=reason,
+        released=released,
+    )
+    return []
+
+
+def delete_meeting(uow: UnitOfWork, meeting: Meeting) -> None:
+    """Delete a session planned by mistake – only without votes, decisions and documents;
+    its applications go back to the queue. The audit log keeps what it was."""
+    require_open(meeting)
+    session = uow.session
+    if not can_delete(session, meeting):
+        raise SessionError(NOT_DELETABLE)
+    released = _release_agenda(uow, meeting)
+    audit.record(
+        session,
+        uow.actor,
+        "meeting.delete",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        held_on=meeting.held_on.isoformat(),
+        mode=meeting.mode.value,
+        committee=meeting.committee_id,
+        released=released,
+    )
+    # sessions that named it as their next one forget it (the database does so as well)
+    for earlier in session.scalars(select(Meeting).where(Meeting.next_meeting_id == meeting.id)):
+        earlier.next_meeting = None
+    session.delete(meeting)
+    session.flush()
+
+
+def later_sessions(session: Session, meeting: Meeting) -> list[Meeting]:
+    """The calendar to choose the next session from: later sessions of the same committee
+    that are not cancelled."""
+    return list(
+        session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.committee_id == meeting.committee_id,
+                Meeting.mode == MeetingMode.session,
+                Meeting.held_on > meeting.held_on,
+                Meeting.cancelled_on.is_(None),
+            )
+            .order_by(Meeting.held_on, Meeting.id)
+        )
+    )
+
+
+def set_next_session(
+    uow: UnitOfWork, meeting: Meeting, *, next_meeting: Meeting | None, next_on: date | None
+) -> list[Problem]:
+    """Name the next session for the minutes: a later session of the calendar, or a date
+    (not both: a chosen session wins), or none."""
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
+    if next_meeting is not None:
+        if next_meeting not in later_sessions(uow.session, meeting):
+            raise SessionError(N_("Please choose a later session of the same body."))
+        next_on = None
+    problems = next_date_problems(meeting.held_on, next_on)
+    if problems:
+        return problems
+    meeting.next_meeting = next_meeting
+    meeting.next_on = next_on
+    uow.session.flush()
+    audit.record(
+        uow.session,
+        uow.actor,
+        "meeting.next",
+        "meeting",
+        meeting.id,
+        partnership_id=meeting.committee.partnership_id,
+        next_meeting=next_meeting.id if next_meeting else None,
+        next_on=next_on.isoformat() if next_on else None,
+    )
+    return []
+
+
+def next_session_date(session: Session, meeting: Meeting) -> date | None:
+    """The next session the minutes name: the chosen session (unless it was cancelled since),
+    else the chosen date, else the committee's next session in the calendar."""
+    chosen = meeting.next_meeting
+    if chosen is not None and not is_cancelled(chosen):
+        return chosen.held_on
+    if meeting.next_on is not None:
+        return meeting.next_on
+    later = later_sessions(session, meeting)
+    return later[0].held_on if later else None
 
 
 def create_meeting(
@@ -205,6 +437,8 @@ def candidates(session: Session, meeting: Meeting) -> list[tuple[Application, bo
 
 def fill_agenda(uow: UnitOfWork, meeting: Meeting) -> list[AgendaItem]:
     """Put every application submitted in time on the agenda; late ones wait."""
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
     added = []
     for application, in_time in candidates(uow.session, meeting):
         if in_time:
@@ -213,6 +447,8 @@ def fill_agenda(uow: UnitOfWork, meeting: Meeting) -> list[AgendaItem]:
 
 
 def add_to_agenda(uow: UnitOfWork, meeting: Meeting, application: Application) -> AgendaItem:
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
     if is_decided(meeting) and meeting.items:
         raise SessionError(N_("The session has already decided; its agenda is closed."))
     if application.fund.committee_id != meeting.committee_id:
@@ -289,16 +525,30 @@ def record_attendance(
     end_time: time | None,
     place: str,
     version: str | None = None,
-) -> None:
+    excused: set[int] | None = None,
+) -> list[Problem]:
+    """Save who was invited, present (or excused when absent) and objected, and the session's
+    times. Returns the problems of the form (nothing is saved then): the end must be after the
+    start."""
     session = uow.session
     if is_decided(meeting):
         raise SessionError(N_("The session has already decided; its records are closed."))
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
     _require_version(version, records_version(meeting))
+    problems = time_problems(start_time, end_time)
+    if problems:
+        return problems
+    excused = excused or set()
     for seat in meeting.committee.members_on(meeting.held_on):
         member = seat.member
         row = participant(meeting, member)
         row.invited = member.id in invited
         row.present = member.id in present and meeting.mode is MeetingMode.session
+        # apologies count only for someone absent from a session
+        row.excused = (
+            member.id in excused and not row.present and meeting.mode is MeetingMode.session
+        )
         row.objected = member.id in objected and meeting.mode is MeetingMode.written
     meeting.minute_taker = minute_taker
     meeting.start_time = start_time
@@ -313,8 +563,10 @@ def record_attendance(
         meeting.id,
         partnership_id=meeting.committee.partnership_id,
         present=sorted(present),
+        excused=sorted(p.member_id for p in meeting.participants if p.excused),
         objected=sorted(objected),
     )
+    return []
 
 
 def record_item(
@@ -335,6 +587,8 @@ def record_item(
     session = uow.session
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be changed."))
+    if is_cancelled(item.meeting):
+        raise SessionError(CANCELLED_CLOSED)
     _require_version(version, records_version(item.meeting, item))
     meeting = item.meeting
     members = {s.id: s.member for s in meeting.committee.members_on(meeting.held_on)}
@@ -453,11 +707,24 @@ def budgets(session: Session, committee: Committee) -> list[BudgetLine]:
     ]
 
 
-def decide(uow: UnitOfWork, meeting: Meeting) -> list[Decision]:
-    """Record the committee's decisions as the rules engine computed them."""
+def decision_version(meeting: Meeting) -> str:
+    """A fingerprint of everything the decisions follow from (attendance and every item): the
+    confirmation page carries it, so what was summarised is what gets recorded (issue 20.6)."""
+    parts = [records_version(meeting), *(records_version(meeting, i) for i in meeting.items)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def decide(uow: UnitOfWork, meeting: Meeting, *, version: str | None = None) -> list[Decision]:
+    """Record the committee's decisions as the rules engine computed them – of a session only
+    from its day on, and (with ``version``) only if the records are still those confirmed."""
     session = uow.session
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
+    if meeting.mode is MeetingMode.session and not has_happened_yet(uow, meeting):
+        raise SessionError(NOT_HAPPENED, date=meeting.held_on)
     if not meeting.items:
         raise SessionError(N_("The agenda is empty."))
+    _require_version(version, decision_version(meeting))
     result = evaluate(meeting)
     if result.input_invalid:
         raise SessionError(N_("The session's records cannot be evaluated."))
@@ -518,6 +785,8 @@ def _written_since(session: Session, meeting: Meeting) -> list[dict[str, Any]]:
             Meeting.committee_id == meeting.committee_id,
             Meeting.mode == MeetingMode.session,
             Meeting.held_on < meeting.held_on,
+            # a cancelled session did not take place
+            Meeting.cancelled_on.is_(None),
         )
         .order_by(Meeting.held_on.desc())
         .limit(1)
@@ -557,8 +826,15 @@ def minutes_data(session: Session, meeting: Meeting) -> dict[str, Any]:
         extras["start_time"] = meeting.start_time.strftime("%H:%M")
     if meeting.end_time:
         extras["end_time"] = meeting.end_time.strftime("%H:%M")
-    if meeting.next_on:
-        extras["next_date"] = meeting.next_on.isoformat()
+    next_on = next_session_date(session, meeting)
+    if next_on:
+        extras["next_date"] = next_on.isoformat()
+    seated = {m.id for m in meeting.committee.members_on(meeting.held_on)}
+    extras["excused"] = [
+        member_key(p.member)
+        for p in meeting.participants
+        if p.excused and not p.present and p.member_id in seated
+    ]
     return meeting_to_interchange(meeting, extras=extras)
 
 
@@ -642,6 +918,8 @@ def generate_invitation(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
     """
     session, actor = uow.session, uow.actor
     letter_date = uow.today()
+    if is_cancelled(meeting):
+        raise SessionError(CANCELLED_CLOSED)
     if meeting.mode is MeetingMode.written:
         raise SessionError(N_("A written vote has no session to invite to."))
     letterhead = letterhead_of(meeting.committee.partnership)

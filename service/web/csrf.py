@@ -105,6 +105,9 @@ KEPT_FORMS: dict[str, str] = {
     "staff.session_new": "staff.sessions",
     "staff.session_attendance": "staff.session",
     "staff.session_item": "staff.session",
+    "staff.session_edit_save": "staff.session_edit",
+    "staff.session_cancel": "staff.session_cancel_confirm",
+    "staff.session_next": "staff.session",
     "staff.regenerate_start": "staff.regenerate",
 }
 # Sign-in and "forgot password": their page takes the typed e-mail address (never the password).
@@ -120,7 +123,8 @@ class KeptForm:
     values: MultiDict[str, str]
 
 
-def _kept_values() -> MultiDict[str, str]:
+def kept_values() -> MultiDict[str, str]:
+    """The posted values to show again (never the token, never a password)."""
     kept: MultiDict[str, str] = MultiDict()
     for key, value in request.form.items(multi=True):
         if key == "csrf_token" or "password" in key.lower():
@@ -168,7 +172,7 @@ def _page_again(page: str) -> ResponseReturnValue:
         return refused
     args = request.view_args or {}
     wanted = set().union(*(rule.arguments for rule in current_app.url_map.iter_rules(page)))
-    g.kept_form = KeptForm(request.path, _kept_values())
+    g.kept_form = KeptForm(request.path, kept_values())
     flash(_expired_note(), "error")
     try:
         view: Any = current_app.view_functions[page]  # any view's answer, as Flask takes it

@@ -50,7 +50,7 @@ from tests.conftest import require_tools
 from tests.databases import PostgresDatabases, pg_url
 from tests.documents.template_edits import APPROVAL_SENTENCE, approval_saying
 from tests.setup_guide import NEW_SENTENCE, SLUG, anbest_p_pdf, guide, logo_png
-from tests.web.staff_support import csrf, log_in
+from tests.web.staff_support import csrf, log_in, record_decisions
 
 from .conftest import SCREENSHOTS, LiveServer, axe_violations, check_page
 from .test_apply_browser import NEXT, _fill
@@ -398,7 +398,14 @@ def _session_decides(server: LiveServer, reference: str) -> int:
         {"proposed_amount": "400,00", "conditions": "", **votes},
         meeting_url,
     )
-    _post(kuf, f"{meeting_url}/beschliessen", {}, meeting_url)
+    # decisions are recorded from the session's day on (issue 20.6): the clock moves to it,
+    # and the summary is confirmed as a person does it
+    app.config["TODAY"] = "2027-03-08"
+    try:
+        response = record_decisions(kuf, meeting_url)
+    finally:
+        app.config["TODAY"] = TODAY
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     (decision,) = _stored(app, select(Decision).where(Decision.application_id == application.id))
     assert decision.outcome.value == "approved"
     return int(decision.id)

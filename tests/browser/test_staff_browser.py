@@ -4,6 +4,7 @@ server's demo stays as the applicant tests expect it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from service import db
@@ -165,3 +166,64 @@ def test_the_templates_pages_have_no_accessibility_violations_and_work_by_keyboa
     page.goto(f"{base}/p/{SLUG}/staff/verwaltung/vorlagen/approval/0")
     check_page(page, "staff-vorlage-vorschau")
     assert page.get_by_role("button", name="Für neue Dokumente verwenden").count() == 0
+
+
+def _upcoming_session(app: Any) -> int:
+    """The demo's session with its agenda set and nothing decided yet."""
+    from sqlalchemy import select
+
+    from service.models import Meeting
+
+    with app.app_context():
+        meetings = db.session().scalars(select(Meeting).order_by(Meeting.held_on)).all()
+        return next(m.id for m in meetings if m.items and not any(i.decision for i in m.items))
+
+
+def test_the_session_pages_of_issue_20_6_have_no_accessibility_violations(live_server, page):
+    # read-only as well: the changed times are refused (end before start), the confirmation
+    # pages are only looked at; the clock is pinned around the session's day and restored
+    app = live_server.app
+    base = live_server.url
+    meeting_id = _upcoming_session(app)
+    with app.app_context():
+        from service.models import Meeting
+
+        held_on = db.session().get(Meeting, meeting_id).held_on
+    before = app.config.get("TODAY")
+    _sign_in_with_the_keyboard(page, base, "kuf@demo.example")
+    url = f"{base}/p/{SLUG}/staff/sitzungen/{meeting_id}"
+    try:
+        # the day before: no quorum verdict, the members expected
+        app.config["TODAY"] = (held_on - timedelta(days=1)).isoformat()
+        page.goto(url)
+        check_page(page, "sitzung-bevorstehend")
+        assert page.locator("text=Die Sitzung hat noch nicht stattgefunden.").count() == 1
+        assert page.locator("text=Nicht beschlussfähig").count() == 0
+
+        page.get_by_role("link", name="Datum, Uhrzeit oder Ort ändern").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        check_page(page, "sitzung-aendern")
+        page.fill("#f-start_time", "18:00")
+        page.fill("#f-end_time", "17:00")
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
+        check_page(page, "sitzung-aendern-fehler")
+        assert page.locator("#f-end_time[aria-invalid=true]").count() == 1
+        assert page.locator("[role=alert]").count() == 1
+
+        page.goto(f"{url}/absagen")
+        check_page(page, "sitzung-absagen")
+        page.goto(f"{url}/loeschen")
+        check_page(page, "sitzung-loeschen")
+
+        # on the day: the summary to confirm before the decisions are recorded
+        app.config["TODAY"] = held_on.isoformat()
+        page.goto(f"{url}/beschliessen")
+        check_page(page, "sitzung-beschluesse-bestaetigen")
+        assert page.get_by_role("button", name="Bestätigen: Beschlüsse festhalten").count() == 1
+    finally:
+        if before is None:
+            app.config.pop("TODAY", None)
+        else:
+            app.config["TODAY"] = before

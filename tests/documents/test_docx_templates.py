@@ -95,6 +95,8 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
         budget_left="31400.00",
         next_date="2026-05-12",
         written_since=[{"ref": "AIF-2026-003", "outcome": "approved", "date": "2026-02-20"}],
+        # one absence excused, the others not (issue 20.6)
+        excused=["m3"],
     )
     meeting["members"].append(
         {"id": "d1", "name": "Dora Deputy", "sector": "civil", "voting": False, "deputy_for": "m1"}

@@ -92,3 +92,22 @@ def add_draft_notice(app) -> None:
             )
         )
         session.commit()
+
+
+_VERSION = re.compile(r'name="version" value="([^"]+)"')
+
+
+def record_decisions(client: FlaskClient, meeting_url: str):
+    """ "Record the decisions" as a person does it (issue 20.6): the summary page first, then
+    its confirmation with the fingerprint of the records it showed."""
+    summary = client.get(f"{meeting_url}/beschliessen")
+    assert summary.status_code == 200, summary.status_code
+    body = summary.get_data(as_text=True)
+    token = _TOKEN.search(body)
+    version = _VERSION.search(body)
+    assert token, "the summary page has no form"
+    assert version, "the summary page has no confirmation with the records' fingerprint"
+    return client.post(
+        f"{meeting_url}/beschliessen",
+        data={"confirmed": "1", "version": version.group(1), "csrf_token": token.group(1)},
+    )

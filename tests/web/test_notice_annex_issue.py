@@ -13,7 +13,7 @@ from sqlalchemy import select
 from service import db
 from service.models import Decision, Document, Notice, Partnership
 
-from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post
+from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post, record_decisions
 from .test_staff_sessions import _run_session
 
 
@@ -21,7 +21,7 @@ def _decided(demo_app):
     kuf = demo_app.test_client()
     log_in(kuf, KUF)
     meeting_id, planspiel, _forum = _run_session(kuf, demo_app)
-    post(kuf, f"{STAFF}/sitzungen/{meeting_id}/beschliessen", {})
+    record_decisions(kuf, f"{STAFF}/sitzungen/{meeting_id}")
     lead = demo_app.test_client()
     log_in(lead, LEAD)
     with demo_app.app_context():

@@ -14,7 +14,7 @@ from service import db
 from service.domain.states import ApplicationState, DecisionOutcome
 from service.models import AgendaItemStatus, Application, Decision, Document, Meeting
 
-from .staff_support import KUF, STAFF, log_in, post, text
+from .staff_support import KUF, STAFF, log_in, post, record_decisions, text
 from .test_staff_sessions import _members, _run_session
 
 
@@ -57,7 +57,7 @@ def test_a_postponed_and_a_withdrawn_item_are_decided_without_a_vote_and_printed
     assert "Behandlung des Tagesordnungspunkts" in page
     assert "Vermerk für das Protokoll" in page
 
-    assert post(kuf, f"{url}/beschliessen", {}).status_code == 302
+    assert record_decisions(kuf, url).status_code == 302
 
     with demo_app.app_context():
         session = db.session()
@@ -109,7 +109,7 @@ def test_an_item_without_any_vote_is_not_decided_as_rejected(demo_app):
     items = _items(demo_app, meeting_id)
     post(kuf, f"{url}/top/{items[planspiel.id]}", {"proposed_amount": "500,00"}, url)
 
-    response = post(kuf, f"{url}/beschliessen", {})
+    response = record_decisions(kuf, url)
 
     page = text(kuf.get(response.headers["Location"]))
     assert "Zu Tagesordnungspunkt 1 sind keine Stimmen erfasst." in page

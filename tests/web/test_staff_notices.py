@@ -15,7 +15,7 @@ from service import create_app, db
 from service.domain.states import NoticeKind
 from service.models import Decision, Document, Meeting, Notice
 
-from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post, text
+from .staff_support import KUF, LEAD, SLUG, STAFF, log_in, post, record_decisions, text
 from .test_staff_sessions import _members, _run_session
 
 
@@ -23,7 +23,7 @@ def _issued(demo_app):
     kuf = demo_app.test_client()
     log_in(kuf, KUF)
     meeting_id, planspiel, _forum = _run_session(kuf, demo_app)
-    post(kuf, f"{STAFF}/sitzungen/{meeting_id}/beschliessen", {})
+    record_decisions(kuf, f"{STAFF}/sitzungen/{meeting_id}")
     lead = demo_app.test_client()
     log_in(lead, LEAD)
     with demo_app.app_context():
@@ -129,7 +129,7 @@ def test_a_rejection_notice_takes_the_reasons_the_lead_office_writes(demo_app):
         meeting = db.session().get(Meeting, meeting_id)
         item_id = next(i.id for i in meeting.items if i.application_id == forum.id)
     post(kuf, f"{url}/top/{item_id}", {f"vote-{members['Anna Beispiel']}": "no"}, url)
-    post(kuf, f"{url}/beschliessen", {})
+    record_decisions(kuf, url)
     lead = demo_app.test_client()
     log_in(lead, LEAD)
     with demo_app.app_context():

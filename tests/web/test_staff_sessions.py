@@ -26,7 +26,7 @@ from service.models import (
     Notice,
 )
 
-from .staff_support import KUF, LEAD, STAFF, log_in, post, text
+from .staff_support import KUF, LEAD, STAFF, log_in, post, record_decisions, text
 
 PRESENT = (
     "Anna Beispiel",
@@ -184,7 +184,7 @@ def test_quorum_and_outcomes_come_from_the_rules_engine(demo_app):
     page = text(client.get(f"{STAFF}/sitzungen/{meeting_id}"))
 
     assert "7 of 7" in page or "7 von 7" in page
-    response = post(client, f"{STAFF}/sitzungen/{meeting_id}/beschliessen", {})
+    response = record_decisions(client, f"{STAFF}/sitzungen/{meeting_id}")
     assert response.status_code == 302
     with demo_app.app_context():
         decisions = {
@@ -219,7 +219,7 @@ def test_a_conflicted_members_vote_is_not_counted(demo_app):
     }
     post(client, f"{url}/top/{item_id}", data, url)
 
-    post(client, f"{url}/beschliessen", {})
+    record_decisions(client, url)
 
     with demo_app.app_context():
         decision = (
@@ -262,7 +262,7 @@ def test_a_written_vote_is_stopped_by_one_objection(demo_app):
         data = {f"vote-{m}": "yes" for m in members.values()}
         post(client, f"{url}/top/{item_id}", data, url)
 
-    post(client, f"{url}/beschliessen", {})
+    record_decisions(client, url)
 
     with demo_app.app_context():
         meeting = db.session().get(Meeting, meeting_id)
@@ -275,7 +275,7 @@ def test_acceptance_from_session_to_print_file(demo_app):
     log_in(kuf, KUF)
     meeting_id, planspiel, forum = _run_session(kuf, demo_app)
     url = f"{STAFF}/sitzungen/{meeting_id}"
-    assert post(kuf, f"{url}/beschliessen", {}).status_code == 302
+    assert record_decisions(kuf, url).status_code == 302
 
     response = post(kuf, f"{url}/protokoll", {})
 

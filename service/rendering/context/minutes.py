@@ -75,6 +75,9 @@ def build_minutes_context(
     names = {m.get("id"): text(m.get("name")) for m in members}
     present = set(get(data, "present", []) or [])
     invited = set(get(data, "invited", []) or [])
+    # an absence is excused or not (issue 20.6); records without the key say neither
+    recorded = isinstance(data, Mapping) and "excused" in data
+    excused = set(get(data, "excused", []) or [])
     written = get(data, "mode") == "written"
     outcomes = _outcomes(check)
     chair = next((text(m.get("name")) for m in members if m.get("chair")), "")
@@ -97,7 +100,17 @@ def build_minutes_context(
         if member.get("id") in present:
             attending.append(entry)
         else:
-            absent.append({key: entry[key] for key in ("name", "civil", "voting", "deputy_of")})
+            absent.append(
+                {
+                    **{key: entry[key] for key in ("name", "civil", "voting", "deputy_of")},
+                    "excused": member.get("id") in excused,
+                    # expected but absent without apologies; a deputy is expected only while
+                    # the member it stands in for is away too
+                    "unexcused": recorded
+                    and member.get("id") not in excused
+                    and not (principal and principal in present),
+                }
+            )
     not_invited = [
         text(m.get("name")) for m in members if m.get("voting") and m.get("id") not in invited
     ]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ... import db
+from ...domain.formatting import long_date
 from ...domain.meeting import meeting_outcomes
 from ...domain.messages import N_, Message
+from ...domain.session_schedule import CANCELLED_CLOSED, DECIDED_CLOSED, Problem, past_warning
 from ...domain.states import DecisionOutcome
 from ...errors import Refused, Unavailable
 from ...i18n import BabelLocalizer
@@ -29,6 +31,7 @@ from ...models import (
 from ...operations import members as member_ops
 from ...operations import sessions as ops
 from .. import parse
+from ..csrf import KeptForm, kept_values
 from ..filters import money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
@@ -112,13 +115,25 @@ def session_new(slug: str) -> ResponseReturnValue:
         ),
         "info",
     )
+    _warn_if_past(held_on)
     return _back(meeting)
 
 
 @bp.get("/sitzungen/<int:meeting_id>")
 def session(slug: str, meeting_id: int) -> ResponseReturnValue:
-    meeting = meeting_or_404(meeting_id)
+    return _session_page(meeting_or_404(meeting_id))
+
+
+def _session_page(
+    meeting: Meeting, errors: dict[str, list[str]] | None = None
+) -> ResponseReturnValue:
+    """The session's page; ``errors``: problems of its attendance form (shown at the field,
+    with the typed values kept – status 422)."""
     s = db.session()
+    uow = current_uow()
+    if errors:
+        # the form with the problem shows what was typed, as after an expired token
+        g.kept_form = KeptForm(request.path, kept_values())
     result = ops.evaluate(meeting)
     localizer = BabelLocalizer()
     outcomes = meeting_outcomes(result.parsed) if result.parsed is not None else None  # type: ignore[arg-type]
@@ -155,7 +170,15 @@ def session(slug: str, meeting_id: int) -> ResponseReturnValue:
         written=meeting.mode is MeetingMode.written,
         records_version=ops.records_version,
         organisation_hints=member_ops.organisation_hints(meeting),
-    )
+        # issue 20.6: before its day a session has no quorum verdict, only members expected
+        happened=ops.has_happened_yet(uow, meeting),
+        cancelled=ops.is_cancelled(meeting),
+        open=not ops.is_cancelled(meeting) and not ops.has_decisions(meeting),
+        deletable=ops.can_delete(s, meeting),
+        later_sessions=ops.later_sessions(s, meeting),
+        next_date=ops.next_session_date(s, meeting),
+        errors=errors or {},
+    ), (422 if errors else 200)
 
 
 @bp.get("/sitzungen/<int:meeting_id>/einladung")
@@ -213,6 +236,7 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
         [
             "invited",
             "present",
+            "excused",
             "objected",
             "minute_taker",
             "start_time",
@@ -229,11 +253,12 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
 
     refusal_goes_to(_url(meeting, "anwesenheit"))
     try:
-        ops.record_attendance(
+        problems = ops.record_attendance(
             current_uow(),
             meeting,
             invited=ids("invited"),
             present=ids("present"),
+            excused=ids("excused"),
             objected=ids("objected"),
             minute_taker=values.get("minute_taker", "")[:200],
             start_time=_time(values.get("start_time", "")),
@@ -241,6 +266,8 @@ def session_attendance(slug: str, meeting_id: int) -> ResponseReturnValue:
             place=values.get("place", "")[:200],
             version=values.get("version"),
         )
+        if problems:
+            return _session_page(meeting, _rendered(problems))
         flash(_("The attendance has been saved."), "info")
     except ops.StaleRecords:
         # R19: not a flash but both versions side by side
@@ -352,13 +379,51 @@ def session_item(slug: str, meeting_id: int, item_id: int) -> ResponseReturnValu
     return _back(meeting, f"top-{item.id}")
 
 
-@bp.post("/sitzungen/<int:meeting_id>/beschliessen")
-def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
-    form_values([])
+@bp.get("/sitzungen/<int:meeting_id>/beschliessen")
+def session_decide_confirm(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """What "Record the decisions" will record, item by item, before it is confirmed."""
     meeting = meeting_or_404(meeting_id)
     refusal_goes_to(_url(meeting, "ergebnis"))
+    if ops.is_cancelled(meeting):
+        raise ops.SessionError(CANCELLED_CLOSED)
+    if ops.is_decided(meeting):
+        return _back(meeting, "ergebnis")
+    result = ops.evaluate(meeting)
+    localizer = BabelLocalizer()
+    return render_template(
+        "staff/session_decide.html",
+        meeting=meeting,
+        items=list(zip(meeting.items, result.extra.get("items") or [], strict=False)),
+        quorate=result.extra.get("quorate"),
+        findings=[f.message.render(localizer) for f in result.findings],
+        outcome_labels={o.value: o.label for o in DecisionOutcome},
+        version=ops.decision_version(meeting),
+        happened=ops.has_happened_yet(current_uow(), meeting),
+        written=meeting.mode is MeetingMode.written,
+        present=[p.member for p in meeting.participants if p.present],
+    )
+
+
+@bp.post("/sitzungen/<int:meeting_id>/beschliessen")
+def session_decide(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(["confirmed", "version"])
+    meeting = meeting_or_404(meeting_id)
+    if values.get("confirmed") != "1":
+        # nothing is recorded without the summary page's confirmation (issue 20.6)
+        return redirect(url_for("staff.session_decide_confirm", slug=slug, meeting_id=meeting.id))
+    refusal_goes_to(_url(meeting, "ergebnis"))
     uow = current_uow()
-    decisions = ops.decide(uow, meeting)
+    try:
+        decisions = ops.decide(uow, meeting, version=values.get("version") or "-")
+    except ops.StaleRecords:
+        flash(
+            _(
+                "The records of the session were changed after the summary was shown. Please "
+                "check the summary again."
+            ),
+            "error",
+        )
+        return redirect(url_for("staff.session_decide_confirm", slug=slug, meeting_id=meeting.id))
     flash(
         ngettext("%(num)d decision recorded.", "%(num)d decisions recorded.", len(decisions)),
         "info",
@@ -403,3 +468,176 @@ def session_invitation_document(slug: str, meeting_id: int) -> ResponseReturnVal
         raise Unavailable(_INVITATION_FAILED) from exc
     flash(_("The invitation has been produced (PDF/A and DOCX)."), "info")
     return _back(meeting, "dokumente")
+
+
+# -- edit, cancel, delete, next session (issue 20.6) ----------------------------------------
+
+
+def _rendered(problems: list[Problem]) -> dict[str, list[str]]:
+    localizer = current_uow().localizer
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field, []).append(problem.message.render(localizer))
+    return errors
+
+
+def _warn_if_past(held_on: date) -> None:
+    warning = past_warning(held_on, current_uow().today())
+    if warning is not None:
+        flash(warning.render(current_uow().localizer), "warning")
+
+
+EDIT_FIELDS = ["held_on", "start_time", "end_time", "place"]
+
+
+def _closed(meeting: Meeting) -> ResponseReturnValue | None:
+    """A decided or cancelled session's page instead of a form that can no longer be sent
+    (a page, not a refusal: it is also shown again after an expired form token)."""
+    if ops.is_cancelled(meeting) or ops.has_decisions(meeting):
+        why = CANCELLED_CLOSED if ops.is_cancelled(meeting) else DECIDED_CLOSED
+        flash(Message(why).render(current_uow().localizer), "error")
+        return _back(meeting)
+    return None
+
+
+def _edit_page(
+    meeting: Meeting, values: dict[str, str], errors: dict[str, list[str]]
+) -> ResponseReturnValue:
+    return render_template(
+        "staff/session_edit.html", meeting=meeting, values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.get("/sitzungen/<int:meeting_id>/bearbeiten")
+def session_edit(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
+    values = {
+        "held_on": meeting.held_on.isoformat(),
+        "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
+        "place": meeting.place,
+    }
+    return _edit_page(meeting, values, {})
+
+
+@bp.post("/sitzungen/<int:meeting_id>/bearbeiten")
+def session_edit_save(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(EDIT_FIELDS)
+    meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "sitzung"))
+    held_on = parse.iso_date(values.get("held_on", "").strip())
+    if held_on is None:
+        errors = {"held_on": [_("Please enter the date of the session.")]}
+        return _edit_page(meeting, values, errors)
+    problems = ops.edit_meeting(
+        current_uow(),
+        meeting,
+        held_on=held_on,
+        place=values.get("place", "").strip()[:200],
+        start_time=_time(values.get("start_time", "")),
+        end_time=_time(values.get("end_time", "")),
+    )
+    if problems:
+        return _edit_page(meeting, values, _rendered(problems))
+    flash(_("The session has been changed."), "info")
+    _warn_if_past(held_on)
+    if ops.meeting_documents(db.session(), meeting):
+        flash(
+            _(
+                "An invitation was produced already. Please produce it again so that it shows "
+                "the new date, time and place."
+            ),
+            "warning",
+        )
+    return _back(meeting)
+
+
+def _confirm_page(
+    meeting: Meeting, kind: str, values: dict[str, str], errors: dict[str, list[str]]
+) -> ResponseReturnValue:
+    return render_template(
+        "staff/session_confirm.html",
+        meeting=meeting,
+        kind=kind,
+        values=values,
+        errors=errors,
+        deletable=ops.can_delete(db.session(), meeting),
+    ), (422 if errors else 200)
+
+
+@bp.get("/sitzungen/<int:meeting_id>/absagen")
+def session_cancel_confirm(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
+    return _confirm_page(meeting, "cancel", {}, {})
+
+
+@bp.post("/sitzungen/<int:meeting_id>/absagen")
+def session_cancel(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(["reason"])
+    meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "sitzung"))
+    problems = ops.cancel_meeting(current_uow(), meeting, values.get("reason", "")[:MAX_TEXT])
+    if problems:
+        return _confirm_page(meeting, "cancel", values, _rendered(problems))
+    flash(
+        _(
+            "The session of %(date)s has been cancelled. Its applications are waiting for the "
+            "next session again.",
+            date=long_date(meeting.held_on),
+        ),
+        "info",
+    )
+    return _back(meeting)
+
+
+@bp.get("/sitzungen/<int:meeting_id>/loeschen")
+def session_delete_confirm(slug: str, meeting_id: int) -> ResponseReturnValue:
+    meeting = meeting_or_404(meeting_id)
+    closed = _closed(meeting)
+    if closed is not None:
+        return closed
+    return _confirm_page(meeting, "delete", {}, {})
+
+
+@bp.post("/sitzungen/<int:meeting_id>/loeschen")
+def session_delete(slug: str, meeting_id: int) -> ResponseReturnValue:
+    form_values([])
+    meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "sitzung"))
+    held_on = meeting.held_on
+    ops.delete_meeting(current_uow(), meeting)
+    flash(
+        _("The session of %(date)s has been deleted.", date=long_date(held_on)),
+        "info",
+    )
+    return redirect(url_for("staff.sessions", slug=slug))
+
+
+@bp.post("/sitzungen/<int:meeting_id>/naechste-sitzung")
+def session_next(slug: str, meeting_id: int) -> ResponseReturnValue:
+    values = form_values(["next_meeting", "next_on"])
+    meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "naechste-sitzung"))
+    uow = current_uow()
+    chosen: Meeting | None = None
+    raw = values.get("next_meeting", "")
+    if raw and raw != "date":
+        chosen = ops.get_meeting(uow.session, partnership(), _int(raw))
+        if chosen is None:
+            abort(404)
+    next_on = parse.iso_date(values.get("next_on", "").strip()) if raw == "date" else None
+    if raw == "date" and next_on is None:
+        return _session_page(
+            meeting, {"next_on": [_("Please enter the date of the next session.")]}
+        )
+    problems = ops.set_next_session(uow, meeting, next_meeting=chosen, next_on=next_on)
+    if problems:
+        return _session_page(meeting, _rendered(problems))
+    flash(_("The next session has been saved."), "info")
+    return _back(meeting, "naechste-sitzung")
