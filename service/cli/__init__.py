@@ -16,6 +16,7 @@ from ..process_local import skip_teardown_collection
 # list of commands import them all (tests/cli/test_command_modules.py keeps this complete).
 COMMAND_MODULES = {
     "backup": "backup",
+    "base-rates": "base_rates",
     "restore": "backup",
     "check": "check",
     "committees": "committees",

@@ -155,6 +155,8 @@ POLICY: dict[str, Rule] = {
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts
     "staff.admin_settings": _staff(A),
+    # the base rate table (issue 19.3): one for the installation, kept by an administrator
+    "staff.admin_base_rates": _staff(A),
     "staff.admin_accounts": _staff(A),
     "staff.admin_account_create": _staff(A),
     "staff.admin_account_roles": _staff(A),

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         admin_templates,
         administration,
         applications,
+        base_rates,
         committees,
         funds,
         members,
