@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     "notices": "notices",
     "partnerships": "partnerships",
     "payouts": "payouts",
+    "reminders": "reminders",
     "render": "render",
     "templates": "templates",
     "retention": "retention",
