@@ -296,7 +296,8 @@ def new_rate_problems(
             Message(
                 N_(
                     "A base rate of %(rate)s percent is not plausible (expected between "
-                    "%(low)s and %(high)s). Please check the value: it is entered in percent, e.g. 1,27."
+                    "%(low)s and %(high)s). Please check the value: it is entered in "
+                    "percent, e.g. 1,27."
                 ),
                 {
                     "rate": rate_text(rate),

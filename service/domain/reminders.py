@@ -82,8 +82,10 @@ def plan(
     deadlines: Iterable[Deadline], today: date, sent: frozenset[Key] | set[Key]
 ) -> list[Reminder]:
     """The reminders to send on ``today``: one per deadline that calls for one and whose key
-    is not in ``sent``. A "due soon" reminder that was missed (the period ended, the notice
-    came late, the job did not run) is not sent once the day has passed: the "overdue" one is.
+    is not in ``sent``, in the order of their keys – two overlapping runs insert their rows
+    in the same order, so one waits for the other instead of both waiting for each other. A
+    "due soon" reminder that was missed (the notice came late, the job did not run) is not
+    sent once the day has passed: the "overdue" one is.
     """
     result: list[Reminder] = []
     for deadline in deadlines:
@@ -93,7 +95,7 @@ def plan(
         reminder = Reminder(kind, deadline)
         if reminder.key not in sent:
             result.append(reminder)
-    return result
+    return sorted(result, key=lambda reminder: reminder.key)
 
 
 def overdue(deadlines: Iterable[Deadline], today: date) -> list[Deadline]:

@@ -29,6 +29,8 @@ from ..uow import UnitOfWork
 from . import audit
 from .once import insert_once
 
+CENT = Decimal("0.01")
+
 
 class RateRefused(Refused):
     """A new row cannot be added; ``problems`` are all the reasons (the form shows each)."""
@@ -49,10 +51,17 @@ def rate_rows(uow: UnitOfWork) -> list[BaseRateRow]:
 def table_of(rows: Sequence[BaseRateRow]) -> BaseRateTable:
     shipped = shipped_base_rates()
     return BaseRateTable.of(
-        (BaseRate(row.starts_on, row.rate, row.unsure, row.source) for row in rows),
+        (BaseRate(row.starts_on, _as_published(row.rate), row.unsure, row.source) for row in rows),
         shipped.source,
         shipped.url,
     )
+
+
+def _as_published(rate: Decimal) -> Decimal:
+    """The rate with the two places it was published with (the column keeps four):
+    "1.27", as the shipped file and ``check closing``'s input write it."""
+    two = rate.quantize(CENT)
+    return two if two == rate else rate
 
 
 def kept_base_rates(uow: UnitOfWork) -> BaseRateTable:
@@ -88,7 +97,7 @@ def add_base_rate(
         BaseRateRow,
         {
             "starts_on": starts_on,
-            "rate": rate.quantize(Decimal("0.01")),
+            "rate": rate.quantize(CENT),
             "source": source.strip(),
             "unsure": False,
             "entered_by": uow.actor.name or str(uow.actor),
@@ -117,7 +126,7 @@ def add_base_rate(
         row.id,
         partnership_id=partnership_id,
         starts_on=starts_on.isoformat(),
-        rate=str(row.rate),
+        rate=str(rate.quantize(CENT)),
         source=row.source,
     )
     return row

@@ -38,7 +38,6 @@ from ..models import (
     Notice,
     SentReminder,
     UsageReport,
-    utcnow,
 )
 from ..uow import UnitOfWork
 from . import audit
@@ -163,7 +162,7 @@ def send_reminders(uow: UnitOfWork, *, dry_run: bool = False) -> SendResult:
                     "subject_id": reminder.deadline.subject_id,
                     "due_on": reminder.deadline.due_on,
                     "application_id": application.id,
-                    "sent_at": utcnow(),
+                    "sent_at": uow.clock.now(),
                 },
             )
             if row_id is None:

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         notices,
         payments,
         regeneration,
+        reminders,
         sessions,
         statistics,
     )
