@@ -32,7 +32,7 @@ class ReminderKind(LabelledEnum):
 class Subject(LabelledEnum):
     """What a deadline is about; the id of a deadline is the id of this subject's row."""
 
-    report = "report", N_("Usage-of-funds report")
+    report = "usage_report", N_("Usage-of-funds report")
 
 
 # (before the day, after the day) for each subject
