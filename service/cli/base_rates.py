@@ -29,7 +29,7 @@ def base_rates_group() -> None:
 def list_command() -> None:
     uow = current_command_uow()
     rows = ops.rate_rows(uow)
-    heads = (_("From"), _("Rate in percent"), _("Source"))
+    heads = (_("From"), _("Rate in percent"), _("Source of the value"))
     lines = [
         (
             _localizer.format_date(row.starts_on),
