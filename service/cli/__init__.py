@@ -20,6 +20,7 @@ click_in_german()
 # list of commands import them all (tests/cli/test_command_modules.py keeps this complete).
 COMMAND_MODULES = {
     "backup": "backup",
+    "base-rates": "base_rates",
     "restore": "backup",
     "check": "check",
     "committees": "committees",
@@ -30,6 +31,7 @@ COMMAND_MODULES = {
     "notices": "notices",
     "partnerships": "partnerships",
     "payouts": "payouts",
+    "reminders": "reminders",
     "render": "render",
     "templates": "templates",
     "retention": "retention",

@@ -10,6 +10,7 @@ day is looked up in one place only.
 from __future__ import annotations
 
 import bisect
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .formatting import decimal_text
+from .messages import N_, Message
 from .money import AmountError, parse_decimal
 
 SHIPPED_FILE = "base_rates.toml"
@@ -36,6 +39,8 @@ class BaseRate:
     rate: Decimal
     # shipped without a second source: an administrator should compare it (see the data file)
     unsure: bool = False
+    # where this row's value was published (the rows an administrator adds name their own)
+    source: str = ""
 
 
 class NoBaseRate(LookupError):
@@ -191,3 +196,134 @@ def _row(raw: Any, path: str, problems: list[tuple[str, str]]) -> BaseRate | Non
 def shipped_base_rates() -> BaseRateTable:
     """The table shipped with Förderwerk (``service/domain/base_rates.toml``)."""
     return parse_base_rate_table(Path(__file__).with_name(SHIPPED_FILE).read_text("utf-8"))
+
+
+# -- a new row kept by an administrator (issue 19.3) ------------------------------------------
+
+# The Bundesbank publishes the rate with two places (§ 247 Abs. 2 BGB: "Basiszinssatz … in
+# Prozent"); an administrator types it as published.
+ENTRY_PLACES = 2
+# Plausible: every published rate since 2002 lies between -0.88 and 3.62 percent; a value
+# outside these bounds is a typo (a missing minus sign is not caught, a "127" instead of
+# "1,27" is).
+PLAUSIBLE_LOW = Decimal("-5.00")
+PLAUSIBLE_HIGH = Decimal("10.00")
+MAX_SOURCE = 300
+
+_RATE_TEXT = re.compile(r"[+-]?\d{1,3}(?:[,.]\d{1,4})?")
+
+
+def parse_rate_text(text: str) -> Decimal | None:
+    """A rate as a person types it: "1,27", "-0,88", "1.27", "−0,88", with or without "%";
+    None when it is no number."""
+    cleaned = text.strip().replace("\u2212", "-").removesuffix("%").strip().replace(" ", "")
+    if not _RATE_TEXT.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned.replace(",", "."))
+
+
+def next_half_year(day: date) -> date:
+    """The first 1 January or 1 July after ``day``."""
+    return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
+
+
+def new_rate_problems(
+    table: BaseRateTable, start: date | None, rate: Decimal | None, source: str, today: date
+) -> list[tuple[str, Message]]:
+    """What keeps a new row (``start``, ``rate`` in percent, ``source``) out of ``table``:
+    (field – ``from``, ``rate`` or ``source`` –, German-ready message) for the person who
+    typed it; empty when it may be added.
+
+    The rate changes only on 1 January and 1 July (§ 247 Abs. 1 Satz 2 BGB); a day the table
+    has already is a correction, not a new row; the Bundesbank publishes the value shortly
+    before the half-year begins, so the next half-year may be entered, a later one not."""
+    problems: list[tuple[str, Message]] = []
+
+    def add(field: str, message: Message) -> None:
+        problems.append((field, message))
+
+    if start is None:
+        add("from", Message(N_("Please enter the first day of the rate, e.g. 01.07.2026.")))
+    elif (start.month, start.day) not in ((1, 1), (7, 1)):
+        add(
+            "from",
+            Message(
+                N_(
+                    "The base rate changes only on 1 January and 1 July (§ 247 BGB). Please "
+                    "enter one of these days instead of %(day)s."
+                ),
+                {"day": start},
+            ),
+        )
+    elif any(row.start == start for row in table.rates):
+        add(
+            "from",
+            Message(
+                N_(
+                    "The table already has a base rate from %(day)s. A half-year is entered "
+                    "once; if the value is wrong, please contact the operator."
+                ),
+                {"day": start},
+            ),
+        )
+    elif start > next_half_year(today):
+        add(
+            "from",
+            Message(
+                N_(
+                    "The base rate from %(day)s has not been published yet: the Bundesbank "
+                    "announces it shortly before the half-year begins. The latest day you can "
+                    "enter now is %(latest)s."
+                ),
+                {"day": start, "latest": next_half_year(today)},
+            ),
+        )
+    if rate is None:
+        add(
+            "rate",
+            Message(N_("Please enter the rate in percent as published, e.g. 1,27 or -0,88.")),
+        )
+    elif rate != rate.quantize(Decimal(1).scaleb(-ENTRY_PLACES)):
+        add(
+            "rate",
+            Message(
+                N_("The Bundesbank publishes the base rate with two decimal places, e.g. 1,27.")
+            ),
+        )
+    elif not PLAUSIBLE_LOW <= rate <= PLAUSIBLE_HIGH:
+        add(
+            "rate",
+            Message(
+                N_(
+                    "A base rate of %(rate)s percent is not plausible (expected between "
+                    "%(low)s and %(high)s). Please check the value: it is entered in "
+                    "percent, e.g. 1,27."
+                ),
+                {
+                    "rate": rate_text(rate),
+                    "low": rate_text(PLAUSIBLE_LOW),
+                    "high": rate_text(PLAUSIBLE_HIGH),
+                },
+            ),
+        )
+    if not source.strip():
+        add(
+            "source",
+            Message(
+                N_(
+                    "Please name the source of the value, e.g. “Deutsche Bundesbank, "
+                    "Bundesanzeiger of 30.06.2026”."
+                )
+            ),
+        )
+    elif len(source.strip()) > MAX_SOURCE:
+        add(
+            "source",
+            Message(N_("Please shorten the source to %(max)s characters."), {"max": MAX_SOURCE}),
+        )
+    return problems
+
+
+def rate_text(rate: Decimal) -> str:
+    """A rate in percent as text without the percent sign: "1,27", "-0,88"."""
+    return decimal_text(rate, ENTRY_PLACES)

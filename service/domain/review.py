@@ -368,8 +368,8 @@ def refund_closing(
 ) -> Closing:
     """The closing (spec/rules.md, "Closing a grant") of a reviewed grant: the figures of the
     refund notice. ``effective`` is the day the partial revocation takes effect (from then
-    the refund bears interest), ``refund_on`` the due date; ``base_rates`` the shipped table
-    (:func:`.base_rates.shipped_base_rates`) or the one an administrator keeps."""
+    the refund bears interest), ``refund_on`` the due date; ``base_rates`` the table an
+    administrator keeps (``kept_base_rates`` in service/operations/base_rates.py)."""
     expenses = used_expenses(review.report)
     return Closing(
         final_grant=result.final_grant,

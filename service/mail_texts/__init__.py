@@ -285,3 +285,49 @@ def payment_decided_body(
 
 def _euro(amount: Decimal, addressee: Addressee) -> str:
     return formatting.money(amount, locale=addressee.locale)
+
+
+# -- reminders after the grant (issue 19.4) -----------------------------------------------------
+
+
+def report_reminder_subject(application: Application, *, overdue: bool) -> str:
+    addressee = addressee_of([application])
+    if overdue and addressee.informal:
+        text = pgettext(
+            "du", "Reminder: your usage-of-funds report for %(reference)s is overdue", addressee
+        )
+    elif overdue:
+        text = gettext(
+            "Reminder: your usage-of-funds report for %(reference)s is overdue", addressee
+        )
+    elif addressee.informal:
+        text = pgettext(
+            "du", "Reminder: your usage-of-funds report for %(reference)s is due soon", addressee
+        )
+    else:
+        text = gettext(
+            "Reminder: your usage-of-funds report for %(reference)s is due soon", addressee
+        )
+    return text % {"reference": application.reference}
+
+
+def report_reminder_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    overdue: bool,
+    due_on: date,
+    today: date,
+    link: str,
+) -> str:
+    """The reminder of a usage-of-funds report: due in a few days, or overdue since
+    ``due_on``; ``link`` leads to the applicant's overview, where the report is written."""
+    return render(
+        "report_overdue" if overdue else "report_due",
+        addressee_of([application]),
+        partnership=partnership,
+        application=application,
+        due_on=due_on,
+        days=(due_on - today).days,
+        link=link,
+    )

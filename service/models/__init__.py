@@ -16,6 +16,7 @@ from .backoffice import (
     StaffSession,
 )
 from .base import Base, utcnow
+from .base_rate import BaseRateRow
 from .batch import BatchItem, BatchJob
 from .blob import DocumentBlob
 from .committee import Committee, CommitteeBody, CommitteeMember, CommitteeTerm, Seat, Sector
@@ -35,6 +36,7 @@ from .meeting import (
 from .notice import Notice, NoticeWaiver
 from .outbox import OutboxMail
 from .partnership import Partnership, PartnershipFile, SettingsError
+from .reminder import SentReminder
 from .reporting import PaymentRequest, PaymentStatus, Payout, PayoutSource, UsageReport
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
@@ -51,6 +53,7 @@ __all__ = [
     "ApplicationComment",
     "AuditLog",
     "Base",
+    "BaseRateRow",
     "BatchItem",
     "BatchJob",
     "Committee",
@@ -83,6 +86,7 @@ __all__ = [
     "PurgedApplication",
     "Seat",
     "Sector",
+    "SentReminder",
     "SettingsError",
     "StaffMembership",
     "StaffPasswordReset",

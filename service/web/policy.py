@@ -160,10 +160,15 @@ POLICY: dict[str, Rule] = {
     "staff.payment_payout": _staff(L),
     "staff.payout_import_preview": _staff(L),
     "staff.payout_import_confirm": _staff(L),
+    # overdue usage-of-funds reports (issue 19.4): the coordination office follows them up,
+    # the lead office (with the treasury) reclaims
+    "staff.overdue_reports": _staff(C, L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts
     "staff.admin_settings": _staff(A),
+    # the base rate table (issue 19.3): one for the installation, kept by an administrator
+    "staff.admin_base_rates": _staff(A),
     "staff.admin_accounts": _staff(A),
     "staff.admin_account_create": _staff(A),
     "staff.admin_account_roles": _staff(A),

@@ -12,10 +12,14 @@ from service.domain.base_rates import (
     BaseRateTable,
     BaseRateTableError,
     NoBaseRate,
+    new_rate_problems,
+    next_half_year,
     parse_base_rate_table,
+    parse_rate_text,
     shipped_base_rates,
 )
 
+TODAY = date(2026, 6, 28)
 SOURCE = '[source]\nname = "Deutsche Bundesbank"\n'
 
 
@@ -125,3 +129,61 @@ def test_the_table_says_which_publication_it_lacks() -> None:
     assert rates.missing_publication(date(2026, 6, 30)) is None
     assert rates.missing_publication(date(2026, 7, 1)) == date(2026, 7, 1)
     assert rates.missing_publication(date(2027, 2, 1)) == date(2027, 1, 1)
+
+
+# -- a new row an administrator adds (issue 19.3) --------------------------------------------
+
+
+def _fields(problems) -> list[str]:
+    return [field for field, _message in problems]
+
+
+def test_a_published_half_year_with_its_source_may_be_added() -> None:
+    kept = table(("2026-01-01", "1.27"))
+    assert new_rate_problems(kept, date(2026, 7, 1), Decimal("1.20"), "Bundesbank", TODAY) == []
+
+
+def test_only_1_january_and_1_july_may_start_a_rate() -> None:
+    kept = table(("2026-01-01", "1.27"))
+    problems = new_rate_problems(kept, date(2026, 7, 2), Decimal("1.20"), "x", TODAY)
+    assert _fields(problems) == ["from"]
+    assert "1 January and 1 July" in problems[0][1].msgid
+
+
+def test_a_half_year_the_table_has_is_refused() -> None:
+    kept = table(("2026-01-01", "1.27"))
+    problems = new_rate_problems(kept, date(2026, 1, 1), Decimal("1.27"), "x", TODAY)
+    assert _fields(problems) == ["from"]
+    assert "already has" in problems[0][1].msgid
+
+
+def test_a_half_year_after_the_next_one_is_not_published_yet() -> None:
+    kept = table(("2026-01-01", "1.27"))
+    assert _fields(new_rate_problems(kept, date(2027, 1, 1), Decimal("1"), "x", TODAY)) == ["from"]
+    assert next_half_year(date(2026, 12, 31)) == date(2027, 1, 1)
+    assert next_half_year(date(2026, 1, 1)) == date(2026, 7, 1)
+
+
+@pytest.mark.parametrize("rate", ["127", "-5.01", "10.01"])
+def test_an_implausible_rate_is_refused(rate: str) -> None:
+    problems = new_rate_problems(table(), date(2026, 7, 1), Decimal(rate), "x", TODAY)
+    assert _fields(problems) == ["rate"]
+    assert "not plausible" in problems[0][1].msgid
+
+
+def test_a_rate_with_more_than_two_places_and_a_missing_source_are_refused() -> None:
+    problems = new_rate_problems(table(), date(2026, 7, 1), Decimal("1.275"), " ", TODAY)
+    assert _fields(problems) == ["rate", "source"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1,27", "1.27"), ("-0,88", "-0.88"), ("\u22120,88 %", "-0.88"), ("1.27", "1.27"), ("3", "3")],
+)
+def test_rates_are_read_as_people_type_them(text: str, value: str) -> None:
+    assert parse_rate_text(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "eins", "1,2,3", "1e3", "1.000,00"])
+def test_text_that_is_no_rate_is_none(text: str) -> None:
+    assert parse_rate_text(text) is None

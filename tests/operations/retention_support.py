@@ -47,6 +47,7 @@ from service.models import (
     Payout,
     PayoutSource,
     Sector,
+    SentReminder,
     Upload,
     UsageReport,
     Vote,
@@ -340,6 +341,16 @@ def grant(
             result={"final_grant": "550.00"},
             sha256="0" * 64,
             idempotency_key=f"report-{application.id}",
+        )
+    )
+    # the report was reminded of before it came in (issue 19.4): purged with the file
+    session.flush()
+    session.add(
+        SentReminder(
+            kind="report_due",
+            subject_id=application.id,
+            due_on=date(2026, 8, 11),
+            application_id=application.id,
         )
     )
     session.add(
