@@ -3,7 +3,7 @@ meeting's deadline, start and close of the written vote, the chair's approval of
 minutes; a participant's one reminder; when a vote was cast online.
 
 Revision ID: 0021w_written_procedure
-Revises: 0020_payment_orders
+Revises: 0019_agenda_item_status
 Create Date: 2026-12-05 12:00:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021w_written_procedure"
-down_revision: str | None = "0020_payment_orders"
+down_revision: str | None = "0019_agenda_item_status"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
