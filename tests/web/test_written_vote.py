@@ -30,7 +30,7 @@ from service.models import (
 from tests.operations.test_regeneration import fake_pdf
 from tests.written_vote_support import WrittenVote, written_vote
 
-from .apply_helpers import make_app, mails
+from .apply_helpers import mails, make_app
 from .staff_support import COMMITTEE, KUF, STAFF, log_in, post, text
 
 DAY = date(2026, 12, 1)
@@ -288,9 +288,7 @@ def test_the_offices_forms_are_closed_while_the_members_vote_online(app, convert
     post(kuf, f"{STAFF}/sitzungen/{wv.meeting}/top/{wv.items[0]}",
          {"vote-1": "no", "proposed_amount": "1,00"})  # fmt: skip
     assert "Dieses Umlaufverfahren läuft online" in text(kuf.get(f"{STAFF}/sitzungen/{wv.meeting}"))
-    again = post(
-        kuf, f"{STAFF}/sitzungen/{wv.meeting}/umlauf", {"deadline": DEADLINE, "item": "1"}
-    )
+    again = post(kuf, f"{STAFF}/sitzungen/{wv.meeting}/umlauf", {"deadline": DEADLINE, "item": "1"})
     assert again.status_code == 302
     assert "bereits gestartet" in text(kuf.get(f"{STAFF}/sitzungen/{wv.meeting}"))
 
@@ -363,7 +361,8 @@ def test_the_chair_approves_the_minutes_as_a_new_version(app, converter):
             select(AuditLog).where(AuditLog.action == "meeting.minutes_approved")
         ).one()
     page = text(anna.get(_member_page(wv)))
-    assert "Genehmigt am" in page and "durch Anna Beispiel" in page
+    assert "Genehmigt am" in page
+    assert "durch Anna Beispiel" in page
     # approved once; the office does not produce them again
     assert post(anna, url, {}, page=_member_page(wv)).status_code == 302
     assert "Das Protokoll ist bereits genehmigt." in text(anna.get(_member_page(wv)))
