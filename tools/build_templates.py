@@ -1122,7 +1122,7 @@ def build_minutes() -> DocumentObject:
     )
     para(d, "{{ partnership.name }}", style="FW Bezug")
     # until the chair approves them the minutes are a draft (issue 20.5)
-    tag(d, "if not approval.approved")
+    tag(d, "if approval.draft")
     para(d, ("ENTWURF – vom Vorsitz noch nicht genehmigt", {"bold": True}))
     tag(d, "endif")
 
@@ -1360,8 +1360,8 @@ def build_minutes() -> DocumentObject:
     para(
         d,
         "{% if approval.approved %}Genehmigt am {{ approval.when }} Uhr durch {{ approval.by }} "
-        "(Vorsitz).{% else %}Entwurf: Das Protokoll ist vom Vorsitz noch nicht genehmigt."
-        "{% endif %}",
+        "(Vorsitz).{% elif approval.draft %}Entwurf: Das Protokoll ist vom Vorsitz noch nicht "
+        "genehmigt.{% endif %}",
         keep_with_next=True,
     )
     gap = para(d, "", style="FW Text", keep_with_next=True)

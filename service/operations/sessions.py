@@ -618,8 +618,9 @@ def generate_minutes(
     data = minutes_data(session, meeting)
     result = check_meeting(data)
     letterhead = letterhead_of(meeting.committee.partnership)
-    context = build_minutes_context(data, letterhead, result, localizer)
-    context.update(minutes_status_context(meeting))
+    context = build_minutes_context(
+        data, letterhead, result, localizer, minutes_status_context(meeting)
+    )
     heading = minutes_heading(meeting.mode.value, meeting.held_on, meeting.committee.name)
     meta = Metadata(heading.title, heading.subject, letterhead.lead_office.name)
     number = minutes_number(meeting)
@@ -641,6 +642,7 @@ def minutes_status_context(meeting: Meeting) -> dict[str, Any]:
     return {
         "approval": {
             "approved": approved_at is not None,
+            "draft": approved_at is None,
             # "05.12.2026, 14:03": the clock in Germany
             "when": formatting.berlin_time(approved_at),
             "by": meeting.minutes_approved_by,
