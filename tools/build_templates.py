@@ -1356,14 +1356,16 @@ def build_minutes() -> DocumentObject:
     tag(d, "endfor")
     tag(d, "endif")
 
-    # the chair's approval (issue 20.5)
+    # the chair's approval (issue 20.5); minutes rendered from a file say neither
+    tag(d, "if approval.approved or approval.draft")
     para(
         d,
         "{% if approval.approved %}Genehmigt am {{ approval.when }} Uhr durch {{ approval.by }} "
-        "(Vorsitz).{% elif approval.draft %}Entwurf: Das Protokoll ist vom Vorsitz noch nicht "
-        "genehmigt.{% endif %}",
+        "(Vorsitz).{% else %}Entwurf: Das Protokoll ist vom Vorsitz noch nicht genehmigt."
+        "{% endif %}",
         keep_with_next=True,
     )
+    tag(d, "endif")
     gap = para(d, "", style="FW Text", keep_with_next=True)
     gap.paragraph_format.space_before = Pt(24)
     gap.paragraph_format.space_after = Pt(24)
