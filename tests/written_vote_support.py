@@ -41,11 +41,11 @@ def _address(name: str) -> str:
     return name.split()[0].lower() + ".umlauf@demo.example"
 
 
-def free_applications(session, count: int) -> list[Application]:
-    """Submitted demo applications of the Begleitausschuss's funds nobody decided."""
-    committee = session.scalars(
-        select(Committee).where(Committee.body == CommitteeBody.begleitausschuss)
-    ).first()
+def free_applications(
+    session, count: int, body: CommitteeBody = CommitteeBody.begleitausschuss
+) -> list[Application]:
+    """Submitted demo applications of the committee's funds nobody decided."""
+    committee = session.scalars(select(Committee).where(Committee.body == body)).first()
     fund_ids = [fund.id for fund in committee.funds]
     found = [
         a
@@ -61,18 +61,22 @@ def free_applications(session, count: int) -> list[Application]:
 
 
 def written_vote(
-    app: Flask, day: date, *, applications: int = 1, skip: int = 0, accounts: bool = True
+    app: Flask,
+    day: date,
+    *,
+    applications: int = 1,
+    skip: int = 0,
+    accounts: bool = True,
+    body: CommitteeBody = CommitteeBody.begleitausschuss,
 ) -> WrittenVote:
-    """A written vote of the Begleitausschuss on ``day`` with ``applications`` free demo
-    applications (after the first ``skip``) on its agenda, not started yet."""
+    """A written vote of the Begleitausschuss (or ``body``) on ``day`` with ``applications``
+    free demo applications (after the first ``skip``) on its agenda, not started yet."""
     with app.app_context():
         session = db.session()
-        committee = session.scalars(
-            select(Committee).where(Committee.body == CommitteeBody.begleitausschuss)
-        ).first()
+        committee = session.scalars(select(Committee).where(Committee.body == body)).first()
         meeting = Meeting(committee=committee, held_on=day, mode=MeetingMode.written)
         session.add(meeting)
-        chosen = free_applications(session, skip + applications)[skip:]
+        chosen = free_applications(session, skip + applications, body)[skip:]
         items = []
         for position, application in enumerate(chosen):
             application.state = ApplicationState.on_agenda

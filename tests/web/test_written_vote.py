@@ -23,6 +23,7 @@ from service.models import (
     AgendaItem,
     Application,
     AuditLog,
+    CommitteeBody,
     Document,
     Meeting,
     Vote,
@@ -403,3 +404,27 @@ def test_the_minutes_pdf_says_entwurf_until_approved_then_genehmigt_am(app, pdf_
     # each vote listed
     for name in VOTERS:
         assert f"{name}: Ja" in approved
+
+
+def test_the_youth_forum_is_addressed_with_du(app, converter):
+    wv = written_vote(app, DAY, body=CommitteeBody.jugendforum)
+    _start(app, wv)
+    started = [m for m in mails(Path(app.config["MAIL_FOLDER"]).parent) if "mia.umlauf@" in m]
+    assert len(started) == 1
+    assert "Bitte stimme bis zum 10.12.2026 ab" in started[0]
+    assert "oder widersprich dem Umlaufverfahren" in started[0]
+    mia = _client(app, wv.members["Mia Probe"][1])
+    page = text(mia.get(_member_page(wv)))
+    assert "Bitte stimme bis zum 10. Dezember 2026 über jeden Antrag ab" in page
+    assert "Wenn du widersprichst" in page
+    post(mia, f"{_member_page(wv)}/umlauf", {f"vote-{wv.items[0]}": "yes"}, page=_member_page(wv))
+    assert "Deine Stimme ist festgehalten." in text(mia.get(_member_page(wv)))
+    app.config["TODAY"] = "2026-12-09"
+    app.test_cli_runner().invoke(cli, ["sessions", "close-due"])
+    reminded = [
+        m
+        for m in mails(Path(app.config["MAIL_FOLDER"]).parent)
+        if re.search(r"Subject:\s+Erinnerung", m)
+    ]
+    assert len(reminded) == 4  # not Mia, who voted
+    assert all("du hast im Umlaufverfahren" in m for m in reminded)
