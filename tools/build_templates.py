@@ -1121,6 +1121,10 @@ def build_minutes() -> DocumentObject:
         style="FW Betreff",
     )
     para(d, "{{ partnership.name }}", style="FW Bezug")
+    # until the chair approves them the minutes are a draft (issue 20.5)
+    tag(d, "if approval.draft")
+    para(d, ("ENTWURF – vom Vorsitz noch nicht genehmigt", {"bold": True}))
+    tag(d, "endif")
 
     tag(d, "if not meeting.written")
     para(d, "Anwesend", style="FW Nummer")
@@ -1149,7 +1153,9 @@ def build_minutes() -> DocumentObject:
             "{% if person.civil %}Zivilgesellschaft{% else %}Verwaltung{% endif %}",
             "{% if person.voting %}stimmberechtigtes Mitglied"
             "{% elif person.deputy_of %}Stellvertretung für {{ person.deputy_of }}"
-            "{% else %}beratendes Mitglied{% endif %}",
+            "{% else %}beratendes Mitglied{% endif %}"
+            "{% if person.excused %} – entschuldigt"
+            "{% elif person.unexcused %} – unentschuldigt{% endif %}",
         ],
     )
     tag(d, "endif")
@@ -1219,6 +1225,15 @@ def build_minutes() -> DocumentObject:
     tag(d, "endif")
     tag(d, "else")
     para(d, "Beschlussfassung im Umlaufverfahren", style="FW Nummer")
+    # the written vote online (issue 20.4): its deadline and close
+    tag(d, "if online.started")
+    para(
+        d,
+        "Die Mitglieder haben online in Förderwerk abgestimmt; Frist: {{ online.deadline }}."
+        "{% if online.closed %} Das Umlaufverfahren wurde am {{ online.closed }} abgeschlossen."
+        "{% endif %}",
+    )
+    tag(d, "endif")
     tag(d, "if meeting.objections")
     para(
         d,
@@ -1343,6 +1358,16 @@ def build_minutes() -> DocumentObject:
     tag(d, "endfor")
     tag(d, "endif")
 
+    # the chair's approval (issue 20.5); minutes rendered from a file say neither
+    tag(d, "if approval.approved or approval.draft")
+    para(
+        d,
+        "{% if approval.approved %}Genehmigt am {{ approval.when }} Uhr durch {{ approval.by }} "
+        "(Vorsitz).{% else %}Entwurf: Das Protokoll ist vom Vorsitz noch nicht genehmigt."
+        "{% endif %}",
+        keep_with_next=True,
+    )
+    tag(d, "endif")
     gap = para(d, "", style="FW Text", keep_with_next=True)
     gap.paragraph_format.space_before = Pt(24)
     gap.paragraph_format.space_after = Pt(24)

@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "purge": "retention",
     "rules": "rules",
     "serve": "serve",
+    "sessions": "sessions",
     "staff": "staff",
     "storage": "storage",
     "worker": "worker",

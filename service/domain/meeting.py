@@ -814,3 +814,101 @@ def meeting_findings(meeting: Meeting) -> tuple[list[Finding], MeetingOutcomes]:
             )
     outcomes = meeting_outcomes(meeting)
     return findings + list(outcomes.findings), outcomes
+
+
+# -- the written vote online (issue 20.4) -----------------------------------------------------
+# Who still has to answer, whether a deputy may vote, whether the vote is open and when the
+# reminder is due: the rules of the written vote in one place, on the same interchange the
+# outcomes are computed from (the operations never repeat them).
+
+# the reminder goes out this many days before the deadline (on the deadline day at the latest)
+REMINDER_DAYS = 2
+
+
+def written_open(deadline: Day | None, today: Day, *, closed: bool) -> bool:
+    """Votes and objections are taken through the deadline day; never once it is closed."""
+    return deadline is not None and not closed and today <= deadline
+
+
+def written_due(deadline: Day | None, today: Day) -> bool:
+    """The deadline has passed: the written vote is to be closed (``foerderwerk sessions
+    close-due``)."""
+    return deadline is not None and today > deadline
+
+
+def reminder_due(deadline: Day | None, today: Day) -> bool:
+    """The reminder is due from :data:`REMINDER_DAYS` days before the deadline through the
+    deadline day."""
+    if deadline is None or today > deadline:
+        return False
+    return (deadline - today).days <= REMINDER_DAYS
+
+
+def _voted_items(meeting: Meeting) -> list[Item]:
+    return [item for item in meeting.items or () if item.status is None]
+
+
+def represented_by(meeting: Meeting, member: str, item: Item) -> str | None:
+    """Who answers for voting ``member`` on ``item``: the member itself if it voted, else the
+    first of its deputies in the member list who voted (the engine's rule), else None."""
+    votes = item.votes or {}
+    if member in votes:
+        return member
+    roster = _Roster(meeting)
+    return next((d for d in roster.deputies.get(member, []) if d in votes), None)
+
+
+def _objected(meeting: Meeting, roster: _Roster, member: str) -> bool:
+    return member in meeting.objections or any(
+        d in meeting.objections for d in roster.deputies.get(member, [])
+    )
+
+
+def written_answered(meeting: Meeting, member: str) -> bool:
+    """Whether voting ``member`` (or a deputy for it) has answered the written vote: objected
+    to it, or voted on every item – an item where it has a conflict of interest excepted."""
+    roster = _Roster(meeting)
+    if _objected(meeting, roster, member):
+        return True
+    return all(
+        member in item.conflicts or represented_by(meeting, member, item) is not None
+        for item in _voted_items(meeting)
+    )
+
+
+def written_missing(meeting: Meeting) -> tuple[str, ...]:
+    """The voting members who have not answered yet (in the member list's order)."""
+    roster = _Roster(meeting)
+    return tuple(m for m in roster.voting if not written_answered(meeting, m))
+
+
+def written_complete(meeting: Meeting) -> bool:
+    """Every voting member has answered: the result can be computed before the deadline."""
+    return bool(_voted_items(meeting)) and not written_missing(meeting)
+
+
+WrittenRefusal = Literal["not-voting", "principal-voted", "another-deputy", "principal-objected"]
+
+
+def written_vote_refusal(meeting: Meeting, voter: str, item: Item | None) -> WrittenRefusal | None:
+    """Why ``voter`` may not vote on ``item`` (or, with ``item`` None, object to the written
+    vote), or None. A voting member always may; a deputy only for a principal who has not
+    voted (nor objected) and for whom no other deputy has voted (spec/rules.md: "deputies vote
+    only for a principal who did not vote")."""
+    roster = _Roster(meeting)
+    if roster.is_voting(voter):
+        return None
+    principal = roster.principal_of(voter)
+    if principal is None:
+        return "not-voting"
+    if principal in meeting.objections:
+        return "principal-objected"
+    items = [item] if item is not None else _voted_items(meeting)
+    for entry in items:
+        votes = entry.votes or {}
+        if principal in votes:
+            return "principal-voted"
+        acting = represented_by(meeting, principal, entry)
+        if acting is not None and acting != voter:
+            return "another-deputy"
+    return None

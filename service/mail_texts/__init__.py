@@ -242,6 +242,48 @@ def member_invitation_body(
     )
 
 
+# -- the written vote online (issue 20.4) ------------------------------------------------------
+
+
+def written_vote(
+    kind: str,
+    addressee: Addressee,
+    *,
+    name: str,
+    committee: str,
+    partnership: str,
+    deadline: date | None,
+    items: Sequence[str],
+    link: str,
+) -> tuple[str, str]:
+    """Subject and text of the start notice (``written_vote_started``) or the one reminder
+    (``written_vote_reminder``) of a written vote; "du" for the youth forum."""
+    if kind == "written_vote_reminder":
+        subject = (
+            pgettext("du", "Reminder: please vote in the written vote by %(date)s", addressee)
+            if addressee.informal
+            else gettext("Reminder: please vote in the written vote by %(date)s", addressee)
+        )
+    else:
+        subject = (
+            pgettext("du", "Written vote: please vote by %(date)s", addressee)
+            if addressee.informal
+            else gettext("Written vote: please vote by %(date)s", addressee)
+        )
+    day = formatting.short_date(deadline, locale=addressee.locale)
+    body = render(
+        kind,
+        addressee,
+        member_name=name,
+        committee=committee,
+        partnership=partnership,
+        deadline=deadline,
+        items=items,
+        link=link,
+    )
+    return subject % {"date": day}, body
+
+
 # -- payment requests (issue 19.1) ------------------------------------------------------------
 
 

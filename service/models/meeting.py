@@ -70,6 +70,16 @@ class Meeting(Base):
     cancelled_on: Mapped[date | None]
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the written vote online (issue 20.4): started by the coordination office with a
+    # deadline (votes are taken through that day, Europe/Berlin); closed when every voting
+    # member has answered or after the deadline, its decisions recorded then
+    written_deadline: Mapped[date | None]
+    written_started_at: Mapped[datetime | None]
+    written_closed_at: Mapped[datetime | None]
+    # the chair's approval of the minutes (issue 20.5): until then the minutes are a draft
+    minutes_approved_at: Mapped[datetime | None]
+    minutes_approved_by: Mapped[str] = mapped_column(String(200), default="")
+    minutes_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
     next_meeting: Mapped[Meeting | None] = relationship(
         remote_side="Meeting.id", foreign_keys=[next_meeting_id]
@@ -100,6 +110,8 @@ class MeetingParticipant(Base):
     # an absent member who sent apologies (entschuldigt) – printed so in the minutes
     excused: Mapped[bool] = mapped_column(default=False)
     objected: Mapped[bool] = mapped_column(default=False)
+    # the one reminder of a written vote online (issue 20.4): sent at most once
+    reminded_at: Mapped[datetime | None]
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     member: Mapped[CommitteeMember] = relationship()
@@ -157,6 +169,9 @@ class Vote(Base):
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("committee_member.id"), index=True)
     choice: Mapped[VoteChoice] = mapped_column(enum_type(VoteChoice, "choice"))
+    # when the member cast it online in a written vote (issue 20.4); None: typed in by the
+    # coordination office
+    cast_at: Mapped[datetime | None]
 
     item: Mapped[AgendaItem] = relationship(back_populates="votes")
     member: Mapped[CommitteeMember] = relationship()

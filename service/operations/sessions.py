@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import BERLIN
+from ..domain import formatting
 from ..domain.check import CheckResult, check_meeting
 from ..domain.headings import invitation_heading, minutes_heading
 from ..domain.messages import N_, Message
@@ -52,6 +54,7 @@ from ..models import (
     Vote,
     VoteChoice,
 )
+from ..pdf.pdftools import DRAFT_STAMP
 from ..rendering.context import build_invitation_context, build_minutes_context
 from ..rendering.docx import Metadata
 from ..uow import Actor, UnitOfWork
@@ -362,6 +365,18 @@ def next_session_date(session: Session, meeting: Meeting) -> date | None:
     return later[0].held_on if later else None
 
 
+def runs_online(meeting: Meeting) -> bool:
+    """A written vote started online (issue 20.4): the members record their own votes and
+    objections; the coordination office's forms are closed for it."""
+    return meeting.mode is MeetingMode.written and meeting.written_started_at is not None
+
+
+_ONLINE = N_(
+    "This written vote runs online: the members record their votes and objections "
+    "themselves, and the result is recorded when it closes."
+)
+
+
 def create_meeting(
     uow: UnitOfWork,
     committee: Committee,
@@ -449,6 +464,8 @@ def fill_agenda(uow: UnitOfWork, meeting: Meeting) -> list[AgendaItem]:
 def add_to_agenda(uow: UnitOfWork, meeting: Meeting, application: Application) -> AgendaItem:
     if is_cancelled(meeting):
         raise SessionError(CANCELLED_CLOSED)
+    if runs_online(meeting):
+        raise SessionError(_ONLINE)
     if is_decided(meeting) and meeting.items:
         raise SessionError(N_("The session has already decided; its agenda is closed."))
     if application.fund.committee_id != meeting.committee_id:
@@ -487,6 +504,8 @@ def remove_from_agenda(uow: UnitOfWork, meeting: Meeting, item: AgendaItem) -> N
     session = uow.session
     if item.decision is not None:
         raise SessionError(N_("A decided item cannot be taken off the agenda."))
+    if runs_online(meeting):
+        raise SessionError(_ONLINE)
     application = item.application
     application.state = require_transition(application.state, ApplicationState.in_check)
     meeting.items.remove(item)
@@ -535,6 +554,8 @@ def record_attendance(
         raise SessionError(N_("The session has already decided; its records are closed."))
     if is_cancelled(meeting):
         raise SessionError(CANCELLED_CLOSED)
+    if runs_online(meeting):
+        raise SessionError(_ONLINE)
     _require_version(version, records_version(meeting))
     problems = time_problems(start_time, end_time)
     if problems:
@@ -589,6 +610,8 @@ def record_item(
         raise SessionError(N_("A decided item cannot be changed."))
     if is_cancelled(item.meeting):
         raise SessionError(CANCELLED_CLOSED)
+    if runs_online(item.meeting):
+        raise SessionError(_ONLINE)
     _require_version(version, records_version(item.meeting, item))
     meeting = item.meeting
     members = {s.id: s.member for s in meeting.committee.members_on(meeting.held_on)}
@@ -714,9 +737,19 @@ def decision_version(meeting: Meeting) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def decide(uow: UnitOfWork, meeting: Meeting, *, version: str | None = None) -> list[Decision]:
+def decide(
+    uow: UnitOfWork,
+    meeting: Meeting,
+    *,
+    version: str | None = None,
+    closing_written: bool = False,
+) -> list[Decision]:
     """Record the committee's decisions as the rules engine computed them – of a session only
-    from its day on, and (with ``version``) only if the records are still those confirmed."""
+    from its day on, and (with ``version``) only if the records are still those confirmed.
+
+    ``closing_written``: the written vote online closes (issue 20.4) – only then are its
+    decisions recorded, dated the day it closes; an item nobody voted on is not decided
+    (never rejected without a vote, and never refused: the deadline has passed)."""
     session = uow.session
     if is_cancelled(meeting):
         raise SessionError(CANCELLED_CLOSED)
@@ -725,14 +758,18 @@ def decide(uow: UnitOfWork, meeting: Meeting, *, version: str | None = None) -> 
     if not meeting.items:
         raise SessionError(N_("The agenda is empty."))
     _require_version(version, decision_version(meeting))
+    if runs_online(meeting) and not closing_written:
+        raise SessionError(_ONLINE)
     result = evaluate(meeting)
     if result.input_invalid:
         raise SessionError(N_("The session's records cannot be evaluated."))
-    outcomes = result.extra.get("items") or []
+    outcomes = [dict(o) for o in result.extra.get("items") or []]
     # nothing is rejected without a vote (issue 18): the contract counts a 0:0 as rejected,
     # but no committee rejected anything where nobody voted
     for item, outcome in zip(meeting.items, outcomes, strict=True):
         silent = not any(outcome.get(key) for key in ("yes", "no", "abstain"))
+        if closing_written and outcome.get("outcome") == "rejected" and silent:
+            outcome["outcome"] = DecisionOutcome.not_decided.value
         if item.decision is None and outcome.get("outcome") == "rejected" and silent:
             raise SessionError(
                 N_(
@@ -756,7 +793,7 @@ def decide(uow: UnitOfWork, meeting: Meeting, *, version: str | None = None) -> 
             amount=amount if value is DecisionOutcome.approved else None,
             conditions=item.conditions,
             reasons="",
-            decided_on=meeting.held_on,
+            decided_on=uow.today() if closing_written else meeting.held_on,
         )
         session.add(decision)
         application = item.application
@@ -844,25 +881,67 @@ def minutes_number(meeting: Meeting) -> str:
     return f"{prefix}-{kind}-{meeting.held_on.isoformat()}-{meeting.id}"
 
 
-def generate_minutes(uow: UnitOfWork, meeting: Meeting) -> list[Document]:
+MINUTES_APPROVED = N_("The minutes have been approved by the chair; they are not produced again.")
+
+
+def generate_minutes(
+    uow: UnitOfWork, meeting: Meeting, *, replacement_reason: str = ""
+) -> list[Document]:
     """Render the minutes from the records (DOCX and PDF/A) and register both.
 
     The PDF comes from the unit of work's PDF port. A second run adds new versions; the old
-    bytes stay.
+    bytes stay. Until the chair has approved them (issue 20.5) the minutes are a draft: the
+    PDF carries the draft mark across every page and the text says so; approved, they say
+    when and by whom – and are not produced again (the chair approved that version).
     """
     session, localizer, actor = uow.session, uow.localizer, uow.actor
+    if meeting.minutes_approved_at is not None and not replacement_reason:
+        raise SessionError(MINUTES_APPROVED)
     data = minutes_data(session, meeting)
     result = check_meeting(data)
     letterhead = letterhead_of(meeting.committee.partnership)
-    context = build_minutes_context(data, letterhead, result, localizer)
+    context = build_minutes_context(
+        data, letterhead, result, localizer, minutes_status_context(meeting)
+    )
     heading = minutes_heading(meeting.mode.value, meeting.held_on, meeting.committee.name)
     meta = Metadata(heading.title, heading.subject, letterhead.lead_office.name)
     number = minutes_number(meeting)
+    approved = meeting.minutes_approved_at is not None
+    filing, entry = _meeting_filing(meeting, "minutes", number, f"Protokoll-{number}", actor)
     return publish(
         uow,
-        Publication("minutes", context, meta),
-        *_meeting_filing(meeting, "minutes", number, f"Protokoll-{number}", actor),
+        Publication("minutes", context, meta, watermark=None if approved else DRAFT_STAMP),
+        replace(filing, replacement_reason=replacement_reason),
+        entry,
     )
+
+
+def minutes_status_context(meeting: Meeting) -> dict[str, Any]:
+    """What the minutes say about their approval and – for a written vote online – its
+    deadline and close (issue 20.4/20.5), in the one formatting layer."""
+    approved_at = meeting.minutes_approved_at
+    closed_at = meeting.written_closed_at
+    return {
+        "approval": {
+            "approved": approved_at is not None,
+            "draft": approved_at is None,
+            # "05.12.2026, 14:03": the clock in Germany
+            "when": formatting.berlin_time(approved_at),
+            "by": meeting.minutes_approved_by,
+        },
+        "online": {
+            "started": meeting.written_started_at is not None,
+            "deadline": formatting.short_date(meeting.written_deadline)
+            if meeting.written_deadline
+            else "",
+            "closed": formatting.short_date(berlin_day(closed_at)) if closed_at else "",
+        },
+    }
+
+
+def berlin_day(moment: datetime) -> date:
+    """The day in Germany of a stored (UTC) moment."""
+    return moment.astimezone(BERLIN).date()
 
 
 def invitation_data(session: Session, meeting: Meeting, letter_date: date) -> dict[str, Any]:

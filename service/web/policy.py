@@ -134,6 +134,8 @@ POLICY: dict[str, Rule] = {
     "staff.session_invitation": _staff(C),
     "staff.session_invitation_document": _staff(C),
     "staff.session_print": _staff(L),
+    # the written vote online (issue 20.4)
+    "staff.session_written_start": _staff(C),
     # committee members: minutes and invitations of their own sessions only (the view answers
     # 404 for notices with bank details and for other committees' sessions)
     "staff.document": _staff(C, L, M, A),
@@ -198,6 +200,9 @@ POLICY: dict[str, Rule] = {
     "staff.member_application_pdf": _staff(M),
     "staff.member_upload": _staff(M),
     "staff.member_conflict": _staff(M),
+    # the member's votes in a written vote online, the chair's approval (issue 20.4/20.5)
+    "staff.member_written_vote": _staff(M),
+    "staff.member_minutes_approve": _staff(M),
     # the partnership's own document templates (issue 16.4)
     "staff.admin_templates": _staff(A),
     "staff.admin_template_upload": _staff(A),

@@ -70,7 +70,11 @@ def build_minutes_context(
     partnership: Partnership,
     check: CheckOutcome,
     localizer: Localizer,
+    status: Mapping[str, Any] | None = None,
 ) -> Context:
+    """The minutes' context. ``status``: their approval and the written vote online (issue
+    20.4/20.5, service/operations/sessions.minutes_status_context); without it – minutes
+    rendered from a file – neither a draft mark nor an approval is printed."""
     members = [m for m in get(data, "members", []) if isinstance(m, Mapping)]
     names = {m.get("id"): text(m.get("name")) for m in members}
     present = set(get(data, "present", []) or [])
@@ -200,4 +204,11 @@ def build_minutes_context(
         "agenda": agenda,
         "written_since": written_since,
         "findings": general,
+        **(status if status is not None else NO_STATUS),
     }
+
+
+NO_STATUS: Context = {
+    "approval": {"approved": False, "draft": False, "when": "", "by": ""},
+    "online": {"started": False, "deadline": "", "closed": ""},
+}

@@ -8,21 +8,29 @@ answers 404 – never 403, so nothing reveals that it exists (service/operations
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ... import db
 from ...domain.catalogues import FIELDS_OF_ACTION, TARGET_GROUPS
-from ...models import AgendaItem, CommitteeMember, Meeting
+from ...domain.messages import N_, Message
+from ...errors import Refused, Unavailable
+from ...models import AgendaItem, CommitteeMember, Meeting, VoteChoice
 from ...operations import members as ops
 from ...operations import receipts
+from ...operations import sessions as session_ops
+from ...operations import written_votes as written_ops
 from ..applicant.uploads import upload_storage
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, form_values, partnership, user
 from .notices import attachment
+
+_APPROVAL_FAILED = Message(
+    N_("The approved minutes could not be produced. Please try again in a few minutes.")
+)
 
 
 def _meeting_or_404(meeting_id: int) -> tuple[Meeting, CommitteeMember]:
@@ -54,6 +62,8 @@ def member_sessions(slug: str) -> ResponseReturnValue:
 @bp.get("/gremium/sitzungen/<int:meeting_id>")
 def member_session(slug: str, meeting_id: int) -> ResponseReturnValue:
     meeting, member = _meeting_or_404(meeting_id)
+    uow = current_uow()
+    online = session_ops.runs_online(meeting)
     return render_template(
         "staff/member_session.html",
         meeting=meeting,
@@ -62,7 +72,78 @@ def member_session(slug: str, meeting_id: int) -> ResponseReturnValue:
         conflicts={i.id: ops.conflict_of(i, member) for i in meeting.items},
         hints={i.id: ops.organisation_hint(meeting, i, member) for i in meeting.items},
         items=[i for i in meeting.items if i.application.submitted_on is not None],
+        # the written vote online (issue 20.4) and the minutes' approval (issue 20.5)
+        online=online,
+        written_open=online and written_ops.is_open(uow, meeting),
+        standing=written_ops.standing(meeting, member) if online else None,
+        choices=list(VoteChoice),
+        minutes=written_ops.latest_minutes(uow, meeting),
+        chair=written_ops.is_chair(meeting, member),
+        decided=session_ops.is_decided(meeting),
     )
+
+
+@bp.post("/gremium/sitzungen/<int:meeting_id>/umlauf")
+def member_written_vote(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """The member's votes (one per item) or objection in a written vote online."""
+    values = form_values(["objection"], prefixes=("vote-",))
+    meeting, member = _meeting_or_404(meeting_id)
+    back = url_for("staff.member_session", slug=slug, meeting_id=meeting.id) + "#umlauf"
+    refusal_goes_to(back)
+    known = {c.value for c in VoteChoice}
+    choices = {
+        item.id: VoteChoice(values[f"vote-{item.id}"])
+        for item in meeting.items
+        if values.get(f"vote-{item.id}") in known
+    }
+    objected = values.get("objection") == "1"
+    closed = written_ops.cast(current_uow(), meeting, member, choices=choices, objected=objected)
+    du = ops.says_du(meeting.committee)
+    if objected:
+        flash(
+            pgettext("du", "Your objection has been recorded.")
+            if du
+            else _("Your objection has been recorded."),
+            "info",
+        )
+    else:
+        flash(
+            pgettext("du", "Your vote has been recorded.")
+            if du
+            else _("Your vote has been recorded."),
+            "info",
+        )
+    if closed:
+        flash(_("Every voting member has answered: the written vote is closed."), "info")
+    return redirect(back)
+
+
+@bp.post("/gremium/sitzungen/<int:meeting_id>/protokoll-genehmigen")
+def member_minutes_approve(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """The chair approves the minutes (issue 20.5)."""
+    form_values([])
+    meeting, member = _meeting_or_404(meeting_id)
+    if not written_ops.is_chair(meeting, member):
+        abort(404)  # only the chair has this button
+    back = url_for("staff.member_session", slug=slug, meeting_id=meeting.id) + "#protokoll"
+    refusal_goes_to(back)
+    uow = current_uow()
+    try:
+        written_ops.approve_minutes(uow, meeting, member, user())
+        uow.session.flush()
+    except Refused:
+        raise  # a refusal: the one handler says why
+    except Exception as exc:
+        # LibreOffice or the document store failed: logged, rolled back, "try again later"
+        current_app.logger.exception("minutes of meeting %s could not be approved", meeting.id)
+        raise Unavailable(_APPROVAL_FAILED) from exc
+    flash(
+        pgettext("du", "You have approved the minutes.")
+        if ops.says_du(meeting.committee)
+        else _("You have approved the minutes."),
+        "info",
+    )
+    return redirect(back)
 
 
 @bp.get("/gremium/sitzungen/<int:meeting_id>/antraege/<int:app_id>")

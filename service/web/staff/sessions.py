@@ -30,9 +30,10 @@ from ...models import (
 )
 from ...operations import members as member_ops
 from ...operations import sessions as ops
+from ...operations import written_votes as written_ops
 from .. import parse
 from ..csrf import KeptForm, kept_values
-from ..filters import money
+from ..filters import longdate, money
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, conflict_page, form_list, form_values, has_role, partnership
@@ -178,6 +179,8 @@ def _session_page(
         later_sessions=ops.later_sessions(s, meeting),
         next_date=ops.next_session_date(s, meeting),
         errors=errors or {},
+        online=ops.runs_online(meeting),
+        missing=written_ops.missing_names(meeting) if ops.runs_online(meeting) else [],
     ), (422 if errors else 200)
 
 
@@ -641,3 +644,26 @@ def session_next(slug: str, meeting_id: int) -> ResponseReturnValue:
         return _session_page(meeting, _rendered(problems))
     flash(_("The next session has been saved."), "info")
     return _back(meeting, "naechste-sitzung")
+
+
+@bp.post("/sitzungen/<int:meeting_id>/umlauf")
+def session_written_start(slug: str, meeting_id: int) -> ResponseReturnValue:
+    """Start the written vote online (issue 20.4): the chosen items, a deadline."""
+    values = form_values(["deadline", "item"])
+    meeting = meeting_or_404(meeting_id)
+    refusal_goes_to(_url(meeting, "umlauf"))
+    deadline = parse.iso_date(values.get("deadline"))
+    if deadline is None:
+        flash(_("Please enter the deadline of the written vote."), "error")
+        return _back(meeting, "umlauf")
+    chosen = {int(v) for v in form_list("item") if v.isdigit()}
+    written_ops.start_written_vote(current_uow(), meeting, deadline=deadline, item_ids=chosen)
+    flash(
+        _(
+            "The written vote has been started; the members have been told by e-mail. Votes "
+            "are taken until %(date)s.",
+            date=longdate(deadline),
+        ),
+        "info",
+    )
+    return _back(meeting, "umlauf")
