@@ -1,0 +1,189 @@
+"""Acceptance of issue 19.2 with the real converter (LibreOffice): a granted application gets
+two payment requests (one approved lower with a reason, the second sign-off by another
+account each time), payouts, a report with receipts, the review and – as paid > final – the
+partial revocation and refund notice, whose PDF text (pdftotext) shows refund, interest, due
+date, IBAN and payment reference; issued twice, it is one document; the applicant gets it by
+e-mail and from the list of applications. And the closing letter when nothing is refunded."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from service import db
+from service.domain.states import ApplicationState
+from service.models import Application, Document, Partnership, PaymentRequest, ReportReview
+from tests.conftest import require_tools
+
+from .apply_helpers import SLUG, grant, mails, make_app
+from .review_support import REVIEWS, post_form, review_form, staff, submit_report
+from .staff_support import KUF, LEAD, STAFF, text
+
+pytestmark = pytest.mark.libreoffice
+
+QUEUE = f"{STAFF}/mittelabrufe"
+
+
+@pytest.fixture
+def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
+    require_tools("soffice", "pdftotext")
+    app = make_app(db_url, tmp_path, TODAY="2026-05-04")
+    with app.app_context():
+        partnership = (
+            db.session().scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
+        )
+        partnership.budget_lines = {fund.key: "3610.718000" for fund in partnership.funds}
+        db.session().commit()
+    yield app
+    with app.app_context():
+        db.engine().dispose()
+
+
+def _request_payment(app: Flask, applicant, app_id: int, amount: str) -> int:
+    url = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+    response = post_form(applicant, url, {"amount": amount, "needed_on": "20.05.2026"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        return max(db.session().scalars(select(PaymentRequest.id)).all())
+
+
+def _approve_and_pay(app: Flask, request_id: int, amount: str, lower: str = "") -> None:
+    kuf, lead = staff(app, KUF), staff(app, LEAD)
+    factual = {"amount": lower, "reason": "Die Saalmiete ist erst im Juli fällig."} if lower else {}
+    post_form(kuf, f"{QUEUE}/{request_id}/sachlich", factual, page=QUEUE)
+    post_form(lead, f"{QUEUE}/{request_id}/rechnerisch", {}, page=QUEUE)
+    with app.app_context():
+        request = db.session().get(PaymentRequest, request_id)
+        assert request is not None
+        assert request.cash_reference, "the second sign-off by another account approves it"
+    page = lead.get(QUEUE).get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key is not None
+    body = {"amount": amount, "paid_on": "2026-05-04", "idempotency_key": f"{key.group(1)}-x"}
+    assert post_form(lead, f"{QUEUE}/{request_id}/auszahlung", body, page=QUEUE).status_code == 302
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
+    )
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
+@pytest.mark.timeout(900)
+def test_payments_payouts_report_review_and_the_refund_notice(web_app, tmp_path):
+    applicant = web_app.test_client()
+    app_id = grant(web_app, applicant)  # approved, its grant notice of 600 € issued
+    first = _request_payment(web_app, applicant, app_id, "380,00")
+    _approve_and_pay(web_app, first, "300,00", lower="300,00")
+    second = _request_payment(web_app, applicant, app_id, "300,00")
+    _approve_and_pay(web_app, second, "300,00")
+    with web_app.app_context():
+        orders = db.session().scalars(
+            select(Document).where(Document.kind == "payment_order")
+        ).all()
+        assert len(orders) == 2
+    submit_report(applicant, app_id)
+
+    kuf, lead = staff(web_app, KUF), staff(web_app, LEAD)
+    url = f"{REVIEWS}/{app_id}"
+    form = review_form(
+        **{
+            "recognised-sachausgaben": "40,00",
+            "reason-sachausgaben": "Beleg 2 betrifft zu 60,00 € Büromaterial des Vereins.",
+        }
+    )
+    post_form(kuf, url, form)
+    post_form(kuf, f"{url}/abschliessen", {}, page=url)
+    issued = post_form(lead, f"{url}/bescheid", {}, page=url)
+    assert issued.status_code == 302
+    again = post_form(lead, f"{url}/bescheid", {}, page=url)  # a double click
+    assert again.status_code in (302, 409)
+
+    with web_app.app_context():
+        session = db.session()
+        notices = session.scalars(select(Document).where(Document.kind == "refund_notice")).all()
+        assert len(notices) == 1
+        notice = notices[0]
+        row = session.scalars(
+            select(ReportReview).where(ReportReview.application_id == app_id)
+        ).one()
+        result = dict(row.result)
+        application = session.get(Application, app_id)
+        assert application is not None
+        assert application.state is ApplicationState.revoked
+        reference = f"{application.reference}-E"
+        notice_id, number = notice.id, notice.number
+    assert result["final_grant"] == "520.00"
+    assert result["refund"] == "80.00"
+    interest = result["interest_total"].replace(".", ",")
+    total = result["total_due"].replace(".", ",")
+
+    pdf = lead.get(f"{STAFF}/dokumente/{notice_id}")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+    words = _pdf_text(pdf.data, tmp_path)
+    for expected in (
+        "Teilwiderrufs- und Erstattungsbescheid",
+        "80,00 €",  # the refund
+        f"{interest} €",  # the interest
+        f"{total} €",
+        "3. Juni 2026",  # the due date
+        "DE12 5001 0517 0648 4898 90",  # the lead office's IBAN from the settings
+        reference,  # Kassenzeichen and Verwendungszweck
+        "Rechtsbehelfsbelehrung",
+        "Beleg 2 betrifft",
+        "Basiszinssatz",
+        "1,27 %",
+        "6,27 %",
+    ):
+        assert expected in words, expected
+
+    sent = [m for m in mails(tmp_path) if number in m]
+    assert sent, "the applicant gets the notice by e-mail"
+    assert "80" in sent[-1]
+    assert "03.06.2026" in sent[-1]
+    mine = applicant.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
+    link = re.search(r'href="(/p/[^"]+/abschluss/\d+)"', mine)
+    assert link is not None
+    download = applicant.get(link.group(1))
+    assert download.status_code == 200
+    assert download.data == pdf.data
+    assert "Teilwiderrufs" in text(kuf.get(url))
+
+
+@pytest.mark.timeout(900)
+def test_the_closing_letter_when_nothing_is_refunded(web_app, tmp_path):
+    applicant = web_app.test_client()
+    app_id = grant(web_app, applicant)
+    request_id = _request_payment(web_app, applicant, app_id, "580,00")
+    _approve_and_pay(web_app, request_id, "580,00")
+    submit_report(applicant, app_id)
+
+    kuf, lead = staff(web_app, KUF), staff(web_app, LEAD)
+    url = f"{REVIEWS}/{app_id}"
+    post_form(kuf, url, review_form())
+    post_form(kuf, f"{url}/abschliessen", {}, page=url)
+    assert post_form(lead, f"{url}/bescheid", {}, page=url).status_code == 302
+
+    with web_app.app_context():
+        session = db.session()
+        kinds = session.scalars(select(Document.kind)).all()
+        assert "refund_notice" not in kinds
+        letter = session.scalars(select(Document).where(Document.kind == "closing_letter")).one()
+        letter_id = letter.id
+        application = session.get(Application, app_id)
+        assert application is not None
+        assert application.state is ApplicationState.closed
+    words = _pdf_text(lead.get(f"{STAFF}/dokumente/{letter_id}").data, tmp_path)
+    for expected in ("Abschlussmitteilung", "580,00 €", "Eine Erstattung ist nicht zu leisten"):
+        assert expected in words, expected
+    assert [m for m in mails(tmp_path) if "Abschlussmitteilung" in m]
