@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from .. import mail_texts
 from ..adapters.mail.transport import Attachment, Mail
-from ..archive.register import latest_version, read_document
+from ..archive.register import context_hash, latest_version, read_document
 from ..domain.base_rates import BaseRateTable, shipped_base_rates
 from ..domain.catalogues import COST_CATEGORIES
 from ..domain.check import CheckResult, check_report
@@ -74,7 +74,8 @@ from . import audit
 from .applications import application_data, usage_report
 from .funds import rules_for
 from .partnerships import letterhead_of
-from .publish import AuditEntry, Filing, Publication, publish
+from .publish import AuditEntry, Filing, Publication, publish, template_for
+from .regeneration import Scope
 
 # the register's kinds of each outcome document: PDF/A and the DOCX it was rendered from
 OUTCOME_KINDS: Mapping[str, tuple[str, str]] = {
@@ -637,6 +638,52 @@ def outcome_documents(uow: UnitOfWork, application: Application) -> list[Documen
     return [found] if found is not None else []
 
 
+def _publish_outcome(
+    uow: UnitOfWork,
+    row: ReportReview,
+    kind: str,
+    data: Mapping[str, Any],
+    *,
+    action: str,
+    details: Mapping[str, Any],
+    replacement_reason: str = "",
+) -> list[Document]:
+    """Render the closing document ``kind`` from ``data`` with the partnership's current
+    template and settings, register it (a new version of its number) and audit ``action``."""
+    application = row.application
+    partnership = application.fund.partnership
+    number = str(data["number"])
+    title = load_manifest().kinds[kind].title
+    meta = Metadata(
+        title=f"{title} {number}",
+        subject=f"{application.reference} – {application.title}",
+        author=partnership.lead_office_name,
+    )
+    return publish(
+        uow,
+        Publication(kind, _context(kind, data, partnership, uow), meta),
+        Filing(
+            partnership_id=partnership.id,
+            number=number,
+            stem=f"{title.split()[0]}-{number}",
+            kinds=(OUTCOME_KINDS[kind][0], OUTCOME_KINDS[kind][1]),
+            issued=True,
+            application_id=application.id,
+            replacement_reason=replacement_reason,
+            source_sha256=source_fingerprint(data, partnership),
+            context=dict(data),
+        ),
+        AuditEntry(
+            action,
+            "report_review",
+            row.id,
+            partnership.id,
+            details={"number": number, "application": application.reference, **details},
+            list_documents=True,
+        ),
+    )
+
+
 def issue_outcome(
     uow: UnitOfWork, application: Application, *, body: Callable[[Application, str, bool], str]
 ) -> list[Document]:
@@ -675,43 +722,22 @@ def issue_outcome(
     if outcome == Outcome.refund_notice.value and (state.claim is None or not state.claim.ok):
         raise Refused(Message(NO_REVIEW))
     today = uow.today()
-    partnership = application.fund.partnership
     data = outcome_data(uow, state, outcome, today)
+    documents = _publish_outcome(
+        uow,
+        row,
+        outcome,
+        data,
+        action=f"{outcome}.issue",
+        details={
+            "final_grant": data["final_grant"],
+            "paid": data["paid"],
+            "refund": (data.get("refund") or {}).get("amount", "0.00"),
+            "interest": (data.get("refund") or {}).get("interest_total", "0.00"),
+        },
+    )
     number = str(data["number"])
     title = load_manifest().kinds[outcome].title
-    meta = Metadata(
-        title=f"{title} {number}",
-        subject=f"{application.reference} – {application.title}",
-        author=partnership.lead_office_name,
-    )
-    documents = publish(
-        uow,
-        Publication(outcome, _context(outcome, data, partnership, uow), meta),
-        Filing(
-            partnership_id=partnership.id,
-            number=number,
-            stem=f"{title.split()[0]}-{number}",
-            kinds=(OUTCOME_KINDS[outcome][0], OUTCOME_KINDS[outcome][1]),
-            issued=True,
-            application_id=application.id,
-            context=data,
-        ),
-        AuditEntry(
-            f"{outcome}.issue",
-            "report_review",
-            row.id,
-            partnership.id,
-            details={
-                "number": number,
-                "application": application.reference,
-                "final_grant": data["final_grant"],
-                "paid": data["paid"],
-                "refund": (data.get("refund") or {}).get("amount", "0.00"),
-                "interest": (data.get("refund") or {}).get("interest_total", "0.00"),
-            },
-            list_documents=True,
-        ),
-    )
     row.issued_kind = outcome
     row.issued_number = number
     row.issued_on = today
@@ -807,3 +833,115 @@ def outcome_documents_for(
     for (app_id, _number), document in sorted(latest.items()):
         found.setdefault(app_id, []).append(document)
     return found
+
+
+# -- regenerating the closing documents -------------------------------------------------------
+# The notices' batch regeneration (regeneration.py) renders its items by notice; the closing
+# letters and refund notices are few (one per grant) and are rendered in the same command
+# run, with the same rules: a document whose template or partnership settings changed is
+# issued, so it is rendered again only with a reason, as a new version pointing to the old
+# one; unchanged ones are left alone. Rendered from the data stored with the document.
+
+UNCHANGED, NEEDS_REASON, REISSUE = "unchanged", "needs_reason", "reissue"
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    """One issued closing document in a regeneration's scope and what would happen to it."""
+
+    review_id: int
+    kind: str
+    number: str
+    fund: str
+    action: str
+    template_changed: bool
+    settings_changed: bool
+
+
+def source_fingerprint(data: Mapping[str, Any], partnership: Partnership) -> str:
+    """SHA-256 of what a closing document is rendered from besides its template: its stored
+    data and the partnership's settings (letterhead, bank details, [legal])."""
+    return context_hash({"input": dict(data), "settings": partnership.settings()})
+
+
+def _reviews_in_scope(uow: UnitOfWork, scope: Scope) -> list[ReportReview]:
+    query = (
+        select(ReportReview)
+        .join(Application, Application.id == ReportReview.application_id)
+        .join(Fund, Fund.id == Application.fund_id)
+        .where(ReportReview.issued_number != "")
+        .order_by(ReportReview.id)
+    )
+    if scope.partnership_id is not None:
+        query = query.where(Fund.partnership_id == scope.partnership_id)
+    if scope.fund:
+        query = query.where(Fund.key == scope.fund)
+    elif not scope.everything:
+        return []  # a committee session has no closing documents
+    return list(uow.session.scalars(query))
+
+
+def plan_outcome_regeneration(
+    uow: UnitOfWork, scope: Scope, *, reason: str = ""
+) -> list[OutcomeRecord]:
+    records = []
+    for row in _reviews_in_scope(uow, scope):
+        application = row.application
+        partnership = application.fund.partnership
+        pdf_kind = OUTCOME_KINDS[row.issued_kind][0]
+        document = latest_version(uow.session, partnership.id, pdf_kind, row.issued_number)
+        if document is None:
+            continue
+        template = template_for(uow.session, partnership.id, row.issued_kind).sha256
+        template_changed = document.template_sha256 != template
+        settings_changed = document.source_sha256 != source_fingerprint(
+            document.context or {}, partnership
+        )
+        if not (template_changed or settings_changed):
+            action = UNCHANGED
+        else:
+            action = REISSUE if reason.strip() else NEEDS_REASON
+        records.append(
+            OutcomeRecord(
+                row.id,
+                row.issued_kind,
+                row.issued_number,
+                application.fund.key,
+                action,
+                template_changed,
+                settings_changed,
+            )
+        )
+    return records
+
+
+def regenerate_outcomes(
+    uow: UnitOfWork, records: Sequence[OutcomeRecord], *, reason: str
+) -> list[Document]:
+    """Render the records planned as :data:`REISSUE` again as new versions (the PDFs)."""
+    done = []
+    for record in records:
+        if record.action != REISSUE:
+            continue
+        row = uow.session.get(ReportReview, record.review_id)
+        if row is None:
+            continue
+        application = row.application
+        partnership = application.fund.partnership
+        previous = latest_version(
+            uow.session, partnership.id, OUTCOME_KINDS[record.kind][0], record.number
+        )
+        if previous is None:
+            continue
+        data = dict(previous.context or {})
+        documents = _publish_outcome(
+            uow,
+            row,
+            record.kind,
+            data,
+            replacement_reason=reason.strip(),
+            action=f"{record.kind}.regenerate",
+            details={"reason": reason.strip(), "version": previous.version + 1},
+        )
+        done.append(documents[0])
+    return done

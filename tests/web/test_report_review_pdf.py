@@ -187,3 +187,49 @@ def test_the_closing_letter_when_nothing_is_refunded(web_app, tmp_path):
     for expected in ("Abschlussmitteilung", "580,00 €", "Eine Erstattung ist nicht zu leisten"):
         assert expected in words, expected
     assert [m for m in mails(tmp_path) if "Abschlussmitteilung" in m]
+
+
+@pytest.mark.timeout(900)
+def test_a_changed_letterhead_renders_the_issued_refund_notice_again_only_with_a_reason(
+    web_app, tmp_path
+):
+    from service.domain.messages import PlainLocalizer
+    from service.operations import report_review as ops
+    from service.operations.regeneration import Scope
+    from service.uow import Actor, build_uow
+
+    from .review_support import reported
+
+    _applicant, app_id = reported(web_app)  # 600 € paid, final grant 580 €: a refund
+    kuf, lead = staff(web_app, KUF), staff(web_app, LEAD)
+    url = f"{REVIEWS}/{app_id}"
+    post_form(kuf, url, review_form())
+    post_form(kuf, f"{url}/abschliessen", {}, page=url)
+    assert post_form(lead, f"{url}/bescheid", {}, page=url).status_code == 302
+    scope = Scope(fund="AIF-2026", everything=False)
+
+    with web_app.app_context():
+        session = db.session()
+        uow = build_uow(
+            session, web_app.config, actor=Actor("staff", "1"), localizer=PlainLocalizer()
+        )
+        assert [r.action for r in ops.plan_outcome_regeneration(uow, scope)] == [ops.UNCHANGED]
+        partnership = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
+        partnership.lead_office_bank = "Sparkasse Neustadt, IBAN DE02 1203 0000 0000 2020 51"
+        session.flush()
+        planned = ops.plan_outcome_regeneration(uow, scope)
+        assert [r.action for r in planned] == [ops.NEEDS_REASON]
+        assert ops.regenerate_outcomes(uow, planned, reason="") == []
+
+        planned = ops.plan_outcome_regeneration(uow, scope, reason="Neue Bankverbindung")
+        assert [r.action for r in planned] == [ops.REISSUE]
+        (renewed,) = ops.regenerate_outcomes(uow, planned, reason="Neue Bankverbindung")
+        session.commit()
+        assert renewed.version == 2
+        assert renewed.replacement_reason == "Neue Bankverbindung"
+        assert renewed.replaces is not None
+        assert renewed.replaces.version == 1
+        renewed_id = renewed.id
+        assert [r.action for r in ops.plan_outcome_regeneration(uow, scope)] == [ops.UNCHANGED]
+    words = _pdf_text(lead.get(f"{STAFF}/dokumente/{renewed_id}").data, tmp_path)
+    assert "DE02 1203 0000 0000 2020 51" in words
