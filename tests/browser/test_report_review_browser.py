@@ -69,8 +69,19 @@ def _first_page_png(app: Any, folder: Path, kind: str, name: str) -> Path:
     pdf.write_bytes(data)
     SAMPLES.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-         str(SAMPLES / name)],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(SAMPLES / name),
+        ],
         check=True,
         timeout=120,
     )
@@ -141,6 +152,4 @@ def test_queue_order_review_and_refund_notice(server, page):
     assert lead_page.get_by_role("link", name="Teilwiderrufs- und Erstattungsbescheid").count() == 1
     check_page(lead_page, "staff-erstattungsbescheid-erlassen")
     lead.close()
-    assert _first_page_png(
-        app, folder, "refund_notice", "erstattungsbescheid-seite-1"
-    ).exists()
+    assert _first_page_png(app, folder, "refund_notice", "erstattungsbescheid-seite-1").exists()

@@ -87,9 +87,9 @@ def test_payments_payouts_report_review_and_the_refund_notice(web_app, tmp_path)
     second = _request_payment(web_app, applicant, app_id, "300,00")
     _approve_and_pay(web_app, second, "300,00")
     with web_app.app_context():
-        orders = db.session().scalars(
-            select(Document).where(Document.kind == "payment_order")
-        ).all()
+        orders = (
+            db.session().scalars(select(Document).where(Document.kind == "payment_order")).all()
+        )
         assert len(orders) == 2
     submit_report(applicant, app_id)
 

@@ -31,9 +31,11 @@ def web_app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
 
 def _row(app: Flask, app_id: int) -> ReportReview | None:
     with app.app_context():
-        found = db.session().scalars(
-            select(ReportReview).where(ReportReview.application_id == app_id)
-        ).one_or_none()
+        found = (
+            db.session()
+            .scalars(select(ReportReview).where(ReportReview.application_id == app_id))
+            .one_or_none()
+        )
         if found is not None:
             db.session().expunge(found)
         return found
@@ -100,9 +102,11 @@ def test_an_override_needs_a_reason_before_the_review_can_be_finished(web_app):
     assert row.result["refund"] == "80.00"
     assert Decimal(row.result["interest_total"]) > 0
     with web_app.app_context():
-        actions = db.session().scalars(
-            select(AuditLog.action).where(AuditLog.object_type == "report_review")
-        ).all()
+        actions = (
+            db.session()
+            .scalars(select(AuditLog.action).where(AuditLog.object_type == "report_review"))
+            .all()
+        )
     assert "report_review.save" in actions
     assert "report_review.finish" in actions
     # finished: the form no longer changes it
