@@ -1,15 +1,18 @@
-"""Acceptance of issue 19.2 with the real converter (LibreOffice): a granted application gets
-two payment requests (one approved lower with a reason, the second sign-off by another
-account each time), payouts, a report with receipts, the review and – as paid > final – the
-partial revocation and refund notice, whose PDF text (pdftotext) shows refund, interest, due
-date, IBAN and payment reference; issued twice, it is one document; the applicant gets it by
-e-mail and from the list of applications. And the closing letter when nothing is refunded."""
+"""Acceptance of issue 19.2 with the real converter (LibreOffice): the application the demo's
+committee approved gets its grant notice issued on the staff page, then two payment requests
+(one approved lower with a reason, the second sign-off by another account each time),
+payouts, a report with receipts, the review and – as paid > final – the partial revocation
+and refund notice, whose PDF text (pdftotext) shows refund, interest, due date, IBAN and
+payment reference; issued twice, it is one document; the applicant gets it by e-mail and from
+the list of applications. And the closing letter when nothing is refunded; and an issued
+refund notice rendered again after the letterhead changed, only with a reason."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,15 @@ from sqlalchemy import select
 
 from service import db
 from service.domain.states import ApplicationState
-from service.models import Application, Document, Partnership, PaymentRequest, ReportReview
+from service.models import (
+    Application,
+    Decision,
+    Document,
+    Notice,
+    Partnership,
+    PaymentRequest,
+    ReportReview,
+)
 from tests.conftest import require_tools
 
 from .apply_helpers import SLUG, grant, mails, make_app
@@ -69,6 +80,37 @@ def _approve_and_pay(app: Flask, request_id: int, amount: str, lower: str = "") 
     assert post_form(lead, f"{QUEUE}/{request_id}/auszahlung", body, page=QUEUE).status_code == 302
 
 
+def _approve_by_notice(app: Flask, applicant) -> int:
+    """The committee approved "Demokratiefest am Elbufer" (600 €, 1 May to 30 June 2026) in
+    the demo; the lead office issues its grant notice on the staff page (rendered by
+    LibreOffice with its Anlage 2); the applicant's browser owns the application."""
+    with app.app_context():
+        decision = (
+            db.session()
+            .scalars(
+                select(Decision)
+                .join(Application, Application.id == Decision.application_id)
+                .where(Application.title == "Demokratiefest am Elbufer")
+            )
+            .one()
+        )
+        decision_id, app_id = decision.id, decision.application_id
+    lead = staff(app, LEAD)
+    issued = post_form(
+        lead, f"{STAFF}/beschluesse/{decision_id}/erlassen", {}, page=f"{STAFF}/bescheide"
+    )
+    assert issued.status_code == 302
+    with app.app_context():
+        application = db.session().get(Application, app_id)
+        assert application is not None
+        assert application.state is ApplicationState.notice_issued
+        notice = db.session().scalars(select(Notice).where(Notice.application_id == app_id)).one()
+        assert notice.amount == Decimal("600.00")
+    with applicant.session_transaction() as browser_session:
+        browser_session["applications"] = [app_id]
+    return app_id
+
+
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "doc.pdf"
     path.write_bytes(data)
@@ -81,7 +123,7 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
 @pytest.mark.timeout(900)
 def test_payments_payouts_report_review_and_the_refund_notice(web_app, tmp_path):
     applicant = web_app.test_client()
-    app_id = grant(web_app, applicant)  # approved, its grant notice of 600 € issued
+    app_id = _approve_by_notice(web_app, applicant)
     first = _request_payment(web_app, applicant, app_id, "380,00")
     _approve_and_pay(web_app, first, "300,00", lower="300,00")
     second = _request_payment(web_app, applicant, app_id, "300,00")
