@@ -179,12 +179,15 @@ def _print_closing(records: list[outcome_ops.OutcomeRecord]) -> None:
     for record in records:
         click.echo(f"{record.number:<16} {record.fund:<10} {labels[record.action]}")
     click.echo(
-        _(
-            "%(records)s closing letters and refund notices in scope: %(reissue)s to render "
-            "as new versions, %(needs)s changed without a reason."
+        ngettext(
+            "%(num)d closing letter or refund notice in scope: %(reissue)s to render as a new "
+            "version, %(needs)s changed without a reason.",
+            "%(num)d closing letters and refund notices in scope: %(reissue)s to render as new "
+            "versions, %(needs)s changed without a reason.",
+            len(records),
         )
         % {
-            "records": len(records),
+            "num": len(records),
             "reissue": sum(1 for r in records if r.action == outcome_ops.REISSUE),
             "needs": sum(1 for r in records if r.action == outcome_ops.NEEDS_REASON),
         }

@@ -259,8 +259,13 @@ def test_a_changed_letterhead_renders_the_issued_refund_notice_again_only_with_a
         partnership = session.scalars(select(Partnership).where(Partnership.slug == SLUG)).one()
         partnership.lead_office_bank = "Sparkasse Neustadt, IBAN DE02 1203 0000 0000 2020 51"
         session.flush()
+        session.commit()
         planned = ops.plan_outcome_regeneration(uow, scope)
         assert [r.action for r in planned] == [ops.NEEDS_REASON]
+        # the staff page's dry run lists it with the notices
+        page = text(lead.get(f"{STAFF}/bescheide/neu-erzeugen?scope=fund&fund=AIF-2026&reason=x"))
+        listed = "1 Abschlussmitteilung oder Erstattungsbescheid im Umfang: 1 wird als neue Version"
+        assert listed in page
         assert ops.regenerate_outcomes(uow, planned, reason="") == []
 
         planned = ops.plan_outcome_regeneration(uow, scope, reason="Neue Bankverbindung")
