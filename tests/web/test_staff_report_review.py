@@ -176,3 +176,42 @@ def test_another_application_without_a_report_has_no_review_page(web_app):
     kuf = staff(web_app, KUF)
 
     assert kuf.get(f"{REVIEWS}/{app_id + 1000}").status_code == 404
+
+
+def test_an_outstanding_payment_is_shown_and_gets_no_document(web_app):
+    _applicant, app_id = reported(web_app, paid="300.00")  # final grant 580 €
+    kuf, lead = staff(web_app, KUF), staff(web_app, LEAD)
+    url = f"{REVIEWS}/{app_id}"
+    post_form(kuf, url, review_form())
+    post_form(kuf, f"{url}/abschliessen", {}, page=url)
+    row = _row(web_app, app_id)
+    assert row.outcome == "outstanding_payment"
+    assert row.result["outstanding"] == "280.00"
+
+    page = text(lead.get(url))
+    assert "Restzahlung" in page
+    assert "280,00 €" in page
+    assert "Mittelabruf" in page
+    refused = post_form(lead, f"{url}/bescheid", {}, page=url)
+
+    shown = text(lead.get(refused.location)) if refused.status_code == 302 else text(refused)
+    assert "280,00 € höher als der ausgezahlte Betrag" in shown
+    with web_app.app_context():
+        assert db.session().scalars(select(Document.kind)).all() == []
+
+
+def test_a_finished_review_can_be_opened_again_before_a_document_is_issued(web_app):
+    _applicant, app_id = reported(web_app)
+    kuf = staff(web_app, KUF)
+    url = f"{REVIEWS}/{app_id}"
+    post_form(kuf, url, review_form())
+    post_form(kuf, f"{url}/abschliessen", {}, page=url)
+    assert _row(web_app, app_id).finished_at is not None
+
+    post_form(kuf, f"{url}/wieder-oeffnen", {}, page=url)
+
+    row = _row(web_app, app_id)
+    assert row.finished_at is None
+    assert row.result == {}
+    post_form(kuf, url, review_form(note="Nach Rückfrage ergänzt."))
+    assert _row(web_app, app_id).note == "Nach Rückfrage ergänzt."
