@@ -2,8 +2,8 @@
 the payment order (page 1 as PNG), the review of the usage-of-funds report done with the
 keyboard, and the refund notice it leads to (page 1 as PNG) – zero axe-core violations.
 
-Pictures land in docs/samples/staff/ (the payment order's and the refund notice's first
-pages always; the pages' screenshots when FOERDERWERK_SCREENSHOTS names a folder). A server
+With FOERDERWERK_SCREENSHOTS=docs/samples/staff the pages' screenshots and the first pages
+of the payment order and the refund notice (pdftoppm) land there. A server
 of its own: the test records payouts and a report the shared live server must not see."""
 
 from __future__ import annotations
@@ -26,12 +26,10 @@ from tests.web.apply_helpers import SLUG, grant, make_app
 from tests.web.review_support import submit_report
 from tests.web.test_report_review_pdf import _approve_and_pay, _request_payment
 
-from .conftest import LiveServer, check_page
+from .conftest import SCREENSHOTS, LiveServer, check_page
 from .test_staff_browser import _sign_in_with_the_keyboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.libreoffice]
-
-SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples" / "staff"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +65,9 @@ def _first_page_png(app: Any, folder: Path, kind: str, name: str) -> Path:
         data = read_document(FolderStorage(str(folder / "documents")), document)
     pdf = folder / f"{name}.pdf"
     pdf.write_bytes(data)
-    SAMPLES.mkdir(parents=True, exist_ok=True)
+    # the first page beside the screenshots when they are asked for, else in the test's folder
+    samples = Path(SCREENSHOTS) if SCREENSHOTS else folder
+    samples.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
             "pdftoppm",
@@ -80,12 +80,12 @@ def _first_page_png(app: Any, folder: Path, kind: str, name: str) -> Path:
             "1",
             "-singlefile",
             str(pdf),
-            str(SAMPLES / name),
+            str(samples / name),
         ],
         check=True,
         timeout=120,
     )
-    return SAMPLES / f"{name}.png"
+    return samples / f"{name}.png"
 
 
 def test_queue_order_review_and_refund_notice(server, page):
