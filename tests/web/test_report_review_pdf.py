@@ -9,6 +9,8 @@ refund notice rendered again after the letterhead changed, only with a reason.""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 import subprocess
 from collections.abc import Iterator
@@ -193,6 +195,12 @@ def test_payments_payouts_report_review_and_the_refund_notice(web_app, tmp_path)
     assert sent, "the applicant gets the notice by e-mail"
     assert "80" in sent[-1]
     assert "03.06.2026" in sent[-1]
+    attached = []
+    for path in sorted((tmp_path / "mail").glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if number in str(message["Subject"]):
+            attached += [part.get_content() for part in message.iter_attachments()]
+    assert attached == [pdf.data]  # the PDF as issued, byte for byte
     mine = applicant.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
     link = re.search(r'href="(/p/[^"]+/abschluss/\d+)"', mine)
     assert link is not None
