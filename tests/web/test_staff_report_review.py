@@ -18,7 +18,7 @@ from service.models import AuditLog, Document, ReportReview
 
 from .apply_helpers import make_app
 from .review_support import REVIEWS, post_form, reported, review_form, staff
-from .staff_support import COMMITTEE, KUF, LEAD, text
+from .staff_support import COMMITTEE, KUF, LEAD, STAFF, text
 
 
 @pytest.fixture
@@ -51,6 +51,15 @@ def test_the_list_shows_the_submitted_report_and_the_due_day(web_app):
     # the approved period ends 30.06.2026; the fund asks for the report 42 days later
     assert "11.08.2026" in page
     assert f"{REVIEWS}/{app_id}" in kuf.get(REVIEWS).get_data(as_text=True)
+
+
+def test_the_application_page_links_the_review_once_a_report_is_in(web_app):
+    _applicant, app_id = reported(web_app)
+    kuf = staff(web_app, KUF)
+
+    page = kuf.get(f"{STAFF}/antraege/{app_id}").get_data(as_text=True)
+
+    assert f'href="{REVIEWS}/{app_id}"' in page
 
 
 def test_the_review_page_shows_report_receipts_and_the_rules_amounts(web_app):
