@@ -31,6 +31,7 @@ from ..models import BatchJob, Partnership
 from ..operations import notices as notice_ops
 from ..operations import partnerships as partnership_ops
 from ..operations import regeneration as ops
+from ..operations import report_review as outcome_ops
 from . import cli
 from .uow import current_command_uow, in_command_uow
 
@@ -167,6 +168,32 @@ def _print_counts(plan: ops.Plan) -> None:
         )
 
 
+def _print_closing(records: list[outcome_ops.OutcomeRecord]) -> None:
+    if not records:
+        return
+    labels = {
+        outcome_ops.UNCHANGED: _("unchanged"),
+        outcome_ops.NEEDS_REASON: _("issued document changed – needs --reason"),
+        outcome_ops.REISSUE: _("new version of the issued document"),
+    }
+    for record in records:
+        click.echo(f"{record.number:<16} {record.fund:<10} {labels[record.action]}")
+    click.echo(
+        ngettext(
+            "%(num)d closing letter or refund notice in scope: %(reissue)s to render as a new "
+            "version, %(needs)s changed without a reason.",
+            "%(num)d closing letters and refund notices in scope: %(reissue)s to render as new "
+            "versions, %(needs)s changed without a reason.",
+            len(records),
+        )
+        % {
+            "num": len(records),
+            "reissue": sum(1 for r in records if r.action == outcome_ops.REISSUE),
+            "needs": sum(1 for r in records if r.action == outcome_ops.NEEDS_REASON),
+        }
+    )
+
+
 @notices.command(
     "regenerate",
     help=_(
@@ -233,13 +260,18 @@ def regenerate_command(
             plan = ops.plan_regeneration(current_command_uow(), scope, reason=reason)
         except ops.ScopeError as refused:
             raise click.UsageError(refused.render(localizer)) from None
+        closing = outcome_ops.plan_outcome_regeneration(current_command_uow(), scope, reason=reason)
         if dry_run:
             _print_plan(plan)
             _print_counts(plan)
+            _print_closing(closing)
             current_command_uow().rollback()
             click.echo(_("Dry run: nothing was written."))
             return
         _print_counts(plan)
+        _print_closing(closing)
+        # the closing letters and refund notices (issue 19.2): few, rendered here
+        outcome_ops.regenerate_outcomes(current_command_uow(), closing, reason=reason)
         job = ops.start_regeneration(
             current_command_uow(), plan, mode="celery" if distributed else "local", workers=workers
         )

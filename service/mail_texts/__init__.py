@@ -373,3 +373,49 @@ def report_reminder_body(
         days=(due_on - today).days,
         link=link,
     )
+
+
+# -- closing letter and refund notice (issue 19.2) ----------------------------------------------
+
+
+def outcome_subject(application: Application, kind: str, number: str) -> str:
+    """``kind``: the document's legal title ("Abschlussmitteilung"), the same in every locale."""
+    addressee = addressee_of([application])
+    if addressee.informal:
+        text = pgettext("du", "Your %(kind)s %(number)s", addressee)
+    else:
+        text = gettext("Your %(kind)s %(number)s", addressee)
+    return text % {"kind": kind, "number": number}
+
+
+def outcome_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    kind: str,
+    refund: bool,
+    total_due: Decimal,
+    due_on: date | None,
+    attached: bool,
+    link: str,
+) -> str:
+    """The e-mail of a closing letter or of a refund notice (``refund``: with the amount to
+    pay ``total_due`` by ``due_on``) – ``attached``: its PDF is attached."""
+    addressee = addressee_of([application])
+    return render(
+        "outcome",
+        addressee,
+        partnership=partnership,
+        application=application,
+        kind=kind,
+        refund=refund,
+        total_due=_euro(total_due, addressee),
+        due_on=due_on,
+        attached=attached,
+        link=link,
+    )
+
+
+def outcome_digest_line(application: Application) -> str:
+    """The line under the e-mail that names the attached PDF's hash."""
+    return gettext("SHA-256 of the attached PDF: %(digest)s", addressee_of([application]))

@@ -37,7 +37,14 @@ from .notice import Notice, NoticeWaiver
 from .outbox import OutboxMail
 from .partnership import Partnership, PartnershipFile, SettingsError
 from .reminder import SentReminder
-from .reporting import PaymentRequest, PaymentStatus, Payout, PayoutSource, UsageReport
+from .reporting import (
+    PaymentRequest,
+    PaymentStatus,
+    Payout,
+    PayoutSource,
+    ReportReview,
+    UsageReport,
+)
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
 from .template import PartnershipTemplate
@@ -84,6 +91,7 @@ __all__ = [
     "Payout",
     "PayoutSource",
     "PurgedApplication",
+    "ReportReview",
     "Seat",
     "Sector",
     "SentReminder",

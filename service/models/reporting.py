@@ -125,3 +125,47 @@ class UsageReport(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship()
+
+
+class ReportReview(Base):
+    """The office's review of the usage-of-funds report (issue 19.2): what it entered
+    (overrides with reasons, the sampled receipts, the review note, an interest waiver with
+    its reason, the dates of the refund notice), who finished it when and with which result,
+    and the outcome document once issued. One per application."""
+
+    __tablename__ = "report_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    usage_report_id: Mapped[int] = mapped_column(ForeignKey("usage_report.id"))
+    # {category: "123.45"} and {category: reason}: only the categories the office overrode
+    recognised: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reasons: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the numbers of the receipts compared with the originals (Stichprobe)
+    sampled: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str] = mapped_column(String(10000), default="")
+    # § 49a Abs. 3 Satz 2 VwVfG: the office does not claim the interest, for a reason
+    waive_interest: Mapped[bool] = mapped_column(default=False)
+    waiver_reason: Mapped[str] = mapped_column(String(2000), default="")
+    # the day the partial revocation takes effect (interest from then) and the refund's due day
+    effective_on: Mapped[date | None]
+    refund_on: Mapped[date | None]
+    # finishing: who, when, and the money of the review as it stood (ReviewResult.as_dict)
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    finished_name: Mapped[str] = mapped_column(String(200), default="")
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(32), default="")
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the outcome document (closing letter or refund notice) once issued
+    issued_kind: Mapped[str] = mapped_column(String(32), default="")
+    issued_number: Mapped[str] = mapped_column(String(64), default="")
+    issued_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    application: Mapped[Application] = relationship()
+    report: Mapped[UsageReport] = relationship()
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None

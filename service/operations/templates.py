@@ -47,9 +47,11 @@ from ..pdf.preview import PreviewUnavailable, first_page_png
 from ..rendering.context import (
     build_application_context,
     build_approval_context,
+    build_closing_letter_context,
     build_invitation_context,
     build_minutes_context,
     build_payment_order_context,
+    build_refund_notice_context,
     build_rejection_context,
     build_report_context,
 )
@@ -259,6 +261,15 @@ def sample_publication(
             "budget_line": letterhead.budget_line(guideline.fund_key) or "0000.000000",
         }
         context = build_payment_order_context(order, letterhead)
+    elif kind in ("closing_letter", "refund_notice"):
+        # the address comes from the application, as in the issued document (issue 19.2)
+        letter = {**samples[kind], "application": application}
+        build_letter = (
+            build_closing_letter_context
+            if kind == "closing_letter"
+            else build_refund_notice_context
+        )
+        context = build_letter(letter, letterhead, localizer)
     else:  # a kind in the manifest without a sample: a developer forgot to add one
         raise LookupError(f"no sample record for the kind {kind!r}")
     meta = Metadata(f"{spec.title} – {PREVIEW_STAMP}", letterhead.name, letterhead.lead_office.name)

@@ -89,6 +89,7 @@ POLICY: dict[str, Rule] = {
     "apply.report_document": APPLICANT,
     "apply.upload_download": APPLICANT,
     "applicant_notices.download": APPLICANT,
+    "applicant_notices.outcome_download": APPLICANT,
     # staff login
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
@@ -165,6 +166,14 @@ POLICY: dict[str, Rule] = {
     # overdue usage-of-funds reports (issue 19.4): the coordination office follows them up,
     # the lead office (with the treasury) reclaims
     "staff.overdue_reports": _staff(C, L),
+    # report review (issue 19.2): the coordination office reviews, the lead office sees it and
+    # issues the closing letter or refund notice (the authority of the grant notice)
+    "staff.reports": _staff(C, L),
+    "staff.report_review": _staff(C, L),
+    "staff.report_review_save": _staff(C),
+    "staff.report_review_finish": _staff(C),
+    "staff.report_review_reopen": _staff(C),
+    "staff.report_review_issue": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts

@@ -32,6 +32,8 @@ KINDS = (
     "report",
     "application",
     "payment_order",
+    "closing_letter",
+    "refund_notice",
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -82,6 +83,8 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
         adult_contact={"name": "Erika Erwachsen", "email": "e@x.example", "phone": "1"},
     )
     application = {k: v for k, v in notice.items() if k != "decision"}
+    # a registered club: the closing documents are addressed to it for its representative
+    club = {k: v for k, v in approved_notice().items() if k != "decision"}
     checked = check_application(application, guideline, today=TODAY)
     rejection = rejected_notice()
     rejection["declarations"]["publicity"] = False
@@ -149,6 +152,12 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
         ),
         "invitation": builders.build_invitation_context(INVITATION, partnership),
         "payment_order": builders.build_payment_order_context(PAYMENT_ORDER, partnership),
+        "closing_letter": builders.build_closing_letter_context(
+            {**CLOSING_LETTER, "application": club}, partnership, localizer
+        ),
+        "refund_notice": builders.build_refund_notice_context(
+            {**REFUND_NOTICE, "application": club}, partnership, localizer
+        ),
     }
 
 
@@ -176,6 +185,24 @@ PAYMENT_ORDER: dict[str, Any] = {
     "needed_on": "2026-05-20",
     "factual": {"name": "Karla Koordination", "date": "2026-05-02"},
     "arithmetic": {"name": "Frieda Federführung", "date": "2026-05-04"},
+}
+
+
+# the closing documents' samples (issue 19.2) with every optional part filled: an amount
+# not claimed in the closing letter; late-use interest and the office's waiver in the notice
+CLOSING_LETTER: dict[str, Any] = {
+    **json.loads((MANIFEST.folder / "beispiele" / "beispieldaten.json").read_text("utf-8"))[
+        "closing_letter"
+    ],
+    "not_claimed": "4.50",
+}
+REFUND_NOTICE: dict[str, Any] = json.loads(
+    (MANIFEST.folder / "beispiele" / "beispieldaten.json").read_text("utf-8")
+)["refund_notice"]
+REFUND_NOTICE["refund"] = {
+    **REFUND_NOTICE["refund"],
+    "waived": True,
+    "waiver_reason": "Der Verein hat den Betrag unaufgefordert angekündigt.",
 }
 
 

@@ -216,7 +216,7 @@ def test_every_applicant_and_public_page_writes_figures_the_german_way(matrix):
         if rule.endpoint in ("static", "staff_assets.static") or rule.endpoint.startswith("api_"):
             continue
         arguments = set(rule.arguments)
-        if arguments & {"upload_id", "token", "annex", "notice_id"}:
+        if arguments & {"upload_id", "token", "annex", "notice_id", "document_id"}:
             continue  # files and one-time links
         variants: list[dict[str, object]] = [{}]
         if "app_id" in arguments:

@@ -5,6 +5,7 @@ objects answering 404."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -43,6 +44,7 @@ from service.models import (
     StaffRole,
     StaffUser,
     Upload,
+    UsageReport,
     Vote,
     VoteChoice,
 )
@@ -50,7 +52,7 @@ from service.operations.regeneration import JOB_KIND
 from service.operations.staff import DEMO_PASSWORD, add_staff_user
 from service.rendering.docx import load_manifest
 from service.web.policy import POLICY
-from tests.conftest import make_fund, uow_on
+from tests.conftest import FIXTURES, make_fund, uow_on
 
 from .staff_support import ADMIN, COMMITTEE, KUF, LEAD, SLUG, log_in
 
@@ -120,6 +122,22 @@ def _payment_request(session, application_id: int) -> int:
     session.add(request)
     session.flush()
     return request.id
+
+
+def _usage_report(session, application) -> None:
+    """A submitted report, so the review pages exist for the application (issue 19.2)."""
+    data = json.loads((FIXTURES / "report-aif.json").read_text("utf-8"))
+    session.add(
+        UsageReport(
+            application_id=application.id,
+            submitted_on=date(2026, 7, 30),
+            data=data,
+            result={},
+            sha256="0" * 64,
+            idempotency_key=f"policy-report-{application.id}",
+        )
+    )
+    session.flush()
 
 
 def _upload(session, uploads: FolderStorage, application) -> int:
@@ -207,6 +225,7 @@ def _partnership_a(session, storage, uploads) -> Objects:
     seated = item.meeting.committee.members_on(item.meeting.held_on)[0].member
     seated.staff_user_id = committee_user.id
     objects.upload_id = _upload(session, uploads, fest)
+    _usage_report(session, fest)
     return objects
 
 

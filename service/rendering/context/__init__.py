@@ -10,6 +10,7 @@ from .application import build_application_context
 from .invitation import build_invitation_context
 from .minutes import build_minutes_context
 from .notice import build_approval_context, build_rejection_context
+from .outcome import build_closing_letter_context, build_refund_notice_context
 from .payment_order import build_payment_order_context
 from .report import build_report_context
 from .summary import build_report_summary_values
@@ -18,9 +19,11 @@ __all__ = [
     "amount_above_request",
     "build_application_context",
     "build_approval_context",
+    "build_closing_letter_context",
     "build_invitation_context",
     "build_minutes_context",
     "build_payment_order_context",
+    "build_refund_notice_context",
     "build_rejection_context",
     "build_report_context",
     "build_report_summary_values",

@@ -84,6 +84,10 @@ def _recipient(data: Mapping[str, Any], localizer: Localizer, on: Any) -> Contex
     }
 
 
+# the same address and addressee for the documents that close a grant (issue 19.2)
+recipient_context = _recipient
+
+
 def _fund(guideline: Guideline) -> Context:
     return {
         "name": text(guideline.fund_name),

@@ -14,6 +14,7 @@ from ...domain.emails import email_address_problem, is_one_email_address
 from ...links import site_url
 from ...models import Application, Partnership
 from ...operations import applications as ops
+from ...operations import report_review
 from .. import ratelimit
 from ..address import speak_to
 from ..uow import current_uow
@@ -203,4 +204,6 @@ def mine(slug: str) -> ResponseReturnValue:
         applications=applications,
         comments=ops.comments_for_applicant(uow, applications),
         continue_at={a.id: where_stopped(partnership, a) for a in applications},
+        # the closing letter or refund notice once issued (issue 19.2)
+        closings=report_review.outcome_documents_for(uow, applications),
     )

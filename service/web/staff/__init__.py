@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         payments,
         regeneration,
         reminders,
+        reviews,
         sessions,
         statistics,
     )

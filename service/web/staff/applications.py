@@ -19,6 +19,7 @@ from ...mail_texts import YOUTH_FUND
 from ...models import AuditLog, StaffRole
 from ...operations import staff as ops
 from ...operations import submitted
+from ...operations.applications import usage_report
 from ...operations.interchange import application_to_interchange
 from .. import parse
 from ..applicant.uploads import upload_storage
@@ -119,6 +120,9 @@ def application(slug: str, app_id: int) -> ResponseReturnValue:
         can_request_info=found.state.next_states
         and ApplicationState.info_requested in found.state.next_states,
         today=uow.today(),
+        # the review of the usage-of-funds report, once one was submitted (issue 19.2)
+        report_submitted=has_role(StaffRole.coordination, StaffRole.lead)
+        and usage_report(uow, found) is not None,
     )
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ... import db
 from ...batch import runner
 from ...domain.states import JobState
 from ...models import BatchJob
 from ...operations import regeneration as ops
+from ...operations import report_review as outcome_ops
 from ...operations.sessions import list_meetings
 from ..uow import current_uow
 from .common import bp, form_values, partnership
@@ -50,6 +52,7 @@ def regenerate(slug: str) -> ResponseReturnValue:
     source = request.form if request.method == "POST" else request.args
     values = {key: source.get(key, "")[:2000] for key in ("scope", "fund", "session", "reason")}
     plan = None
+    closing: list[outcome_ops.OutcomeRecord] = []
     if values["scope"]:
         scope = _scope_from(values)
         if scope is None:
@@ -59,6 +62,8 @@ def regenerate(slug: str) -> ResponseReturnValue:
             # request's commit finds nothing to write)
             uow = current_uow()
             plan = ops.plan_regeneration(uow, scope, reason=values["reason"])
+            # the closing letters and refund notices (issue 19.2) are rendered with them
+            closing = outcome_ops.plan_outcome_regeneration(uow, scope, reason=values["reason"])
             uow.rollback()
     jobs = ops.recent_jobs(s, p.id)
     return render_template(
@@ -68,6 +73,9 @@ def regenerate(slug: str) -> ResponseReturnValue:
         meetings=list_meetings(s, p),
         plan=plan,
         rows=[r for r in plan.records if r.action != ops.UNCHANGED][:PREVIEW_ROWS] if plan else [],
+        closing=closing,
+        closing_to_render=any(r.action == outcome_ops.REISSUE for r in closing),
+        outcome_ops=outcome_ops,
         jobs=jobs,
         progress={job.id: ops.job_progress(s, job.id) for job in jobs},
         ops=ops,
@@ -86,9 +94,24 @@ def regenerate_start(slug: str) -> ResponseReturnValue:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     distributed = runner.broker_configured(app)
     plan = ops.plan_regeneration(uow, scope, reason=reason)
+    # the closing letters and refund notices (issue 19.2): few, rendered in this request
+    renewed = outcome_ops.regenerate_outcomes(
+        uow, outcome_ops.plan_outcome_regeneration(uow, scope, reason=reason), reason=reason
+    )
     job = ops.start_regeneration(uow, plan, mode="celery" if distributed else "thread", workers=1)
     # committed before the runners start: they read the job from the database
     uow.commit()
+    if renewed:
+        flash(
+            ngettext(
+                "%(num)s closing letter or refund notice rendered as a new version.",
+                "%(num)s closing letters or refund notices rendered as new versions.",
+                len(renewed),
+            ),
+            "info",
+        )
+    if job.total == 0 and renewed:
+        return redirect(url_for("staff.regenerate", slug=slug))
     if job.total == 0:
         flash(_("Nothing to render: every notice is up to date."), "info")
         return redirect(url_for("staff.regenerate", slug=slug))
