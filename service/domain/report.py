@@ -81,6 +81,15 @@ RECEIPT_CATEGORY_NOT_IN_PLAN = define(
         "receipt cannot be counted. Please check the cost category."
     ),
 )
+RECEIPT_IN_FUTURE = define(
+    REPORT,
+    "receipt.in-future",
+    "warning",
+    N_(
+        "This receipt is dated %(date)s, after the day of the report (%(today)s). A "
+        "receipt can only show a payment already made. Please check the date."
+    ),
+)
 RECEIPT_DUPLICATE = define(
     REPORT,
     "receipt.duplicate",
@@ -527,6 +536,9 @@ def _receipt_findings(report: Report) -> list[Finding]:
     for index, receipt in enumerate(receipts):
         path = at("receipts", index)
         for key in RECEIPT_KEYS:
+            # an income receipt (a participant fee, a donation) belongs to no cost category
+            if key == "category" and receipt.kind == "income":
+                continue
             if getattr(receipt, key) is None:
                 findings.append(required(join(path, key)))
         if receipt.number is not None:
@@ -534,6 +546,12 @@ def _receipt_findings(report: Report) -> list[Finding]:
             if number in seen:
                 findings.append(RECEIPT_DUPLICATE.finding(join(path, "number"), {"number": number}))
             seen.add(number)
+        if receipt.date is not None and receipt.date > report.submitted_on:
+            findings.append(
+                RECEIPT_IN_FUTURE.finding(
+                    join(path, "date"), {"date": receipt.date, "today": report.submitted_on}
+                )
+            )
         if receipt.kind != "expense":
             continue
         if (

@@ -35,7 +35,14 @@ from .meeting import (
 from .notice import Notice, NoticeWaiver
 from .outbox import OutboxMail
 from .partnership import Partnership, PartnershipFile, SettingsError
-from .reporting import PaymentRequest, PaymentStatus, Payout, PayoutSource, UsageReport
+from .reporting import (
+    PaymentRequest,
+    PaymentStatus,
+    Payout,
+    PayoutSource,
+    ReportDraft,
+    UsageReport,
+)
 from .retention import LegalHold, PurgedApplication
 from .staff import StaffMembership, StaffRole, StaffUser
 from .template import PartnershipTemplate
@@ -81,6 +88,7 @@ __all__ = [
     "Payout",
     "PayoutSource",
     "PurgedApplication",
+    "ReportDraft",
     "Seat",
     "Sector",
     "SettingsError",

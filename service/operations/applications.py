@@ -39,6 +39,7 @@ from ..models import (
     PaymentRequest,
     PaymentStatus,
     Payout,
+    ReportDraft,
     UsageReport,
     allocate_reference,
 )
@@ -483,6 +484,26 @@ def requested_so_far(uow: UnitOfWork, application: Application) -> Decimal:
     return sum((r.effective_amount for r in requests), Decimal(0)).quantize(Decimal("0.01"))
 
 
+def payment_by_key(uow: UnitOfWork, idempotency_key: str) -> PaymentRequest | None:
+    """The request a form with ``idempotency_key`` already recorded, if any."""
+    if not idempotency_key:
+        return None
+    return uow.session.scalars(
+        select(PaymentRequest).where(PaymentRequest.idempotency_key == idempotency_key)
+    ).one_or_none()
+
+
+def payment_requests_of(uow: UnitOfWork, application: Application) -> list[PaymentRequest]:
+    """The application's payment requests, oldest first (the applicant's list)."""
+    return list(
+        uow.session.scalars(
+            select(PaymentRequest)
+            .where(PaymentRequest.application_id == application.id)
+            .order_by(PaymentRequest.id)
+        )
+    )
+
+
 def request_payment(
     uow: UnitOfWork,
     application: Application,
@@ -569,6 +590,30 @@ def check_report_data(
     return check_report(payload, rules_for(application), today=today)
 
 
+def report_draft(uow: UnitOfWork, application: Application) -> ReportDraft | None:
+    """The report form as the applicant last saved it (None: never saved, or submitted)."""
+    return uow.session.scalars(
+        select(ReportDraft).where(ReportDraft.application_id == application.id)
+    ).one_or_none()
+
+
+def save_report_draft(
+    uow: UnitOfWork, application: Application, fields: Mapping[str, list[str]]
+) -> ReportDraft:
+    """Keep the report form's ``fields`` (name → values, as typed) until the report is
+    submitted; a later save replaces the earlier one. Only while the report can be made."""
+    grant_notice(application)  # NoGrant: no report to save
+    draft = report_draft(uow, application)
+    if draft is None:
+        draft = ReportDraft(application=application, fields={})
+        uow.session.add(draft)
+    draft.fields = {name: [str(v)[:20000] for v in values] for name, values in fields.items()}
+    draft.saved_at = uow.clock.now()
+    uow.session.flush()
+    _audit(uow.session, uow.actor, "report.save_draft", application, fields=len(draft.fields))
+    return draft
+
+
 def submit_report(
     uow: UnitOfWork,
     application: Application,
@@ -605,6 +650,9 @@ def submit_report(
         idempotency_key=idempotency_key,
     )
     session.add(report)
+    draft = report_draft(uow, application)
+    if draft is not None:
+        session.delete(draft)
     application.state = require_transition(application.state, ApplicationState.report_submitted)
     session.flush()
     _audit(session, uow.actor, "report.submit", application, sha256=report.sha256)

@@ -251,6 +251,29 @@ def test_income_receipts_are_listed_but_not_counted_as_expenses() -> None:
     assert result_of(data)["final_grant"] == "576.40"
 
 
+def test_an_income_receipt_needs_no_cost_category() -> None:
+    data = report()
+    data["receipts"].append(receipt("4", "", "50.00") | {"kind": "income"})
+    result = check(data)
+    assert result.ok
+    assert ("field.required", "receipts[3].category") not in pairs(result.findings)
+    # an expense still needs its category
+    data["receipts"][3]["kind"] = "expense"
+    assert ("field.required", "receipts[3].category") in pairs(check(data).findings)
+
+
+def test_a_receipt_dated_after_the_report_day_is_a_warning() -> None:
+    """Issue 19.5: a receipt proves a payment made; one dated after the report is a typo or
+    a payment not yet made. The report can still be submitted."""
+    data = report()
+    data["submitted_on"] = "2026-07-30"
+    data["receipts"][1]["date"] = "2026-07-31"
+    result = check(data)
+    assert ("receipt.in-future", "receipts[1].date") in pairs(result.findings)
+    data["receipts"][1]["date"] = "2026-07-30"
+    assert "receipt.in-future" not in codes(check(data).findings)
+
+
 def test_two_receipts_with_one_number_are_a_duplicate() -> None:
     data = report()
     data["receipts"][2]["number"] = "1"

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from forms.base import choices
@@ -53,7 +54,16 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
     form = PaymentRequestForm(formdata=request.form if request.method == "POST" else None)
     entries: list[Any] = []
     status = 200
-    if request.method == "POST":
+    requested = ops.requested_so_far(reading(), application)
+    # the whole grant is claimed: the form closes (a refused request frees its amount again)
+    closed = requested >= (notice.amount or 0)
+    if request.method == "POST" and closed:
+        earlier = ops.payment_by_key(reading(), (form.idempotency_key.data or "")[:64])
+        if earlier is not None and earlier.application_id == application.id:
+            # the same form sent twice (double click, reload): the first one was recorded
+            return redirect(url_for(".payment", slug=slug, app_id=app_id))
+        status = 409
+    elif request.method == "POST":
         form.validate()
         entries = parse_errors(form)
         if not entries:
@@ -81,8 +91,10 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
             partnership=partnership,
             application=application,
             notice=notice,
-            requested=ops.requested_so_far(reading(), application),
+            requested=requested,
             paid=ops.paid_so_far(reading(), application),
+            requests=ops.payment_requests_of(reading(), application),
+            closed=closed,
             form=form,
             errors=[e for e in entries if e.severity == "error"],
             warnings=[e for e in entries if e.severity != "error"],
@@ -102,10 +114,25 @@ def _prepare_report(form: ReportForm, application: Application) -> None:
 
 @bp.route("/antrag/<int:app_id>/verwendungsnachweis", methods=["GET", "POST"])
 def report(slug: str, app_id: int) -> ResponseReturnValue:
+    if ops.usage_report(reading(), own_or_404(partnership_or_404(slug), app_id)) is not None:
+        # submitted: the report is no longer a form; its receipt page has the documents
+        return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
     partnership, application, notice = _granted(slug, app_id)
     localizer = reading().localizer
-    form = ReportForm(formdata=request.form if request.method == "POST" else None)
+    draft = ops.report_draft(reading(), application)
+    if request.method == "POST":
+        formdata: Any = request.form
+    elif draft is not None:
+        formdata = MultiDict([(k, v) for k, values in draft.fields.items() for v in values])
+    else:
+        formdata = None
+    form = ReportForm(formdata=formdata)
     action = parse_action(request.form, Verb.CALCULATE)
+    if action.verb is Verb.SAVE and request.method == "POST":
+        fields = {k: request.form.getlist(k) for k in request.form if k not in _NOT_KEPT}
+        ops.save_report_draft(current_uow(), application, fields)
+        flash(_("Draft saved. Nothing is lost – you can continue later."), "success")
+        return redirect(url_for(".report", slug=slug, app_id=app_id))
     focus = None
     if action.edits_rows:
         form = change_rows(form, action, request.form)
@@ -159,11 +186,16 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
             notice=notice,
             form=form,
             result=result,
+            draft=draft,
             errors=[e for e in entries if e.severity == "error"],
             warnings=[e for e in entries if e.severity != "error"],
         ),
         status,
     )
+
+
+# not kept in a draft: the request's token and the button pressed
+_NOT_KEPT = ("csrf_token", "action")
 
 
 def _flatten(findings: list[Finding]) -> list[Finding]:

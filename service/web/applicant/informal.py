@@ -383,4 +383,16 @@ INFORMAL_TEXTS: tuple[str, ...] = (
         "category or pay it from other funds.",
     ),
     pgettext("du", "“%(value)s” is not an allowed value here. Please use one of: %(allowed)s."),
+    pgettext("du", "Your payment requests"),
+    pgettext(
+        "du",
+        "Your payment requests together claim the whole grant of %(grant)s, so no further "
+        "request is possible. If a request is refused, its amount can be requested again. The "
+        "remaining steps are the payouts by the treasury and your usage-of-funds report.",
+    ),
+    pgettext(
+        "du",
+        "This receipt is dated %(date)s, after the day of the report (%(today)s). A receipt "
+        "can only show a payment already made. Please check the date.",
+    ),
 )
