@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
 from ..clock import Clock
 from ..domain.check import CheckResult, check_application, check_report
 from ..domain.findings import Finding
@@ -52,7 +53,14 @@ from .interchange import (
     fill_from_interchange,
     freeze_submission,
 )
-from .receipts import ReceiptMail, queue_receipt
+from .receipts import (
+    PAYMENT_REQUEST_PDF,
+    REPORT_PDF,
+    AfterGrantMail,
+    ReceiptMail,
+    queue_after_grant_mail,
+    queue_receipt,
+)
 
 # Resume links are short-lived (R15): long enough to read the mail the same day.
 RESUME_LINK_LIFETIME = timedelta(hours=24)
@@ -458,6 +466,17 @@ def grant_notice(application: Application) -> Notice:
     return max(issued, key=lambda n: (n.issued_on or date.min, n.id))
 
 
+def grant_notice_any(application: Application) -> Notice | None:
+    """The latest issued Zuwendungs-/Änderungsbescheid whatever the application's state (a
+    document of an earlier step is rendered after the report too); None without one."""
+    issued = [
+        n
+        for n in application.notices
+        if n.state is NoticeState.issued and n.kind in (NoticeKind.zuwendung, NoticeKind.aenderung)
+    ]
+    return max(issued, key=lambda n: (n.issued_on or date.min, n.id)) if issued else None
+
+
 def paid_so_far(uow: UnitOfWork, application: Application) -> Decimal:
     """The paid amount P: the sum of the payouts the treasury made – never of the requests."""
     return paid_total(uow.session, application.id)
@@ -470,6 +489,23 @@ def paid_total(session: Session, application_id: int) -> Decimal:
         )
     )
     return Decimal(total or 0).quantize(Decimal("0.01"))
+
+
+def payouts_json(session: Session, application_id: int) -> list[dict[str, str]]:
+    """The application's payouts as plain JSON (day, amount, Kassenzeichen), oldest first."""
+    rows = session.scalars(
+        select(Payout)
+        .where(Payout.application_id == application_id)
+        .order_by(Payout.paid_on, Payout.id)
+    )
+    return [
+        {
+            "date": row.paid_on.isoformat(),
+            "amount": to_json_money(row.amount),
+            "cash_reference": row.cash_reference,
+        }
+        for row in rows
+    ]
 
 
 def requested_so_far(uow: UnitOfWork, application: Application) -> Decimal:
@@ -511,6 +547,7 @@ def request_payment(
     amount: Decimal | None,
     needed_on: date | None,
     idempotency_key: str,
+    confirmation: AfterGrantMail | None = None,
 ) -> PaymentRequest:
     """Record a payment request after the rules of Nr. 1.4 ANBest-P; idempotent by key.
 
@@ -548,6 +585,29 @@ def request_payment(
         application.state = require_transition(application.state, ApplicationState.in_payment)
     session.flush()
     _audit(session, uow.actor, "payment.request", application, amount=str(amount))
+    if confirmation is not None:
+        place = len(payment_requests_of(uow, application))
+        queue_after_grant_mail(
+            uow,
+            application,
+            subject=mail_texts.payment_request_received_subject(application),
+            body=mail_texts.payment_request_received_body(
+                application.fund.partnership,
+                application,
+                amount=amount,
+                needed_on=needed_on,
+                requested_on=today,
+                attached=confirmation.with_pdf,
+                link=confirmation.link,
+            ),
+            attachment=(
+                f"Mittelabruf-{application.reference}-{place}.pdf",
+                PAYMENT_REQUEST_PDF,
+                request.id,
+            )
+            if confirmation.with_pdf
+            else None,
+        )
     return request
 
 
@@ -620,6 +680,7 @@ def submit_report(
     *,
     data: Mapping[str, Any],
     idempotency_key: str,
+    confirmation: AfterGrantMail | None = None,
 ) -> UsageReport:
     """Store the usage-of-funds report with its final grant and refund; idempotent by key."""
     session, today = uow.session, uow.today()
@@ -645,7 +706,12 @@ def submit_report(
         application=application,
         submitted_on=today,
         data=payload,
-        result={"result": output.get("result"), "codes": [f.code for f in result.findings]},
+        result={
+            "result": output.get("result"),
+            "codes": [f.code for f in result.findings],
+            # the payouts behind notice.paid, frozen with the report for its document
+            "payouts": payouts_json(uow.session, application.id),
+        },
         sha256=hashlib.sha256(canonical_json(payload)).hexdigest(),
         idempotency_key=idempotency_key,
     )
@@ -656,6 +722,23 @@ def submit_report(
     application.state = require_transition(application.state, ApplicationState.report_submitted)
     session.flush()
     _audit(session, uow.actor, "report.submit", application, sha256=report.sha256)
+    if confirmation is not None:
+        queue_after_grant_mail(
+            uow,
+            application,
+            subject=mail_texts.report_received_subject(application),
+            body=mail_texts.report_received_body(
+                application.fund.partnership,
+                application,
+                submitted_on=today,
+                sha256=report.sha256,
+                attached=confirmation.with_pdf,
+                link=confirmation.link,
+            ),
+            attachment=(f"Verwendungsnachweis-{application.reference}.pdf", REPORT_PDF, report.id)
+            if confirmation.with_pdf
+            else None,
+        )
     return report
 
 

@@ -48,6 +48,7 @@ from ..rendering.context import (
     build_invitation_context,
     build_minutes_context,
     build_payment_order_context,
+    build_payment_request_context,
     build_rejection_context,
     build_report_context,
 )
@@ -221,7 +222,9 @@ def sample_publication(
     elif kind == "report":
         report = samples["report"]
         result = check_report(report, guideline, today=date.fromisoformat(report["submitted_on"]))
-        context = build_report_context(report, guideline, letterhead, result, localizer)
+        # the recipient is the sample application's applicant
+        about = {**samples["report_about"], "application": application}
+        context = build_report_context(report, guideline, letterhead, result, localizer, about)
     elif kind == "payment_order":
         # the partnership's budget line of the fund the sample is named after
         order = {
@@ -229,6 +232,8 @@ def sample_publication(
             "budget_line": letterhead.budget_line(guideline.fund_key) or "0000.000000",
         }
         context = build_payment_order_context(order, letterhead)
+    elif kind == "payment_request":
+        context = build_payment_request_context(samples["payment_request"], letterhead)
     else:  # a kind in the manifest without a sample: a developer forgot to add one
         raise LookupError(f"no sample record for the kind {kind!r}")
     meta = Metadata(f"{spec.title} – {PREVIEW_STAMP}", letterhead.name, letterhead.lead_office.name)

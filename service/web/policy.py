@@ -87,6 +87,9 @@ POLICY: dict[str, Rule] = {
     "apply.report": APPLICANT,
     "apply.report_receipt": APPLICANT,
     "apply.report_document": APPLICANT,
+    "apply.report_pdf_download": APPLICANT,
+    "apply.payment_request_download": APPLICANT,
+    "apply.application_pdf_download": APPLICANT,
     "apply.upload_download": APPLICANT,
     "applicant_notices.download": APPLICANT,
     # staff login

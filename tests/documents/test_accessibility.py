@@ -32,6 +32,7 @@ KINDS = (
     "report",
     "application",
     "payment_order",
+    "payment_request",
 )
 
 

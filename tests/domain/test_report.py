@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -407,3 +408,33 @@ def test_wrong_report_input_is_input_invalid(change: Any, field: str) -> None:
     result = check(data)
     assert result.input_invalid
     assert pairs(result.findings) == {("input.invalid", field)}
+
+
+def test_every_warning_of_a_report_has_a_document_note_without_form_help() -> None:
+    """The report document states findings as facts; "Please …" belongs to the form."""
+    from service.domain.report import DOCUMENT_NOTES, REPORT
+    from service.domain.rule_catalogue import all_rules
+
+    warnings = {r.code for r in all_rules() if r.kind == REPORT and r.severity == "warning"}
+    assert warnings <= set(DOCUMENT_NOTES)
+    for code, msgid in DOCUMENT_NOTES.items():
+        assert "please" not in msgid.lower(), code
+        rule = next(r for r in all_rules() if r.code == code)
+        # the note uses only parameters the rule's finding carries
+        wanted = set(re.findall(r"%\((\w+)\)s", msgid))
+        assert all(wanted <= set(re.findall(r"%\((\w+)\)s", m)) for m in rule.msgids), code
+
+
+def test_the_errors_of_an_incomplete_report_are_stated_without_form_help() -> None:
+    from service.domain.report import document_note
+    from service.i18n import BabelLocalizer
+
+    data = report()
+    del data["narrative"]["activities"]
+    data["receipts"][0]["payee"] = ""
+    data["receipts"][0]["amount"] = "600.00"  # a deviation left unexplained
+    notes = [document_note(f).render(BabelLocalizer()) for f in check(data).findings]
+    assert any(n.startswith("Im Sachbericht fehlt der Teil „") for n in notes)
+    assert any(n.startswith("Es fehlt die Angabe „") for n in notes)
+    assert any("Abweichungen" in n for n in notes)
+    assert not [n for n in notes if "itte" in n]

@@ -151,3 +151,172 @@ def test_a_receipt_dated_in_the_future_is_a_warning_at_its_date(web_app):
     assert (
         _post(client, url, {**REPORT, "receipts-0-date": "02.07.2026", "action": "submit"})
     ).status_code == 302
+
+
+# -- e-mails and documents -----------------------------------------------------------------
+
+
+def _queued(web_app):
+    from service.models import OutboxMail
+
+    with web_app.app_context():
+        return [
+            (row.recipient, row.subject, row.body, dict(row.attachments or {}))
+            for row in db.session().query(OutboxMail).order_by(OutboxMail.id)
+        ]
+
+
+def test_a_payment_request_and_a_report_each_queue_a_german_mail_with_their_pdf(tmp_path, db_url):
+    app = make_app(db_url, tmp_path, TODAY="2026-06-20", APPLICATION_PDF_IN_MAIL=True)
+    try:
+        client = app.test_client()
+        app_id = grant(app, client)
+        before = len(_queued(app))
+        payment = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+        body = {"amount": "380,00", "needed_on": "30.06.2026"}
+        assert _post(client, payment, body).status_code == 302
+        report = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+        assert _post(client, report, {**REPORT, "action": "submit"}).status_code == 302
+        mails = _queued(app)[before:]
+        assert len(mails) == 2
+        (_to, subject, text, parts), (_to2, subject2, text2, parts2) = mails
+        assert subject.startswith("Ihr Mittelabruf zu ")
+        assert subject.endswith("ist eingegangen")
+        assert "Ihr Mittelabruf ist eingegangen." in text
+        assert "380,00\u00a0€" in text
+        assert "30.06.2026" in text
+        assert "Ihr Mittelabruf ist als PDF beigefügt." in text
+        assert f"/p/{SLUG}/meine-antraege" in text
+        [deferred] = parts["deferred"]
+        assert deferred["kind"] == "payment-request-pdf"
+        assert deferred["filename"].startswith("Mittelabruf-")
+        assert deferred["filename"].endswith("-1.pdf")
+        assert subject2.startswith("Ihr Verwendungsnachweis zu ")
+        assert "Koordinierungs- und Fachstelle prüft ihn vor" in text2
+        [deferred2] = parts2["deferred"]
+        assert deferred2["kind"] == "report-pdf"
+        for mail in (text, text2):
+            assert "{{" not in mail
+            assert "%(" not in mail
+    finally:
+        with app.app_context():
+            db.engine().dispose()
+
+
+def test_a_youth_fund_applicant_is_told_du(web_app):
+    client = web_app.test_client()
+    app_id = grant(web_app, client, title="Open-Air-Kino „Film ab für Vielfalt“")
+    before = len(_queued(web_app))
+    url = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+    assert _post(client, url, {"amount": "200,00", "needed_on": "30.06.2026"}).status_code == 302
+    [(_to, subject, text, _parts)] = _queued(web_app)[before:]
+    assert subject.startswith("Dein Mittelabruf")
+    assert "dein Mittelabruf ist eingegangen" in text
+    assert "Ihr " not in text
+    assert " Sie " not in text
+
+
+def _report_text(web_app, client, app_id) -> str:
+    import io
+
+    from docx import Document
+
+    data = client.get(f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis/dokument.docx").data
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                parts.extend(p.text for p in cell.paragraphs)
+                for inner in cell.tables:
+                    for inner_row in inner.rows:
+                        parts.extend(c.text for c in inner_row.cells)
+    return "\n".join(parts)
+
+
+def test_the_report_document_names_recipient_project_payouts_and_keeps_the_precheck_apart(
+    web_app,
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from service.models import Application, Payout, PayoutSource
+
+    client = web_app.test_client()
+    app_id = grant(web_app, client)
+    payment = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+    assert (
+        _post(client, payment, {"amount": "500,00", "needed_on": "30.06.2026"}).status_code == 302
+    )
+    with web_app.app_context():
+        request = db.session().query(PaymentRequest).filter_by(application_id=app_id).one()
+        # the treasury paid 320 € of the 500 € requested
+        db.session().add(
+            Payout(
+                application_id=app_id,
+                payment_request_id=request.id,
+                amount=Decimal("320.00"),
+                paid_on=date(2026, 6, 5),
+                cash_reference="KZ-77-1",
+                source=PayoutSource.hand,
+                created_by="kasse@example.org",
+                idempotency_key=f"doc-{app_id}",
+            )
+        )
+        db.session().commit()
+        application = db.session().get(Application, app_id)
+        recipient, title = application.applicant_name, application.title
+        street = application.applicant_street
+    url = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+    receipts = {**REPORT, "receipts-0-date": "02.07.2026"}  # a receipt in the future
+    assert _post(client, url, {**receipts, "action": "submit"}).status_code == 302
+    text = _report_text(web_app, client, app_id)
+    assert recipient in text
+    assert title in text
+    # the recipient sends (return line), the lead office receives
+    assert f"{recipient} · {street}" in text or f"{recipient}, {street}" in text
+    assert "Stadt Boizenburg/Elbe" in text
+    # payouts, not requests: 320 € paid with its cash reference, the 500 € request nowhere
+    assert "320,00 €" in text
+    assert "KZ-77-1" in text
+    assert "05.06.2026" in text
+    assert "500,00" not in text
+    # no on-screen help in the document
+    for help_text in ("Bitte", "bitte", "Please", "prüfen Sie"):
+        assert help_text not in text, help_text
+    assert "nach dem Tag des Nachweises" in text
+    # the pre-check is labelled as such and not presented as the authority's check
+    assert "Vorprüfung" in text
+    assert "Ergebnis der Prüfung" not in text
+    assert "nicht die Prüfung des Verwendungsnachweises durch die Bewilligungsbehörde" in text
+
+
+def test_every_document_is_reachable_from_the_applicants_list(web_app):
+    client = web_app.test_client()
+    app_id = grant(web_app, client)
+    payment = f"/p/{SLUG}/antrag/{app_id}/mittelabruf"
+    assert (
+        _post(client, payment, {"amount": "300,00", "needed_on": "30.06.2026"}).status_code == 302
+    )
+    url = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+    assert _post(client, url, {**REPORT, "action": "submit"}).status_code == 302
+    html = client.get(f"/p/{SLUG}/meine-antraege").get_data(as_text=True)
+    with web_app.app_context():
+        request = db.session().query(PaymentRequest).filter_by(application_id=app_id).one()
+    assert f"/antrag/{app_id}/antrag.pdf" in html
+    assert f"/antrag/{app_id}/mittelabruf/{request.id}.pdf" in html
+    assert f"/antrag/{app_id}/verwendungsnachweis/dokument.pdf" in html
+    assert f"/antrag/{app_id}/verwendungsnachweis/dokument.docx" in html
+    assert "-B (PDF)" in html  # the notice
+    assert (
+        client.get(f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis/dokument.docx").status_code
+        == 200
+    )
+    # another browser (without the application in its session) gets 404 for each
+    other = web_app.test_client()
+    for path in (
+        f"/antrag/{app_id}/antrag.pdf",
+        f"/antrag/{app_id}/mittelabruf/{request.id}.pdf",
+        f"/antrag/{app_id}/verwendungsnachweis/dokument.pdf",
+    ):
+        assert other.get(f"/p/{SLUG}{path}").status_code == 404

@@ -11,6 +11,7 @@ from .invitation import build_invitation_context
 from .minutes import build_minutes_context
 from .notice import build_approval_context, build_rejection_context
 from .payment_order import build_payment_order_context
+from .payment_request import build_payment_request_context
 from .report import build_report_context
 from .summary import build_report_summary_values
 
@@ -21,6 +22,7 @@ __all__ = [
     "build_invitation_context",
     "build_minutes_context",
     "build_payment_order_context",
+    "build_payment_request_context",
     "build_rejection_context",
     "build_report_context",
     "build_report_summary_values",

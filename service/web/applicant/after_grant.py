@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     abort,
@@ -28,12 +29,17 @@ from forms.report import ReportForm
 
 from ...domain.catalogues import COST_CATEGORIES
 from ...domain.findings import Finding
-from ...models import Application, Partnership, UsageReport
+from ...links import site_url
+from ...models import Application, Partnership, PaymentRequest, UsageReport
 from ...operations import applications as ops
-from ...operations.documents import render_document
-from ...operations.funds import rules_for
-from ...operations.partnerships import letterhead_of
-from ...operations.publish import template_for
+from ...operations.documents import render_pdf
+from ...operations.receipts import (
+    AfterGrantMail,
+    NothingToRender,
+    application_docx,
+    payment_request_docx,
+    report_docx,
+)
 from ..uow import current_uow
 from .actions import Verb, parse_action
 from .common import bp, clear_errors, own_or_404, partnership_or_404, reading
@@ -75,6 +81,7 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
                     amount=form.amount.data,
                     needed_on=form.needed_on.data,
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
+                    confirmation=_confirmation(partnership),
                 )
                 flash(_("Your payment request has been received."), "success")
                 return redirect(url_for(".payment", slug=slug, app_id=app_id))
@@ -100,6 +107,16 @@ def payment(slug: str, app_id: int) -> ResponseReturnValue:
             warnings=[e for e in entries if e.severity != "error"],
         ),
         status,
+    )
+
+
+def _confirmation(partnership: Partnership) -> AfterGrantMail:
+    """The confirmation e-mail: linked to the overview on the configured site; the PDF of
+    what was submitted attached (``APPLICATION_PDF_IN_MAIL = False`` leaves it out, as for
+    the application's receipt: tests without LibreOffice)."""
+    return AfterGrantMail(
+        link=site_url("apply.mine", slug=partnership.slug),
+        with_pdf=bool(current_app.config.get("APPLICATION_PDF_IN_MAIL", True)),
     )
 
 
@@ -157,6 +174,7 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
                     application,
                     data=data,
                     idempotency_key=(form.idempotency_key.data or "")[:64] or uuid.uuid4().hex,
+                    confirmation=_confirmation(partnership),
                 )
                 return redirect(url_for(".report_receipt", slug=slug, app_id=app_id))
             shown = [
@@ -235,25 +253,61 @@ def report_receipt(slug: str, app_id: int) -> ResponseReturnValue:
 @bp.get("/antrag/<int:app_id>/verwendungsnachweis/dokument.docx")
 def report_document(slug: str, app_id: int) -> Response:
     """The report document (DOCX) rendered from the stored report."""
-    partnership, application, stored = _stored_report(slug, app_id)
-    letterhead = letterhead_of(partnership)
-    outcome = render_document(
-        "report",
-        stored.data,
-        rules_for(application),
-        letterhead,
-        today=reading().today(),
-        templates=lambda kind: template_for(reading().session, partnership.id, kind),
-    )
-    if outcome.document is None:
+    _partnership, application, stored = _stored_report(slug, app_id)
+    try:
+        document = report_docx(reading().session, stored)
+    except NothingToRender:
         current_app.logger.error("report document for %s not rendered", application.reference)
         abort(500)
-    name = f"Verwendungsnachweis-{application.reference}.docx"
+    return _download(document, f"Verwendungsnachweis-{application.reference}.docx", DOCX)
+
+
+@bp.get("/antrag/<int:app_id>/verwendungsnachweis/dokument.pdf")
+def report_pdf_download(slug: str, app_id: int) -> Response:
+    """The report document as PDF/A (rendered from the stored report on request)."""
+    _partnership, application, stored = _stored_report(slug, app_id)
+    try:
+        document = render_pdf(report_docx(reading().session, stored))
+    except NothingToRender:
+        abort(404)
+    return _download(document, f"Verwendungsnachweis-{application.reference}.pdf", PDF)
+
+
+@bp.get("/antrag/<int:app_id>/mittelabruf/<int:request_id>.pdf")
+def payment_request_download(slug: str, app_id: int, request_id: int) -> Response:
+    """A payment request as filed, as PDF/A (after the report too: the page lists them)."""
+    partnership = partnership_or_404(slug)
+    application = own_or_404(partnership, app_id)
+    found = reading().session.get(PaymentRequest, request_id)
+    if found is None or found.application_id != application.id:
+        abort(404)
+    place = [r.id for r in ops.payment_requests_of(reading(), application)].index(found.id) + 1
+    document = render_pdf(payment_request_docx(reading().session, found))
+    return _download(document, f"Mittelabruf-{application.reference}-{place}.pdf", PDF)
+
+
+@bp.get("/antrag/<int:app_id>/antrag.pdf")
+def application_pdf_download(slug: str, app_id: int) -> Response:
+    """The application as submitted (its frozen copy), as PDF/A."""
+    partnership = partnership_or_404(slug)
+    application = own_or_404(partnership, app_id)
+    try:
+        document = render_pdf(application_docx(reading().session, application))
+    except NothingToRender:
+        abort(404)
+    return _download(document, f"Antrag-{application.reference}.pdf", PDF)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def _download(document: bytes, name: str, mimetype: str) -> Response:
     return Response(
-        outcome.document,
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        document,
+        mimetype=mimetype,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store",
         },

@@ -203,4 +203,7 @@ def mine(slug: str) -> ResponseReturnValue:
         applications=applications,
         comments=ops.comments_for_applicant(uow, applications),
         continue_at={a.id: where_stopped(partnership, a) for a in applications},
+        # every document of each application stays reachable here (issue 19.5)
+        payment_requests={a.id: ops.payment_requests_of(uow, a) for a in applications},
+        reports={a.id: ops.usage_report(uow, a) for a in applications},
     )

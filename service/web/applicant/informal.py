@@ -395,4 +395,9 @@ INFORMAL_TEXTS: tuple[str, ...] = (
         "This receipt is dated %(date)s, after the day of the report (%(today)s). A receipt "
         "can only show a payment already made. Please check the date.",
     ),
+    pgettext(
+        "du",
+        "These figures are a preliminary calculation from your entries. The final grant and "
+        "any refund are set by the lead office after its check.",
+    ),
 )
