@@ -181,7 +181,9 @@ DOCUMENT_NOTES: Mapping[str, str] = {
 # the errors of an incomplete report (`foerderwerk render report`; the web submits none), by
 # the message the finding carries
 _ERROR_NOTES: Mapping[str, str] = {
-    dict(NARRATIVE_MISSING.messages)["part"]: N_("The narrative report lacks the part “%(label)s”."),
+    dict(NARRATIVE_MISSING.messages)["part"]: N_(
+        "The narrative report lacks the part “%(label)s”."
+    ),
     dict(NARRATIVE_MISSING.messages)["deviations"]: N_(
         "The narrative report does not explain the deviations of more than %(tolerance)s "
         "from the plan."
