@@ -559,6 +559,13 @@ def request_payment(
     ).one_or_none()
     if earlier is not None:
         return earlier
+    # two tabs or two workers at once: the application's row is locked until the commit, so
+    # the second request sees the first one's amount (the requests never exceed the grant)
+    # and a replay with the same key finds the request made meanwhile
+    session.refresh(application, with_for_update=True)
+    earlier = payment_by_key(uow, idempotency_key)
+    if earlier is not None:
+        return earlier
     notice = grant_notice(application)
     findings = payment_findings(
         PaymentRequestRule(
@@ -689,6 +696,9 @@ def submit_report(
     ).one_or_none()
     if earlier is not None:
         return earlier
+    # one report per application: the second of two simultaneous submissions waits for the
+    # first and returns its report instead of failing on the unique constraint
+    session.refresh(application, with_for_update=True)
     existing = usage_report(uow, application)
     if existing is not None:
         return existing
