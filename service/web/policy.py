@@ -90,6 +90,7 @@ POLICY: dict[str, Rule] = {
     "apply.report_pdf_download": APPLICANT,
     "apply.payment_request_download": APPLICANT,
     "apply.application_pdf_download": APPLICANT,
+    "apply.receipt_file_download": APPLICANT,
     "apply.upload_download": APPLICANT,
     "applicant_notices.download": APPLICANT,
     # staff login

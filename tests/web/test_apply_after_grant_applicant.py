@@ -320,3 +320,106 @@ def test_every_document_is_reachable_from_the_applicants_list(web_app):
         f"/antrag/{app_id}/verwendungsnachweis/dokument.pdf",
     ):
         assert other.get(f"/p/{SLUG}{path}").status_code == 404
+
+
+# -- receipts uploaded with the report -----------------------------------------------------
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\xff\x00\x00" * 2 + b"\x00" + b"\x00\xff\x00" * 2)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def _jpeg() -> bytes:
+    frame = bytes.fromhex("ffc00011080002000203011100021100031100")
+    scan = bytes.fromhex("ffda000c03010002110311003f00")
+    return b"\xff\xd8" + frame + scan + b"\x12\x34\x56" + b"\xff\xd9"
+
+
+def _upload(client, url, name: str, data: bytes, extra: dict[str, str] | None = None):
+    import io
+
+    page = client.get(url).get_data(as_text=True)
+    body = {"csrf_token": csrf(page), "action": "upload", **(extra or {})}
+    body["file"] = (io.BytesIO(data), name)
+    return client.post(url, data=body, content_type="multipart/form-data")
+
+
+def test_receipts_are_uploaded_as_pdf_jpeg_or_png_and_checked(web_app):
+    import io
+
+    client = web_app.test_client()
+    app_id = grant(web_app, client)
+    url = f"/p/{SLUG}/antrag/{app_id}/verwendungsnachweis"
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    typed = {"activities": "Zwei Abende im Jugendclub."}
+    answer = _upload(client, url, "R-01 Foto.png", _png(), typed)
+    assert answer.status_code == 302
+    page = client.get(answer.location).get_data(as_text=True)
+    assert "„R-01 Foto.png“ wurde hinzugefügt." in page
+    assert "Zwei Abende im Jugendclub." in page  # what was typed is kept with the upload
+    assert _upload(client, url, "R-02.jpeg", _jpeg()).status_code == 302
+    assert _upload(client, url, "R-03.pdf", buffer.getvalue()).status_code == 302
+    # a GIF, and a PNG whose bytes were changed: refused in German at the field
+    refused = _upload(client, url, "beleg.gif", b"GIF89a" + b"\x00" * 40)
+    html = client.get(refused.location).get_data(as_text=True)
+    assert "weder ein PDF noch ein JPEG- oder PNG-Bild" in html
+    broken = _png()[:-20] + b"\x00" * 20
+    html = client.get(_upload(client, url, "kaputt.png", broken).location).get_data(as_text=True)
+    assert "kann nicht gelesen werden" in html
+    with web_app.app_context():
+        from service.models import Upload
+
+        rows = db.session().query(Upload).filter_by(application_id=app_id, kind="receipt").all()
+        names = sorted(u.display_name for u in rows)
+    assert names[:2] == ["R-01 Foto.png", "R-02.jpg"]
+    # the file comes back with its own type, to this browser only
+    [png] = [u for u in rows if u.display_name.endswith(".png")]
+    served = client.get(f"/p/{SLUG}/antrag/{app_id}/belege/{png.id}")
+    assert served.status_code == 200
+    assert served.mimetype == "image/png"
+    assert served.data == _png()
+    assert (
+        web_app.test_client().get(f"/p/{SLUG}/antrag/{app_id}/belege/{png.id}").status_code == 404
+    )
+    # removed with the form's own button
+    page = client.get(url).get_data(as_text=True)
+    client.post(url, data={"csrf_token": csrf(page), "action": f"remove-file:{png.id}"})
+    with web_app.app_context():
+        left = db.session().query(Upload).filter_by(application_id=app_id, kind="receipt").count()
+    assert left == len(names) - 1
+    assert names == ["R-01 Foto.png", "R-02.jpg", "R-03.pdf"]
+
+
+def test_the_sandbox_says_what_a_file_is_and_an_offer_stays_pdf_only(monkeypatch):
+    from service.adapters import uploads as sandbox
+    from service.adapters.pdfcheck import verdict
+    from service.operations import uploads as upload_ops
+
+    assert verdict(_png())["media"] == "image/png"
+    assert verdict(_jpeg())["media"] == "image/jpeg"
+    assert verdict(b"GIF89a")["ok"] is False
+    assert verdict(_jpeg()[:-2])["ok"] is False  # cut off before its end marker
+    # the offers' check refuses an image as "not a PDF", with the offers' own message
+    monkeypatch.setattr(
+        sandbox, "check_pdf", lambda data, *a, **k: sandbox.PdfVerdict(1, False, "image/png")
+    )
+    with pytest.raises(upload_ops.UploadRefused) as refused:
+        upload_ops.check_offer(_png())
+    assert refused.value.problem == "not-pdf"

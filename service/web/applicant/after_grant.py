@@ -32,6 +32,7 @@ from ...domain.findings import Finding
 from ...links import site_url
 from ...models import Application, Partnership, PaymentRequest, UsageReport
 from ...operations import applications as ops
+from ...operations import uploads as upload_ops
 from ...operations.documents import render_pdf
 from ...operations.receipts import (
     AfterGrantMail,
@@ -45,6 +46,7 @@ from .actions import Verb, parse_action
 from .common import bp, clear_errors, own_or_404, partnership_or_404, reading
 from .rows import autofocus, change_rows, row_focus
 from .templating import euro
+from .uploads import FIELD_ERROR, chosen_file, upload_storage
 
 
 def _granted(slug: str, app_id: int) -> tuple[Partnership, Application, Any]:
@@ -145,11 +147,19 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
         formdata = None
     form = ReportForm(formdata=formdata)
     action = parse_action(request.form, Verb.CALCULATE)
-    if action.verb is Verb.SAVE and request.method == "POST":
+    if request.method == "POST" and (action.verb is Verb.SAVE or action.edits_files):
+        # a file is added or removed with the form's own buttons: what was typed is saved
+        # with it (issue 17), and the page comes back from the draft
         fields = {k: request.form.getlist(k) for k in request.form if k not in _NOT_KEPT}
         ops.save_report_draft(current_uow(), application, fields)
-        flash(_("Draft saved. Nothing is lost – you can continue later."), "success")
-        return redirect(url_for(".report", slug=slug, app_id=app_id))
+        if action.verb is Verb.SAVE:
+            flash(_("Draft saved. Nothing is lost – you can continue later."), "success")
+            return redirect(url_for(".report", slug=slug, app_id=app_id))
+        if action.verb is Verb.UPLOAD:
+            _take_receipt(application)
+        else:
+            _drop_receipt(application, action.index)
+        return redirect(url_for(".report", slug=slug, app_id=app_id, _anchor="receipt-files"))
     focus = None
     if action.edits_rows:
         form = change_rows(form, action, request.form)
@@ -205,11 +215,58 @@ def report(slug: str, app_id: int) -> ResponseReturnValue:
             form=form,
             result=result,
             draft=draft,
+            receipt_files=upload_ops.receipt_files(reading(), application),
             errors=[e for e in entries if e.severity == "error"],
             warnings=[e for e in entries if e.severity != "error"],
         ),
         status,
     )
+
+
+def _take_receipt(application: Application) -> None:
+    sent = chosen_file()
+    if sent is None:
+        flash(_("Please choose a file first."), FIELD_ERROR)
+        return
+    config = current_app.config
+    limit = int(config["UPLOAD_MAX_BYTES"])
+    data = sent.stream.read(limit + 1)  # one byte more than allowed is enough to refuse it
+    uow = current_uow()
+    try:
+        upload = upload_ops.add_receipt_file(
+            uow,
+            upload_storage(),
+            application,
+            filename=sent.filename or "",
+            data=data,
+            max_bytes=limit,
+            max_files=int(config["UPLOAD_MAX_FILES"]),
+            max_total_bytes=int(config["UPLOAD_MAX_TOTAL_BYTES"]),
+        )
+    except upload_ops.UploadRefused as refused:
+        flash(refused.render(uow.localizer), FIELD_ERROR)
+        return
+    flash(_("“%(name)s” has been added.", name=upload.display_name), "success")
+
+
+def _drop_receipt(application: Application, upload_id: int | None) -> None:
+    found = upload_ops.find_receipt_file(reading(), application, upload_id or 0)
+    if found is None:
+        abort(404)
+    name = found.display_name
+    upload_ops.remove_receipt_file(current_uow(), found)
+    flash(_("“%(name)s” has been removed.", name=name), "success")
+
+
+@bp.get("/antrag/<int:app_id>/belege/<int:upload_id>")
+def receipt_file_download(slug: str, app_id: int, upload_id: int) -> Response:
+    """An uploaded receipt, to this browser session's applicant only."""
+    application = own_or_404(partnership_or_404(slug), app_id)
+    found = upload_ops.find_receipt_file(reading(), application, upload_id)
+    if found is None:
+        abort(404)
+    data = upload_storage().get(found.sha256)  # hash-checked: a changed file is never served
+    return _download(data, found.display_name, upload_ops.media_of(found))
 
 
 # not kept in a draft: the request's token and the button pressed
@@ -247,6 +304,7 @@ def report_receipt(slug: str, app_id: int) -> ResponseReturnValue:
         application=application,
         report=stored,
         result=stored.result.get("result") or {},
+        receipt_files=upload_ops.receipt_files(reading(), application),
     )
 
 

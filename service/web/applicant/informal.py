@@ -400,4 +400,19 @@ INFORMAL_TEXTS: tuple[str, ...] = (
         "These figures are a preliminary calculation from your entries. The final grant and "
         "any refund are set by the lead office after its check.",
     ),
+    pgettext(
+        "du",
+        "This file is neither a PDF nor a JPEG or PNG image. Please upload the receipt as one "
+        "of these.",
+    ),
+    pgettext(
+        "du",
+        "This file cannot be read; it may be damaged. Please scan or photograph the receipt again.",
+    ),
+    pgettext("du", "Please choose a file first."),
+    pgettext(
+        "du",
+        "PDF, JPEG or PNG, at most %(limit)s each. A scan or a clear photo of each receipt; name "
+        "the file after the receipt number, e.g. R-01.pdf.",
+    ),
 )
