@@ -466,17 +466,6 @@ def grant_notice(application: Application) -> Notice:
     return max(issued, key=lambda n: (n.issued_on or date.min, n.id))
 
 
-def grant_notice_any(application: Application) -> Notice | None:
-    """The latest issued Zuwendungs-/Änderungsbescheid whatever the application's state (a
-    document of an earlier step is rendered after the report too); None without one."""
-    issued = [
-        n
-        for n in application.notices
-        if n.state is NoticeState.issued and n.kind in (NoticeKind.zuwendung, NoticeKind.aenderung)
-    ]
-    return max(issued, key=lambda n: (n.issued_on or date.min, n.id)) if issued else None
-
-
 def paid_so_far(uow: UnitOfWork, application: Application) -> Decimal:
     """The paid amount P: the sum of the payouts the treasury made – never of the requests."""
     return paid_total(uow.session, application.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from .. import mail_texts
 from ..adapters.mail.transport import DeferredAttachment, Mail
-from ..models import Application, PaymentRequest, Payout, UsageReport
+from ..domain.states import NoticeKind, NoticeState
+from ..models import Application, Notice, PaymentRequest, Payout, UsageReport
 from ..uow import UnitOfWork
 
 APPLICATION_PDF = "application-pdf"  # the deferred attachment's kind (operations/outgoing.py)
@@ -188,13 +190,23 @@ def report_pdf(session: Session, report_id: int) -> bytes:
     return render_pdf(report_docx(session, report))
 
 
+def grant_notice_any(application: Application) -> Notice | None:
+    """The latest issued Zuwendungs-/Änderungsbescheid whatever the application's state (a
+    document of an earlier step is rendered after the report too); None without one."""
+    issued = [
+        n
+        for n in application.notices
+        if n.state is NoticeState.issued and n.kind in (NoticeKind.zuwendung, NoticeKind.aenderung)
+    ]
+    return max(issued, key=lambda n: (n.issued_on or date.min, n.id)) if issued else None
+
+
 def payment_request_data(session: Session, request: PaymentRequest) -> dict[str, Any]:
     """What the payment request document states, as plain JSON: the request as filed, the
     grant, what earlier requests claimed at that time and what was paid by then (payouts)."""
     from sqlalchemy import select
 
     from ..domain.money import to_json_money
-    from .applications import grant_notice_any
 
     application = request.application
     fund = application.fund

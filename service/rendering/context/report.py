@@ -31,7 +31,7 @@ from .common import (
     short_date,
     text,
 )
-from .notice import _recipient
+from .notice import recipient_context
 
 _RECEIPT_FIELD = re.compile(r"^receipts\[(\d+)\]")
 # Findings that mean "this receipt is not counted" (spec/rules.md, report codes)
@@ -183,7 +183,7 @@ def _report_recipient(about: Mapping[str, Any], localizer: Localizer, on: Any) -
     if not isinstance(application, Mapping):
         keys = ("name", "legal_form", "street", "postal_code", "city", "representative")
         return {**dict.fromkeys(keys, ""), "address": ""}
-    found = _recipient(application, localizer, on)
+    found = recipient_context(application, localizer, on)
     street, postal, city = found["street"], found["postal_code"], found["city"]
     return {
         "name": found["name"],
