@@ -73,6 +73,20 @@ def test_the_payment_request_and_report_mails_carry_their_pdfs(
         assert "Demokratiefest am Elbufer" in report_pdf
         assert "Vorprüfung" in report_pdf
         assert "Bitte" not in report_pdf
+        # the same documents from "Ihre Anträge"
+        with app.app_context():
+            from service.models import PaymentRequest
+
+            [request_id] = [r.id for r in db.session().query(PaymentRequest).all()]
+        for path in (
+            f"/antrag/{app_id}/antrag.pdf",
+            f"/antrag/{app_id}/mittelabruf/{request_id}.pdf",
+            f"/antrag/{app_id}/verwendungsnachweis/dokument.pdf",
+        ):
+            answer = client.get(f"/p/{SLUG}{path}")
+            assert answer.status_code == 200, path
+            assert answer.data.startswith(b"%PDF-"), path
+            assert answer.mimetype == "application/pdf"
     finally:
         with app.app_context():
             db.engine().dispose()
