@@ -1533,6 +1533,9 @@ def build_invitation() -> DocumentObject:
 
 
 def build_report() -> DocumentObject:
+    # The recipient reports to the authority that granted: sender (return line) is the
+    # recipient, addressee the lead office, the letterhead the partnership's form like the
+    # application's (issue 19.5, 18.6).
     d = new_letter("Verwendungsnachweis zum Bescheid Nr. {{ number }}")
     address_block(
         d,
@@ -1544,18 +1547,41 @@ def build_report() -> DocumentObject:
         ],
         [
             ("Bescheid Nr.:", "{{ number }}"),
+            ("Aktenzeichen:", "{{ project.reference }}", "project.reference"),
             ("Eingegangen am:", "{{ submitted_on }}"),
             ("Finanzierungsart:", "{{ financing.label }}"),
             ("Fällig bis:", "{{ due_long }}"),
         ],
     )
     para(d, "Verwendungsnachweis zum Zuwendungsbescheid Nr. {{ number }}", style="FW Betreff")
+    tag(d, "if project.title")
+    para(d, "Projekt „{{ project.title }}“", style="FW Bezug").paragraph_format.space_after = Pt(2)
+    tag(d, "endif")
     para(
         d,
         "Bewilligungszeitraum {{ period.start_long }} bis {{ period.end_long }} – eingereicht am "
         "{{ submitted_on_long }}",
         style="FW Bezug",
     )
+    tag(d, "if recipient.name")
+    para(d, "Zuwendungsempfänger", style="FW Nummer")
+    _key_value(
+        d,
+        [
+            ("Name", "{{ recipient.name }}"),
+            ("{%tr if recipient.legal_form %}", ""),
+            ("Rechtsform", "{{ recipient.legal_form }}"),
+            ("{%tr endif %}", ""),
+            ("Anschrift", "{{ recipient.address }}"),
+            ("{%tr if recipient.representative %}", ""),
+            ("Vertreten durch", "{{ recipient.representative }}"),
+            ("{%tr endif %}", ""),
+            ("{%tr if project.title %}", ""),
+            ("Projekt", "{{ project.title }}"),
+            ("{%tr endif %}", ""),
+        ],
+    )
+    tag(d, "endif")
     para(d, "1. Sachbericht", style="FW Nummer")
     para(d, ("Durchgeführte Maßnahmen", {"bold": True}), style="FW Klein", keep_with_next=True)
     para(d, "{{ narrative.activities }}")
@@ -1597,12 +1623,25 @@ def build_report() -> DocumentObject:
     grid.row(["Drittmittel", "{{ cover.third_planned }}", "{{ cover.third_actual }}"])
     grid.row(["Einnahmen", "{{ cover.revenue_planned }}", "{{ cover.revenue_actual }}"])
     grid.row(["Zuwendung (bewilligt / ausgezahlt)", "{{ grant.approved }}", "{{ grant.paid }}"])
+    para(d, "Auszahlungen", style="FW Klein").paragraph_format.space_before = Pt(8)
+    tag(d, "if payouts")
+    grid = Grid(d, ["Tag der Auszahlung", "Kassenzeichen", "Betrag"], [40, 92, 33], right=(2,))
+    grid.loop(
+        "payout in payouts",
+        ["{{ payout.date }}", "{{ payout.cash_reference }}", "{{ payout.amount }}"],
+    )
+    grid.row(["Summe der Auszahlungen", "", "{{ grant.paid }}"], style="FW Tabellenkopf")
+    tag(d, "elif payouts_known")
+    para(d, "Bis zum Tag des Nachweises wurde nichts ausgezahlt.")
+    tag(d, "else")
+    para(d, "Ausgezahlt wurden insgesamt {{ grant.paid }}.")
+    tag(d, "endif")
 
     para(d, "3. Belegliste", style="FW Nummer")
     grid = Grid(
         d,
-        ["Nr.", "Datum", "Empfänger / Zahler", "Zweck", "Kostenart", "Betrag", "anerkannt"],
-        [10, 19, 33, 33, 31, 20, 19],
+        ["Nr.", "Datum", "Empfänger / Zahler", "Zweck", "Kostenart", "Betrag", "förderfähig*"],
+        [12, 19, 32, 31, 28, 20, 23],
         right=(5,),
     )
     grid.loop(
@@ -1614,18 +1653,29 @@ def build_report() -> DocumentObject:
             "{{ receipt.purpose }}",
             "{{ receipt.category }}",
             "{{ receipt.amount }}",
-            "{% if receipt.income %}Einnahme{% elif receipt.eligible %}ja{% else %}NEIN{% endif %}",
+            "{% if receipt.income %}Einnahme{% elif receipt.eligible %}ja{% else %}nein{% endif %}",
         ],
+    )
+    para(
+        d,
+        "* nach der Vorprüfung (Nummer 4); keine Anerkennung durch die Bewilligungsbehörde",
+        style="FW Klein",
     )
     tag(d, "for receipt in receipts")
     tag(d, "for note in receipt.notes")
-    bullet(
-        d, ("Beleg {{ receipt.number }} ist nicht zuwendungsfähig: ", {"bold": True}), "{{ note }}"
-    )
+    bullet(d, ("Beleg {{ receipt.number }} ist nicht förderfähig: ", {"bold": True}), "{{ note }}")
     tag(d, "endfor")
     tag(d, "endfor")
 
-    para(d, "4. Ergebnis der Prüfung", style="FW Nummer")
+    para(d, "4. Vorläufige Berechnung (Vorprüfung)", style="FW Nummer")
+    para(
+        d,
+        "Die folgenden Beträge sind aus den Angaben dieses Nachweises nach den Fördergrundsätzen "
+        "berechnet (Vorprüfung). Sie sind nicht die Prüfung des Verwendungsnachweises durch die "
+        "Bewilligungsbehörde (Nr. 11 VV zu § 44 BHO); die endgültige Zuwendung und eine "
+        "Erstattung setzt das federführende Amt nach seiner Prüfung fest.",
+        style="FW Klein",
+    ).paragraph_format.space_after = Pt(4)
     tag(d, "if grant.computed")
     _key_value(
         d,
@@ -1633,12 +1683,12 @@ def build_report() -> DocumentObject:
             ("Bewilligte Zuwendung", "{{ grant.approved }}"),
             ("Ausgezahlt", "{{ grant.paid }}"),
             ("Zuwendungsfähige Ausgaben", "{{ grant.eligible_total }}"),
-            ("Endgültige Zuwendung", "{{ grant.final }}"),
+            ("Zuwendung nach der Vorprüfung", "{{ grant.final }}"),
             ("{%tr if grant.refund %}", ""),
-            ("Rückforderung", "{{ grant.refund }}"),
+            ("Voraussichtlich zu erstatten", "{{ grant.refund }}"),
             ("{%tr endif %}", ""),
             ("{%tr if grant.outstanding %}", ""),
-            ("Noch auszuzahlen", "{{ grant.outstanding }}"),
+            ("Voraussichtlich noch auszuzahlen", "{{ grant.outstanding }}"),
             ("{%tr endif %}", ""),
         ],
         widths=(65, 100),
@@ -1646,28 +1696,29 @@ def build_report() -> DocumentObject:
     tag(d, "if grant.refund")
     para(
         d,
-        "Der überzahlte Betrag von {{ grant.refund }} ist zu erstatten; hierüber ergeht ein "
-        "gesonderter Bescheid.",
+        "Nach der Vorprüfung wären {{ grant.refund }} zu erstatten. Ob und in welcher Höhe "
+        "zu erstatten ist, entscheidet das federführende Amt nach seiner Prüfung durch "
+        "gesonderten Bescheid.",
     ).paragraph_format.space_before = Pt(6)
     tag(d, "endif")
     tag(d, "if not grant.refund and not grant.outstanding")
     para(
         d,
         (
-            "Die Zuwendung ist vollständig verwendet; es ergibt sich weder eine Rückforderung noch "
-            "eine Nachzahlung."
+            "Nach der Vorprüfung ist die Zuwendung vollständig verwendet; es ergibt sich weder "
+            "eine Erstattung noch eine Nachzahlung."
         ),
     ).paragraph_format.space_before = Pt(6)
     tag(d, "endif")
     tag(d, "else")
     para(
         d,
-        "Die endgültige Zuwendung kann erst festgestellt werden, wenn die Angaben vollständig "
-        "sind (siehe Hinweise).",
+        "Die Zuwendung kann erst berechnet werden, wenn die Angaben vollständig sind "
+        "(siehe Hinweise).",
     )
     tag(d, "endif")
     tag(d, "if findings")
-    para(d, "Hinweise aus der Prüfung", style="FW Nummer")
+    para(d, "Hinweise der Vorprüfung", style="FW Nummer")
     tag(d, "for finding in findings")
     bullet(d, "{{ finding }}")
     tag(d, "endfor")
@@ -1689,7 +1740,11 @@ def build_report() -> DocumentObject:
         size=4,
     )
     _top_border(
-        para(right, "Geprüft: Koordinierungs- und Fachstelle, Datum, Zeichen", style="FW Klein"),
+        para(
+            right,
+            "Vorgeprüft: Koordinierungs- und Fachstelle, Datum, Zeichen",
+            style="FW Klein",
+        ),
         colour="000000",
         size=4,
     )

@@ -58,9 +58,90 @@ def _has_active_content(root: object) -> bool:
     return False
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# a receipt photographed with a phone is some 4000 × 3000 pixels; beyond this it is no photo
+MAX_PIXELS = 80_000_000
+
+
+def _png_verdict(data: bytes) -> dict[str, object]:
+    """Walk every chunk of a PNG (lengths, CRCs, IHDR first, IEND last) and inflate its
+    image data completely; active content does not exist in a PNG."""
+    import struct
+    import zlib
+
+    position, seen_header, inflater, inflated = len(PNG_SIGNATURE), False, None, 0
+    width = height = 0
+    while position + 12 <= len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        crc = data[position + 8 + length : position + 12 + length]
+        if len(body) != length or len(crc) != 4:
+            return {"ok": False, "problem": "damaged"}
+        if zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
+            return {"ok": False, "problem": "damaged"}
+        if not seen_header:
+            if kind != b"IHDR" or length != 13:
+                return {"ok": False, "problem": "damaged"}
+            width, height = struct.unpack(">II", body[:8])
+            if not 0 < width * height <= MAX_PIXELS:
+                return {"ok": False, "problem": "damaged"}
+            seen_header = True
+            inflater = zlib.decompressobj()
+        elif kind == b"IDAT" and inflater is not None:
+            # inflated in bounded pieces: a bomb stops at the memory limit, not the server
+            chunk = inflater.decompress(body, 1 << 20)
+            inflated += len(chunk)
+            while inflater.unconsumed_tail:
+                inflated += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+            if inflated > MAX_PIXELS * 8 + height:
+                return {"ok": False, "problem": "damaged"}
+        elif kind == b"IEND":
+            if inflater is None or not inflated or not inflater.eof:
+                return {"ok": False, "problem": "damaged"}
+            return {"ok": True, "pages": 1, "active_content": False, "media": "image/png"}
+        position += 12 + length
+    return {"ok": False, "problem": "damaged"}
+
+
+def _jpeg_verdict(data: bytes) -> dict[str, object]:
+    """Walk the markers of a JPEG up to its scan: a frame header with a size, then the end
+    marker at the end of the file."""
+    import struct
+
+    position, size_found = 2, False
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            return {"ok": False, "problem": "damaged"}
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        if length < 2 or position + 2 + length > len(data):
+            return {"ok": False, "problem": "damaged"}
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE):
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            if not 0 < width * height <= MAX_PIXELS:
+                return {"ok": False, "problem": "damaged"}
+            size_found = True
+        if marker == 0xDA:  # start of scan: the compressed image follows up to the end marker
+            if size_found and data.rstrip(b"\x00")[-2:] == b"\xff\xd9":
+                return {"ok": True, "pages": 1, "active_content": False, "media": "image/jpeg"}
+            return {"ok": False, "problem": "damaged"}
+        position += 2 + length
+    return {"ok": False, "problem": "damaged"}
+
+
 def verdict(data: bytes) -> dict[str, object]:
+    """What the file is (``media``: a PDF, a PNG or a JPEG image) or why it is refused; the
+    use case decides which kinds it accepts (offers: PDF only)."""
     if not data:
         return {"ok": False, "problem": "empty"}
+    if data.startswith(PNG_SIGNATURE):
+        return _png_verdict(data)
+    if data.startswith(b"\xff\xd8\xff"):
+        return _jpeg_verdict(data)
     if data.lstrip()[:5] != b"%PDF-":
         return {"ok": False, "problem": "not-pdf"}
     from pypdf import PdfReader
@@ -82,7 +163,7 @@ def verdict(data: bytes) -> dict[str, object]:
         return {"ok": False, "problem": "damaged"}
     if active:
         return {"ok": False, "problem": "active-content"}
-    return {"ok": True, "pages": pages, "active_content": False}
+    return {"ok": True, "pages": pages, "active_content": False, "media": "application/pdf"}
 
 
 def _limit(cpu_seconds: int, memory_bytes: int) -> None:

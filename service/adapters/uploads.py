@@ -44,6 +44,8 @@ class PdfRejected(Exception):
 class PdfVerdict:
     pages: int
     active_content: bool
+    # what the file is: application/pdf, image/png or image/jpeg (receipts, issue 19.5)
+    media: str = "application/pdf"
 
 
 def check_pdf(
@@ -103,7 +105,11 @@ def _verdict(raw: bytes) -> PdfVerdict:
         raise PdfRejected("damaged")
     if not answer.get("ok"):
         raise PdfRejected(str(answer.get("problem") or "damaged"))
-    return PdfVerdict(int(answer.get("pages", 0)), bool(answer.get("active_content")))
+    return PdfVerdict(
+        int(answer.get("pages", 0)),
+        bool(answer.get("active_content")),
+        str(answer.get("media") or "application/pdf"),
+    )
 
 
 class _CheckServer:

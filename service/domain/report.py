@@ -16,7 +16,7 @@ from .application import percent_text
 from .catalogues import COST_CATEGORIES, FINANCING_TYPES
 from .findings import Finding, RuleKind, define
 from .guideline import Guideline
-from .labels import field_label, required
+from .labels import FIELD_REQUIRED, field_label, required
 from .messages import N_, Message
 from .money import ZERO, quantize_cents
 from .reader import InputReader, at, join
@@ -81,6 +81,15 @@ RECEIPT_CATEGORY_NOT_IN_PLAN = define(
         "receipt cannot be counted. Please check the cost category."
     ),
 )
+RECEIPT_IN_FUTURE = define(
+    REPORT,
+    "receipt.in-future",
+    "warning",
+    N_(
+        "This receipt is dated %(date)s, after the day of the report (%(today)s). A "
+        "receipt can only show a payment already made. Please check the date."
+    ),
+)
 RECEIPT_DUPLICATE = define(
     REPORT,
     "receipt.duplicate",
@@ -135,6 +144,63 @@ REPORT_OVERDUE = define(
     ),
     source=sources.FUND_GUIDELINE,
 )
+
+
+# What the report document states for a finding (issue 19.5, 18.6): a statement of fact in
+# the third person, without the form's help ("Please check the date") that the same finding
+# shows on the page. Every warning of a report has one (tests/domain/test_report.py).
+DOCUMENT_NOTES: Mapping[str, str] = {
+    "receipt.outside-period": N_(
+        "Dated %(date)s, outside the approved period (%(start)s to %(end)s); not eligible."
+    ),
+    "receipt.category-not-in-plan": N_(
+        "The approved cost plan has no amount for “%(category)s”; not eligible."
+    ),
+    "receipt.duplicate": N_("The receipt number %(number)s appears more than once."),
+    "receipt.in-future": N_(
+        "The receipt is dated %(date)s, after the day of the report (%(today)s)."
+    ),
+    "report.line-overrun": N_(
+        "The expenses for “%(category)s” (%(actual)s) exceed the planned %(planned)s by more "
+        "than %(tolerance)s; at most %(limit)s are counted."
+    ),
+    "report.total-overrun": N_(
+        "The expenses (%(actual)s) exceed the approved total costs (%(planned)s); the "
+        "recipient bears the excess of %(excess)s."
+    ),
+    "report.own-funds-reduced": N_(
+        "Own funds used: %(actual)s instead of the planned %(planned)s; with deficit "
+        "financing the planned own funds count in full."
+    ),
+    "report.overdue": N_(
+        "The report was due on %(due)s (%(days)s days after the end of the project)."
+    ),
+}
+
+
+# the errors of an incomplete report (`foerderwerk render report`; the web submits none), by
+# the message the finding carries
+_ERROR_NOTES: Mapping[str, str] = {
+    dict(NARRATIVE_MISSING.messages)["part"]: N_(
+        "The narrative report lacks the part “%(label)s”."
+    ),
+    dict(NARRATIVE_MISSING.messages)["deviations"]: N_(
+        "The narrative report does not explain the deviations of more than %(tolerance)s "
+        "from the plan."
+    ),
+    dict(FIELD_REQUIRED.messages)["labelled"]: N_("The entry “%(label)s” is missing."),
+    dict(FIELD_REQUIRED.messages)["unlabelled"]: N_("A required entry is missing."),
+}
+# anything else (a message that is not a rule's own) is not worded for a document
+_NOTE_OTHER = N_("An entry is incomplete or cannot be read.")
+
+
+def document_note(finding: Finding) -> Message:
+    """The report document's statement for ``finding``: a fact, never the form's help."""
+    msgid = DOCUMENT_NOTES.get(finding.code) or _ERROR_NOTES.get(finding.message.msgid)
+    if msgid is None:
+        return Message(_NOTE_OTHER)
+    return Message(msgid, finding.message.params)
 
 
 @dataclass(frozen=True)
@@ -527,6 +593,9 @@ def _receipt_findings(report: Report) -> list[Finding]:
     for index, receipt in enumerate(receipts):
         path = at("receipts", index)
         for key in RECEIPT_KEYS:
+            # an income receipt (a participant fee, a donation) belongs to no cost category
+            if key == "category" and receipt.kind == "income":
+                continue
             if getattr(receipt, key) is None:
                 findings.append(required(join(path, key)))
         if receipt.number is not None:
@@ -534,6 +603,12 @@ def _receipt_findings(report: Report) -> list[Finding]:
             if number in seen:
                 findings.append(RECEIPT_DUPLICATE.finding(join(path, "number"), {"number": number}))
             seen.add(number)
+        if receipt.date is not None and receipt.date > report.submitted_on:
+            findings.append(
+                RECEIPT_IN_FUTURE.finding(
+                    join(path, "date"), {"date": receipt.date, "today": report.submitted_on}
+                )
+            )
         if receipt.kind != "expense":
             continue
         if (

@@ -419,3 +419,74 @@ def outcome_body(
 def outcome_digest_line(application: Application) -> str:
     """The line under the e-mail that names the attached PDF's hash."""
     return gettext("SHA-256 of the attached PDF: %(digest)s", addressee_of([application]))
+
+
+# -- what the applicant submitted after the grant (issue 19.5) -------------------------------
+
+
+def payment_request_received_subject(application: Application) -> str:
+    addressee = addressee_of([application])
+    if addressee.informal:
+        text = pgettext("du", "Your payment request for %(reference)s has been received", addressee)
+    else:
+        text = gettext("Your payment request for %(reference)s has been received", addressee)
+    return text % {"reference": application.reference}
+
+
+def payment_request_received_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    amount: Decimal,
+    needed_on: date,
+    requested_on: date,
+    attached: bool,
+    link: str,
+) -> str:
+    """The confirmation of a payment request; ``attached``: its PDF goes with it."""
+    addressee = addressee_of([application])
+    return render(
+        "payment_request_received",
+        addressee,
+        partnership=partnership,
+        application=application,
+        amount=_euro(amount, addressee),
+        needed_on=needed_on,
+        requested_on=requested_on,
+        attached=attached,
+        link=link,
+    )
+
+
+def report_received_subject(application: Application) -> str:
+    addressee = addressee_of([application])
+    if addressee.informal:
+        text = pgettext(
+            "du", "Your usage-of-funds report for %(reference)s has been received", addressee
+        )
+    else:
+        text = gettext("Your usage-of-funds report for %(reference)s has been received", addressee)
+    return text % {"reference": application.reference}
+
+
+def report_received_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    submitted_on: date,
+    sha256: str,
+    attached: bool,
+    link: str,
+) -> str:
+    """The confirmation of a usage-of-funds report; ``attached``: its PDF goes with it. It
+    names no final grant: that is the lead office's to set after its check."""
+    return render(
+        "report_received",
+        addressee_of([application]),
+        partnership=partnership,
+        application=application,
+        submitted_on=submitted_on,
+        sha256=sha256,
+        attached=attached,
+        link=link,
+    )

@@ -42,6 +42,7 @@ from .reporting import (
     PaymentStatus,
     Payout,
     PayoutSource,
+    ReportDraft,
     ReportReview,
     UsageReport,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "Payout",
     "PayoutSource",
     "PurgedApplication",
+    "ReportDraft",
     "ReportReview",
     "Seat",
     "Sector",

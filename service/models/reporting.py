@@ -169,3 +169,18 @@ class ReportReview(Base):
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+
+class ReportDraft(Base):
+    """The report form as last saved by the applicant, before it is submitted (issue 19.5):
+    the typed fields exactly as sent (``fields``: name → values), so that nothing typed is
+    lost, not even a value the form cannot read yet. Deleted when the report is submitted."""
+
+    __tablename__ = "report_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
+    fields: Mapped[dict[str, Any]]
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship()

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import mail_texts
 from ..clock import Clock
 from ..domain.check import CheckResult, check_application, check_report
 from ..domain.findings import Finding
@@ -39,6 +40,7 @@ from ..models import (
     PaymentRequest,
     PaymentStatus,
     Payout,
+    ReportDraft,
     UsageReport,
     allocate_reference,
 )
@@ -51,7 +53,14 @@ from .interchange import (
     fill_from_interchange,
     freeze_submission,
 )
-from .receipts import ReceiptMail, queue_receipt
+from .receipts import (
+    PAYMENT_REQUEST_PDF,
+    REPORT_PDF,
+    AfterGrantMail,
+    ReceiptMail,
+    queue_after_grant_mail,
+    queue_receipt,
+)
 
 # Resume links are short-lived (R15): long enough to read the mail the same day.
 RESUME_LINK_LIFETIME = timedelta(hours=24)
@@ -471,6 +480,23 @@ def paid_total(session: Session, application_id: int) -> Decimal:
     return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
+def payouts_json(session: Session, application_id: int) -> list[dict[str, str]]:
+    """The application's payouts as plain JSON (day, amount, Kassenzeichen), oldest first."""
+    rows = session.scalars(
+        select(Payout)
+        .where(Payout.application_id == application_id)
+        .order_by(Payout.paid_on, Payout.id)
+    )
+    return [
+        {
+            "date": row.paid_on.isoformat(),
+            "amount": to_json_money(row.amount),
+            "cash_reference": row.cash_reference,
+        }
+        for row in rows
+    ]
+
+
 def requested_so_far(uow: UnitOfWork, application: Application) -> Decimal:
     """What the requests claim of the grant: refused ones nothing, approved ones the approved
     amount, the others the amount requested (the rule "the requests never exceed the grant")."""
@@ -483,6 +509,26 @@ def requested_so_far(uow: UnitOfWork, application: Application) -> Decimal:
     return sum((r.effective_amount for r in requests), Decimal(0)).quantize(Decimal("0.01"))
 
 
+def payment_by_key(uow: UnitOfWork, idempotency_key: str) -> PaymentRequest | None:
+    """The request a form with ``idempotency_key`` already recorded, if any."""
+    if not idempotency_key:
+        return None
+    return uow.session.scalars(
+        select(PaymentRequest).where(PaymentRequest.idempotency_key == idempotency_key)
+    ).one_or_none()
+
+
+def payment_requests_of(uow: UnitOfWork, application: Application) -> list[PaymentRequest]:
+    """The application's payment requests, oldest first (the applicant's list)."""
+    return list(
+        uow.session.scalars(
+            select(PaymentRequest)
+            .where(PaymentRequest.application_id == application.id)
+            .order_by(PaymentRequest.id)
+        )
+    )
+
+
 def request_payment(
     uow: UnitOfWork,
     application: Application,
@@ -490,6 +536,7 @@ def request_payment(
     amount: Decimal | None,
     needed_on: date | None,
     idempotency_key: str,
+    confirmation: AfterGrantMail | None = None,
 ) -> PaymentRequest:
     """Record a payment request after the rules of Nr. 1.4 ANBest-P; idempotent by key.
 
@@ -499,6 +546,13 @@ def request_payment(
     earlier = session.scalars(
         select(PaymentRequest).where(PaymentRequest.idempotency_key == idempotency_key)
     ).one_or_none()
+    if earlier is not None:
+        return earlier
+    # two tabs or two workers at once: the application's row is locked until the commit, so
+    # the second request sees the first one's amount (the requests never exceed the grant)
+    # and a replay with the same key finds the request made meanwhile
+    session.refresh(application, with_for_update=True)
+    earlier = payment_by_key(uow, idempotency_key)
     if earlier is not None:
         return earlier
     notice = grant_notice(application)
@@ -527,6 +581,29 @@ def request_payment(
         application.state = require_transition(application.state, ApplicationState.in_payment)
     session.flush()
     _audit(session, uow.actor, "payment.request", application, amount=str(amount))
+    if confirmation is not None:
+        place = len(payment_requests_of(uow, application))
+        queue_after_grant_mail(
+            uow,
+            application,
+            subject=mail_texts.payment_request_received_subject(application),
+            body=mail_texts.payment_request_received_body(
+                application.fund.partnership,
+                application,
+                amount=amount,
+                needed_on=needed_on,
+                requested_on=today,
+                attached=confirmation.with_pdf,
+                link=confirmation.link,
+            ),
+            attachment=(
+                f"Mittelabruf-{application.reference}-{place}.pdf",
+                PAYMENT_REQUEST_PDF,
+                request.id,
+            )
+            if confirmation.with_pdf
+            else None,
+        )
     return request
 
 
@@ -569,12 +646,37 @@ def check_report_data(
     return check_report(payload, rules_for(application), today=today)
 
 
+def report_draft(uow: UnitOfWork, application: Application) -> ReportDraft | None:
+    """The report form as the applicant last saved it (None: never saved, or submitted)."""
+    return uow.session.scalars(
+        select(ReportDraft).where(ReportDraft.application_id == application.id)
+    ).one_or_none()
+
+
+def save_report_draft(
+    uow: UnitOfWork, application: Application, fields: Mapping[str, list[str]]
+) -> ReportDraft:
+    """Keep the report form's ``fields`` (name → values, as typed) until the report is
+    submitted; a later save replaces the earlier one. Only while the report can be made."""
+    grant_notice(application)  # NoGrant: no report to save
+    draft = report_draft(uow, application)
+    if draft is None:
+        draft = ReportDraft(application=application, fields={})
+        uow.session.add(draft)
+    draft.fields = {name: [str(v)[:20000] for v in values] for name, values in fields.items()}
+    draft.saved_at = uow.clock.now()
+    uow.session.flush()
+    _audit(uow.session, uow.actor, "report.save_draft", application, fields=len(draft.fields))
+    return draft
+
+
 def submit_report(
     uow: UnitOfWork,
     application: Application,
     *,
     data: Mapping[str, Any],
     idempotency_key: str,
+    confirmation: AfterGrantMail | None = None,
 ) -> UsageReport:
     """Store the usage-of-funds report with its final grant and refund; idempotent by key."""
     session, today = uow.session, uow.today()
@@ -583,6 +685,9 @@ def submit_report(
     ).one_or_none()
     if earlier is not None:
         return earlier
+    # one report per application: the second of two simultaneous submissions waits for the
+    # first and returns its report instead of failing on the unique constraint
+    session.refresh(application, with_for_update=True)
     existing = usage_report(uow, application)
     if existing is not None:
         return existing
@@ -600,14 +705,39 @@ def submit_report(
         application=application,
         submitted_on=today,
         data=payload,
-        result={"result": output.get("result"), "codes": [f.code for f in result.findings]},
+        result={
+            "result": output.get("result"),
+            "codes": [f.code for f in result.findings],
+            # the payouts behind notice.paid, frozen with the report for its document
+            "payouts": payouts_json(uow.session, application.id),
+        },
         sha256=hashlib.sha256(canonical_json(payload)).hexdigest(),
         idempotency_key=idempotency_key,
     )
     session.add(report)
+    draft = report_draft(uow, application)
+    if draft is not None:
+        session.delete(draft)
     application.state = require_transition(application.state, ApplicationState.report_submitted)
     session.flush()
     _audit(session, uow.actor, "report.submit", application, sha256=report.sha256)
+    if confirmation is not None:
+        queue_after_grant_mail(
+            uow,
+            application,
+            subject=mail_texts.report_received_subject(application),
+            body=mail_texts.report_received_body(
+                application.fund.partnership,
+                application,
+                submitted_on=today,
+                sha256=report.sha256,
+                attached=confirmation.with_pdf,
+                link=confirmation.link,
+            ),
+            attachment=(f"Verwendungsnachweis-{application.reference}.pdf", REPORT_PDF, report.id)
+            if confirmation.with_pdf
+            else None,
+        )
     return report
 
 

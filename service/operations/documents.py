@@ -195,6 +195,7 @@ def _render_checked(
     templates: TemplateChooser | None = None,
     *,
     today: date,
+    about: Mapping[str, Any] | None = None,
 ) -> Outcome:
     localizer = BabelLocalizer()
     manifest = load_manifest()
@@ -249,7 +250,9 @@ def _render_checked(
         heading = invitation_heading(held_on or today, committee)
     elif guideline is not None:
         template = "report"
-        build = lambda: build_report_context(data, guideline, partnership, result, localizer)  # noqa: E731
+        build = lambda: build_report_context(  # noqa: E731
+            data, guideline, partnership, result, localizer, about
+        )
         heading = report_heading(text(get(data, "notice.number")))
     else:  # unreachable: _check refuses a missing guideline
         raise ValueError(document)
@@ -272,17 +275,29 @@ def render_document(
     *,
     today: date,
     templates: TemplateChooser | None = None,
+    about: Mapping[str, Any] | None = None,
 ) -> Outcome:
     """Check ``data`` (interchange JSON of ``document``: notice, application, minutes or
     report), then render the DOCX with ``partnership``'s letterhead (``today``, from the
     caller's clock, stands in for a missing submission date) and the template ``templates``
-    chooses for the kind (default: the shipped one). No file is written.
+    chooses for the kind (default: the shipped one). No file is written. ``about``: what
+    the service knows beyond the interchange – for a report the recipient, file number,
+    title and payouts (rendering/context/report.py).
     Raises RenderError when the template itself cannot be filled."""
     result, extra = _check(document, data, guideline, today)
     if _with(result, extra).input_invalid:
         return Outcome(2, _with(result, extra))
     return _render_checked(
-        document, data, guideline, partnership, result, extra, [], templates, today=today
+        document,
+        data,
+        guideline,
+        partnership,
+        result,
+        extra,
+        [],
+        templates,
+        today=today,
+        about=about,
     )
 
 

@@ -118,14 +118,17 @@ def says_du(committee: Committee) -> bool:
 def uploads_of(session: Session, application: Application) -> list[Upload]:
     return list(
         session.scalars(
-            select(Upload).where(Upload.application_id == application.id).order_by(Upload.id)
+            # the application's attachments; the report's receipts are not the committee's
+            select(Upload)
+            .where(Upload.application_id == application.id, Upload.kind != "receipt")
+            .order_by(Upload.id)
         )
     )
 
 
 def upload_of(session: Session, application: Application, upload_id: int) -> Upload | None:
     upload = session.get(Upload, upload_id)
-    if upload is None or upload.application_id != application.id:
+    if upload is None or upload.application_id != application.id or upload.kind == "receipt":
         return None
     return upload
 

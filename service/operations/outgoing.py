@@ -18,6 +18,10 @@ def render_attachment(kind: str, session: Session, ref: int) -> bytes:
     # looked up at call time, so that a test can put a stand-in for LibreOffice in receipts
     if kind == receipts.APPLICATION_PDF:
         return receipts.application_pdf(session, ref)
+    if kind == receipts.REPORT_PDF:
+        return receipts.report_pdf(session, ref)
+    if kind == receipts.PAYMENT_REQUEST_PDF:
+        return receipts.payment_request_pdf(session, ref)
     raise LookupError(f"no renderer for deferred attachment {kind!r}")
 
 

@@ -52,6 +52,7 @@ from ..models import (
     PaymentRequest,
     Payout,
     PurgedApplication,
+    ReportDraft,
     ReportReview,
     SentReminder,
     StaffUser,
@@ -432,6 +433,7 @@ def _purge_rows(session: Session, plan: _Plan) -> tuple[int, int]:
     session.execute(delete(Payout).where(Payout.application_id == app_id))
     session.execute(delete(PaymentRequest).where(PaymentRequest.application_id == app_id))
     session.execute(delete(UsageReport).where(UsageReport.application_id == app_id))
+    session.execute(delete(ReportDraft).where(ReportDraft.application_id == app_id))
     session.execute(delete(Upload).where(Upload.application_id == app_id))
     session.execute(delete(ApplicationComment).where(ApplicationComment.application_id == app_id))
     session.execute(delete(FormalCheck).where(FormalCheck.application_id == app_id))

@@ -51,6 +51,7 @@ from ..rendering.context import (
     build_invitation_context,
     build_minutes_context,
     build_payment_order_context,
+    build_payment_request_context,
     build_refund_notice_context,
     build_rejection_context,
     build_report_context,
@@ -253,7 +254,9 @@ def sample_publication(
     elif kind == "report":
         report = samples["report"]
         result = check_report(report, guideline, today=date.fromisoformat(report["submitted_on"]))
-        context = build_report_context(report, guideline, letterhead, result, localizer)
+        # the recipient is the sample application's applicant
+        about = {**samples["report_about"], "application": application}
+        context = build_report_context(report, guideline, letterhead, result, localizer, about)
     elif kind == "payment_order":
         # the partnership's budget line of the fund the sample is named after
         order = {
@@ -270,6 +273,8 @@ def sample_publication(
             else build_refund_notice_context
         )
         context = build_letter(letter, letterhead, localizer)
+    elif kind == "payment_request":
+        context = build_payment_request_context(samples["payment_request"], letterhead)
     else:  # a kind in the manifest without a sample: a developer forgot to add one
         raise LookupError(f"no sample record for the kind {kind!r}")
     meta = Metadata(f"{spec.title} – {PREVIEW_STAMP}", letterhead.name, letterhead.lead_office.name)

@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 
 MAX_NAME = 120
 UPLOAD_KINDS = ("offer", "attachment")
+PDF = "application/pdf"
+# receipts of the usage-of-funds report (issue 19.5): a scan as PDF or a photo
+RECEIPT = "receipt"
+RECEIPT_MEDIA = {PDF: "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
 # What a person is told about a file the sandbox refused (the limits' messages are made with
@@ -121,6 +125,14 @@ def check_pdf(
         raise UploadRefused(rejected.problem) from None
 
 
+def check_offer(data: bytes, command: Sequence[str] | None = None) -> PdfVerdict:
+    """The sandbox's verdict on an offer or attachment: PDF only (an image is "not-pdf")."""
+    verdict = check_pdf(data, command)
+    if verdict.media != PDF:
+        raise UploadRefused("not-pdf")
+    return verdict
+
+
 _UNSAFE = {
     "\u200b",
     "\u200c",
@@ -187,7 +199,7 @@ def add_upload(
         raise too_many_files(max_files)
     if max_total_bytes is not None and stored + len(data) > max_total_bytes:
         raise too_much_in_total(max_total_bytes)
-    verdict = check_pdf(data, command)
+    verdict = check_offer(data, command)
     address = storage.put(data)
     upload = Upload(
         application=application,
@@ -223,16 +235,153 @@ def uploads_of(uow: UnitOfWork, application: Application) -> tuple[int, int]:
     return int(files), int(stored)
 
 
+# -- receipts of the report (issue 19.5) ----------------------------------------------------------
+
+RECEIPT_PROBLEMS: dict[str, Message] = {
+    "not-pdf": Message(
+        N_(
+            "This file is neither a PDF nor a JPEG or PNG image. Please upload the receipt "
+            "as one of these."
+        )
+    ),
+    "damaged": Message(
+        N_(
+            "This file cannot be read; it may be damaged. Please scan or photograph the "
+            "receipt again."
+        )
+    ),
+}
+
+
+def media_of(upload: Upload) -> str:
+    """The media type of a stored upload (receipts keep theirs in the name's extension)."""
+    extension = upload.display_name.rpartition(".")[2].lower()
+    return {"png": "image/png", "jpg": "image/jpeg"}.get(extension, PDF)
+
+
+def receipt_files(uow: UnitOfWork, application: Application) -> list[Upload]:
+    """The receipts uploaded for the application's report, oldest first."""
+    query = (
+        select(Upload)
+        .where(Upload.application_id == application.id, Upload.kind == RECEIPT)
+        .order_by(Upload.id)
+    )
+    return list(uow.session.scalars(query))
+
+
+def add_receipt_file(
+    uow: UnitOfWork,
+    storage: Any,
+    application: Application,
+    *,
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    max_files: int | None = None,
+    max_total_bytes: int | None = None,
+    command: Sequence[str] | None = None,
+) -> Upload:
+    """Check and store one receipt (PDF, PNG or JPEG) for the report, through the same
+    sandbox and limits as the offers; only while the report can still be made."""
+    from .applications import grant_notice, usage_report
+
+    grant_notice(application)  # NoGrant (404): no report to add receipts to
+    if usage_report(uow, application) is not None:
+        raise NotEditable(application.state.value)
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    files, stored = uploads_of(uow, application)
+    if max_files is not None and files >= max_files:
+        raise too_many_files(max_files)
+    if max_total_bytes is not None and stored + len(data) > max_total_bytes:
+        raise too_much_in_total(max_total_bytes)
+    try:
+        verdict = check_pdf(data, command)
+    except UploadRefused as refused:
+        if refused.problem in RECEIPT_PROBLEMS:
+            raise UploadRefused(refused.problem, RECEIPT_PROBLEMS[refused.problem]) from None
+        raise
+    extension = RECEIPT_MEDIA.get(verdict.media)
+    if extension is None:
+        raise UploadRefused("not-pdf", RECEIPT_PROBLEMS["not-pdf"])
+    address = storage.put(data)
+    stem = display_name(filename).rpartition(".")[0]
+    upload = Upload(
+        application=application,
+        kind=RECEIPT,
+        display_name=f"{stem}.{extension}",
+        sha256=address,
+        size=len(data),
+        pages=verdict.pages,
+        active_content=verdict.active_content,
+    )
+    uow.session.add(upload)
+    uow.session.flush()
+    uow.session.add(
+        AuditLog(
+            partnership_id=application.fund.partnership_id,
+            actor=str(uow.actor)[:200],
+            action="receipt_file.add",
+            object_type="upload",
+            object_id=str(upload.id),
+            details={"application": application.id, "size": len(data), "media": verdict.media},
+        )
+    )
+    return upload
+
+
+def remove_receipt_file(uow: UnitOfWork, upload: Upload) -> None:
+    """Remove a receipt before the report is submitted (the file goes with the next sweep)."""
+    from .applications import usage_report
+
+    application = upload.application
+    if upload.kind != RECEIPT or usage_report(uow, application) is not None:
+        raise NotEditable(application.state.value)
+    uow.session.delete(upload)
+    uow.session.add(
+        AuditLog(
+            partnership_id=application.fund.partnership_id,
+            actor=str(uow.actor)[:200],
+            action="receipt_file.remove",
+            object_type="upload",
+            object_id=str(upload.id),
+            details={"application": application.id},
+        )
+    )
+    uow.session.flush()
+
+
 def list_uploads(uow: UnitOfWork, application: Application) -> list[Upload]:
-    """The application's uploads in the order they were added."""
-    query = select(Upload).where(Upload.application_id == application.id).order_by(Upload.id)
+    """The application's uploads in the order they were added (offers and attachments; the
+    report's receipts are :func:`receipt_files`)."""
+    query = (
+        select(Upload)
+        .where(Upload.application_id == application.id, Upload.kind != RECEIPT)
+        .order_by(Upload.id)
+    )
     return list(uow.session.scalars(query))
 
 
 def find_upload(uow: UnitOfWork, application: Application, upload_id: int) -> Upload | None:
-    """The upload ``upload_id`` if it belongs to ``application``."""
+    """The upload ``upload_id`` if it belongs to ``application`` (not a receipt: those have
+    their own pages, :func:`find_receipt_file`)."""
     return uow.session.scalars(
-        select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id)
+        select(Upload).where(
+            Upload.id == upload_id,
+            Upload.application_id == application.id,
+            Upload.kind != RECEIPT,
+        )
+    ).one_or_none()
+
+
+def find_receipt_file(uow: UnitOfWork, application: Application, upload_id: int) -> Upload | None:
+    """The receipt ``upload_id`` if it belongs to ``application``."""
+    return uow.session.scalars(
+        select(Upload).where(
+            Upload.id == upload_id,
+            Upload.application_id == application.id,
+            Upload.kind == RECEIPT,
+        )
     ).one_or_none()
 
 

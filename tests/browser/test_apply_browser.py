@@ -582,3 +582,100 @@ def test_the_first_step_can_be_completed_with_the_keyboard_only(page, live_serve
     _tab_to(page, ".actions button[value=next]")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/projekt$"))
+
+
+def test_after_the_grant_a_new_applicant_requests_reports_in_drafts_and_finds_every_document(
+    page, live_server, tmp_path
+):
+    """Issue 19.5 as a new applicant would try it (screenshots 35–40): the whole grant in one
+    payment request closes the form, the report is saved as a draft and resumed, a receipt
+    dated after today is a warning, and "Ihre Anträge" links every document."""
+    from service import db
+    from service.models import Application
+    from service.operations.applications import issue_resume_token
+    from tests.conftest import uow_on
+    from tests.web.apply_helpers import grant
+
+    title = "Gemeinsam kochen, gemeinsam reden – ein interkulturelles Kochbuch"
+    app_id = grant(live_server.app, None, title=title)  # 600 € from 1 May to 30 June 2026
+    live_server.app.config["TODAY"] = "2026-06-10"
+    try:
+        with live_server.app.app_context():
+            token = issue_resume_token(
+                uow_on(db.session(), "test:browser"), db.session().get(Application, app_id)
+            )
+            db.session().commit()
+        page.goto(f"{live_server.url}/p/{SLUG}/fortsetzen/{token}")
+        page.click("form button.primary")
+        page.wait_for_url(re.compile(r".*/meine-antraege$"))
+        page.click(f'a[href$="/antrag/{app_id}/mittelabruf"]')
+        _fill(page, {"#amount": "600,00", "#needed_on": "20.06.2026"})
+        page.click("form button.primary")
+        page.wait_for_selector("#payment-closed")
+        assert "Die gesamte Zuwendung ist abgerufen" in page.inner_text("#payment-closed")
+        assert page.locator("#amount").count() == 0
+        check_page(page, "35-mittelabruf-abgeschlossen")
+
+        page.goto(f"{live_server.url}/p/{SLUG}/antrag/{app_id}/verwendungsnachweis")
+        _fill(
+            page,
+            {
+                "#activities": "Sechs Kochabende mit Familien aus acht Ländern.",
+                "#receipts-0-number": "K-1",
+                "#receipts-0-date": "12.06.2026",  # after "today": a warning, no error
+                "#receipts-0-payee": "Markthalle Lübtheen",
+                "#receipts-0-purpose": "Lebensmittel für den ersten Abend",
+                "#receipts-0-category": "verpflegung",
+                "#receipts-0-amount": "84,30",
+            },
+        )
+        page.click(".actions button[value=save]")
+        page.wait_for_selector("#draft-saved")
+        assert page.locator("#activities").input_value().startswith("Sechs Kochabende")
+        check_page(page, "36-verwendungsnachweis-entwurf")
+
+        # a new visit: the draft is still there
+        page.goto(f"{live_server.url}/p/{SLUG}/antrag/{app_id}/verwendungsnachweis")
+        assert page.locator("#receipts-0-payee").input_value() == "Markthalle Lübtheen"
+        page.click("button[value='add:receipts']")
+        page.wait_for_selector("#receipts-1-number")
+        _fill(
+            page,
+            {
+                "#goals_reached": "Ja; das Kochbuch ist gedruckt.",
+                "#participants_actual": "48",
+                "#receipts-1-number": "E-1",
+                "#receipts-1-date": "05.06.2026",
+                "#receipts-1-payee": "Gäste des Abschlussabends",
+                "#receipts-1-purpose": "Spenden in der Kasse",
+                "#receipts-1-kind": "income",
+                "#receipts-1-amount": "42,00",
+                "#own_funds": "0",
+                "#third_party": "0",
+                "#revenue": "42,00",
+            },
+        )
+        page.click(".actions button[value=calculate]")
+        page.wait_for_load_state()
+        page.wait_for_selector(".warning-summary")
+        assert "nach dem Tag des Nachweises" in page.inner_text(".warning-summary")
+        check_page(page, "37-verwendungsnachweis-beleg-in-der-zukunft")
+
+        # a photo of the receipt, uploaded with the form's own button
+        from tests.web.test_apply_after_grant_applicant import _png
+
+        photo = tmp_path / "K-1 Markthalle.png"
+        photo.write_bytes(_png())
+        page.set_input_files("#upload-file", str(photo))
+        page.click("button[value=upload]")
+        page.wait_for_selector("#receipt-files li")
+        assert "K-1 Markthalle.png" in page.inner_text("#receipt-files")
+        assert page.locator("#goals_reached").input_value().startswith("Ja; das Kochbuch")
+        check_page(page, "38-verwendungsnachweis-belegkopien")
+
+        page.goto(f"{live_server.url}/p/{SLUG}/meine-antraege")
+        assert page.locator(f'a[href$="/antrag/{app_id}/antrag.pdf"]').count() == 1
+        assert page.locator(f'a[href*="/antrag/{app_id}/mittelabruf/"]').count() == 1
+        check_page(page, "39-meine-antraege-dokumente")
+    finally:
+        live_server.app.config["TODAY"] = "2026-02-20"

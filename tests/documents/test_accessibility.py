@@ -34,6 +34,7 @@ KINDS = (
     "payment_order",
     "closing_letter",
     "refund_notice",
+    "payment_request",
 )
 
 

@@ -429,8 +429,10 @@ def test_minutes_of_a_written_vote_with_an_objection_say_that_nothing_was_decide
 
 def test_the_report_shows_the_final_grant_and_the_refund() -> None:
     text = flat(docx_text(rendered("report", load("report-aif.json"))))
-    assert "Endgültige Zuwendung | 576,40 €" in text
-    assert "Rückforderung | 23,60 €" in text
+    # a preliminary calculation, not the authority's check (issue 18.6)
+    assert "Zuwendung nach der Vorprüfung | 576,40 €" in text
+    assert "Voraussichtlich zu erstatten | 23,60 €" in text
+    assert "Endgültige Zuwendung" not in text
     assert "Sachausgaben | 120,00 € | 96,40 € | 96,40 €" in text
     assert "Fest mit vier Workshops am 13. Juni 2026." in text
 
@@ -442,8 +444,13 @@ def test_the_report_marks_receipts_that_are_not_eligible() -> None:
     assert outcome.document is not None
     text = flat(docx_text(outcome.document))
     row = "3 | 15.07.2026 | Druckerei am Markt | Plakate A2, Flyer | Öffentlichkeitsarbeit"
-    assert f"{row} | 250,00 € | NEIN" in text
-    assert "Beleg 3 ist nicht zuwendungsfähig:" in text
+    assert f"{row} | 250,00 € | nein" in text
+    # the document states the fact, without the form's "please correct it"
+    assert (
+        "Beleg 3 ist nicht förderfähig: Datiert vom 15.07.2026, außerhalb des "
+        "Bewilligungszeitraums (01.05.2026 bis 30.06.2026); nicht förderfähig."
+    ) in text
+    assert "bitte" not in text.lower()
     assert "1 | 13.06.2026 | Mira Muster | Workshopleitung 8 h | Honorare | 480,00 € | ja" in text
 
 

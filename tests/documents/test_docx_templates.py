@@ -145,7 +145,21 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
             meeting, partnership, check_meeting(meeting), localizer
         ),
         "report": builders.build_report_context(
-            report, guideline, partnership, check_report(report, guideline, today=TODAY), localizer
+            report,
+            guideline,
+            partnership,
+            check_report(report, guideline, today=TODAY),
+            localizer,
+            # the recipient, file number, title and the payouts (issue 19.5, 18.6)
+            {
+                "application": young,
+                "reference": "AIF-2026-007",
+                "title": "Demokratiefest am Elbufer",
+                "payouts": [
+                    {"date": "2026-05-05", "amount": "350.00", "cash_reference": "AIF-2026-007-1"},
+                    {"date": "2026-06-02", "amount": "250.00", "cash_reference": "AIF-2026-007-2"},
+                ],
+            },
         ),
         "application": builders.build_application_context(
             young, guideline, partnership, young_check, localizer
@@ -158,7 +172,33 @@ def rich_contexts() -> dict[str, dict[str, Any]]:
         "refund_notice": builders.build_refund_notice_context(
             {**REFUND_NOTICE, "application": club}, partnership, localizer
         ),
+        "payment_request": builders.build_payment_request_context(PAYMENT_REQUEST, partnership),
     }
+
+
+# the second payment request of a grant, as the recipient filed it (issue 19.5)
+PAYMENT_REQUEST: dict[str, Any] = {
+    "file_number": "AIF-2026-007",
+    "place": "2",
+    "recipient": {
+        "name": "Verein Elbufer e. V.",
+        "street": "Hafenstraße 3",
+        "postal_code": "19258",
+        "city": "Boizenburg",
+    },
+    "payment": {"account_holder": "Verein Elbufer e. V.", "iban": "DE02120300000000202051"},
+    "amount": "250.00",
+    "needed_on": "2026-06-10",
+    "requested_on": "2026-06-01",
+    "grant": "600.00",
+    "requested_before": "350.00",
+    "requested_total": "600.00",
+    "paid": "350.00",
+    "period": {"start": "2026-05-01", "end": "2026-06-30"},
+    "fund": {"name": "Aktions- und Initiativfonds 2026"},
+    "project": {"title": "Demokratiefest am Elbufer"},
+    "notice": {"number": "AIF-2026-007-B", "date": "2026-03-17"},
+}
 
 
 # a payment order approved lower than requested, so the reason's paragraph is filled too

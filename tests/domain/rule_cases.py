@@ -312,6 +312,11 @@ REPORT_CASES = [
         _report(lambda d: d["receipts"].append(_receipt("4", "sachausgaben", "100.00"))),
     ),
     Case("own funds reduced", "report", _report(_set("income.own_funds", "50.00"))),
+    Case(
+        "a receipt dated after the day of the report",
+        "report",
+        _report(_set("submitted_on", "2026-06-10")),
+    ),
     Case("overdue", "report", _report(_set("submitted_on", "2026-09-01"))),
 ]
 

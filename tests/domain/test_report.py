@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -251,6 +252,29 @@ def test_income_receipts_are_listed_but_not_counted_as_expenses() -> None:
     assert result_of(data)["final_grant"] == "576.40"
 
 
+def test_an_income_receipt_needs_no_cost_category() -> None:
+    data = report()
+    data["receipts"].append(receipt("4", "", "50.00") | {"kind": "income"})
+    result = check(data)
+    assert result.ok
+    assert ("field.required", "receipts[3].category") not in pairs(result.findings)
+    # an expense still needs its category
+    data["receipts"][3]["kind"] = "expense"
+    assert ("field.required", "receipts[3].category") in pairs(check(data).findings)
+
+
+def test_a_receipt_dated_after_the_report_day_is_a_warning() -> None:
+    """Issue 19.5: a receipt proves a payment made; one dated after the report is a typo or
+    a payment not yet made. The report can still be submitted."""
+    data = report()
+    data["submitted_on"] = "2026-07-30"
+    data["receipts"][1]["date"] = "2026-07-31"
+    result = check(data)
+    assert ("receipt.in-future", "receipts[1].date") in pairs(result.findings)
+    data["receipts"][1]["date"] = "2026-07-30"
+    assert "receipt.in-future" not in codes(check(data).findings)
+
+
 def test_two_receipts_with_one_number_are_a_duplicate() -> None:
     data = report()
     data["receipts"][2]["number"] = "1"
@@ -384,3 +408,33 @@ def test_wrong_report_input_is_input_invalid(change: Any, field: str) -> None:
     result = check(data)
     assert result.input_invalid
     assert pairs(result.findings) == {("input.invalid", field)}
+
+
+def test_every_warning_of_a_report_has_a_document_note_without_form_help() -> None:
+    """The report document states findings as facts; "Please …" belongs to the form."""
+    from service.domain.report import DOCUMENT_NOTES, REPORT
+    from service.domain.rule_catalogue import all_rules
+
+    warnings = {r.code for r in all_rules() if r.kind == REPORT and r.severity == "warning"}
+    assert warnings <= set(DOCUMENT_NOTES)
+    for code, msgid in DOCUMENT_NOTES.items():
+        assert "please" not in msgid.lower(), code
+        rule = next(r for r in all_rules() if r.code == code)
+        # the note uses only parameters the rule's finding carries
+        wanted = set(re.findall(r"%\((\w+)\)s", msgid))
+        assert all(wanted <= set(re.findall(r"%\((\w+)\)s", m)) for m in rule.msgids), code
+
+
+def test_the_errors_of_an_incomplete_report_are_stated_without_form_help() -> None:
+    from service.domain.report import document_note
+    from service.i18n import BabelLocalizer
+
+    data = report()
+    del data["narrative"]["activities"]
+    data["receipts"][0]["payee"] = ""
+    data["receipts"][0]["amount"] = "600.00"  # a deviation left unexplained
+    notes = [document_note(f).render(BabelLocalizer()) for f in check(data).findings]
+    assert any(n.startswith("Im Sachbericht fehlt der Teil „") for n in notes)
+    assert any(n.startswith("Es fehlt die Angabe „") for n in notes)
+    assert any("Abweichungen" in n for n in notes)
+    assert not [n for n in notes if "itte" in n]

@@ -36,7 +36,13 @@ def _applicant_rules(app: Flask) -> list:
 
 
 def _url(rule, app_id: int) -> str:
-    values = {"slug": SLUG, "app_id": app_id, "upload_id": 1, "fund_key": "AIF-2026"}
+    values = {
+        "slug": SLUG,
+        "app_id": app_id,
+        "upload_id": 1,
+        "request_id": 1,
+        "fund_key": "AIF-2026",
+    }
     values |= {"step_slug": "antragsteller", "token": "x" * 20, "notice_id": 1, "annex": "anbest-p"}
     return rule.build({a: values[a] for a in rule.arguments}, append_unknown=False)[1]
 

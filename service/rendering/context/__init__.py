@@ -12,6 +12,7 @@ from .minutes import build_minutes_context
 from .notice import build_approval_context, build_rejection_context
 from .outcome import build_closing_letter_context, build_refund_notice_context
 from .payment_order import build_payment_order_context
+from .payment_request import build_payment_request_context
 from .report import build_report_context
 from .summary import build_report_summary_values
 
@@ -23,6 +24,7 @@ __all__ = [
     "build_invitation_context",
     "build_minutes_context",
     "build_payment_order_context",
+    "build_payment_request_context",
     "build_refund_notice_context",
     "build_rejection_context",
     "build_report_context",

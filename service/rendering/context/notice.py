@@ -47,7 +47,7 @@ from .common import (
 )
 
 
-def _recipient(data: Mapping[str, Any], localizer: Localizer, on: Any) -> Context:
+def recipient_context(data: Mapping[str, Any], localizer: Localizer, on: Any) -> Context:
     """The recipient and whom the notice is addressed to (issue 18, item 5): an
     organisation by its representative; a minor through the legal guardians; a group without
     legal form through the natural persons behind it."""
@@ -82,10 +82,6 @@ def _recipient(data: Mapping[str, Any], localizer: Localizer, on: Any) -> Contex
             for person in found.persons
         ],
     }
-
-
-# the same address and addressee for the documents that close a grant (issue 19.2)
-recipient_context = _recipient
 
 
 def _fund(guideline: Guideline) -> Context:
@@ -243,7 +239,7 @@ def build_approval_context(
         "date": short_date(get(decision, "date")),
         "applied_on": short_date(get(data, "submitted_on")),
         "applied_on_long": long_date(get(data, "submitted_on")),
-        "recipient": _recipient(data, localizer, get(decision, "date")),
+        "recipient": recipient_context(data, localizer, get(decision, "date")),
         # the budget line (Haushaltsstelle) the grant is paid from, from the settings
         "fund": {
             **_fund(guideline),
@@ -333,7 +329,7 @@ def build_rejection_context(
         "applied_on_long": long_date(get(data, "submitted_on")),
         "recipient": {
             key: value
-            for key, value in _recipient(data, localizer, get(decision, "date")).items()
+            for key, value in recipient_context(data, localizer, get(decision, "date")).items()
             # the rejection is addressed (guardians, adult contact); it lists nobody
             if key not in ("legal_form", "persons")
         },

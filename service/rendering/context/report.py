@@ -15,21 +15,23 @@ from typing import Any
 from ...domain.catalogues import COST_CATEGORIES, FINANCING_TYPES
 from ...domain.guideline import Guideline
 from ...domain.messages import Localizer
+from ...domain.report import document_note
 from ..partnership import Partnership
 from .common import (
     CheckOutcome,
     Context,
     as_date,
-    coordination_office_return_line,
     decimal,
     get,
     label,
     letterhead,
     long_date,
     money,
+    return_line,
     short_date,
     text,
 )
+from .notice import recipient_context
 
 _RECEIPT_FIELD = re.compile(r"^receipts\[(\d+)\]")
 # Findings that mean "this receipt is not counted" (spec/rules.md, report codes)
@@ -46,7 +48,13 @@ def build_report_context(
     partnership: Partnership,
     check: CheckOutcome,
     localizer: Localizer,
+    about: Mapping[str, Any] | None = None,
 ) -> Context:
+    """``about`` (optional, not part of the report's interchange) names what the report is
+    about: ``application`` (the application's frozen interchange JSON: the recipient),
+    ``reference`` (file number), ``title`` and ``payouts`` ([{date, amount, cash_reference}],
+    what the treasury paid). Without it (`foerderwerk render report`) those parts stay empty."""
+    about = about or {}
     notice = get(data, "notice", {})
     plan = get(notice, "plan", {}) if isinstance(get(notice, "plan"), Mapping) else {}
     receipts = [r for r in get(data, "receipts", []) or [] if isinstance(r, Mapping)]
@@ -57,7 +65,8 @@ def build_report_context(
     not_counted: dict[int, list[str]] = {}
     general: list[str] = []
     for finding in check.findings:
-        rendered = text(finding.message.render(localizer))
+        # the document states facts; the form's help ("Please …") stays on the page
+        rendered = text(document_note(finding).render(localizer))
         match = _RECEIPT_FIELD.match(finding.field)
         if match and finding.code in NOT_ELIGIBLE:
             not_counted.setdefault(int(match.group(1)), []).append(rendered)
@@ -85,9 +94,33 @@ def build_report_context(
     financing_key = get(notice, "financing_type") or guideline.financing_type
     refund = decimal(result.get("refund")) if result else None
     outstanding = decimal(result.get("outstanding")) if result else None
+    recipient = _report_recipient(about, localizer, get(data, "submitted_on"))
+    payouts = [p for p in get(about, "payouts", []) or [] if isinstance(p, Mapping)]
     return {
         **letterhead(partnership),
-        "sender_line": coordination_office_return_line(partnership),
+        # the recipient reports to the lead office: the return line is the recipient's
+        "sender_line": return_line(
+            recipient["name"],
+            recipient["street"],
+            f"{recipient['postal_code']} {recipient['city']}".strip(),
+        )
+        if recipient["name"]
+        else "",
+        "recipient": recipient,
+        "project": {
+            "title": text(get(about, "title")),
+            "reference": text(get(about, "reference")),
+        },
+        # without ``about`` (`render report`) only the total paid is known
+        "payouts_known": isinstance(get(about, "payouts"), list),
+        "payouts": [
+            {
+                "date": short_date(get(p, "date")),
+                "cash_reference": text(get(p, "cash_reference")) or "–",
+                "amount": money(get(p, "amount")),
+            }
+            for p in payouts
+        ],
         "number": text(get(notice, "number")),
         "submitted_on": short_date(get(data, "submitted_on")),
         "submitted_on_long": long_date(get(data, "submitted_on")),
@@ -140,4 +173,27 @@ def build_report_context(
             for index, receipt in enumerate(receipts)
         ],
         "findings": general,
+    }
+
+
+def _report_recipient(about: Mapping[str, Any], localizer: Localizer, on: Any) -> Context:
+    """Name, legal form, address and representation of the recipient, as the notice names
+    them (a minor through the legal guardians, a group through its persons)."""
+    application = get(about, "application")
+    if not isinstance(application, Mapping):
+        keys = ("name", "legal_form", "street", "postal_code", "city", "representative")
+        return {**dict.fromkeys(keys, ""), "address": ""}
+    found = recipient_context(application, localizer, on)
+    street, postal, city = found["street"], found["postal_code"], found["city"]
+    return {
+        "name": found["name"],
+        "legal_form": found["legal_form"],
+        "street": street,
+        "postal_code": postal,
+        "city": city,
+        "address": ", ".join(part for part in (street, f"{postal} {city}".strip()) if part),
+        # an organisation's representative; a group is named by its persons (§ 12 VwVfG); a
+        # minor's organisation names nobody who could represent it (issue 18.5)
+        "representative": text(found["represented_by"])
+        or ", ".join(text(p["name"]) for p in found["persons"]),
     }

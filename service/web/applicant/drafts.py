@@ -206,4 +206,7 @@ def mine(slug: str) -> ResponseReturnValue:
         continue_at={a.id: where_stopped(partnership, a) for a in applications},
         # the closing letter or refund notice once issued (issue 19.2)
         closings=report_review.outcome_documents_for(uow, applications),
+        # every document of each application stays reachable here (issue 19.5)
+        payment_requests={a.id: ops.payment_requests_of(uow, a) for a in applications},
+        reports={a.id: ops.usage_report(uow, a) for a in applications},
     )

@@ -383,4 +383,36 @@ INFORMAL_TEXTS: tuple[str, ...] = (
         "category or pay it from other funds.",
     ),
     pgettext("du", "“%(value)s” is not an allowed value here. Please use one of: %(allowed)s."),
+    pgettext("du", "Your payment requests"),
+    pgettext(
+        "du",
+        "Your payment requests together claim the whole grant of %(grant)s, so no further "
+        "request is possible. If a request is refused, its amount can be requested again. The "
+        "remaining steps are the payouts by the treasury and your usage-of-funds report.",
+    ),
+    pgettext(
+        "du",
+        "This receipt is dated %(date)s, after the day of the report (%(today)s). A receipt "
+        "can only show a payment already made. Please check the date.",
+    ),
+    pgettext(
+        "du",
+        "These figures are a preliminary calculation from your entries. The final grant and "
+        "any refund are set by the lead office after its check.",
+    ),
+    pgettext(
+        "du",
+        "This file is neither a PDF nor a JPEG or PNG image. Please upload the receipt as one "
+        "of these.",
+    ),
+    pgettext(
+        "du",
+        "This file cannot be read; it may be damaged. Please scan or photograph the receipt again.",
+    ),
+    pgettext("du", "Please choose a file first."),
+    pgettext(
+        "du",
+        "PDF, JPEG or PNG, at most %(limit)s each. A scan or a clear photo of each receipt; name "
+        "the file after the receipt number, e.g. R-01.pdf.",
+    ),
 )
