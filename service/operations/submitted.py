@@ -22,7 +22,7 @@ from ..uow import UnitOfWork
 from . import audit, receipts
 from .documents import docx_metadata
 from .publish import DOCX_TYPE, PDF_TYPE, convert, template_for
-from .uploads import find_upload, list_uploads
+from .uploads import find_receipt_file, find_upload, list_uploads, media_of, receipt_files
 
 PDF_KIND = "application"
 DOCX_KIND = "application-docx"
@@ -117,3 +117,17 @@ def uploads(uow: UnitOfWork, application: Application) -> list[Upload]:
 
 def upload(uow: UnitOfWork, application: Application, upload_id: int) -> Upload | None:
     return find_upload(uow, application, upload_id)
+
+
+def receipt_uploads(uow: UnitOfWork, application: Application) -> list[Upload]:
+    """The receipt files the applicant uploaded with the report (issue 19.5), for the review."""
+    return receipt_files(uow, application)
+
+
+def receipt_upload(uow: UnitOfWork, application: Application, upload_id: int) -> Upload | None:
+    return find_receipt_file(uow, application, upload_id)
+
+
+def media_type(upload: Upload) -> str:
+    """What the file is: a PDF, or a receipt's PNG or JPEG image."""
+    return media_of(upload)

@@ -113,6 +113,8 @@ POLICY: dict[str, Rule] = {
     # (issue 17.4; committee members read them through their agenda, staff.member_*)
     "staff.application_pdf": _staff(C, L, A),
     "staff.application_upload": _staff(C, L, A),
+    # receipt files of the report: for its review (coordination office) and the lead office
+    "staff.application_receipt": _staff(C, L),
     "staff.formal_check": _staff(C),
     "staff.comment": _staff(C, L),
     "staff.request_info": _staff(C),

@@ -41,6 +41,7 @@ def _url(rule, app_id: int) -> str:
         "app_id": app_id,
         "upload_id": 1,
         "request_id": 1,
+        "document_id": 1,
         "fund_key": "AIF-2026",
     }
     values |= {"step_slug": "antragsteller", "token": "x" * 20, "notice_id": 1, "annex": "anbest-p"}

@@ -109,6 +109,8 @@ class Objects:
     # a payment request (issue 19.1)
     request_id: int = 0
     upload_id: int = 0
+    # a receipt file of the report (issue 19.5), opened by the offices for the review
+    receipt_id: int = 0
 
 
 def _payment_request(session, application_id: int) -> int:
@@ -140,12 +142,12 @@ def _usage_report(session, application) -> None:
     session.flush()
 
 
-def _upload(session, uploads: FolderStorage, application) -> int:
+def _upload(session, uploads: FolderStorage, application, kind: str = "offer") -> int:
     data = _pdf()
     upload = Upload(
         application_id=application.id,
-        kind="offer",
-        display_name="Angebot Workshopleitung.pdf",
+        kind=kind,
+        display_name="Angebot Workshopleitung.pdf" if kind == "offer" else "Beleg 1.pdf",
         sha256=uploads.put(data),
         size=len(data),
         pages=1,
@@ -225,6 +227,7 @@ def _partnership_a(session, storage, uploads) -> Objects:
     seated = item.meeting.committee.members_on(item.meeting.held_on)[0].member
     seated.staff_user_id = committee_user.id
     objects.upload_id = _upload(session, uploads, fest)
+    objects.receipt_id = _upload(session, uploads, fest, "receipt")
     _usage_report(session, fest)
     return objects
 
@@ -299,6 +302,7 @@ def _partnership_b(session, storage, uploads) -> Objects:
     objects.member_id = member.id
     objects.request_id = _payment_request(session, application.id)
     objects.upload_id = _upload(session, uploads, application)
+    objects.receipt_id = _upload(session, uploads, application, "receipt")
     return objects
 
 
@@ -340,6 +344,8 @@ def _url(rule, objects: Objects, slug: str | None = None) -> str:
             values["fmt"] = "csv"
         elif argument == "filename":
             values["filename"] = "staff.css"
+        elif argument == "upload_id" and rule.endpoint == "staff.application_receipt":
+            values["upload_id"] = objects.receipt_id
         else:
             values[argument] = getattr(objects, argument)
     return rule.build(values, append_unknown=False)[1]

@@ -224,3 +224,31 @@ def test_a_finished_review_can_be_opened_again_before_a_document_is_issued(web_a
     assert row.result == {}
     post_form(kuf, url, review_form(note="Nach Rückfrage ergänzt."))
     assert _row(web_app, app_id).note == "Nach Rückfrage ergänzt."
+
+
+def test_the_receipt_files_of_the_report_are_on_the_review_page_with_their_own_type(web_app):
+    # uploaded by the applicant with the report (issue 19.5), compared by the office (19.2)
+    from .review_support import pay_directly, submit_report
+    from .test_apply_after_grant_applicant import _png, _upload
+
+    applicant = web_app.test_client()
+    from .apply_helpers import grant
+
+    app_id = grant(web_app, applicant)
+    pay_directly(web_app, app_id, "600.00")
+    url = f"/p/boizenburg-luebtheen/antrag/{app_id}/verwendungsnachweis"
+    assert _upload(applicant, url, "Beleg 1 Quittung.png", _png()).status_code == 302
+    submit_report(applicant, app_id)
+    kuf = staff(web_app, KUF)
+
+    html = kuf.get(f"{REVIEWS}/{app_id}").get_data(as_text=True)
+
+    assert "Beleg 1 Quittung.png" in html
+    [link] = [h for h in html.split('"') if f"/antraege/{app_id}/belege/" in h]
+    served = kuf.get(link)
+    assert served.status_code == 200
+    assert served.mimetype == "image/png"
+    assert served.data == _png()
+    # need to know: the committee and the applicant's other doors do not serve it
+    assert staff(web_app, COMMITTEE).get(link).status_code == 404
+    assert kuf.get(f"{STAFF}/antraege/{app_id}/anlagen/{link.rsplit('/', 1)[1]}").status_code == 404

@@ -16,7 +16,7 @@ from ...domain.catalogues import DECLARATIONS
 from ...domain.states import ApplicationState
 from ...i18n import BabelLocalizer
 from ...mail_texts import YOUTH_FUND
-from ...models import AuditLog, StaffRole
+from ...models import AuditLog, StaffRole, Upload
 from ...operations import staff as ops
 from ...operations import submitted
 from ...operations.applications import usage_report
@@ -147,11 +147,26 @@ def application_upload(slug: str, app_id: int, upload_id: int) -> ResponseReturn
     upload = submitted.upload(current_uow(), found, upload_id)
     if upload is None:
         abort(404)
+    return _served(upload)
+
+
+@bp.get("/antraege/<int:app_id>/belege/<int:upload_id>")
+def application_receipt(slug: str, app_id: int, upload_id: int) -> ResponseReturnValue:
+    """A receipt file uploaded with the report (PDF, PNG or JPEG), for the report's review –
+    hash-checked and served with its own type."""
+    found = application_or_404(app_id)
+    upload = submitted.receipt_upload(current_uow(), found, upload_id)
+    if upload is None:
+        abort(404)
+    return _served(upload)
+
+
+def _served(upload: Upload) -> ResponseReturnValue:
     try:
-        data = upload_storage().get(upload.sha256)
+        data = upload_storage().get(upload.sha256)  # hash-checked: a changed file is never served
     except StorageError:
         abort(503)
-    return attachment(data, upload.display_name, "application/pdf")
+    return attachment(data, upload.display_name, submitted.media_type(upload))
 
 
 @bp.post("/antraege/<int:app_id>/pruefung")

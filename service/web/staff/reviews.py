@@ -23,14 +23,13 @@ from ...domain.review import Outcome
 from ...links import site_url
 from ...models import Application
 from ...operations import report_review as ops
-from ...operations.submitted import uploads as uploads_of
+from ...operations.submitted import receipt_uploads as receipt_files_of
 from .. import parse
 from ..refusals import refusal_goes_to
 from ..uow import current_uow
 from .common import bp, form_values, partnership, user
 
 RECOGNISED, REASON, SAMPLED = "recognised-", "reason-", "sampled-"
-RECEIPT_UPLOAD_KINDS = ("receipt",)
 
 
 def _application(app_id: int) -> Application:
@@ -76,7 +75,7 @@ def report_review(slug: str, app_id: int) -> ResponseReturnValue:
         categories=COST_CATEGORIES,
         sampled=set(entered.sampled or ()) if entered is not None else set(),
         reasons=(entered.reasons or {}) if entered is not None else {},
-        uploads=[u for u in uploads_of(uow, application) if u.kind in RECEIPT_UPLOAD_KINDS],
+        uploads=receipt_files_of(uow, application),
         documents=ops.outcome_documents(uow, application),
         Outcome=Outcome,
         amount_text=formatting.decimal_text,
