@@ -18,14 +18,16 @@ What it changes (docs/decisions.md, "Bescheide, die ein Rechtsamt unterschreibt 
 * the top margin is 35 mm and the header starts at 8 mm; the first page's letterhead fits the
   27 mm between them even with a logo (no spacer paragraphs, the rule as the table's bottom
   border), so the body starts at 35 mm on page 1;
-* every table row: cantSplit; the rows before a total row and a signature table's rows keep
-  with the next (keepNext on their paragraphs), the closing formula and signature lines
-  keep together and with the last paragraph of text before them;
+* every table row: cantSplit; the rows before a total row keep with the next (keepNext on
+  their paragraphs); the closing formula and the signature lines become one paragraph that
+  is not split, and the last paragraph of text before it (or before a signature table)
+  keeps with it;
 * the document's default language de-DE (the styles already say so).
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 import zipfile
@@ -332,7 +334,7 @@ HEADINGS = ("FWTeil", "FWNummer", "FWTitel", "FWBetreff")
 def keep_with_what_precedes(children: list[etree._Element], index: int) -> None:
     """The paragraphs before ``children[index]`` keep with it, back to the first paragraph
     of text that is not inside an if- or for-block (so whichever alternative is rendered
-    last keeps with the signature), or to a heading or table."""
+    last keeps with the signature), or to a table."""
     depth = 0
     for element in reversed(children[:index]):
         if element.tag != W + "p":
@@ -346,14 +348,16 @@ def keep_with_what_precedes(children: list[etree._Element], index: int) -> None:
             continue
         keep_next(element)
         keep_lines(element)
-        if style_of(element) in HEADINGS or (depth <= 0 and text):
+        if depth <= 0 and (text or style_of(element) in HEADINGS):
             break
 
 
 def signature_keeps_together(body: etree._Element) -> None:
-    """From the last paragraph of text before the closing formula to the last signature line:
-    each paragraph keeps with the next and its lines together, so the signature is never
-    split and never stands on a page of its own. A signature table likewise keeps with the
+    """The closing formula and the signature lines become one paragraph (line breaks, "do
+    not split"): LibreOffice does not keep a chain of keep-with-next paragraphs together
+    across the first page's end (page 1 has a page style of its own), but never splits a
+    paragraph that says so. The last paragraph of text before it keeps with it, so the
+    signature never stands on a page of its own. A signature table likewise keeps with the
     paragraphs before it; its single row cannot split."""
     children = list(body)
     for index, element in enumerate(children):
@@ -363,13 +367,72 @@ def signature_keeps_together(body: etree._Element) -> None:
             for following in children[index:]:
                 if following.tag != W + "p" or style_of(following) in HEADINGS:
                     break
-                if not is_control(following):
-                    block.append(following)
-            for line in block:
-                keep_lines(line)
-                keep_next(line, on=line is not block[-1])
+                block.append(following)
+            merge_signature(block)
         elif element.tag == W + "tbl" and _is_signature_table(element):
             keep_with_what_precedes(children, index)
+
+
+def _run(*children: etree._Element, text: str | None = None) -> etree._Element:
+    run = w("r")
+    for child in children:
+        run.append(child)
+    if text is not None:
+        t = w("t")
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        run.append(t)
+    return run
+
+
+def merge_signature(block: list[etree._Element]) -> None:
+    """``block`` (closing formula, "Im Auftrag", spacer, names, their {%p if %} tags) as one
+    paragraph: a line break per line, two empty lines for the handwritten signature before
+    the first name, the {%p %} tags as inline {% %} tags."""
+    closing = block[0]
+    merged = w("p")
+    properties = copy.deepcopy(closing.find(W + "pPr"))
+    assert properties is not None
+    for name in ("keepNext",):
+        found = properties.find(W + name)
+        if found is not None:
+            properties.remove(found)
+    put(properties, w("keepLines"), PPR_ORDER)
+    merged.append(properties)
+    blank = 0
+    first = True
+    named = False
+    for paragraph in block:
+        text = text_of(paragraph).strip()
+        if is_control(paragraph):
+            merged.append(_run(text=text.replace("{%p", "{%", 1)))
+            continue
+        if not text:
+            blank += 1
+            continue
+        breaks = 0 if first else 1
+        if style_of(paragraph) == "FWUnterschrift" and not named:
+            breaks = 3  # two empty lines for the signature
+            named = True
+        elif blank:
+            breaks += blank
+        blank = 0
+        for _ in range(breaks):
+            merged.append(_run(w("br")))
+        small = style_of(paragraph) == "FWKlein"
+        for run in paragraph.findall(W + "r"):
+            copied = copy.deepcopy(run)
+            if small:
+                rpr = copied.find(W + "rPr")
+                if rpr is None:
+                    rpr = w("rPr")
+                    copied.insert(0, rpr)
+                rpr.append(w("sz", val="18"))
+            merged.append(copied)
+        first = False
+    closing.addprevious(merged)
+    for paragraph in block:
+        paragraph.getparent().remove(paragraph)
 
 
 def _is_signature_table(table: etree._Element) -> bool:

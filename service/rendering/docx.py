@@ -714,6 +714,9 @@ class TemplateSpec:
     file: str
     title: str
     context: tuple[str, ...]
+    # a letter in DIN 5008 form B (window envelope, fold marks): its geometry is measured
+    # (tests/documents/test_din5008.py); `letter = false` in the manifest for other kinds
+    letter: bool = True
 
 
 @dataclass(frozen=True)
@@ -747,6 +750,7 @@ def _load_manifest(folder: str, _mtime_ns: int, _size: int) -> Manifest:
             file=str(entry["file"]),
             title=str(entry["title"]),
             context=tuple(str(key) for key in entry["context"]),
+            letter=entry.get("letter", True) is not False,
         )
         for kind, entry in data.items()
         if isinstance(entry, dict)

@@ -1,0 +1,449 @@
+"""DIN 5008 form B, measured in the rendered PDF (issue 18, item 7), for every document kind
+of the manifest: positions of the return address, the recipient, the information block and the
+subject line on the first page, the fold and hole marks; signature blocks on one page and not
+alone there, total rows not alone at the top of a page; the language tag and the annex pages.
+
+Kinds are taken from doc_templates/manifest.toml, so a new kind is measured as soon as it is
+listed; one that is not a letter says so there (``letter = false``) and is then only checked
+for its language, annex and signature. The positions are read with ``pdftotext -bbox`` (top of
+a line = the top of its glyph box, in mm from the top-left corner of the page); the marks are
+the short lines LibreOffice draws at the left edge of page 1.
+
+Long data forces page breaks: 25 cost lines and receipts, long names, and for the signature a
+sweep of filler paragraphs inserted below the subject, which moves everything after it down
+by about 20 mm per step – one of the steps puts the signature block across a page break.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from service.operations.publish import Annex, notice_annexes, with_annexes
+from service.pdf import PdfConverter
+from service.rendering.docx import Metadata, load_manifest, render_kind
+from service.rendering.partnership import load_partnership
+from tests.conftest import require_tools
+from tests.documents.test_docx_render import PARTNERSHIP
+from tests.documents.test_docx_templates import rich_contexts
+
+MANIFEST = load_manifest()
+KINDS = sorted(MANIFEST.kinds)
+LETTERS = [kind for kind in KINDS if MANIFEST.kinds[kind].letter]
+
+PT = 25.4 / 72  # mm per PDF point
+TOLERANCE = 1.0  # mm, for positions that depend on a font's ascent
+SUBJECT_FROM = 98.46  # two lines (2 × 4.23 mm) below the window's lower edge at 90 mm
+FOLD_MARKS = (105.0, 148.5, 210.0)  # fold, hole, fold (form B)
+FOOTER_FROM = 262.0  # footer area of every page (bottom margin 33 mm)
+RUNNING_HEADER_TO = 30.0  # running header of the following pages
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{%s}" % W_NS
+
+
+# -- reading positions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """Words on one baseline that are no more than 6 mm apart (so the address and the
+    information block beside it are two lines)."""
+
+    page: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    text: str
+
+
+def pdf_lines(pdf: bytes) -> list[list[Line]]:
+    """The lines of every page, top to bottom, left to right."""
+    require_tools("pdftotext")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(pdf)
+        html = subprocess.run(
+            ["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode("utf-8")
+    pages: list[list[Line]] = []
+    for number, page in enumerate(re.findall(r"<page .*?</page>", html, re.S), start=1):
+        words = [
+            (float(y0) * PT, float(y1) * PT, float(x0) * PT, float(x1) * PT, word)
+            for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r"([^<]*)</word>",
+                page,
+            )
+        ]
+        words.sort(key=lambda w: w[0])
+        rows: list[list[tuple[float, float, float, float, str]]] = []
+        for word in words:
+            if rows and abs(word[0] - rows[-1][0][0]) <= 0.8:
+                rows[-1].append(word)
+            else:
+                rows.append([word])
+        lines: list[Line] = []
+        for row in rows:
+            row.sort(key=lambda w: w[2])
+            current = [row[0]]
+            for word in row[1:]:
+                if word[2] - current[-1][3] > 6:
+                    lines.append(_line(number, current))
+                    current = []
+                current.append(word)
+            lines.append(_line(number, current))
+        lines.sort(key=lambda line: (round(line.top, 0), line.left))
+        pages.append(lines)
+    return pages
+
+
+def _line(page: int, words: list[tuple[float, float, float, float, str]]) -> Line:
+    text = " ".join(w[4] for w in words).replace("\xa0", " ")
+    return Line(
+        page,
+        min(w[0] for w in words),
+        max(w[1] for w in words),
+        min(w[2] for w in words),
+        max(w[3] for w in words),
+        text.replace("&amp;", "&").replace("&quot;", '"'),
+    )
+
+
+def fold_marks(pdf: bytes) -> list[float]:
+    """The y (mm from the top) of the short horizontal lines within 15 mm of the left edge of
+    page 1: LibreOffice draws each mark as one path ``x y m x' y l S``."""
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    height = float(page.mediabox.height)
+    content = page.get_contents()
+    assert content is not None
+    data = content.get_data().decode("latin-1")
+    marks = []
+    for x0, y0, x1, y1 in re.findall(
+        r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l S", data
+    ):
+        if y0 == y1 and float(x1) * PT < 15:
+            marks.append(round((height - float(y0)) * PT, 1))
+    return sorted(marks)
+
+
+# -- long data -----------------------------------------------------------------------------
+
+LONG_NAME = "Förderverein der Freiwilligen Feuerwehr und des Heimatmuseums Boizenburg-Land e. V."
+
+
+def long_contexts() -> dict[str, dict[str, Any]]:
+    """The rich contexts with long lists and names: formatted values as the builders give
+    them, repeated (the layout is what is measured here, not the sums)."""
+    contexts = copy.deepcopy(rich_contexts())
+    for context in contexts.values():
+        recipient = context.get("recipient")
+        if isinstance(recipient, dict) and "name" in recipient:
+            recipient["name"] = LONG_NAME
+    approval = contexts.get("approval")
+    if approval is not None:
+        costs = approval["plan"]["costs"]
+        approval["plan"]["costs"] = [
+            {**costs[n % len(costs)], "no": str(n + 1), "description": f"Posten {n + 1}: "
+             "Honorar für Workshopleitung und Vorbereitung"}
+            for n in range(25)
+        ]
+    application = contexts.get("application")
+    if application is not None:
+        costs = application["costs"]
+        application["costs"] = [{**costs[n % len(costs)], "no": str(n + 1)} for n in range(25)]
+    report = contexts.get("report")
+    if report is not None:
+        receipts = report["receipts"]
+        report["receipts"] = [
+            {**receipts[n % len(receipts)], "number": str(n + 1)} for n in range(25)
+        ]
+    return contexts
+
+
+@cache
+def contexts(long: bool) -> dict[str, dict[str, Any]]:
+    return long_contexts() if long else rich_contexts()
+
+
+def docx_of(kind: str, long: bool = False, fillers: int = 0) -> bytes:
+    docx = render_kind(kind, contexts(long)[kind], Metadata(f"Titel {kind}", kind, "Stadt"))
+    return with_fillers(docx, fillers) if fillers else docx
+
+
+FILLER = "Fülltext, der alles Folgende um eine Zeile nach unten schiebt."
+
+
+def with_fillers(docx: bytes, count: int) -> bytes:
+    """``docx`` with ``count`` paragraphs of text after the subject line (its first
+    "FW Betreff" paragraph)."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    root = etree.fromstring(source.read("word/document.xml"))
+    subject = root.find(f".//{W}p/{W}pPr/{W}pStyle[@{W}val='FWBetreff']/../..")
+    assert subject is not None
+    for _ in range(count):
+        paragraph = etree.fromstring(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="FWText"/></w:pPr>'
+            f"<w:r><w:t>{FILLER}</w:t></w:r></w:p>"
+        )
+        subject.addnext(paragraph)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+# -- what the document says its signature and totals are -------------------------------------
+
+
+def _paragraphs(docx: bytes) -> list[tuple[str, str, bool]]:
+    """(style, text, in a table) of every paragraph of the body, in order."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    found = []
+    for paragraph in root.iter(W + "p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        text = "".join(t.text or "" for t in paragraph.iter(W + "t")).strip()
+        in_table = any(a.tag == W + "tc" for a in paragraph.iterancestors())
+        found.append(("" if style is None else str(style.get(W + "val")), text, in_table))
+    return found
+
+
+SIGNATURE_LABELS = ("Mit freundlichen Grüßen", "Unterschrift", "Sachlich richtig")
+
+
+def _lines_of(paragraph: etree._Element) -> list[str]:
+    """The lines of a paragraph, split at its line breaks."""
+    lines = [""]
+    for element in paragraph.iter(W + "t", W + "br"):
+        if element.tag == W + "br":
+            lines.append("")
+        else:
+            lines[-1] += element.text or ""
+    return [line.strip() for line in lines if line.strip()]
+
+
+def signature_texts(docx: bytes) -> list[str]:
+    """The lines of the signature: the paragraph of the closing formula with the names under
+    it, and the labels of a signature table ("…Unterschrift…"); for the payment order the
+    two confirmations that stand for signatures."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    texts = []
+    for paragraph in root.iter(W + "p"):
+        lines = _lines_of(paragraph)
+        if lines and lines[0] == "Mit freundlichen Grüßen":
+            texts.extend(lines)
+        elif lines and (
+            "Unterschrift" in lines[0]
+            or lines[0].startswith(("Sachlich richtig", "Rechnerisch richtig"))
+        ):
+            texts.extend(lines[:1])
+    return texts
+
+
+def total_labels(docx: bytes) -> list[str]:
+    """The first cell of every total row: a row of a data table in the header style that is
+    not the table's first row."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    labels = []
+    for table in root.iter(W + "tbl"):
+        for row in table.findall(W + "tr")[1:]:
+            styles = {
+                str(s.get(W + "val")) for s in row.iterfind(f".//{W}pPr/{W}pStyle")
+            }
+            if styles == {"FWTabellenkopf"}:
+                first = row.find(f"{W}tc")
+                assert first is not None
+                labels.append("".join(t.text or "" for t in first.iter(W + "t")).strip())
+    return labels
+
+
+def body(lines: list[list[Line]]) -> list[Line]:
+    """Every line outside the header and footer areas, in reading order over the pages."""
+    return [
+        line
+        for page in lines
+        for line in page
+        if line.top < FOOTER_FROM and (line.page == 1 or line.top > RUNNING_HEADER_TO)
+    ]
+
+
+def signature_problems(docx: bytes, pdf: bytes) -> list[str]:
+    texts = signature_texts(docx)
+    assert texts, "no signature lines found in the document"
+    lines = body(pdf_lines(pdf))
+    start = next((i for i, line in enumerate(lines) if line.text == texts[0]), None)
+    assert start is not None, f"no signature in the PDF: {texts}"
+    found = [line for line in lines[start:] if line.text in texts]
+    problems = []
+    missing = [text for text in texts if not any(line.text == text for line in found)]
+    if missing:
+        problems.append(f"signature lines not found as lines: {missing}")
+    pages = sorted({line.page for line in found})
+    if len(pages) > 1:
+        problems.append(
+            "signature split over pages "
+            + ", ".join(f"{line.text!r} p.{line.page}" for line in found)
+        )
+    before = [line for line in lines[:start] if line.page == found[0].page]
+    if not before:
+        problems.append(f"signature alone on page {found[0].page}")
+    return problems
+
+
+def total_problems(docx: bytes, pdf: bytes) -> list[str]:
+    labels = total_labels(docx)
+    problems = []
+    pages = pdf_lines(pdf)
+    for label in labels:
+        for page in pages[1:]:
+            rows = [line for line in body([page])]
+            # one line per baseline: the first cells of a row (header, data, total)
+            lefts = sorted({round(line.top) for line in rows})
+            for line in rows:
+                if line.text.startswith(label) and lefts.index(round(line.top)) < 2:
+                    problems.append(f"total row {label!r} at the top of page {line.page}")
+    return problems
+
+
+# -- without LibreOffice ---------------------------------------------------------------------
+
+
+def test_every_kind_of_the_manifest_says_whether_it_is_a_letter() -> None:
+    text = (MANIFEST.folder / "manifest.toml").read_text(encoding="utf-8")
+    for kind in KINDS:
+        section = text.split(f"[{kind}]", 1)[1].split("\n[", 1)[0]
+        assert re.search(r"^letter = (true|false)$", section, re.M), kind
+
+
+def test_the_filler_goes_below_the_subject() -> None:
+    paragraphs = _paragraphs(docx_of("approval", fillers=2))
+    subject = next(i for i, p in enumerate(paragraphs) if p[0] == "FWBetreff")
+    assert [p[1] for p in paragraphs[subject + 1 : subject + 3]] == [FILLER, FILLER]
+
+
+def test_the_signature_and_total_rows_are_read_from_the_document() -> None:
+    approval = docx_of("approval")
+    assert signature_texts(approval) == [
+        "Mit freundlichen Grüßen",
+        "Im Auftrag",
+        "M. Musterfrau",
+        "Sachgebiet Partnerschaft für Demokratie",
+    ]
+    assert total_labels(approval) == ["Zuwendungsfähige Gesamtausgaben", "Gesamtfinanzierung"]
+
+
+# -- with LibreOffice ----------------------------------------------------------------------
+
+
+@cache
+def _annexes(kind: str) -> tuple[Annex, ...]:
+    partnership = load_partnership(PARTNERSHIP)
+    return notice_annexes(partnership, kind, "verein")
+
+
+def to_pdf(converter: PdfConverter, kind: str, docx: bytes) -> bytes:
+    """As the issued document: converted, with its annexes (an approval's Anlage 2)."""
+    pdf = converter.convert(docx, title=f"Titel {kind}", subject=kind, author="Stadt")
+    return with_annexes(pdf, _annexes(kind))
+
+
+def geometry_problems(kind: str, pdf: bytes) -> list[str]:
+    page = pdf_lines(pdf)[0]
+    context = contexts(False)[kind]
+    below_letterhead = [line for line in page if line.top > 40 and line.top < 120]
+    left = [line for line in below_letterhead if line.left < 110]
+    info = [line for line in below_letterhead if line.left >= 110 and line.top < 95]
+    problems = []
+
+    def check(ok: bool, what: str) -> None:
+        if not ok:
+            problems.append(what)
+
+    sender, recipient = left[0], left[1]
+    check(sender.text == context["sender_line"].replace("\xa0", " "), f"return line {sender}")
+    check(45 <= sender.top and sender.bottom <= 62.7, f"return line not in 45–62.7 mm: {sender}")
+    check(abs(sender.left - 25) <= 0.3, f"return line not at 25 mm: {sender}")
+    check(abs(recipient.top - 62.7) <= TOLERANCE, f"recipient not at 62.7 mm: {recipient}")
+    check(abs(recipient.left - 25) <= 0.3, f"recipient not at 25 mm: {recipient}")
+    address = [line for line in left if line.top >= recipient.top and line.top < 90]
+    check(all(line.bottom <= 90 for line in address), f"address below 90 mm: {address}")
+    check(all(line.right <= 105 for line in address), f"address right of 105 mm: {address}")
+    subject = next(line for line in left if line.top > address[-1].bottom)
+    check(SUBJECT_FROM <= subject.top <= SUBJECT_FROM + 4, f"subject at {subject}")
+    check(bool(info), "no information block")
+    if info:
+        check(abs(min(line.left for line in info) - 125) <= 0.3, f"information block {info[0]}")
+        check(abs(info[0].top - 50) <= TOLERANCE, f"information block not at 50 mm: {info[0]}")
+    marks = fold_marks(pdf)
+    check(
+        len(marks) == 3 and all(abs(m - e) <= 0.5 for m, e in zip(marks, FOLD_MARKS, strict=True)),
+        f"fold and hole marks at {marks}",
+    )
+    return problems
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", LETTERS)
+def test_a_letter_meets_din_5008_form_b_on_its_first_page(
+    pdf_converter: PdfConverter, kind: str
+) -> None:
+    pdf = to_pdf(pdf_converter, kind, docx_of(kind))
+    assert geometry_problems(kind, pdf) == []
+    # with long names and lists nothing moves on the first page
+    long_pdf = to_pdf(pdf_converter, kind, docx_of(kind, long=True))
+    recipient = [line for line in pdf_lines(long_pdf)[0] if line.top > 60 and line.left < 110][0]
+    assert abs(recipient.top - 62.7) <= TOLERANCE
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_german_and_carries_its_annex(pdf_converter: PdfConverter, kind: str) -> None:
+    docx = docx_of(kind)
+    converted = pdf_converter.convert(docx, title="T", subject=kind, author="Stadt")
+    pdf = to_pdf(pdf_converter, kind, docx)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "de-DE"
+    annex_pages = sum(annex.pages for annex in _annexes(kind))
+    if "annex.title" in MANIFEST.kinds[kind].context:
+        # the notice declares its Anlage 2: its pages follow the notice's, bookmarked
+        assert annex_pages >= 1
+        titles = [item.title for item in reader.outline if not isinstance(item, list)]
+        assert titles[-len(_annexes(kind)) :] == [annex.title for annex in _annexes(kind)]
+    assert len(reader.pages) == len(PdfReader(io.BytesIO(converted)).pages) + annex_pages
+
+
+# filler paragraphs of ~6.7 mm: steps of 3 move the text by ~20 mm, less than a signature
+# block is high, over a whole page
+FILLER_STEPS = range(0, 37, 3)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_signature_block_stays_on_one_page_and_total_rows_keep_their_rows(
+    pdf_converter: PdfConverter, kind: str
+) -> None:
+    problems = {}
+    for fillers in FILLER_STEPS:
+        docx = docx_of(kind, long=True, fillers=fillers)
+        pdf = pdf_converter.convert(docx, title="T", subject=kind, author="Stadt")
+        found = signature_problems(docx, pdf) + total_problems(docx, pdf)
+        if found:
+            problems[fillers] = found
+    assert problems == {}
