@@ -33,7 +33,7 @@ from pypdf import PdfReader
 
 from service.operations.publish import Annex, notice_annexes, with_annexes
 from service.pdf import PdfConverter
-from service.rendering.docx import Metadata, load_manifest, render_kind
+from service.rendering.docx import Metadata, docx_text, load_manifest, render_kind
 from service.rendering.partnership import load_partnership
 from tests.conftest import require_tools
 from tests.documents.test_docx_render import PARTNERSHIP
@@ -132,9 +132,7 @@ def fold_marks(pdf: bytes) -> list[float]:
     assert content is not None
     data = content.get_data().decode("latin-1")
     marks = []
-    for x0, y0, x1, y1 in re.findall(
-        r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l S", data
-    ):
+    for x0, y0, x1, y1 in re.findall(r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l S", data):
         if y0 == y1 and float(x1) * PT < 15:
             marks.append(round((height - float(y0)) * PT, 1))
     return sorted(marks)
@@ -157,8 +155,11 @@ def long_contexts() -> dict[str, dict[str, Any]]:
     if approval is not None:
         costs = approval["plan"]["costs"]
         approval["plan"]["costs"] = [
-            {**costs[n % len(costs)], "no": str(n + 1), "description": f"Posten {n + 1}: "
-             "Honorar für Workshopleitung und Vorbereitung"}
+            {
+                **costs[n % len(costs)],
+                "no": str(n + 1),
+                "description": f"Posten {n + 1}: Honorar für Workshopleitung und Vorbereitung",
+            }
             for n in range(25)
         ]
     application = contexts.get("application")
@@ -264,9 +265,7 @@ def total_labels(docx: bytes) -> list[str]:
     labels = []
     for table in root.iter(W + "tbl"):
         for row in table.findall(W + "tr")[1:]:
-            styles = {
-                str(s.get(W + "val")) for s in row.iterfind(f".//{W}pPr/{W}pStyle")
-            }
+            styles = {str(s.get(W + "val")) for s in row.iterfind(f".//{W}pPr/{W}pStyle")}
             if styles == {"FWTabellenkopf"}:
                 first = row.find(f"{W}tc")
                 assert first is not None
@@ -349,6 +348,16 @@ def test_the_signature_and_total_rows_are_read_from_the_document() -> None:
     assert total_labels(approval) == ["Zuwendungsfähige Gesamtausgaben", "Gesamtfinanzierung"]
 
 
+def test_quotes_a_value_brings_are_nested_not_doubled() -> None:
+    context = copy.deepcopy(contexts(False)["approval"])
+    context["project"]["title"] = "„Forumtheater „Was würdest du tun?““"
+    context["recipient"]["name"] = "Initiative „Lübtheen bunt“"
+    text = docx_text(render_kind("approval", context, Metadata("T", "approval", "Stadt")))
+    assert "„„" not in text and "““" not in text
+    assert "Projekt „Forumtheater ‚Was würdest du tun?‘“" in text
+    assert "für „Initiative ‚Lübtheen bunt‘“" in text
+
+
 # -- with LibreOffice ----------------------------------------------------------------------
 
 
@@ -391,6 +400,10 @@ def geometry_problems(kind: str, pdf: bytes) -> list[str]:
     if info:
         check(abs(min(line.left for line in info) - 125) <= 0.3, f"information block {info[0]}")
         check(abs(info[0].top - 50) <= TOLERANCE, f"information block not at 50 mm: {info[0]}")
+    bank = context["lead_office"]["bank"].replace("\xa0", " ")
+    iban = re.search(r"IBAN [A-Z]{2}\d\d( [A-Z0-9]{1,4})+", bank)
+    if iban:  # the footer does not break the IBAN
+        check(any(iban.group(0) in line.text for line in page), f"IBAN broken: {bank}")
     marks = fold_marks(pdf)
     check(
         len(marks) == 3 and all(abs(m - e) <= 0.5 for m, e in zip(marks, FOLD_MARKS, strict=True)),
