@@ -4,7 +4,8 @@ A one-time tool like build_templates.py: the .docx files stay the source and are
 or LibreOffice; this script made the changes once (and documents what they are). It reads the
 templates of a folder and writes the changed copies to another, never in place::
 
-    .venv/bin/python tools/din5008_templates.py doc_templates /tmp/din && cp /tmp/din/*.docx doc_templates/
+    .venv/bin/python tools/din5008_templates.py doc_templates /tmp/din
+    cp /tmp/din/*.docx doc_templates/
 
 What it changes (docs/decisions.md, "Bescheide, die ein Rechtsamt unterschreibt – Stand"):
 
@@ -22,7 +23,9 @@ What it changes (docs/decisions.md, "Bescheide, die ein Rechtsamt unterschreibt 
   their paragraphs); the closing formula and the signature lines become one paragraph that
   is not split, and the last paragraph of text before it (or before a signature table)
   keeps with it;
-* the document's default language de-DE (the styles already say so).
+* the document's default language de-DE (the styles already say so);
+* "FW Aufzählung" paragraphs with a typed "–" and a tab become Word list paragraphs with "–"
+  as the bullet, so they are tagged as lists.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from pathlib import Path
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 NS = {"w": W_NS}
 
 TEMPLATES = (
@@ -59,6 +62,12 @@ ADDRESS_ROW = round(27.3 * TWIPS_PER_MM)  # the Anschriftzone, 62.7 → 90 mm
 INFO_TOP = round((50.0 - TOP_MARGIN_MM) * TWIPS_PER_MM)  # information block from 50 mm
 WINDOW_RIGHT_INDENT = round(20 * TWIPS_PER_MM)  # address text at most 80 mm wide (to 105 mm)
 SUBJECT_BEFORE = 510  # 9.0 mm below the window's lower edge (90 mm) → 99.0 mm
+
+
+def need(condition: object, what: str = "unexpected template structure") -> None:
+    """Stops with ``what`` where a template is not shaped as this tool expects."""
+    if not condition:
+        raise SystemExit(f"din5008_templates: {what}")
 
 
 def w(tag: str, **attrs: str) -> etree._Element:
@@ -231,16 +240,16 @@ def _row(height: int, rule: str, cells: list[etree._Element]) -> etree._Element:
 
 def relayout_address_table(body: etree._Element) -> None:
     table = body.find(W + "tbl")
-    assert table is not None, "no address table"
+    need(table is not None, "no address table")
     rows = table.findall(W + "tr")
-    assert len(rows) == 1, "the address table has been laid out already"
+    need(len(rows) == 1, "the address table has been laid out already")
     left, right = rows[0].findall(W + "tc")
     paragraphs = left.findall(W + "p")
-    assert style_of(paragraphs[0]) == "FWRücksendeangabe", style_of(paragraphs[0])
+    need(style_of(paragraphs[0]) == "FWRücksendeangabe", style_of(paragraphs[0]))
     sender, address = paragraphs[:1], paragraphs[1:]
     info = right.findall(W + "p")
     grid = table.find(W + "tblGrid")
-    assert grid is not None
+    need(grid is not None)
     for col in list(grid):
         grid.remove(col)
     grid.append(w("gridCol", w=str(ADDRESS_COLUMN)))
@@ -277,7 +286,7 @@ def relayout_address_table(body: etree._Element) -> None:
         after = following.getnext()
         body.remove(following)
         following = after
-    assert following is not None and style_of(following) == "FWBetreff", style_of(following)
+    need(following is not None and style_of(following) == "FWBetreff", style_of(following))
     set_spacing(following, before=str(SUBJECT_BEFORE))
 
 
@@ -392,7 +401,7 @@ def merge_signature(block: list[etree._Element]) -> None:
     closing = block[0]
     merged = w("p")
     properties = copy.deepcopy(closing.find(W + "pPr"))
-    assert properties is not None
+    need(properties is not None)
     for name in ("keepNext",):
         found = properties.find(W + name)
         if found is not None:
@@ -440,6 +449,58 @@ def _is_signature_table(table: etree._Element) -> bool:
     return widths == ["4535", "283", "4535"]
 
 
+# --- lists -----------------------------------------------------------------------------------
+
+DASH = "–"
+
+
+def real_lists(body: etree._Element, numbering: etree._Element) -> int:
+    """ "FW Aufzählung" paragraphs that begin with a typed dash and a tab become Word list
+    paragraphs with "–" as the bullet at the same indents, so LibreOffice tags them as a list
+    (L, LI, Lbl, LBody; issue 18.8). Returns the number of paragraphs changed."""
+    items = []
+    for paragraph in body.iter(W + "p"):
+        if style_of(paragraph) != "FWAufzählung":
+            continue
+        first = paragraph.find(W + "r")
+        if first is None:
+            continue
+        texts = first.findall(W + "t")
+        if len(texts) == 1 and texts[0].text == DASH and first.find(W + "tab") is not None:
+            items.append((paragraph, first))
+    if not items:
+        return 0
+    abstract_ids = [int(a.get(W + "abstractNumId")) for a in numbering.findall(W + "abstractNum")]
+    num_ids = [int(n.get(W + "numId")) for n in numbering.findall(W + "num")]
+    abstract_id, num_id = max(abstract_ids, default=-1) + 1, max(num_ids, default=0) + 1
+    abstract = etree.fromstring(
+        f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="singleLevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
+        f'<w:lvlText w:val="{DASH}"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:tabs><w:tab w:val="num" w:pos="397"/></w:tabs>'
+        '<w:ind w:left="397" w:hanging="283"/></w:pPr></w:lvl></w:abstractNum>'
+    )
+    # abstract numbering definitions come before the w:num elements
+    first_num = numbering.find(W + "num")
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = etree.fromstring(
+        f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+        "</w:num>"
+    )
+    numbering.append(num)
+    for paragraph, dash in items:
+        paragraph.remove(dash)
+        numbered = w("numPr")
+        numbered.append(w("ilvl", val="0"))
+        numbered.append(w("numId", val=str(num_id)))
+        put(ppr(paragraph), numbered, PPR_ORDER)
+    return len(items)
+
+
 # --- header and styles -----------------------------------------------------------------------
 
 
@@ -449,7 +510,7 @@ def compact_letterhead(header: etree._Element) -> None:
     everything below)."""
     children = list(header)
     table = header.find(W + "tbl")
-    assert table is not None
+    need(table is not None)
     start = children.index(table) + 1
     removed = 0
     for element in children[start:]:
@@ -471,25 +532,25 @@ def compact_letterhead(header: etree._Element) -> None:
             continue
         header.remove(element)
     tblpr = table.find(W + "tblPr")
-    assert tblpr is not None
+    need(tblpr is not None)
     borders = tblpr.find(W + "tblBorders")
-    assert borders is not None
+    need(borders is not None)
     bottom = borders.find(W + "bottom")
-    assert bottom is not None
+    need(bottom is not None)
     bottom.attrib.clear()
     bottom.set(W + "val", "single")
     bottom.set(W + "sz", "6")
     bottom.set(W + "space", "0")
     bottom.set(W + "color", "1F3A5F")
     margins = tblpr.find(W + "tblCellMar")
-    assert margins is not None
+    need(margins is not None)
     margins.find(W + "bottom").set(W + "w", "113")  # type: ignore[union-attr]
 
 
 def address_styles(styles: etree._Element) -> None:
     for style_id in ("FWAnschrift", "FWRücksendeangabe"):
         style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
-        assert style is not None, style_id
+        need(style is not None, style_id)
         properties = ensure(style, "pPr")
         put(properties, w("ind", right=str(WINDOW_RIGHT_INDENT)), PPR_ORDER)
     for lang in styles.iterfind("w:docDefaults//w:lang", NS):
@@ -511,7 +572,7 @@ def serialise(root: etree._Element) -> bytes:
 def first_header(archive: zipfile.ZipFile, document: etree._Element) -> str:
     rels = parse(archive.read("word/_rels/document.xml.rels"))
     reference = document.find(".//w:sectPr/w:headerReference[@w:type='first']", NS)
-    assert reference is not None
+    need(reference is not None)
     rid = reference.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
     for rel in rels:
         if rel.get("Id") == rid:
@@ -523,10 +584,10 @@ def transform(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     document = parse(source.read("word/document.xml"))
     body = document.find(W + "body")
-    assert body is not None
+    need(body is not None)
     relayout_address_table(body)
     margins = body.find("w:sectPr/w:pgMar", NS)
-    assert margins is not None
+    need(margins is not None)
     margins.set(W + "top", str(round(TOP_MARGIN_MM * TWIPS_PER_MM)))
     margins.set(W + "header", str(round(HEADER_MM * TWIPS_PER_MM)))
     rows_cannot_split(body)
@@ -537,10 +598,13 @@ def transform(data: bytes) -> bytes:
     compact_letterhead(header)
     styles = parse(source.read("word/styles.xml"))
     address_styles(styles)
+    numbering = parse(source.read("word/numbering.xml"))
+    real_lists(body, numbering)
     changed = {
         "word/document.xml": serialise(document),
         header_name: serialise(header),
         "word/styles.xml": serialise(styles),
+        "word/numbering.xml": serialise(numbering),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:

@@ -91,7 +91,7 @@ def render(folder: Path, kind: str, data: Any, guideline: Path | None) -> Path:
     if guideline is not None:
         command += ["--guideline", str(guideline)]
     command += ["--partnership", str(PARTNERSHIP)]
-    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=300)
+    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, timeout=300)  # noqa: S603
     return target
 
 
@@ -99,8 +99,8 @@ def pages(pdf: Path, out: Path, name: str) -> list[Path]:
     """One PNG per page, ``<name>-seite-<n>.png``; older pages of ``name`` are removed."""
     for old in out.glob(f"{name}-seite-*.png"):
         old.unlink()
-    subprocess.run(
-        ["pdftoppm", "-r", RESOLUTION, "-png", str(pdf), str(out / f"{name}-seite")],
+    subprocess.run(  # noqa: S603
+        ["pdftoppm", "-r", RESOLUTION, "-png", str(pdf), str(out / f"{name}-seite")],  # noqa: S607
         check=True,
         timeout=300,
     )

@@ -51,7 +51,7 @@ FOOTER_FROM = 262.0  # footer area of every page (bottom margin 33 mm)
 RUNNING_HEADER_TO = 30.0  # running header of the following pages
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 
 
 # -- reading positions -------------------------------------------------------------------
@@ -132,7 +132,7 @@ def fold_marks(pdf: bytes) -> list[float]:
     assert content is not None
     data = content.get_data().decode("latin-1")
     marks = []
-    for x0, y0, x1, y1 in re.findall(r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l S", data):
+    for _x0, y0, x1, y1 in re.findall(r"([\d.]+) ([\d.]+) m\s+([\d.]+) ([\d.]+) l S", data):
         if y0 == y1 and float(x1) * PT < 15:
             marks.append(round((height - float(y0)) * PT, 1))
     return sorted(marks)
@@ -190,17 +190,20 @@ FILLER = "Fülltext, der alles Folgende um eine Zeile nach unten schiebt."
 
 def with_fillers(docx: bytes, count: int) -> bytes:
     """``docx`` with ``count`` paragraphs of text after the subject line (its first
-    "FW Betreff" paragraph)."""
+    "FW Betreff" paragraph) and after the title of an annex page ("FW Titel", the approval's
+    Anlage 1, which starts on a page of its own), so its tables cross a page break too."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     root = etree.fromstring(source.read("word/document.xml"))
     subject = root.find(f".//{W}p/{W}pPr/{W}pStyle[@{W}val='FWBetreff']/../..")
     assert subject is not None
-    for _ in range(count):
-        paragraph = etree.fromstring(
-            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="FWText"/></w:pPr>'
-            f"<w:r><w:t>{FILLER}</w:t></w:r></w:p>"
-        )
-        subject.addnext(paragraph)
+    titles = root.findall(f".//{W}p/{W}pPr/{W}pStyle[@{W}val='FWTitel']/../..")
+    for anchor in [subject, *titles]:
+        for _ in range(count):
+            paragraph = etree.fromstring(
+                f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="FWText"/></w:pPr>'
+                f"<w:r><w:t>{FILLER}</w:t></w:r></w:p>"
+            )
+            anchor.addnext(paragraph)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -258,19 +261,34 @@ def signature_texts(docx: bytes) -> list[str]:
     return texts
 
 
-def total_labels(docx: bytes) -> list[str]:
-    """The first cell of every total row: a row of a data table in the header style that is
-    not the table's first row."""
+@dataclass(frozen=True)
+class TotalRow:
+    table: int  # index of the table among the body's tables
+    header: str  # first cell of the table's first row
+    label: str  # first cell of the total row
+
+
+def total_rows(docx: bytes) -> list[TotalRow]:
+    """Every total row: a row of a table in the header style that is not its first row."""
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
-    labels = []
-    for table in root.iter(W + "tbl"):
-        for row in table.findall(W + "tr")[1:]:
+    found = []
+    for index, table in enumerate(root.iter(W + "tbl")):
+        rows = table.findall(W + "tr")
+        for row in rows[1:]:
             styles = {str(s.get(W + "val")) for s in row.iterfind(f".//{W}pPr/{W}pStyle")}
             if styles == {"FWTabellenkopf"}:
-                first = row.find(f"{W}tc")
-                assert first is not None
-                labels.append("".join(t.text or "" for t in first.iter(W + "t")).strip())
-    return labels
+                found.append(TotalRow(index, _first_cell(rows[0]), _first_cell(row)))
+    return found
+
+
+def _first_cell(row: etree._Element) -> str:
+    cell = row.find(W + "tc")
+    assert cell is not None
+    return "".join(t.text or "" for t in cell.iter(W + "t")).strip()
+
+
+def total_labels(docx: bytes) -> list[str]:
+    return [row.label for row in total_rows(docx)]
 
 
 def body(lines: list[list[Line]]) -> list[Line]:
@@ -306,19 +324,54 @@ def signature_problems(docx: bytes, pdf: bytes) -> list[str]:
     return problems
 
 
-def total_problems(docx: bytes, pdf: bytes) -> list[str]:
-    labels = total_labels(docx)
+def total_lines(total: TotalRow, pdf: bytes) -> list[Line]:
+    return [
+        line
+        for line in body(pdf_lines(pdf))
+        if line.text.startswith(total.label) and line.left < 30
+    ]
+
+
+def total_problems(docx: bytes, pdf: bytes, only: TotalRow | None = None) -> list[str]:
+    """A total row must have a data row of its table above it on its page: not stand first
+    on a page, nor right under the table's repeated header."""
     problems = []
-    pages = pdf_lines(pdf)
-    for label in labels:
-        for page in pages[1:]:
-            rows = [line for line in body([page])]
-            # one line per baseline: the first cells of a row (header, data, total)
-            lefts = sorted({round(line.top) for line in rows})
-            for line in rows:
-                if line.text.startswith(label) and lefts.index(round(line.top)) < 2:
-                    problems.append(f"total row {label!r} at the top of page {line.page}")
+    lines = body(pdf_lines(pdf))
+    for total in total_rows(docx) if only is None else [only]:
+        for line in total_lines(total, pdf):
+            above = [
+                other
+                for other in lines
+                if other.page == line.page and other.bottom <= line.top + 0.5 and other.left < 30
+            ]
+            if not above:
+                problems.append(f"total row {total.label!r} first on page {line.page}")
+            elif max(above, key=lambda other: other.top).text.startswith(total.header):
+                problems.append(f"total row {total.label!r} under the header on page {line.page}")
     return problems
+
+
+def with_spacer(docx: bytes, table: int, height_mm: float) -> bytes:
+    """``docx`` with an empty paragraph of exactly ``height_mm`` before its ``table``-th
+    table: everything from that table on moves down by that much."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    root = etree.fromstring(source.read("word/document.xml"))
+    target = list(root.iter(W + "tbl"))[table]
+    twips = round(height_mm * 1440 / 25.4)
+    target.addprevious(
+        etree.fromstring(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:spacing w:before="0" w:after="0" '
+            f'w:line="{twips}" w:lineRule="exact"/></w:pPr></w:p>'
+        )
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            package.writestr(info, data)
+    return out.getvalue()
 
 
 # -- without LibreOffice ---------------------------------------------------------------------
@@ -328,7 +381,10 @@ def test_every_kind_of_the_manifest_says_whether_it_is_a_letter() -> None:
     text = (MANIFEST.folder / "manifest.toml").read_text(encoding="utf-8")
     for kind in KINDS:
         section = text.split(f"[{kind}]", 1)[1].split("\n[", 1)[0]
-        assert re.search(r"^letter = (true|false)$", section, re.M), kind
+        assert re.search(r"^letter = (true|false)$", section, re.M), (
+            f"[{kind}] in doc_templates/manifest.toml: please declare letter = true (a letter "
+            "in DIN 5008 form B, measured by this module) or letter = false"
+        )
 
 
 def test_the_filler_goes_below_the_subject() -> None:
@@ -346,6 +402,7 @@ def test_the_signature_and_total_rows_are_read_from_the_document() -> None:
         "Sachgebiet Partnerschaft für Demokratie",
     ]
     assert total_labels(approval) == ["Zuwendungsfähige Gesamtausgaben", "Gesamtfinanzierung"]
+    assert {row.header for row in total_rows(approval)} == {"Nr.", "Finanzierungsquelle"}
 
 
 def test_quotes_a_value_brings_are_nested_not_doubled() -> None:
@@ -353,7 +410,8 @@ def test_quotes_a_value_brings_are_nested_not_doubled() -> None:
     context["project"]["title"] = "„Forumtheater „Was würdest du tun?““"
     context["recipient"]["name"] = "Initiative „Lübtheen bunt“"
     text = docx_text(render_kind("approval", context, Metadata("T", "approval", "Stadt")))
-    assert "„„" not in text and "““" not in text
+    assert "„„" not in text
+    assert "““" not in text
     assert "Projekt „Forumtheater ‚Was würdest du tun?‘“" in text
     assert "für „Initiative ‚Lübtheen bunt‘“" in text
 
@@ -387,7 +445,7 @@ def geometry_problems(kind: str, pdf: bytes) -> list[str]:
 
     sender, recipient = left[0], left[1]
     check(sender.text == context["sender_line"].replace("\xa0", " "), f"return line {sender}")
-    check(45 <= sender.top and sender.bottom <= 62.7, f"return line not in 45–62.7 mm: {sender}")
+    check(sender.top >= 45 and sender.bottom <= 62.7, f"return line not in 45–62.7 mm: {sender}")
     check(abs(sender.left - 25) <= 0.3, f"return line not at 25 mm: {sender}")
     check(abs(recipient.top - 62.7) <= TOLERANCE, f"recipient not at 62.7 mm: {recipient}")
     check(abs(recipient.left - 25) <= 0.3, f"recipient not at 25 mm: {recipient}")
@@ -421,7 +479,7 @@ def test_a_letter_meets_din_5008_form_b_on_its_first_page(
     assert geometry_problems(kind, pdf) == []
     # with long names and lists nothing moves on the first page
     long_pdf = to_pdf(pdf_converter, kind, docx_of(kind, long=True))
-    recipient = [line for line in pdf_lines(long_pdf)[0] if line.top > 60 and line.left < 110][0]
+    recipient = next(line for line in pdf_lines(long_pdf)[0] if line.top > 60 and line.left < 110)
     assert abs(recipient.top - 62.7) <= TOLERANCE
 
 
@@ -460,3 +518,32 @@ def test_the_signature_block_stays_on_one_page_and_total_rows_keep_their_rows(
         if found:
             problems[fillers] = found
     assert problems == {}
+
+
+BODY_BOTTOM = 264.0  # 297 mm less the bottom margin of 33 mm
+# how far below the body's bottom edge the total row's lower edge is pushed: a row is about
+# 4.6 mm high, so steps of 2 mm put it at least twice just over the edge
+PUSHES = range(-2, 9, 2)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_total_row_pushed_over_the_page_break_takes_a_row_with_it(
+    pdf_converter: PdfConverter, kind: str
+) -> None:
+    """Each total row, moved (by an exact-height paragraph before its table) so that it just
+    does not fit on its page: it must not start the next page alone."""
+    docx = docx_of(kind)
+    pdf = pdf_converter.convert(docx, title="T", subject=kind, author="Stadt")
+    problems: dict[str, list[str]] = {}
+    for total in total_rows(docx):
+        line = total_lines(total, pdf)[0]
+        moved = False
+        for push in PUSHES:
+            shift = BODY_BOTTOM - line.bottom + push
+            variant = with_spacer(docx, total.table, shift)
+            result = pdf_converter.convert(variant, title="T", subject=kind, author="Stadt")
+            moved |= total_lines(total, result)[0].page > line.page
+            problems.setdefault(total.label, []).extend(total_problems(variant, result, total))
+        assert moved, f"{total.label!r} never reached the next page"
+    assert {label: found for label, found in problems.items() if found} == {}
