@@ -303,8 +303,10 @@ def _need_pdf_tools() -> None:
 
 
 def pdf_text(path: Path) -> str:
+    # -layout: a table row's cells stay on one line (the raw order puts a label row that
+    # keeps with the total row below it before both values)
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     return " ".join(text.replace("\u00a0", " ").split())
 
