@@ -22,7 +22,7 @@ What it changes (docs/decisions.md, "Bescheide, die ein Rechtsamt unterschreibt 
 * every table row: cantSplit; the rows before a total row keep with the next (keepNext on
   their paragraphs); the closing formula and the signature lines become one paragraph that
   is not split, and the last paragraph of text before it (or before a signature table)
-  keeps with it;
+  keeps with it, as does the list of annexes after it;
 * the document's default language de-DE (the styles already say so);
 * "FW Aufzählung" paragraphs with a typed "–" and a tab become Word list paragraphs with "–"
   as the bullet, so they are tagged as lists.
@@ -377,7 +377,8 @@ def signature_keeps_together(body: etree._Element) -> None:
                 if following.tag != W + "p" or style_of(following) in HEADINGS:
                     break
                 block.append(following)
-            merge_signature(block)
+            merged = merge_signature(block)
+            annexes_follow(merged)
         elif element.tag == W + "tbl" and _is_signature_table(element):
             keep_with_what_precedes(children, index)
 
@@ -394,7 +395,28 @@ def _run(*children: etree._Element, text: str | None = None) -> etree._Element:
     return run
 
 
-def merge_signature(block: list[etree._Element]) -> None:
+def annexes_follow(signature: etree._Element) -> None:
+    """Where the list of annexes ("Anlagen") follows the signature, it stays on the
+    signature's page: the signature, the heading and every line but the last keep with the
+    next."""
+    heading = signature.getnext()
+    if heading is None or heading.tag != W + "p" or text_of(heading).strip() != "Anlagen":
+        return
+    lines = []
+    following = heading.getnext()
+    while following is not None and following.tag == W + "p":
+        properties = following.find(W + "pPr")
+        if properties is not None and properties.find(W + "pageBreakBefore") is not None:
+            break
+        if not is_control(following) and text_of(following).strip():
+            lines.append(following)
+        following = following.getnext()
+    keep_next(signature)
+    for line in lines[:-1]:
+        keep_next(line)
+
+
+def merge_signature(block: list[etree._Element]) -> etree._Element:
     """``block`` (closing formula, "Im Auftrag", spacer, names, their {%p if %} tags) as one
     paragraph: a line break per line, two empty lines for the handwritten signature before
     the first name, the {%p %} tags as inline {% %} tags."""
@@ -442,6 +464,7 @@ def merge_signature(block: list[etree._Element]) -> None:
     closing.addprevious(merged)
     for paragraph in block:
         paragraph.getparent().remove(paragraph)
+    return merged
 
 
 def _is_signature_table(table: etree._Element) -> bool:
