@@ -10,10 +10,11 @@ templates of a folder and writes the changed copies to another, never in place::
 What it changes (docs/decisions.md, "Bescheide, die ein Rechtsamt unterschreibt – Stand"):
 
 * the address table of the first page becomes two rows on a 100 + 65 mm grid: the return
-  address at the bottom of the Zusatz- und Vermerkzone (row of exactly 35.7 mm from the top
+  address at the bottom of the Zusatz- und Vermerkzone (row of exactly 27.7 mm from the top
   margin at 35 mm, so it ends at 62.7 mm), the recipient from 62.7 mm (at least 27.3 mm, to
-  90 mm), text 25 mm from the left and at most 80 mm wide (window 20–105 mm); the information
-  block in a cell spanning both rows, from 125 mm left and 50 mm top;
+  90 mm), text 25 mm from the left and at most 80 mm wide (window 20–105 mm), lines 12 pt
+  (4.23 mm) apart, so six fit; the information block in a cell spanning both rows, from
+  125 mm left and 50 mm top;
 * the empty paragraph below the table goes; the subject line gets 9 mm before it, so it starts
   below 98.46 mm (two lines under the window);
 * the top margin is 35 mm and the header starts at 8 mm; the first page's letterhead fits the
@@ -576,6 +577,12 @@ def address_styles(styles: etree._Element) -> None:
         need(style is not None, style_id)
         properties = ensure(style, "pPr")
         put(properties, w("ind", right=str(WINDOW_RIGHT_INDENT)), PPR_ORDER)
+        if style_id == "FWAnschrift":
+            # DIN 5008's line pitch of 4.23 mm (12 pt): six lines fit the Anschriftzone
+            spacing = properties.find(W + "spacing")
+            need(spacing is not None, "FW Anschrift without spacing")
+            spacing.set(W + "line", "240")  # type: ignore[union-attr]
+            spacing.set(W + "lineRule", "exact")  # type: ignore[union-attr]
     for lang in styles.iterfind("w:docDefaults//w:lang", NS):
         lang.set(W + "val", "de-DE")
         lang.set(W + "eastAsia", "de-DE")

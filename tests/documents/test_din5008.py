@@ -479,8 +479,7 @@ def test_a_letter_meets_din_5008_form_b_on_its_first_page(
     assert geometry_problems(kind, pdf) == []
     # with long names and lists nothing moves on the first page
     long_pdf = to_pdf(pdf_converter, kind, docx_of(kind, long=True))
-    recipient = next(line for line in pdf_lines(long_pdf)[0] if line.top > 60 and line.left < 110)
-    assert abs(recipient.top - 62.7) <= TOLERANCE
+    assert geometry_problems(kind, long_pdf) == []
 
 
 @pytest.mark.libreoffice
