@@ -26,6 +26,7 @@ Pure: Babel's CLDR data does the locale's work; translation is handed in as a ca
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -207,10 +208,96 @@ def period(start: Any, end: Any, gettext: Translate, *, locale: str = DEFAULT_LO
     return gettext(PERIOD) % {"start": shown_start, "end": long_date(last, locale=locale)}
 
 
-def iban(value: Any) -> str:
-    """An IBAN in groups of four, as printed on German forms: ``DE02 1203 0000 …``."""
+def iban(value: Any, *, space: str = " ") -> str:
+    """An IBAN in groups of four, as printed on German forms: ``DE02 1203 0000 …``;
+    documents join the groups with ``space=NBSP`` so a line never breaks inside it."""
     compact = "".join(str(value or "").split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+    return space.join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+_IBAN_IN_TEXT = re.compile(
+    r"(?P<label>IBAN:?[ \u00a0]*)?\b(?P<iban>[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4}){2,7}"
+    r"(?:[ \u00a0]?[A-Z0-9]{1,3})?)\b"
+)
+
+
+def unbreakable_ibans(text: str) -> str:
+    """``text`` (a bank line of the settings: "Sparkasse …, IBAN DE12 5001 …") with every
+    IBAN in groups of four joined by non-breaking spaces, and "IBAN" kept with it."""
+
+    def grouped(match: re.Match[str]) -> str:
+        label = match.group("label") or ""
+        if label:
+            label = label.rstrip(" \u00a0") + NBSP
+        return label + iban(match.group("iban"), space=NBSP)
+
+    return _IBAN_IN_TEXT.sub(grouped, text)
+
+
+# --------------------------------------------------------------------------- quotes
+
+# German quotation marks: „double“ and, inside them, ‚single‘ (DIN 5008). "”" closes a
+# double quote too (typed on English keyboards); "’" is the apostrophe and no quote.
+_OPENING = {"„": "double", "‚": "single"}
+_CLOSING = {"“": "double", "”": "double", "‘": "single"}
+_MARKS = {"double": ("„", "“"), "single": ("‚", "‘")}
+
+
+def quote_edits(text: str) -> dict[int, str]:
+    """What makes the nesting of German quotation marks in ``text`` correct: position →
+    replacement ("" removes the mark). Text already in quotes that is quoted again
+    („„Titel““, a template's quotes around a user's) loses the inner pair; quotes inside
+    quotes of the same kind alternate („… ‚…‘ …“). Text whose marks do not pair up is left
+    as it is (an apostrophe-like or English use cannot be told apart)."""
+    stack: list[int] = []
+    parent: dict[int, int | None] = {}
+    close_of: dict[int, int] = {}
+    for position, char in enumerate(text):
+        if char in _OPENING:
+            parent[position] = stack[-1] if stack else None
+            stack.append(position)
+        elif char in _CLOSING:
+            if not stack or _OPENING[text[stack[-1]]] != _CLOSING[char]:
+                return {}
+            close_of[stack.pop()] = position
+    if stack:
+        return {}
+    edits: dict[int, str] = {}
+    kind: dict[int, str] = {}  # the kind of each pair that stays, after the edits
+
+    def only_removed(start: int, end: int) -> bool:
+        return all(edits.get(position) == "" for position in range(start, end))
+
+    for opening in sorted(close_of):
+        closing = close_of[opening]
+        kept = parent[opening]
+        while kept is not None and kept not in kind:
+            kept = parent[kept]
+        if (
+            kept is not None
+            and only_removed(kept + 1, opening)
+            and only_removed(closing + 1, close_of[kept])
+        ):
+            edits[opening] = edits[closing] = ""  # quoted twice: the inner pair goes
+            continue
+        own = _OPENING[text[opening]]
+        if kept is not None and kind[kept] == own:
+            own = "single" if own == "double" else "double"
+        kind[opening] = own
+        marks = _MARKS[own]
+        if text[opening] != marks[0]:
+            edits[opening] = marks[0]
+        if text[closing] != marks[1]:
+            edits[closing] = marks[1]
+    return edits
+
+
+def nest_quotes(text: str) -> str:
+    """``text`` with :func:`quote_edits` applied."""
+    edits = quote_edits(text)
+    if not edits:
+        return text
+    return "".join(edits.get(position, char) for position, char in enumerate(text))
 
 
 # --------------------------------------------------------------------------- labels

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .formatting import nest_quotes
 from .notice import Heading, notice_heading
 
 __all__ = [
@@ -48,7 +49,7 @@ def invitation_heading(held_on: date, committee: str) -> Heading:
 
 def application_heading(project_title: str) -> Heading:
     """An application, called by its project."""
-    return Heading(f"Antrag „{project_title}“", project_title)
+    return Heading(nest_quotes(f"Antrag „{project_title}“"), project_title)
 
 
 def report_heading(notice_number: str) -> Heading:

@@ -51,6 +51,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 
+from ..domain.formatting import quote_edits
 from ..domain.messages import N_, Message, PlainLocalizer
 from ..paths import doc_templates_dir
 from .images import Image
@@ -283,12 +284,39 @@ def _needs_table_fix(body: etree._Element) -> bool:
     return False
 
 
+def nest_quotes(root: etree._Element) -> None:
+    """German quotation marks nested correctly in every paragraph of a rendered part: a
+    template quotes a value („{{ project.title }}“) that may bring its own quotes – the
+    one place that fixes „„…““ and „…„…“…“ for every template, shipped or uploaded
+    (domain/formatting.quote_edits; issue 18). Marks are replaced or removed within their
+    text nodes, so runs and their formatting stay as they are."""
+    for paragraph in root.iter(W + "p"):
+        nodes = [
+            node
+            for node in paragraph.iter(W + "t")
+            if next(node.iterancestors(W + "p"), None) is paragraph
+        ]
+        text = "".join(node.text or "" for node in nodes)
+        if "„" not in text and "‚" not in text:
+            continue
+        edits = quote_edits(text)
+        offset = 0
+        for node in nodes:
+            value = node.text or ""
+            if edits:
+                node.text = "".join(
+                    edits.get(offset + index, char) for index, char in enumerate(value)
+                )
+            offset += len(value)
+
+
 def _fix_body(xml: str, template: str) -> etree._Element:
     tree = _strict_parse(xml, "body", template)
     if _needs_table_fix(tree):
         # docxtpl's fix-up for column loops; the XML is known to be well-formed here, so its
         # recover-mode parse cannot drop anything.
         tree = _PATCHER.fix_tables(xml)
+    nest_quotes(tree)
     ids = 1000
     for doc_pr in tree.iter(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -485,6 +513,7 @@ class CompiledTemplate:
                 entry = self._recent.get((part.name, xml))
                 if entry is None:
                     root = _strict_parse(_post_render(xml), part.label, self.name)
+                    nest_quotes(root)
                     entry = zip_entry(
                         part.name,
                         etree.tostring(
@@ -714,6 +743,13 @@ class TemplateSpec:
     file: str
     title: str
     context: tuple[str, ...]
+    # a letter in DIN 5008 form B (window envelope, fold marks): its geometry is measured
+    # (tests/documents/test_din5008.py); `letter = false` in the manifest for other kinds
+    letter: bool = True
+    # ends with a signature (closing formula and names, or signature fields); `signed =
+    # false` for what is submitted online and printed only as a confirmation (a payment
+    # request): the signature checks of test_din5008.py do not apply to it
+    signed: bool = True
 
 
 @dataclass(frozen=True)
@@ -747,6 +783,8 @@ def _load_manifest(folder: str, _mtime_ns: int, _size: int) -> Manifest:
             file=str(entry["file"]),
             title=str(entry["title"]),
             context=tuple(str(key) for key in entry["context"]),
+            letter=entry.get("letter", True) is not False,
+            signed=entry.get("signed", True) is not False,
         )
         for kind, entry in data.items()
         if isinstance(entry, dict)

@@ -274,8 +274,8 @@ def test_the_report_renders_the_final_grant_and_refund(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0
     text = docx_text(target.read_bytes())
-    assert "Endgültige Zuwendung | 576,40 €" in text
-    assert "Rückforderung | 23,60 €" in text
+    assert "Zuwendung nach der Vorprüfung | 576,40 €" in text
+    assert "Voraussichtlich zu erstatten | 23,60 €" in text
 
 
 def test_the_application_renders_for_signature(tmp_path: Path) -> None:
@@ -303,8 +303,10 @@ def _need_pdf_tools() -> None:
 
 
 def pdf_text(path: Path) -> str:
+    # -layout: a table row's cells stay on one line (the raw order puts a label row that
+    # keeps with the total row below it before both values)
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout.decode("utf-8")
     return " ".join(text.replace("\u00a0", " ").split())
 
@@ -363,7 +365,7 @@ def test_a_rejected_notice_as_pdf_contains_the_reasons(tmp_path: Path) -> None:
     ("document", "source", "expected"),
     [
         ("minutes", "meeting-bga.json", "Bewilligung beschlossen: 2.000,00 €"),
-        ("report", "report-aif.json", "Rückforderung 23,60 €"),
+        ("report", "report-aif.json", "Voraussichtlich zu erstatten 23,60 €"),
     ],
 )
 def test_minutes_and_report_render_as_pdf(

@@ -21,7 +21,7 @@ from service.pdf.accessibility import (
     structure_roles,
 )
 from service.pdf.converter import heading_levels
-from service.rendering.docx import Metadata, render_kind
+from service.rendering.docx import Metadata, docx_text, render_kind
 from tests.documents.test_docx_templates import rich_contexts
 
 KINDS = (
@@ -137,9 +137,18 @@ def test_the_notice_s_parts_and_numbered_sections_are_h2_and_h3(converter: PdfCo
 
 
 @pytest.mark.libreoffice
+def test_the_notice_s_enumerations_are_tagged_as_lists(converter: PdfConverter) -> None:
+    # "FW Aufzählung" paragraphs are Word list paragraphs with "–" as the bullet (issue 18.7/8)
+    counts = role_counts(convert(converter, rendered("approval")))
+    assert counts["L"] == 2  # the Auflagen (7.2) and what the report consists of (8)
+    assert counts["LI"] == 6
+    assert "–\t" not in docx_text(rendered("approval"))
+
+
+@pytest.mark.libreoffice
 def test_a_real_list_is_tagged_as_a_list(converter: PdfConverter) -> None:
     # What a template needs for tagged lists: Word list paragraphs (numbering), not a
-    # typed dash and a tab as the shipped "FW Aufzählung" has (docs/decisions.md, issue 18).
+    # typed dash and a tab as "FW Aufzählung" had before issue 18.7 (docs/decisions.md).
     document = Document()
     document.add_paragraph("Auflagen", style="Heading 1")
     for text in ("Erste Auflage", "Zweite Auflage"):
@@ -153,7 +162,12 @@ def test_a_real_list_is_tagged_as_a_list(converter: PdfConverter) -> None:
 
 @pytest.mark.libreoffice
 def test_the_checker_finds_what_an_untagged_english_pdf_lacks(converter: PdfConverter) -> None:
-    pdf = converter.convert(rendered("minutes"), pdfua=False, language=None, title="T")
+    # python-docx's own template says en-US (the shipped templates say de-DE since issue 18.7)
+    document = Document()
+    document.add_paragraph("Text")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    pdf = converter.convert(buffer.getvalue(), pdfua=False, language=None, title="T")
     problems = accessibility_problems(pdf)
     assert any(re.match(r"/Lang is .en-US.", problem) for problem in problems)
     assert "no PDF/UA-1 identification in the XMP metadata" in problems

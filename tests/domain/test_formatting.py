@@ -97,3 +97,56 @@ def test_no_key_is_in_two_catalogues():
             seen[key] = name
     assert set(formatting.CATALOGUES["cost_category"]) == set(catalogues.COST_CATEGORIES)
     assert formatting.catalogue_keys() == frozenset(seen)
+
+
+# -- quotation marks and IBANs in documents (issue 18, item 7) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "nested"),
+    [
+        # a title that brings its own quotes, quoted by the template
+        (
+            "Projekt „Forumtheater „Was würdest du tun?““",
+            "Projekt „Forumtheater ‚Was würdest du tun?‘“",
+        ),
+        # a value already in quotes, quoted again: the inner pair goes
+        ("für „„Demokratiefest““", "für „Demokratiefest“"),
+        ("„„„X“““", "„X“"),
+        # a declaration quoting the programme's name, quoted in a rejection
+        (
+            "Erklärung „In der … „Demokratie leben!“ hingewiesen.“",
+            "Erklärung „In der … ‚Demokratie leben!‘ hingewiesen.“",
+        ),
+        # already right, three levels deep, or two pairs side by side: unchanged
+        ("„a ‚b‘ c“", "„a ‚b‘ c“"),
+        ("„a ‚b „c“ d‘ e“", "„a ‚b „c“ d‘ e“"),
+        ("„x“ und „y“", "„x“ und „y“"),
+        # an English closing mark after a German opening one
+        ("„Mut”", "„Mut“"),
+        # marks that do not pair up are left alone (English quotes, a stray mark)
+        ("“Hello”", "“Hello”"),
+        ("kaputt „a", "kaputt „a"),
+        ("Peter’s", "Peter’s"),
+    ],
+)
+def test_german_quotes_nest_and_are_not_doubled(text: str, nested: str) -> None:
+    assert formatting.nest_quotes(text) == nested
+
+
+def test_quote_edits_name_positions_so_runs_keep_their_formatting() -> None:
+    assert formatting.quote_edits("„„A““") == {1: "", 3: ""}
+    assert formatting.quote_edits("„a „b“ c“") == {3: "‚", 5: "‘"}
+
+
+def test_ibans_in_a_bank_line_do_not_break() -> None:
+    line = formatting.unbreakable_ibans("Sparkasse Beispielstadt, IBAN DE12 5001 0517 0648 4898 90")
+    assert (
+        line
+        == "Sparkasse Beispielstadt, IBAN\u00a0DE12\u00a05001\u00a00517\u00a00648\u00a04898\u00a090"
+    )
+    assert formatting.unbreakable_ibans("IBAN: DE02120300000000202051, BIC X") == (
+        "IBAN:\u00a0DE02\u00a01203\u00a00000\u00a00000\u00a02020\u00a051, BIC X"
+    )
+    assert formatting.unbreakable_ibans("Kasse der Stadt") == "Kasse der Stadt"
+    assert formatting.iban("de02120300000000202051", space="\u00a0").count("\u00a0") == 5

@@ -116,8 +116,9 @@ def labels(catalogue: Mapping[str, str], keys: Any, localizer: Localizer) -> str
 
 
 def iban(value: Any) -> str:
-    """Groups of four, as printed on German forms."""
-    return formatting.iban(text(value))
+    """Groups of four, as printed on German forms, joined by non-breaking spaces: a
+    document's line never breaks inside an IBAN (issue 18)."""
+    return formatting.iban(text(value), space=formatting.NBSP)
 
 
 def findings_text(findings: Iterable[Finding], localizer: Localizer) -> list[str]:
@@ -134,7 +135,8 @@ def lead_office(partnership: Partnership) -> Context:
         "city": text(office.city),
         "phone": text(office.phone),
         "email": text(office.email),
-        "bank": text(office.bank),
+        # the footer never breaks an IBAN (issue 18): its groups are joined unbreakably
+        "bank": formatting.unbreakable_ibans(text(office.bank)),
     }
 
 
