@@ -42,6 +42,7 @@ from .reporting import (
     PaymentStatus,
     Payout,
     PayoutSource,
+    RefundReceipt,
     ReportReview,
     UsageReport,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "Payout",
     "PayoutSource",
     "PurgedApplication",
+    "RefundReceipt",
     "ReportReview",
     "Seat",
     "Sector",
