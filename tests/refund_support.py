@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.domain.states import ApplicationState
@@ -64,3 +66,46 @@ def refund_due(
     application.state = ApplicationState.revoked
     session.flush()
     return application
+
+
+def issued_refund(app: Flask) -> int:
+    """The real path on ``app`` (TODAY 04.05.2026): a granted application, 600 € paid, its
+    report, the review finished and the refund notice issued (a fixed PDF stands in for
+    LibreOffice; refund 20 € and interest, due 03.06.2026). The application's id."""
+    from service import db
+    from service.domain.messages import PlainLocalizer
+    from service.models import StaffUser
+    from service.operations import report_review as review_ops
+    from service.uow import Actor, build_uow
+    from tests.web.review_support import reported, review_form
+    from tests.web.staff_support import KUF
+    from tests.web.test_policy import _pdf
+
+    _applicant, app_id = reported(app)
+    with app.app_context():
+        session = db.session()
+        uow = build_uow(
+            session,
+            app.config,
+            actor=Actor("staff", "1"),
+            localizer=PlainLocalizer(),
+            pdf=lambda *_a, **_k: _pdf(),
+        )
+        application = session.get_one(Application, app_id)
+        kuf = session.scalars(select(StaffUser).where(StaffUser.email == KUF)).one()
+        review_ops.save_review(
+            uow,
+            application,
+            review_ops.ReviewInput(
+                recognised={},
+                reasons={},
+                sampled=["1"],
+                note=review_form()["note"],
+                effective_on=date(2026, 5, 4),
+                refund_on=date(2026, 6, 3),
+            ),
+        )
+        review_ops.finish_review(uow, application, kuf)
+        review_ops.issue_outcome(uow, application, body=lambda *_a: "Bescheid")
+        session.commit()
+    return app_id
