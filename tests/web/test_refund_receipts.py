@@ -40,7 +40,8 @@ def _form(client, url: str) -> dict[str, str]:
     html = client.get(url).get_data(as_text=True)
     token = _TOKEN.search(html)
     key = _KEY.search(html)
-    assert token and key, "no receipt form on the page"
+    assert token, "no form on the page"
+    assert key, "no receipt form on the page"
     return {"csrf_token": token.group(1), "idempotency_key": key.group(1)}
 
 

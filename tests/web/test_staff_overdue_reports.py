@@ -87,7 +87,8 @@ def test_the_offices_see_the_open_refunds(app, email):
     assert "01.08.2026 33,45 € (von 83,45 €) 19 " in refunds  # due, open of total, days
     assert "noch nicht fällig" in refunds
     html = client.get(PAGE).get_data(as_text=True)
-    assert "/verwendungsnachweise/" in html and "#zahlungseingang" in html
+    assert "/verwendungsnachweise/" in html
+    assert "#zahlungseingang" in html
 
 
 def test_the_list_shows_when_the_reminder_went_out(app):
