@@ -155,7 +155,12 @@ def _mail_body(application: Application, kind: str, attached: bool) -> str:
         application,
         kind=kind,
         refund=refund,
-        total_due=Decimal(str(result.get("total_due", "0"))),
+        # what the issued notice states (stored when it is issued), else the review's figure
+        total_due=(
+            row.refund_total
+            if row is not None and row.refund_total is not None
+            else Decimal(str(result.get("total_due", "0")))
+        ),
         due_on=row.refund_on if row is not None else None,
         attached=attached,
         link=site_url("apply.mine", slug=p.slug),
