@@ -1,7 +1,7 @@
 """``foerderwerk reminders send`` (issue 19.4), for cron (docs/operations.md): the German
 e-mails 14 days before a usage-of-funds report or a refund is due and once it is overdue (a
-refund: not yet received in full), each reminder once – also when two runs overlap (service/operations/reminders.py). ``--dry-run`` only
-counts what would be sent."""
+refund: not yet received in full), each reminder once – also when two runs overlap
+(service/operations/reminders.py). ``--dry-run`` only counts what would be sent."""
 
 from __future__ import annotations
 

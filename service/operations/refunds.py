@@ -167,7 +167,8 @@ def _settle(
     received_on: date,
     account: RefundAccount,
 ) -> None:
-    row.settled_on = max(received_on, row.settled_on or received_on)
+    # the day the last of the money came in (a receipt may be recorded after a later one)
+    row.settled_on = max([received_on, *(r.received_on for r in receipts_of(uow, row))])
     before = application.state
     if can_transition(application.state, ApplicationState.closed):
         application.state = ApplicationState.closed

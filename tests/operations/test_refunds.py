@@ -206,3 +206,10 @@ def test_the_issued_notice_total_is_what_receipts_count_against(db_url: str, tmp
         assert application.state is ApplicationState.closed
     with app.app_context():
         db.engine().dispose()
+
+
+def test_settled_on_is_the_day_the_last_money_came_in_whatever_the_order_recorded(app):
+    app_id = _new(app)
+    _record(app, app_id, "50.00", "later", day=date(2026, 5, 19))
+    _record(app, app_id, "33.45", "earlier", day=date(2026, 5, 12))
+    assert _state(app, app_id) == (ApplicationState.closed, date(2026, 5, 19), 2)
