@@ -4,13 +4,15 @@ Run:  .venv/bin/python bench/reminders.py [--applications 20000] [--sample 1000]
 
 A fresh embedded instance (SQLite in a temporary folder, the demo partnership) is seeded with N
 applications that have an issued grant notice (bulk inserts; periods ending over the whole
-year, a fifth with their report already in), and "today" is 01.09.2026. Then, in ONE run:
+year, a fifth with their report already in – of those every tenth reviewed with a refund
+notice due between July and October, every other one of these half paid), and "today" is
+01.09.2026. Then, in ONE run:
 
 (a) naive planning, on a sample: per application its ORM object, its notices through the
     relationship, the guideline of its decision, and one query for the reminders sent – the
     way a first version would write it; extrapolated to N;
-(b) ours: ``plan_reminders`` – one query for the deadlines, one for the keys sent, the domain's
-    plan – over all N;
+(b) ours: ``plan_reminders`` – one query for the report deadlines, one for the refund
+    deadlines, one for the keys sent, the domain's plan – over all N (reports and refunds);
 (c) ``send_reminders`` (the work of ``foerderwerk reminders send``: a ``sent_reminder`` row and
     an outbox mail per reminder, committed), then the same again right after: it must plan and
     send nothing.
@@ -48,7 +50,10 @@ from service.models import (  # noqa: E402
     Notice,
     OutboxMail,
     Partnership,
+    RefundReceipt,
+    ReportReview,
     SentReminder,
+    UsageReport,
 )
 from service.models.migrate import upgrade  # noqa: E402
 from service.operations import reminders as ops  # noqa: E402
@@ -75,9 +80,11 @@ def _seed(n: int) -> int:
     now = datetime.now(UTC)
     start = session.scalar(select(func.coalesce(func.max(Application.id), 0))) or 0
     applications, notices = [], []
+    reports, reviews, receipts = [], [], []
     for index in range(n):
         app_id = start + 1 + index
         reported = rng.random() < 0.2
+        refunded = reported and index % 10 == 0
         period_end = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
         reference = f"BENCH-{index + 1:05d}"
         applications.append(
@@ -86,7 +93,11 @@ def _seed(n: int) -> int:
                 "fund_id": fund.id,
                 "reference": reference,
                 "state": (
-                    ApplicationState.report_submitted if reported else ApplicationState.in_payment
+                    ApplicationState.revoked
+                    if refunded
+                    else ApplicationState.report_submitted
+                    if reported
+                    else ApplicationState.in_payment
                 ),
                 "version": 1,
                 "title": f"Projekt {index + 1}",
@@ -115,9 +126,62 @@ def _seed(n: int) -> int:
                 "created_at": now,
             }
         )
+        if refunded:
+            due = date(2026, 7, 1) + timedelta(days=rng.randrange(120))
+            reports.append(
+                {
+                    "id": app_id,
+                    "application_id": app_id,
+                    "submitted_on": due - timedelta(days=40),
+                    "data": {},
+                    "result": {},
+                    "sha256": "0" * 64,
+                    "idempotency_key": f"bench-report-{app_id}",
+                    "created_at": now,
+                }
+            )
+            reviews.append(
+                {
+                    "id": app_id,
+                    "application_id": app_id,
+                    "usage_report_id": app_id,
+                    "recognised": {},
+                    "reasons": {},
+                    "sampled": [],
+                    "note": "",
+                    "waive_interest": False,
+                    "waiver_reason": "",
+                    "finished_name": "Bench",
+                    "outcome": "refund_notice",
+                    "result": {"total_due": "120.00"},
+                    "issued_kind": "refund_notice",
+                    "issued_number": f"TW-{reference}",
+                    "issued_on": due - timedelta(days=30),
+                    "refund_on": due,
+                    "refund_total": Decimal("120.00"),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            if len(reviews) % 2 == 0:
+                receipts.append(
+                    {
+                        "application_id": app_id,
+                        "report_review_id": app_id,
+                        "amount": Decimal("60.00"),
+                        "received_on": due - timedelta(days=5),
+                        "note": "",
+                        "created_by": "bench",
+                        "idempotency_key": f"bench-receipt-{app_id}",
+                        "created_at": now,
+                    }
+                )
     for chunk in range(0, n, 2000):
         session.execute(insert(Application), applications[chunk : chunk + 2000])
         session.execute(insert(Notice), notices[chunk : chunk + 2000])
+    for model, rows in ((UsageReport, reports), (ReportReview, reviews), (RefundReceipt, receipts)):
+        for chunk in range(0, len(rows), 2000):
+            session.execute(insert(model), rows[chunk : chunk + 2000])
     session.commit()
     return fund.id
 
@@ -208,9 +272,11 @@ def main() -> None:
             planned = ops.plan_reminders(uow)
             plan_seconds = time.perf_counter() - started
             uow.rollback()
+            refund_count = sum(1 for r in planned if r.deadline.subject is Subject.refund)
             print(
                 f"(b) plan_reminders: {plan_seconds:.2f} s for {args.applications} "
-                f"applications, {len(planned)} reminders due"
+                f"applications, {len(planned)} reminders due ({refund_count} on refunds; "
+                f"{_count(ReportReview)} refund notices seeded)"
             )
 
             uow = _uow(app.config)
@@ -255,6 +321,7 @@ def main() -> None:
                     "plan_seconds": plan_seconds,
                     "ratio": ratio,
                     "planned": len(planned),
+                    "planned_refunds": refund_count,
                     "first_sent": first.sent,
                     "first_no_address": first.no_address,
                     "first_seconds": first_seconds,

@@ -1,7 +1,7 @@
 """``foerderwerk reminders send`` (issue 19.4), for cron (docs/operations.md): the German
-e-mails 14 days before a usage-of-funds report is due and once it is overdue, each reminder
-once – also when two runs overlap (service/operations/reminders.py). ``--dry-run`` only
-counts what would be sent."""
+e-mails 14 days before a usage-of-funds report or a refund is due and once it is overdue (a
+refund: not yet received in full), each reminder once – also when two runs overlap
+(service/operations/reminders.py). ``--dry-run`` only counts what would be sent."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ _localizer = BabelLocalizer()
 _ = _localizer.gettext
 
 
-@cli.group("reminders", help=_("Reminders of reports that are due or overdue."))
+@cli.group("reminders", help=_("Reminders of reports and refunds that are due or overdue."))
 def reminders_group() -> None:
     pass
 

@@ -375,6 +375,43 @@ def report_reminder_body(
     )
 
 
+def refund_reminder_subject(application: Application, *, overdue: bool) -> str:
+    """The same words for "Sie" and "du" (the subject addresses no one)."""
+    addressee = addressee_of([application])
+    if overdue:
+        text = gettext("Reminder: the refund for %(reference)s is overdue", addressee)
+    else:
+        text = gettext("Reminder: the refund for %(reference)s is due soon", addressee)
+    return text % {"reference": application.reference}
+
+
+def refund_reminder_body(
+    partnership: Partnership,
+    application: Application,
+    *,
+    overdue: bool,
+    due_on: date,
+    today: date,
+    open_amount: Decimal,
+    cash_reference: str,
+    link: str,
+) -> str:
+    """The reminder of a refund notice's claim: due in a few days, or overdue since
+    ``due_on``, with the amount still open, the payee and the Kassenzeichen."""
+    addressee = addressee_of([application])
+    return render(
+        "refund_overdue" if overdue else "refund_due",
+        addressee,
+        partnership=partnership,
+        application=application,
+        due_on=due_on,
+        days=(due_on - today).days,
+        open_amount=_euro(open_amount, addressee),
+        cash_reference=cash_reference,
+        link=link,
+    )
+
+
 # -- closing letter and refund notice (issue 19.2) ----------------------------------------------
 
 

@@ -160,6 +160,10 @@ class ReportReview(Base):
     issued_kind: Mapped[str] = mapped_column(String(32), default="")
     issued_number: Mapped[str] = mapped_column(String(64), default="")
     issued_on: Mapped[date | None]
+    # a refund notice: the total it claims (refund and interest, as the issued notice states
+    # it) and the day the last of it was received (issue 19.4); None while money is open
+    refund_total: Mapped[Decimal | None]
+    settled_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -182,5 +186,25 @@ class ReportDraft(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), unique=True)
     fields: Mapped[dict[str, Any]]
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship()
+
+
+class RefundReceipt(Base):
+    """Money received on a refund notice (Zahlungseingang, issue 19.4), recorded by the lead
+    office from the treasury's statement; partial payments are several rows.
+    ``idempotency_key`` makes a form sent twice record once."""
+
+    __tablename__ = "refund_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    report_review_id: Mapped[int] = mapped_column(ForeignKey("report_review.id"), index=True)
+    amount: Mapped[Decimal]
+    received_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by: Mapped[str] = mapped_column(String(254), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[Application] = relationship()

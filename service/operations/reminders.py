@@ -11,8 +11,9 @@ does nothing (:func:`.once.insert_once`). A rollback takes the row and the mail 
 Report deadlines: an application whose grant notice was issued (the latest issued grant or
 amendment notice with an approved period) and whose report has not come in owes it
 ``report_due_days`` (the guideline its decision was made under) after the period's end – the
-day the notice states. Refund notices plug in by one more function in
-:data:`DEADLINE_SOURCES` (with their kinds in the domain and their mail texts).
+day the notice states. Refund deadlines (issue 19.4) are the due day of every issued refund
+notice not yet received in full (:func:`.refunds.refund_deadlines`); their mails state the
+amount still open and the Kassenzeichen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
@@ -40,7 +42,7 @@ from ..models import (
     UsageReport,
 )
 from ..uow import UnitOfWork
-from . import audit
+from . import audit, refunds
 from .once import insert_once
 
 # while the report is still owed (report_submitted, revoked, withdrawn, closed: not)
@@ -109,8 +111,11 @@ def _report_due_days(uow: UnitOfWork, fund_ids: set[int]) -> dict[object, int]:
     return result
 
 
-# Every kind of deadline reminders are sent for: one function each (refunds: issue 19.2/19.4).
-DEADLINE_SOURCES: tuple[Callable[[UnitOfWork], Sequence[Deadline]], ...] = (report_deadlines,)
+# Every kind of deadline reminders are sent for: one function each (issue 19.4).
+DEADLINE_SOURCES: tuple[Callable[[UnitOfWork], Sequence[Deadline]], ...] = (
+    report_deadlines,
+    refunds.refund_deadlines,
+)
 
 
 def sent_keys(uow: UnitOfWork, kinds: Iterable[ReminderKind]) -> set[Key]:
@@ -149,6 +154,9 @@ def send_reminders(uow: UnitOfWork, *, dry_run: bool = False) -> SendResult:
     for start in range(0, len(reminders), CHUNK):
         chunk = reminders[start : start + CHUNK]
         applications = _applications({r.deadline.application_id for r in chunk}, uow)
+        accounts = refunds.open_amounts(
+            uow, {r.deadline.subject_id for r in chunk if r.deadline.subject is Subject.refund}
+        )
         for reminder in chunk:
             application = applications[reminder.deadline.application_id]
             if not application.applicant_email:
@@ -168,7 +176,11 @@ def send_reminders(uow: UnitOfWork, *, dry_run: bool = False) -> SendResult:
             if row_id is None:
                 result.taken += 1
                 continue
-            uow.mail(_mail(application, reminder, today))
+            if reminder.deadline.subject is Subject.refund:
+                account = accounts[reminder.deadline.subject_id]
+                uow.mail(_refund_mail(application, reminder, today, account.open))
+            else:
+                uow.mail(_mail(application, reminder, today))
             result.sent += 1
     audit.record(
         uow.session,
@@ -205,6 +217,28 @@ def _mail(application: Application, reminder: Reminder, today: date) -> Mail:
             overdue=overdue_now,
             due_on=reminder.deadline.due_on,
             today=today,
+            link=site_url("apply.mine", slug=partnership.slug),
+        ),
+    )
+    return mail_texts.from_partnership(mail, partnership)
+
+
+def _refund_mail(
+    application: Application, reminder: Reminder, today: date, open_amount: Decimal
+) -> Mail:
+    partnership = application.fund.partnership
+    overdue_now = reminder.kind is ReminderKind.refund_overdue
+    mail = Mail(
+        to=application.applicant_email,
+        subject=mail_texts.refund_reminder_subject(application, overdue=overdue_now),
+        body=mail_texts.refund_reminder_body(
+            partnership,
+            application,
+            overdue=overdue_now,
+            due_on=reminder.deadline.due_on,
+            today=today,
+            open_amount=open_amount,
+            cash_reference=refunds.cash_reference(application),
             link=site_url("apply.mine", slug=partnership.slug),
         ),
     )

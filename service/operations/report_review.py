@@ -742,6 +742,9 @@ def issue_outcome(
     row.issued_kind = outcome
     row.issued_number = number
     row.issued_on = today
+    if outcome == Outcome.refund_notice.value:
+        # what the notice claims, as it states it: receipts are counted against it (19.4)
+        row.refund_total = Decimal(str(data["refund"]["total_due"]))
     target = (
         ApplicationState.revoked
         if outcome == Outcome.refund_notice.value

@@ -52,6 +52,7 @@ from ..models import (
     PaymentRequest,
     Payout,
     PurgedApplication,
+    RefundReceipt,
     ReportDraft,
     ReportReview,
     SentReminder,
@@ -429,6 +430,7 @@ def _purge_rows(session: Session, plan: _Plan) -> tuple[int, int]:
         # votes and conflicts of interest go with their item (ON DELETE CASCADE)
         session.execute(delete(AgendaItem).where(AgendaItem.id.in_(plan.agenda_item_ids)))
     session.execute(delete(SentReminder).where(SentReminder.application_id == app_id))
+    session.execute(delete(RefundReceipt).where(RefundReceipt.application_id == app_id))
     session.execute(delete(ReportReview).where(ReportReview.application_id == app_id))
     session.execute(delete(Payout).where(Payout.application_id == app_id))
     session.execute(delete(PaymentRequest).where(PaymentRequest.application_id == app_id))

@@ -180,6 +180,8 @@ POLICY: dict[str, Rule] = {
     "staff.report_review_finish": _staff(C),
     "staff.report_review_reopen": _staff(C),
     "staff.report_review_issue": _staff(L),
+    # the money received on a refund notice: the lead office's treasury side (issue 19.4)
+    "staff.refund_receipt_record": _staff(L),
     "staff.statistics": _staff(C, L, A),
     "staff.statistics_export": _staff(C, L, A),
     # administration (issue 16): the partnership's settings and its staff accounts

@@ -1,6 +1,7 @@
 """The money side after the grant in a real browser (issue 19, acceptance): the payment queue,
 the payment order (page 1 as PNG), the review of the usage-of-funds report done with the
-keyboard, and the refund notice it leads to (page 1 as PNG) – zero axe-core violations.
+keyboard, the refund notice it leads to (page 1 as PNG) and a partial payment recorded on it
+(issue 19.4) – zero axe-core violations.
 
 With FOERDERWERK_SCREENSHOTS=docs/samples/staff the pages' screenshots and the first pages
 of the payment order and the refund notice (pdftoppm) land there. A server
@@ -151,5 +152,17 @@ def test_queue_order_review_and_refund_notice(server, page):
         lead_page.keyboard.press("Enter")
     assert lead_page.get_by_role("link", name="Teilwiderrufs- und Erstattungsbescheid").count() == 1
     check_page(lead_page, "staff-erstattungsbescheid-erlassen")
+
+    # the treasury's statement shows a first partial payment: recorded with the keyboard
+    assert lead_page.get_by_role("heading", name="Zahlungseingang der Erstattung").count() == 1
+    lead_page.fill("#receipt-amount", "10,00")
+    lead_page.fill("#receipt-note", "Kontoauszug 12")
+    lead_page.focus("#receipt-note")
+    lead_page.keyboard.press("Tab")  # the button
+    with lead_page.expect_navigation():
+        lead_page.keyboard.press("Enter")
+    assert "Zahlungseingang erfasst." in lead_page.inner_text("body")
+    assert lead_page.get_by_role("table", name="Erfasste Zahlungseingänge").count() == 1
+    check_page(lead_page, "staff-zahlungseingang")
     lead.close()
     assert _first_page_png(app, folder, "refund_notice", "erstattungsbescheid-seite-1").exists()

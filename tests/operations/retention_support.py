@@ -46,6 +46,8 @@ from service.models import (
     PaymentRequest,
     Payout,
     PayoutSource,
+    RefundReceipt,
+    ReportReview,
     Sector,
     SentReminder,
     Upload,
@@ -345,6 +347,31 @@ def grant(
     )
     # the report was reminded of before it came in (issue 19.4): purged with the file
     session.flush()
+    # a refund notice with a first payment on it (issue 19.4): purged with the file
+    report = session.scalars(
+        select(UsageReport).where(UsageReport.application_id == application.id)
+    ).one()
+    review = ReportReview(
+        application_id=application.id,
+        usage_report_id=report.id,
+        issued_kind="refund_notice",
+        issued_number=f"TW-{number}",
+        issued_on=date(2026, 9, 1),
+        refund_on=date(2026, 10, 1),
+        refund_total=Decimal("52.10"),
+    )
+    session.add(review)
+    session.flush()
+    session.add(
+        RefundReceipt(
+            application_id=application.id,
+            report_review_id=review.id,
+            amount=Decimal("20.00"),
+            received_on=date(2026, 9, 20),
+            note=f"Überweisung {application.applicant_contact_name}",
+            idempotency_key=f"refund-{application.id}",
+        )
+    )
     session.add(
         SentReminder(
             kind="report_due",

@@ -1,7 +1,8 @@
 """Two ``reminders send`` runs that overlap (cron started twice, a slow run still going when
 the next begins) send every reminder once: each run has planned all of them before either
 inserts, then both insert their ``sent_reminder`` rows; PostgreSQL makes the second insert of
-a key wait for the first run's commit and then do nothing (issue 19.4)."""
+a key wait for the first run's commit and then do nothing (issue 19.4). Report and refund
+deadlines alike: the refunds' reminders go through the same rows."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from service import db
 from service.cli.uow import command_uow
 from service.models import OutboxMail, SentReminder
 from service.operations import reminders
+from tests.refund_support import refund_due
 from tests.reminder_support import granted
 from tests.web.apply_helpers import mails, make_app
 
-COUNT = 12
+REPORTS = 12
+# overdue refunds (due 20.07.2026, notice of 20.06.2026)
+REFUNDS = 5
+COUNT = REPORTS + REFUNDS
 
 
 @pytest.mark.parametrize(
@@ -30,8 +35,15 @@ def test_two_overlapping_runs_send_each_reminder_once(
 ):
     app = make_app(db_url, tmp_path, TODAY="2026-07-30")
     with app.app_context():
-        for number in range(COUNT):
+        for number in range(REPORTS):
             granted(db.session(), f"AIF-2026-7{number:02d}", period_end=date(2026, 6, 30))
+        for number in range(REFUNDS):
+            refund_due(
+                db.session(),
+                f"AIF-2026-6{number:02d}",
+                due_on=date(2026, 7, 20),
+                issued_on=date(2026, 6, 20),
+            )
         db.session().commit()
 
     # both runs wait here, with their plans made, before the first insert of either
@@ -74,8 +86,20 @@ def test_two_overlapping_runs_send_each_reminder_once(
             .select_from(OutboxMail)
             .where(OutboxMail.subject.like("%Verwendungsnachweis%"))
         )
+        refund_mails = session.scalar(
+            select(func.count())
+            .select_from(OutboxMail)
+            .where(OutboxMail.subject.like("%Erstattung%"))
+        )
+        refund_rows = session.scalar(
+            select(func.count())
+            .select_from(SentReminder)
+            .where(SentReminder.kind == "refund_overdue")
+        )
     with app.app_context():
         db.engine().dispose()
     assert rows == COUNT
-    assert queued == COUNT
+    assert queued == REPORTS
+    assert refund_mails == REFUNDS
+    assert refund_rows == REFUNDS
     assert len(mails(tmp_path)) == COUNT

@@ -10,6 +10,7 @@ rules; this module parses the form and renders."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from flask import flash, redirect, render_template, request, url_for
@@ -22,6 +23,7 @@ from ...domain.catalogues import COST_CATEGORIES
 from ...domain.review import Outcome
 from ...links import site_url
 from ...models import Application
+from ...operations import refunds as refund_ops
 from ...operations import report_review as ops
 from ...operations.submitted import receipt_uploads as receipt_files_of
 from .. import parse
@@ -79,6 +81,9 @@ def report_review(slug: str, app_id: int) -> ResponseReturnValue:
         documents=ops.outcome_documents(uow, application),
         Outcome=Outcome,
         amount_text=formatting.decimal_text,
+        refund=refund_ops.refund_view(uow, application),
+        today=uow.today(),
+        new_key=uuid.uuid4().hex,
     )
 
 
@@ -149,7 +154,12 @@ def _mail_body(application: Application, kind: str, attached: bool) -> str:
         application,
         kind=kind,
         refund=refund,
-        total_due=Decimal(str(result.get("total_due", "0"))),
+        # what the issued notice states (stored when it is issued), else the review's figure
+        total_due=(
+            row.refund_total
+            if row is not None and row.refund_total is not None
+            else Decimal(str(result.get("total_due", "0")))
+        ),
         due_on=row.refund_on if row is not None else None,
         attached=attached,
         link=site_url("apply.mine", slug=p.slug),
@@ -171,3 +181,35 @@ def report_review_issue(slug: str, app_id: int) -> ResponseReturnValue:
         "info",
     )
     return redirect(back + "#dokument")
+
+
+@bp.post("/verwendungsnachweise/<int:app_id>/zahlungseingang")
+def refund_receipt_record(slug: str, app_id: int) -> ResponseReturnValue:
+    """The lead office records money received on the refund notice (issue 19.4)."""
+    values = form_values(["amount", "received_on", "note", "idempotency_key"])
+    application = _application(app_id)
+    back = _page_url(slug, app_id) + "#zahlungseingang"
+    refusal_goes_to(back)
+    amount = parse.german_money(values.get("amount", ""))
+    received_on = parse.iso_date(values.get("received_on"))
+    if amount is None:
+        flash(_("Please enter the amount in euros, e.g. 1.234,56."), "error")
+        return redirect(back)
+    if received_on is None:
+        flash(_("Please enter the day the money was received."), "error")
+        return redirect(back)
+    uow = current_uow()
+    refund_ops.record_refund_receipt(
+        uow,
+        application,
+        amount=amount,
+        received_on=received_on,
+        note=values.get("note", ""),
+        idempotency_key=(values.get("idempotency_key") or "")[:64] or uuid.uuid4().hex,
+    )
+    view = refund_ops.refund_view(uow, application)
+    if view is not None and view.account.settled:
+        flash(_("Receipt recorded. The refund has been received in full."), "info")
+    else:
+        flash(_("Receipt recorded."), "info")
+    return redirect(back)
