@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+import hypothesis
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
@@ -26,6 +27,7 @@ from service.operations import staff as _staff
 from service.uow import Actor, UnitOfWork
 from tests.databases import PG_URL as PG_URL
 from tests.databases import PostgresDatabases, Templates, install, pg_url, with_demo
+from tests.examples import UNIT_EXAMPLES, UNIT_LAYER
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -63,12 +65,16 @@ def require_service(name: str, host: str, port: int) -> None:
 # FOERDERWERK_TEST_LAYER=unit (set by `make unit`) refuses to run a test that takes a database,
 # an app or an outside service, so the unit layer stays seconds long and needs nothing but
 # Python: a test that grows such a need belongs to the full suite (`make test`).
-UNIT_LAYER = os.environ.get("FOERDERWERK_TEST_LAYER") == "unit"
 _NOT_UNIT_FIXTURES = frozenset(
     {"app", "demo_app", "db_url", "blank_db_url", "db_session", "db_engine", "_sqlite_template"}
     | {"_postgres_databases", "_postgres_template"}
 )
 _NOT_UNIT_MARKERS = ("postgres", "redis", "libreoffice", "browser", "db_semantics")
+
+if UNIT_LAYER:
+    # a shorter search for the properties in the fast loop; tests/examples.py says why
+    hypothesis.settings.register_profile("unit", max_examples=UNIT_EXAMPLES)
+    hypothesis.settings.load_profile("unit")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from service.domain.base_rates import BaseRate, BaseRateTable
 from service.domain.check import check_closing
 from service.domain.closing import exact_interest, interest_periods
+from tests.examples import examples
 
 FIRST_DAY = date(2025, 1, 1)
 SPAN = 2 * 366
@@ -163,7 +164,7 @@ def figures(data: dict[str, Any]) -> dict[str, Decimal]:
 # -- properties ------------------------------------------------------------------------------
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=examples(250), deadline=None)
 @given(closings())
 def test_the_engine_computes_what_the_contract_says_day_by_day(data: dict[str, Any]) -> None:
     assert engine(data) == contract_closing(data)
@@ -184,7 +185,7 @@ def test_the_literal_contract_gives_the_contract_example_s_figures() -> None:
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(closings())
 def test_the_refund_is_never_negative_and_is_what_was_paid_beyond_the_final_grant(
     data: dict[str, Any],
@@ -195,7 +196,7 @@ def test_the_refund_is_never_negative_and_is_what_was_paid_beyond_the_final_gran
     assert refund == max(Decimal(0), paid - Decimal(data["final_grant"]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(closings(waiver="0.00"), st.integers(min_value=0, max_value=400))
 def test_refund_interest_never_falls_when_the_refund_is_paid_later(
     data: dict[str, Any], more_days: int
@@ -207,7 +208,7 @@ def test_refund_interest_never_falls_when_the_refund_is_paid_later(
     assert figures(later)["interest_late_use"] == figures(data)["interest_late_use"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(closings(waiver="0.00"), st.integers(min_value=1, max_value=200))
 def test_late_use_interest_never_rises_with_a_longer_allowance(
     data: dict[str, Any], more_days: int
@@ -217,7 +218,7 @@ def test_late_use_interest_never_rises_with_a_longer_allowance(
     assert figures(longer)["interest_refund"] == figures(data)["interest_refund"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(closings(), days)
 def test_a_row_that_repeats_the_rate_in_force_changes_nothing(
     data: dict[str, Any], day: date
@@ -246,7 +247,7 @@ tables = st.lists(st.tuples(days, rates), max_size=4, unique_by=lambda row: row[
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables, cents, days, days, days, st.sampled_from(["0", "5"]))
 def test_splitting_a_period_at_any_day_adds_up_to_the_whole_period(
     table: BaseRateTable, amount_cents: int, a: date, b: date, c: date, margin: str
@@ -268,7 +269,7 @@ def test_splitting_a_period_at_any_day_adds_up_to_the_whole_period(
         assert abs(whole - first - second) < Decimal("1e-60")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(tables, days, days, st.sampled_from(["0", "5"]))
 def test_interest_periods_split_exactly_where_the_base_rate_changes(
     table: BaseRateTable, a: date, b: date, margin: str

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from service.domain.check import check_application, check_closing
 from service.domain.report import Cover, compute_final_grant
+from tests.examples import examples
 
 from .helpers import TODAY, aif, application
 
@@ -47,7 +48,7 @@ def balanced_applications(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(balanced_applications())
 def test_a_balanced_plan_is_never_reported_as_unbalanced(data: dict[str, Any]) -> None:
     result = check_application(data, aif(), today=TODAY)
@@ -76,7 +77,7 @@ def reports(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(reports())
 def test_the_final_grant_is_never_above_the_approved_grant_nor_below_zero(
     case: dict[str, Any],
@@ -86,7 +87,7 @@ def test_the_final_grant_is_never_above_the_approved_grant_nor_below_zero(
     assert final == final.quantize(Decimal("0.01"))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(reports())
 def test_refund_and_outstanding_are_never_both_positive(case: dict[str, Any]) -> None:
     result = compute_final_grant(**case)
@@ -95,7 +96,7 @@ def test_refund_and_outstanding_are_never_both_positive(case: dict[str, Any]) ->
     assert result.outstanding >= 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(reports())
 def test_the_eligible_total_never_exceeds_the_plan_or_the_expenses(case: dict[str, Any]) -> None:
     result = compute_final_grant(**case)
@@ -141,7 +142,7 @@ def _figures(data: dict[str, Any]) -> dict[str, Decimal]:
     return dict(checked.extra["result"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(closings())
 def test_interest_is_never_negative(data: dict[str, Any]) -> None:
     figures = _figures(data)
@@ -151,7 +152,7 @@ def test_interest_is_never_negative(data: dict[str, Any]) -> None:
     assert figures["interest_total"] == figures["interest_refund"] + figures["interest_late_use"]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(closings(zero_interest=True))
 def test_a_zero_margin_and_zero_base_rate_give_zero_interest(data: dict[str, Any]) -> None:
     figures = _figures(data)
@@ -160,7 +161,7 @@ def test_a_zero_margin_and_zero_base_rate_give_zero_interest(data: dict[str, Any
     assert "payout.late-use" not in {f.code for f in check_closing(data).findings}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(closings())
 def test_the_refund_is_what_was_paid_beyond_the_final_grant(data: dict[str, Any]) -> None:
     paid = sum((Decimal(p["amount"]) for p in data["payouts"]), Decimal(0))

@@ -26,6 +26,7 @@ from service.domain.review import (
     review_findings,
     review_result,
 )
+from tests.examples import examples
 
 from .helpers import aif, pairs, report, reviewed
 
@@ -323,7 +324,7 @@ def test_the_grant_share_is_final_over_the_expenses_at_most_1(
 amounts = st.integers(min_value=0, max_value=120_000).map(lambda c: D(c).scaleb(-2))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["honorare", "sachausgaben", "oeffentlichkeitsarbeit"]), amounts
