@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +70,12 @@ class Line:
     text: str
 
 
+@lru_cache(maxsize=32)
 def pdf_lines(pdf: bytes) -> list[list[Line]]:
-    """The lines of every page, top to bottom, left to right."""
+    """The lines of every page, top to bottom, left to right. Kept for the last PDFs read:
+    each check of one PDF (signature, every total row) reads the same lines, and
+    ``pdftotext -bbox`` takes 0.5–1 s a call, three times the conversion itself. The lines
+    are frozen and their lists are only read."""
     require_tools("pdftotext")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.pdf"
