@@ -29,8 +29,15 @@ run: sysdeps install migrate demo
 # audited" and the strict audit fails (docs/operations.md, "Abhängigkeiten prüfen").
 AUDIT ?= 0
 
+# The suite runs in TEST_JOBS pytest-xdist workers, one test file per worker at a time (module
+# fixtures such as a private PostgreSQL cluster stay in one process). Two per core: most tests
+# wait for another process (LibreOffice, gunicorn, chromium, PostgreSQL, a CLI run), so two
+# workers per core keep the cores busy – on 2 cores 15:22 serial, 9:25–10:59 with 2 workers,
+# 7:48–8:03 with 4 (docs/decisions.md). TEST_JOBS=0 runs everything in one process.
+TEST_JOBS ?= $(shell n=$$(( $$(nproc) * 2 )); [ $$n -gt 8 ] && n=8; echo $$n)
+
 test: sysdeps install-dev lint $(if $(filter 1,$(AUDIT)),audit)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
 
 # The fast layer: the pure funding rules and the forms, no database, no LibreOffice, no
 # service – seconds. tests/conftest.py refuses a test here that takes a database or an app.
