@@ -171,16 +171,23 @@ def test_every_mail_kind_is_german_in_the_recipients_form_of_address(db_url, tmp
 
 SAMPLES = os.environ.get("FOERDERWERK_MAIL_SAMPLES")
 HEADERS = ("Date", "From", "Reply-To", "To", "Subject", "Message-ID")
+# file names as a German reader spells them without umlauts ("foerderwerk", not "f-rderwerk")
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def _keep_samples(messages) -> None:
     folder = Path(SAMPLES or ".")
     folder.mkdir(parents=True, exist_ok=True)
-    for number, message in enumerate(messages, 1):
+    # numbered by subject and recipient: the sender thread writes them in no fixed order
+    ordered = sorted(messages, key=lambda message: (str(message["Subject"]), str(message["To"])))
+    for number, message in enumerate(ordered, 1):
         head = "".join(f"{name}: {message[name]}\n" for name in HEADERS if message[name])
-        subject = re.sub(r"[^a-z0-9]+", "-", str(message["Subject"]).lower()).strip("-")
+        subject = str(message["Subject"]).lower().translate(UMLAUTS)
+        subject = re.sub(r"[^a-z0-9]+", "-", subject).strip("-")
+        if len(subject) > 40:  # cut at a word, not inside one
+            subject = subject[:41].rsplit("-", 1)[0]
         text = _text(message).split("\n", 1)[1]
-        (folder / f"{number:02d}-{subject[:40]}.txt").write_text(head + "\n" + text)
+        (folder / f"{number:02d}-{subject}.txt").write_text(head + "\n" + text)
 
 
 def test_the_check_finds_the_english_bodies_of_issue_17():
