@@ -931,16 +931,25 @@ def merge_print_file(parts: Sequence[PrintFilePart], metadata: DocumentMetadata)
 
 
 # the PDF/A and PDF/UA identifications in XMP: a description of its own (as LibreOffice writes
-# it), or its properties as elements or attributes inside another one
+# it), or its properties as elements or attributes inside another one – each with the white
+# space before it. A match starts only where a run of white space starts (the lookbehind):
+# XMP packets carry kilobytes of padding, and a leading \s* tried at every position of such a
+# run made each call quadratic (60 ms per notice).
+_SPACE = rb"(?<!\s)\s*"
+
+
 def _identification(prefix: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
     description = re.compile(
-        rb"\s*<rdf:Description[^>]*xmlns:" + prefix + rb"=\"[^\"]*\"[^>]*>.*?</rdf:Description>",
+        _SPACE
+        + rb"<rdf:Description[^>]*xmlns:"
+        + prefix
+        + rb"=\"[^\"]*\"[^>]*>.*?</rdf:Description>",
         re.S,
     )
     properties = re.compile(
-        rb"\s*<" + prefix + rb":(part|conformance|amd|rev)>[^<]*</" + prefix + rb":\1>"
-        rb"|\s*" + prefix + rb":(?:part|conformance|amd|rev)=\"[^\"]*\""
-        rb"|\s*xmlns:" + prefix + rb"=\"[^\"]*\""
+        _SPACE + rb"<" + prefix + rb":(part|conformance|amd|rev)>[^<]*</" + prefix + rb":\1>"
+        rb"|" + _SPACE + prefix + rb":(?:part|conformance|amd|rev)=\"[^\"]*\""
+        rb"|" + _SPACE + rb"xmlns:" + prefix + rb"=\"[^\"]*\""
     )
     return description, properties
 
