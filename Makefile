@@ -34,17 +34,27 @@ AUDIT ?= 0
 # wait for another process (LibreOffice, gunicorn, chromium, PostgreSQL, a CLI run), so two
 # workers per core keep the cores busy – on 2 cores 15:22 serial, 9:25–10:59 with 2 workers,
 # 7:48–8:03 with 4 (docs/decisions.md). TEST_JOBS=0 runs everything in one process.
+# --no-loadscope-reorder: xdist would hand out the files with the most tests first, which
+# leaves the few long ones (batch, bench, browser: a handful of tests of a minute each) for the
+# end, where one worker runs them while the others wait; in the order of the folders they start
+# first and the short tests fill the gaps.
 TEST_JOBS ?= $(shell n=$$(( $$(nproc) * 2 )); [ $$n -gt 8 ] && n=8; echo $$n)
 
+# Bytecode for the tests, kept under .venv/: this machine kind sets PYTHONDONTWRITEBYTECODE=1,
+# and then every worker rewrote the asserts of all test modules again (15 s of CPU each) and
+# every `foerderwerk`, gunicorn or Celery process a test starts compiled the service again.
+TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
+
 test: sysdeps install-dev lint $(if $(filter 1,$(AUDIT)),audit)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m compileall -q -j 0 service forms
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The fast layer: the pure funding rules and the forms, no database, no LibreOffice, no
 # service – seconds. tests/conftest.py refuses a test here that takes a database or an app.
 UNIT_TESTS := tests/domain tests/forms tests/test_dependencies.py
 
 unit: install-dev
-	FOERDERWERK_TEST_LAYER=unit $(BIN)/python -m pytest -q $(UNIT_TESTS) $(PYTEST_ARGS)
+	$(TEST_ENV) FOERDERWERK_TEST_LAYER=unit $(BIN)/python -m pytest -q $(UNIT_TESTS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
