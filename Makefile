@@ -33,11 +33,11 @@ AUDIT ?= 0
 # fixtures such as a private PostgreSQL cluster stay in one process). Two per core: most tests
 # wait for another process (LibreOffice, gunicorn, chromium, PostgreSQL, a CLI run), so two
 # workers per core keep the cores busy – on 2 cores 15:22 serial, 9:25–10:59 with 2 workers,
-# 7:48–8:03 with 4 (docs/decisions.md). TEST_JOBS=0 runs everything in one process.
+# 7:49 with 4 (docs/decisions.md). TEST_JOBS=0 runs everything in one process.
 # --no-loadscope-reorder: xdist would hand out the files with the most tests first, which
 # leaves the few long ones (batch, bench, browser: a handful of tests of a minute each) for the
-# end, where one worker runs them while the others wait; in the order of the folders they start
-# first and the short tests fill the gaps.
+# end, where one worker runs them while the others wait; tests/conftest.py puts them first
+# (LONG_FILES) and the short tests fill the gaps.
 TEST_JOBS ?= $(shell n=$$(( $$(nproc) * 2 )); [ $$n -gt 8 ] && n=8; echo $$n)
 
 # Bytecode for the tests, kept under .venv/: this machine kind sets PYTHONDONTWRITEBYTECODE=1,
