@@ -14,6 +14,7 @@ same values (which keeps the content address stable, see ``storage.py``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -39,6 +40,8 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from .append import Appendix, append_pages
 
 log = logging.getLogger(__name__)
 
@@ -188,14 +191,7 @@ def _fmt(value: float) -> str:
 
 
 def _claims_pdfa(writer: PdfWriter) -> bool:
-    metadata = writer.root_object.get("/Metadata")
-    if metadata is None:
-        return False
-    stream = metadata.get_object()
-    if not isinstance(stream, StreamObject):
-        return False
-    xmp = stream.get_data()
-    return b"http://www.aiim.org/pdfa/ns/id/" in xmp or b"pdfaid:part" in xmp
+    return _xmp_claims_pdfa(_xmp_of(writer.root_object))
 
 
 def _apply_metadata(writer: PdfWriter, metadata: DocumentMetadata) -> None:
@@ -970,7 +966,11 @@ def page_count(pdf: bytes) -> int:
 
 def claims_pdfa(pdf: bytes) -> bool:
     """Whether the XMP metadata of ``pdf`` claims PDF/A conformance."""
-    return _claims_pdfa(PdfWriter(clone_from=_reader(pdf)))
+    return _xmp_claims_pdfa(_xmp_of(_reader(pdf).root_object))
+
+
+def _xmp_claims_pdfa(xmp: bytes) -> bool:
+    return b"http://www.aiim.org/pdfa/ns/id/" in xmp or b"pdfaid:part" in xmp
 
 
 def _xmp_of(root: DictionaryObject) -> bytes:
@@ -979,16 +979,43 @@ def _xmp_of(root: DictionaryObject) -> bytes:
     return stream.get_data() if isinstance(stream, StreamObject) else b""
 
 
-def _drop_claim(writer: PdfWriter, identification: tuple[re.Pattern[bytes], ...]) -> None:
-    metadata = writer.root_object.get("/Metadata")
-    if metadata is None:
-        return
-    stream = metadata.get_object()
-    if isinstance(stream, StreamObject):
-        xmp = stream.get_data()
-        for pattern in identification:
-            xmp = pattern.sub(b"", xmp)
-        stream.set_data(xmp)
+def _without_claim(xmp: bytes, identification: tuple[re.Pattern[bytes], ...]) -> bytes:
+    for pattern in identification:
+        xmp = pattern.sub(b"", xmp)
+    return xmp
+
+
+@dataclass(frozen=True)
+class _PreparedAnnex:
+    pdf: bytes  # flattened, active content removed
+    pdfa: bool  # claims PDF/A itself
+    pdfua: bool  # claims PDF/UA itself
+
+
+@functools.lru_cache(maxsize=8)
+def _prepared_annex(pdf: bytes) -> _PreparedAnnex:
+    """An annex as it is appended: its form flattened, its active content removed. The same
+    Anlage 2 goes with every approval of a partnership, so a batch prepares it once per
+    process (the cache holds a few files of some hundred kilobytes at most)."""
+    reader = _reader(pdf)
+    xmp = _xmp_of(reader.root_object)
+    writer = PdfWriter(clone_from=reader)
+    # Only the annex's pages are appended, not its catalogue: an /OpenAction there that just
+    # opens a page (LibreOffice and Acrobat write one) is left behind, not "removed content".
+    if _opens_a_page(writer.root_object.get("/OpenAction")):
+        del writer.root_object["/OpenAction"]
+    _flatten_writer(writer)
+    removed = _sanitize_writer(writer)
+    if removed:
+        log.warning("annex: active content removed: %s", ", ".join(removed))
+    return _PreparedAnnex(_to_bytes(writer), b"pdfaid:part" in xmp, b"pdfuaid:part" in xmp)
+
+
+def _opens_a_page(action: PdfObject | None) -> bool:
+    resolved = action.get_object() if action is not None else None
+    if isinstance(resolved, ArrayObject):  # a destination
+        return True
+    return isinstance(resolved, DictionaryObject) and resolved.get("/S") == "/GoTo"
 
 
 def append_annexes(pdf: bytes, annexes: Sequence[PrintFilePart]) -> bytes:
@@ -998,33 +1025,44 @@ def append_annexes(pdf: bytes, annexes: Sequence[PrintFilePart]) -> bytes:
     The annexes' forms are flattened and their active content removed (they are uploaded
     files). The PDF/A and PDF/UA claims of ``pdf`` are kept only where every annex makes the
     same claim itself; otherwise they are removed, because the whole file would no longer be
-    what it claims (an untagged annex is no PDF/UA)."""
+    what it claims (an untagged annex is no PDF/UA).
+
+    A document as the converter writes it is not rewritten: its objects are copied as they
+    are (:mod:`service.pdf.append`); any other document is rewritten with pypdf."""
     if not annexes:
         return pdf
+    prepared = [_prepared_annex(annex.pdf) for annex in annexes]
     reader = _reader(pdf)
+    xmp = _xmp_of(reader.root_object)
+    changed = xmp
+    if _xmp_claims_pdfa(xmp) and not all(annex.pdfa for annex in prepared):
+        log.warning("an annex is no PDF/A file: the PDF/A claim of the document is removed")
+        changed = _without_claim(changed, _PDFA_ID)
+    if b"pdfuaid" in xmp and not all(annex.pdfua for annex in prepared):
+        log.warning("an annex is no PDF/UA file: the PDF/UA claim of the document is removed")
+        changed = _without_claim(changed, _PDFUA_ID)
+    metadata = changed if changed != xmp else None
+    appendices = [
+        Appendix(annex.title, ready.pdf) for annex, ready in zip(annexes, prepared, strict=True)
+    ]
+    copied = append_pages(pdf, appendices, metadata=metadata, reader=reader)
+    if copied is not None:
+        return copied
+    return _append_rewriting(reader, appendices, metadata)
+
+
+def _append_rewriting(
+    reader: PdfReader, appendices: Sequence[Appendix], metadata: bytes | None
+) -> bytes:
+    """The general path of :func:`append_annexes`: the whole document cloned by pypdf."""
     writer = PdfWriter(clone_from=reader)
     writer.pdf_header = reader.pdf_header  # the document's own version (PDF/A-2: 1.6)
-    pdfa = _claims_pdfa(writer)
-    pdfua = b"pdfuaid:part" in _xmp_of(writer.root_object)
-    for annex in annexes:
-        source = _reader(annex.pdf)
-        xmp = _xmp_of(source.root_object)
-        pdfa = pdfa and b"pdfaid:part" in xmp
-        pdfua = pdfua and b"pdfuaid:part" in xmp
-        if "/AcroForm" in source.root_object:
-            del source.root_object["/AcroForm"]
+    for appendix in appendices:
         first_page = len(writer.pages)
-        writer.append(source, import_outline=False)
+        writer.append(_reader(appendix.pdf), import_outline=False)
         if len(writer.pages) > first_page:
-            writer.add_outline_item(title=annex.title, page_number=first_page)
-    _flatten_writer(writer)
-    removed = _sanitize_writer(writer)
-    if removed:
-        log.warning("annex: active content removed: %s", ", ".join(removed))
-    if _claims_pdfa(writer) and not pdfa:
-        log.warning("an annex is no PDF/A file: the PDF/A claim of the document is removed")
-        _drop_claim(writer, _PDFA_ID)
-    if b"pdfuaid" in _xmp_of(writer.root_object) and not pdfua:
-        log.warning("an annex is no PDF/UA file: the PDF/UA claim of the document is removed")
-        _drop_claim(writer, _PDFUA_ID)
+            writer.add_outline_item(title=appendix.title, page_number=first_page)
+    if metadata is not None:
+        stream = writer.root_object["/Metadata"].get_object()
+        cast(StreamObject, stream).set_data(metadata)
     return _to_bytes(writer)
