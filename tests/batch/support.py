@@ -76,6 +76,19 @@ def kill_hard(process: subprocess.Popen[bytes]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+def pause(process: subprocess.Popen[bytes]) -> None:
+    """SIGSTOP to everything in the process's session (its pool workers, LibreOffice)."""
+    for pid in _session_members(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGSTOP)
+
+
+def resume(process: subprocess.Popen[bytes]) -> None:
+    for pid in _session_members(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGCONT)
+
+
 def _session_members(sid: int) -> list[int]:
     members = []
     for entry in Path("/proc").iterdir():

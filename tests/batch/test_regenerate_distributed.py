@@ -27,6 +27,8 @@ from .support import (
     engine,
     environment,
     kill_hard,
+    pause,
+    resume,
     seed,
     start,
     wait_until,
@@ -95,7 +97,7 @@ def test_two_workers_one_killed_mid_batch_every_notice_rendered_exactly_once(clu
             url, broker, tmp_path / f"worker-b-{uuid.uuid4().hex[:6]}", tmp_path / "b.log"
         ),
     }
-    restarted = None
+    restarted = watch = None
     try:
         send = _run(
             ["notices", "regenerate", "--fund", "MASSE-2026", "--no-wait"],
@@ -106,22 +108,41 @@ def test_two_workers_one_killed_mid_batch_every_notice_rendered_exactly_once(clu
 
         wait_until(lambda: done_items(eng) >= 8, 600, "the first rendered items")
         kill_hard(workers["a"])
+        # Worker b waits until the coordinator has adopted the job: rendering 0.1 s per
+        # notice, it would otherwise finish what is left before a new coordinator has
+        # started, and there would be nothing left to adopt.
+        pause(workers["b"])
         killed_at = done_items(eng)
         assert killed_at < NOTICES, "the kill came too late to test anything"
-        restarted = _worker(
-            url, broker, tmp_path / f"worker-a2-{uuid.uuid4().hex[:6]}", tmp_path / "a2.log"
-        )
 
         # the coordinator again: it adopts the job (its first driver is gone), sends what is
         # pending once more and watches until every item is done
-        watch = _run(
+        watch_log = tmp_path / "coordinator-2.log"
+        watch = start(
             ["notices", "regenerate", "--fund", "MASSE-2026"],
             _env(url, tmp_path / "coordinator-2", broker),
+            watch_log,
         )
-        assert watch.returncode == 0, watch.stdout + watch.stderr
-        assert "wird fortgesetzt" in watch.stdout
+        try:
+            wait_until(
+                lambda: (
+                    "wird fortgesetzt" in watch_log.read_text(encoding="utf-8")
+                    or watch.poll() is not None
+                ),
+                300,
+                "the coordinator adopting the job",
+            )
+        finally:
+            resume(workers["b"])
+        restarted = _worker(
+            url, broker, tmp_path / f"worker-a2-{uuid.uuid4().hex[:6]}", tmp_path / "a2.log"
+        )
+        returncode = watch.wait(timeout=600)
+        output = watch_log.read_text(encoding="utf-8")
+        assert returncode == 0, output
+        assert "wird fortgesetzt" in output
     finally:
-        for process in [*workers.values(), restarted]:
+        for process in [*workers.values(), restarted, watch]:
             if process is not None:
                 kill_hard(process)
 
