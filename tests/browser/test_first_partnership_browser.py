@@ -49,6 +49,7 @@ from service.models import (
 from tests.conftest import require_tools
 from tests.databases import PostgresDatabases, pg_url
 from tests.documents.template_edits import APPROVAL_SENTENCE, approval_saying
+from tests.poppler import pdftotext
 from tests.setup_guide import NEW_SENTENCE, SLUG, anbest_p_pdf, guide, logo_png
 from tests.web.staff_support import csrf, log_in, record_decisions
 
@@ -428,10 +429,7 @@ def _issue(server: LiveServer, decision_id: int) -> bytes:
 
 
 def _pdf_text(pdf: Path) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    )
-    return " ".join(result.stdout.split())
+    return " ".join(pdftotext(pdf, "-layout").split())
 
 
 @pytest.mark.timeout(900)

@@ -16,6 +16,7 @@ from docx import Document
 from service.cli import cli
 from service.rendering.docx import docx_text
 from tests.conftest import FIXTURES, require_tools
+from tests.poppler import pdftotext
 
 AIF = str(FIXTURES / "guideline-aif-2026.toml")
 PARTNERSHIP = str(FIXTURES / "partnership.toml")
@@ -305,9 +306,7 @@ def _need_pdf_tools() -> None:
 def pdf_text(path: Path) -> str:
     # -layout: a table row's cells stay on one line (the raw order puts a label row that
     # keeps with the total row below it before both values)
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    text = pdftotext(path, "-layout", "-enc", "UTF-8")
     return " ".join(text.replace("\u00a0", " ").split())
 
 

@@ -19,12 +19,9 @@ from __future__ import annotations
 import copy
 import io
 import re
-import subprocess
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +35,7 @@ from service.rendering.partnership import load_partnership
 from tests.conftest import require_tools
 from tests.documents.test_docx_render import PARTNERSHIP
 from tests.documents.test_docx_templates import rich_contexts
+from tests.poppler import pdftotext
 
 MANIFEST = load_manifest()
 KINDS = sorted(MANIFEST.kinds)
@@ -74,15 +72,10 @@ class Line:
 def pdf_lines(pdf: bytes) -> list[list[Line]]:
     """The lines of every page, top to bottom, left to right. Kept for the last PDFs read:
     each check of one PDF (signature, every total row) reads the same lines, and
-    ``pdftotext -bbox`` takes 0.5–1 s a call, three times the conversion itself. The lines
-    are frozen and their lists are only read."""
+    ``pdftotext -bbox`` is a process of its own (tests/poppler.py). The lines are frozen and
+    their lists are only read."""
     require_tools("pdftotext")
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "in.pdf"
-        source.write_bytes(pdf)
-        html = subprocess.run(
-            ["pdftotext", "-bbox", str(source), "-"], capture_output=True, check=True, timeout=60
-        ).stdout.decode("utf-8")
+    html = pdftotext(pdf, "-bbox")
     pages: list[list[Line]] = []
     for number, page in enumerate(re.findall(r"<page .*?</page>", html, re.S), start=1):
         words = [

@@ -12,7 +12,6 @@ import copy
 import io
 import json
 import os
-import subprocess
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,6 +36,7 @@ from service.rendering.docx import (
 )
 from service.rendering.partnership import load_partnership
 from tests.conftest import FIXTURES, ON_CI, require_tools
+from tests.poppler import pdftotext
 
 # any date: every fixture states its date of receipt
 TODAY = date(2026, 3, 1)
@@ -648,9 +648,7 @@ def to_pdf(pdf_converter: Any) -> Any:
 
 
 def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode("utf-8")
+    return pdftotext(pdf, "-enc", "UTF-8")
 
 
 @pytest.mark.libreoffice

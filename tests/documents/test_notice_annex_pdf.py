@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from service.paths import doc_templates_dir
 from service.pdf.pdftools import PrintFilePart, append_annexes, claims_pdfa, page_count
 from tests.conftest import FIXTURES, require_tools
 from tests.documents.test_notice_legal import municipal_guideline
+from tests.poppler import pdftotext
 
 SAMPLE_P = (doc_templates_dir() / "anlagen" / "anbest-p-muster.pdf").read_bytes()
 SAMPLE_GK = (doc_templates_dir() / "anlagen" / "anbest-gk-muster.pdf").read_bytes()
@@ -134,14 +134,7 @@ def _render_pdf(tmp_path: Path, change: Any = None, guideline: str | None = None
 def _page_texts(pdf: bytes) -> list[str]:
     texts = []
     for number in range(1, page_count(pdf) + 1):
-        texts.append(
-            subprocess.run(
-                ["pdftotext", "-enc", "UTF-8", "-f", str(number), "-l", str(number), "-", "-"],
-                input=pdf,
-                capture_output=True,
-                check=True,
-            ).stdout.decode("utf-8")
-        )
+        texts.append(pdftotext(pdf, "-enc", "UTF-8", "-f", str(number), "-l", str(number)))
     return texts
 
 

@@ -41,6 +41,7 @@ from service.pdf.converter import (
     office_allocator,
 )
 from tests.conftest import ON_CI
+from tests.poppler import pdftotext
 
 pytestmark = pytest.mark.libreoffice
 
@@ -136,10 +137,7 @@ def zipped(files: dict[str, str]) -> bytes:
 
 
 def pdf_text(pdf: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8")
+    return pdftotext(pdf, "-enc", "UTF-8")
 
 
 def image_count(pdf: bytes) -> int:

@@ -5,7 +5,6 @@ issued notices keep their bytes, the preview uses the partnership's own settings
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from datetime import date
 
@@ -31,6 +30,7 @@ from service.uow import Actor, UnitOfWork
 from tests.conftest import make_fund, require_tools, uow_on
 from tests.documents.template_edits import APPROVAL_SENTENCE, approval_saying, edited, shipped
 from tests.operations.test_regeneration import fake_pdf
+from tests.poppler import pdftotext
 
 SLUG = "boizenburg-luebtheen"
 CHANGED = "Der Betrag ist eine Obergrenze der Stadt Musterstadt."
@@ -324,12 +324,7 @@ def test_the_preview_shows_the_changed_sentence_with_the_partnership_s_letterhea
 
         preview = ops.preview_template(uow, p, "approval", 1)
 
-        text = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", "-", "-"],
-            input=preview.pdf,
-            capture_output=True,
-            check=True,
-        ).stdout.decode("utf-8")
+        text = pdftotext(preview.pdf, "-enc", "UTF-8")
         assert CHANGED in " ".join(text.split())
         assert p.lead_office_name in text
         assert "Leiterin des Fachdienstes Jugend" in text

@@ -12,7 +12,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +32,7 @@ from service.models import (
     ReportReview,
 )
 from tests.conftest import require_tools
+from tests.poppler import pdftotext
 
 from .apply_helpers import SLUG, grant, mails, make_app
 from .review_support import REVIEWS, post_form, review_form, staff, submit_report
@@ -116,10 +116,7 @@ def _approve_by_notice(app: Flask, applicant) -> int:
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
     path = tmp_path / "doc.pdf"
     path.write_bytes(data)
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=60
-    )
-    return " ".join(out.stdout.decode("utf-8").split())
+    return " ".join(pdftotext(path, "-layout").split())
 
 
 @pytest.mark.timeout(900)
