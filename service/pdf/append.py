@@ -81,7 +81,6 @@ def append_pages(
 
 class _Assembly:
     def __init__(self, document: bytes, reader: PdfReader) -> None:
-        self.document = document
         self.reader = reader
         if reader.is_encrypted or reader.xref_objStm or "/Prev" in reader.trailer:
             raise _NotSimple

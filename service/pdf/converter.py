@@ -183,20 +183,23 @@ def _kill_group(pgid: int | None) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def _remove_stale_pipes(profile_url: str, pipe_name: str | None = None) -> None:
-    """Remove the sockets a killed LibreOffice leaves in /tmp (osl's fixed location).
-
-    One is the UNO pipe we named; the other is the single-instance pipe, named after an MD5
-    of the profile URL as UTF-16 with every byte in unpadded hex (desktop/source/app/
-    officeipcthread.cxx, CreateMD5FromString).
-    """
+def office_pipes(profile_url: str, pipe_name: str | None = None) -> list[str]:
+    """The file names of the sockets osl makes for the office of ``profile_url``: the
+    single-instance pipe, named after an MD5 of the profile URL as UTF-16 with every byte in
+    unpadded hex (desktop/source/app/officeipcthread.cxx, CreateMD5FromString), and the UNO
+    pipe we named."""
     digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
     names = ["SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest)]
     if pipe_name is not None:
         names.append(pipe_name)
+    return [f"OSL_PIPE_{os.getuid()}_{name}" for name in names]
+
+
+def _remove_stale_pipes(profile_url: str, pipe_name: str | None = None) -> None:
+    """Remove the sockets a killed LibreOffice leaves in /tmp (osl's fixed location)."""
     for directory in ("/tmp", "/var/tmp"):  # noqa: S108 – where osl puts them
-        for name in names:
-            Path(directory, f"OSL_PIPE_{os.getuid()}_{name}").unlink(missing_ok=True)
+        for name in office_pipes(profile_url, pipe_name):
+            Path(directory, name).unlink(missing_ok=True)
 
 
 class PdfConverter:

@@ -7,7 +7,6 @@ LibreOffice use their own.
 
 from __future__ import annotations
 
-import hashlib
 import http.server
 import io
 import multiprocessing
@@ -40,6 +39,7 @@ from service.pdf.converter import (
     SYSTEM_PYTHON,
     Settings,
     office_allocator,
+    office_pipes,
 )
 from tests.conftest import ON_CI
 from tests.poppler import pdftotext
@@ -436,14 +436,11 @@ def office_sockets() -> set[str]:
 
 
 def sockets_of(converter: PdfConverter) -> set[str]:
-    """The sockets osl names after this converter's office: its UNO pipe and the
-    single-instance pipe (an MD5 of the profile URL as UTF-16, every byte in unpadded hex).
-    Test workers running beside this one start offices of their own meanwhile."""
+    """The sockets osl names after this converter's office (its UNO and single-instance
+    pipes): test workers running beside this one start offices of their own meanwhile."""
     assert converter._pipe_name is not None
     assert converter._profile_url is not None
-    digest = hashlib.md5(converter._profile_url.encode("utf-16-le"), usedforsecurity=False)
-    single = "SingleOfficeIPC_" + "".join(format(byte, "x") for byte in digest.digest())
-    return {f"OSL_PIPE_{os.getuid()}_{name}" for name in (converter._pipe_name, single)}
+    return set(office_pipes(converter._profile_url, converter._pipe_name))
 
 
 def test_a_timeout_kills_the_whole_process_group_and_the_next_conversion_works() -> None:

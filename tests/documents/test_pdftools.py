@@ -23,6 +23,7 @@ from pypdf.generic import (
 from service.pdf import pdftools
 from service.pdf.pdftools import DocumentMetadata, PrintFilePart
 from service.rendering import summary_form
+from tests import poppler
 
 R11_TEXT = "Jürgen Groß – 1.234,56 € – Łódź – Zoë"
 
@@ -30,17 +31,9 @@ R11_TEXT = "Jürgen Groß – 1.234,56 € – Łódź – Zoë"
 # --------------------------------------------------------------------------- helpers
 
 
-def pdftotext(data: bytes, tmp_path: Path, page: int | None = None) -> str:
-    source = tmp_path / "in.pdf"
-    source.write_bytes(data)
+def pdftotext(data: bytes, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", *pages, str(source), "-"],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return result.stdout.decode("utf-8")
+    return poppler.pdftotext(data, "-enc", "UTF-8", *pages)
 
 
 def dark_pixels(
@@ -215,7 +208,7 @@ def test_the_filled_value_is_visible_to_pdftotext_and_on_the_rendered_page(
     empty = pdftools.fill_form(template, {})
     filled = pdftools.fill_form(template, {"recipient": R11_TEXT})
 
-    assert R11_TEXT in pdftotext(filled, tmp_path)
+    assert R11_TEXT in pdftotext(filled)
     rect = field_rect("recipient")
     inside = (rect[0] + 1, rect[1] + 1, rect[2] - 1, rect[3] - 1)  # without the baseline
     assert dark_pixels(empty, tmp_path, inside) == 0
@@ -237,14 +230,14 @@ def test_an_issued_form_is_flattened_with_no_fields_left_and_its_text_extractabl
         annot.get_object()["/Subtype"] != "/Widget" for annot in reader.pages[0].get("/Annots", [])
     )
     assert R11_TEXT in reader.pages[0].extract_text()
-    text = pdftotext(issued, tmp_path)
+    text = pdftotext(issued)
     assert R11_TEXT in text
     assert "600,00 €" in text
     assert dark_pixels(issued, tmp_path, field_rect("recipient")) > 150
 
 
 def test_a_long_remark_wraps_inside_its_multiline_field_without_losing_words(
-    template: pdftools.FormTemplate, tmp_path: Path
+    template: pdftools.FormTemplate,
 ) -> None:
     remark = (
         "Belege vollständig geprüft. Die Ausgaben für Öffentlichkeitsarbeit liegen über dem "
@@ -253,13 +246,13 @@ def test_a_long_remark_wraps_inside_its_multiline_field_without_losing_words(
 
     issued = pdftools.fill_form(template, {"remarks": remark}, flatten=True)
 
-    text = " ".join(pdftotext(issued, tmp_path).split())
+    text = " ".join(pdftotext(issued).split())
     for word in remark.split():
         assert word in text
 
 
 def test_a_character_the_font_lacks_is_drawn_as_question_mark_and_kept_in_the_value(
-    template: pdftools.FormTemplate, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    template: pdftools.FormTemplate, caplog: pytest.LogCaptureFixture
 ) -> None:
     value = "Verein 中文 e. V."
 
@@ -267,7 +260,7 @@ def test_a_character_the_font_lacks_is_drawn_as_question_mark_and_kept_in_the_va
         filled = pdftools.fill_form(template, {"recipient": value})
 
     assert PdfReader(BytesIO(filled)).get_fields()["recipient"].value == value  # type: ignore[index]
-    assert "Verein ?? e. V." in pdftotext(filled, tmp_path)
+    assert "Verein ?? e. V." in pdftotext(filled)
     assert "U+4E2D" in caplog.text
 
 
@@ -308,7 +301,7 @@ def test_money_fields_are_right_aligned_and_text_fields_left_aligned(
     assert template.style("remarks").multiline
 
 
-def test_the_committed_form_matches_what_the_generator_builds(tmp_path: Path) -> None:
+def test_the_committed_form_matches_what_the_generator_builds() -> None:
     rebuilt = PdfReader(BytesIO(summary_form.build_form()))
     committed = PdfReader(summary_form.form_path())
 
@@ -338,19 +331,19 @@ def test_the_form_embeds_its_fonts_and_names_its_language() -> None:
 # --------------------------------------------------------------------------- drafts, metadata
 
 
-def test_every_page_of_a_draft_carries_the_stamp(tmp_path: Path) -> None:
+def test_every_page_of_a_draft_carries_the_stamp() -> None:
     draft = pdftools.stamp_draft(make_pdf(["Seite eins", "Seite zwei", "Seite drei"]))
 
     reader = PdfReader(BytesIO(draft))
     for number, page in enumerate(reader.pages, start=1):
         # pdftotext breaks diagonal text into pieces; its letters stay in order.
-        assert "ENTWURF" in "".join(pdftotext(draft, tmp_path, page=number).split())
+        assert "ENTWURF" in "".join(pdftotext(draft, page=number).split())
         assert "ENTWURF" in page.extract_text()
         assert "Seite" in page.extract_text()
     assert len(reader.pages) == 3
 
 
-def test_a_rotated_page_gets_the_stamp_too(tmp_path: Path) -> None:
+def test_a_rotated_page_gets_the_stamp_too() -> None:
     draft = pdftools.stamp_draft(make_pdf(["Quer"], rotate=90))
 
     # pdftotext reads the turned text backwards; pypdf follows the content stream.
@@ -368,7 +361,7 @@ def test_the_stamp_is_drawn_over_the_page_and_keeps_the_original_text(tmp_path: 
     assert dark_pixels(original, tmp_path, centre, threshold=250) == 0
     assert dark_pixels(draft, tmp_path, centre, threshold=250) > 1000
     assert dark_pixels(draft, tmp_path, centre, threshold=128) == 0
-    assert "Zuwendungsbescheid" in pdftotext(draft, tmp_path)
+    assert "Zuwendungsbescheid" in pdftotext(draft)
 
 
 def test_a_draft_carries_title_subject_and_author() -> None:
@@ -403,7 +396,7 @@ def _pdfa(data: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def test_metadata_is_set_on_a_plain_pdf_without_touching_its_pages(tmp_path: Path) -> None:
+def test_metadata_is_set_on_a_plain_pdf_without_touching_its_pages() -> None:
     original = make_pdf(["Bescheid Seite 1", "Bescheid Seite 2"])
 
     updated = pdftools.set_metadata(original, DocumentMetadata("Bescheid", subject="AIF-2026-009"))
@@ -411,7 +404,7 @@ def test_metadata_is_set_on_a_plain_pdf_without_touching_its_pages(tmp_path: Pat
     reader = PdfReader(BytesIO(updated))
     assert reader.metadata is not None
     assert (reader.metadata.title, reader.metadata.subject) == ("Bescheid", "AIF-2026-009")
-    assert pdftotext(updated, tmp_path) == pdftotext(original, tmp_path)
+    assert pdftotext(updated) == pdftotext(original)
 
 
 def test_metadata_of_a_pdfa_file_is_not_changed_behind_its_xmp() -> None:
@@ -429,7 +422,7 @@ def test_a_stamped_draft_no_longer_claims_pdfa() -> None:
 
 
 def test_a_print_file_has_every_page_in_order_and_a_bookmark_per_document(
-    template: pdftools.FormTemplate, tmp_path: Path
+    template: pdftools.FormTemplate,
 ) -> None:
     parts = [
         PrintFilePart("Bescheid AIF-2026-007", make_pdf(["Bescheid Seite 1", "Bescheid Seite 2"])),
@@ -453,12 +446,12 @@ def test_a_print_file_has_every_page_in_order_and_a_bookmark_per_document(
     assert reader.metadata is not None
     assert reader.metadata.title == "Bescheide der Sitzung vom 3. Juni 2026"
     assert reader.metadata.subject == "BGA-2026-03"
-    assert "Bescheid Seite 2" in pdftotext(merged, tmp_path, page=2)
-    assert R11_TEXT in pdftotext(merged, tmp_path, page=4)
+    assert "Bescheid Seite 2" in pdftotext(merged, page=2)
+    assert R11_TEXT in pdftotext(merged, page=4)
 
 
 def test_two_copies_of_one_form_keep_their_own_values_in_a_print_file(
-    template: pdftools.FormTemplate, tmp_path: Path
+    template: pdftools.FormTemplate,
 ) -> None:
     parts = [
         PrintFilePart("Erster", pdftools.fill_form(template, {"recipient": "Verein Elbe"})),
@@ -468,11 +461,11 @@ def test_two_copies_of_one_form_keep_their_own_values_in_a_print_file(
     merged = pdftools.merge_print_file(parts, DocumentMetadata(title="Nachweise"))
 
     assert not PdfReader(BytesIO(merged)).get_fields()
-    assert "Verein Elbe" in pdftotext(merged, tmp_path, page=1)
-    assert "Verein Sude" in pdftotext(merged, tmp_path, page=2)
+    assert "Verein Elbe" in pdftotext(merged, page=1)
+    assert "Verein Sude" in pdftotext(merged, page=2)
 
 
-def test_an_open_action_script_does_not_survive_the_merge_into_a_print_file(tmp_path: Path) -> None:
+def test_an_open_action_script_does_not_survive_the_merge_into_a_print_file() -> None:
     malicious = make_malicious_pdf()
     assert b"alert" in malicious
 
@@ -485,17 +478,17 @@ def test_an_open_action_script_does_not_survive_the_merge_into_a_print_file(tmp_
     assert b"cmd" not in merged
     keys = all_keys(merged)
     assert not keys & {"/OpenAction", "/AA", "/JavaScript", "/JS"}
-    assert "Angebot der Druckerei" in pdftotext(merged, tmp_path, page=1)
+    assert "Angebot der Druckerei" in pdftotext(merged, page=1)
 
 
-def test_stripping_reports_and_removes_every_kind_of_active_content(tmp_path: Path) -> None:
+def test_stripping_reports_and_removes_every_kind_of_active_content() -> None:
     result = pdftools.strip_active_content(make_malicious_pdf())
 
     assert set(result.removed) == {"/AA", "/JavaScript", "/Launch", "/OpenAction"}
     assert b"alert" not in result.data
     assert b"cmd" not in result.data
     assert not all_keys(result.data) & {"/OpenAction", "/AA", "/JavaScript", "/JS"}
-    assert "Angebot der Druckerei" in pdftotext(result.data, tmp_path)
+    assert "Angebot der Druckerei" in pdftotext(result.data)
 
 
 def test_a_clean_pdf_passes_the_stripping_unchanged() -> None:

@@ -115,13 +115,13 @@ def test_the_summary_sheet_sets_plan_against_actual_per_cost_category():
     assert values["plan_personal"] == values["actual_personal"] == "–"
 
 
-def test_a_draft_sheet_keeps_its_fields_is_stamped_and_shows_the_figures(tmp_path: Path):
+def test_a_draft_sheet_keeps_its_fields_is_stamped_and_shows_the_figures():
     draft = summary(issued=False)
 
     fields = PdfReader(BytesIO(draft)).get_fields() or {}
     assert fields["recipient"].value == NAME
     assert fields["notice_number"].value == "AIF-2026-007"
-    text = pdftotext(draft, tmp_path)
+    text = pdftotext(draft)
     for expected in ("576,40 €", "23,60 €", "AIF-2026-007", NAME):
         assert expected in text
     # pdftotext breaks the diagonal stamp into pieces; pypdf follows the content stream
@@ -136,7 +136,7 @@ def test_an_issued_sheet_is_flattened_and_still_reads_and_shows_every_figure(tmp
     assert b"/Widget" not in issued
     assert reader.metadata is not None
     assert reader.metadata.subject == "AIF-2026-007"
-    text = pdftotext(issued, tmp_path)
+    text = pdftotext(issued)
     for expected in ("576,40 €", "23,60 €", "AIF-2026-007", NAME):
         assert expected in text
     assert "ENTWURF" not in reader.pages[0].extract_text()
